@@ -1,0 +1,83 @@
+"""Access helpers shared by every app.
+
+Two rules, applied the same way everywhere:
+- scope: an object outside the user's region answers 404. Each model's
+  queryset has `for_user(user)`, built on `region_filter` below;
+- role: an action the user's role may not take answers 403
+  (`role_required` / `RoleRequiredMixin`). Anonymous users go to the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from bantar.models import Role
+
+if TYPE_CHECKING:
+    from bantar.models import User
+
+M = TypeVar("M", bound=Model)
+NOTHING = Q(pk__in=[])
+
+
+def region_filter(user: User, *, kelurahan: str | None, kecamatan: str | None) -> Q:
+    """The Q that narrows a queryset to the user's region.
+
+    `kelurahan` and `kecamatan` are the lookup paths from the model to the
+    region's id (for example "rt__kelurahan" and "rt__kelurahan__kecamatan").
+    A path of None means the role sees nothing of this model by region.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_city_wide:
+        return Q()
+    if user.role == Role.KELURAHAN and kelurahan and user.kelurahan_id:
+        return Q(**{kelurahan: user.kelurahan_id})
+    if user.role == Role.KECAMATAN and kecamatan and user.kecamatan_id:
+        return Q(**{kecamatan: user.kecamatan_id})
+    return NOTHING
+
+
+def get_for_user_or_404(queryset: QuerySet[M], user: User, **lookup: Any) -> M:
+    """Fetch one object through the model's `for_user` scope, or answer 404."""
+    return get_object_or_404(queryset.for_user(user), **lookup)  # type: ignore[attr-defined]
+
+
+def require_role(user: User, *roles: str) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Log in first, then the user's role must be one of `roles` (else 403)."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_role(request.user, *roles)  # type: ignore[arg-type]
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorator
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            require_role(request.user, *self.roles)  # type: ignore[arg-type]
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,80 @@
+"""Users of the portal and the role each one plays.
+
+A user's region scope lives on the user: a petugas kelurahan belongs to one
+kelurahan, a petugas kecamatan to one kecamatan. Every queryset that a view,
+the admin or an export uses is narrowed by `for_user(user)` from this scope.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    KELURAHAN = "kelurahan", _("Petugas kelurahan")
+    KECAMATAN = "kecamatan", _("Petugas kecamatan")
+    JURI = "juri", _("Juri")
+    PANITIA = "panitia", _("Panitia")
+    PEJABAT = "pejabat", _("Pejabat kota")
+    ADMIN = "admin", _("Admin")
+
+
+# Roles that see the whole city.
+CITY_WIDE_ROLES = frozenset({Role.PANITIA, Role.PEJABAT, Role.ADMIN})
+
+ERROR_KELURAHAN_REQUIRED = _("Petugas kelurahan harus terhubung ke satu kelurahan.")
+ERROR_KECAMATAN_REQUIRED = _("Petugas kecamatan harus terhubung ke satu kecamatan.")
+ERROR_REGION_NOT_ALLOWED = _("Peran ini tidak terikat pada wilayah; kosongkan kelurahan dan kecamatan.")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices, default=Role.JURI)
+    kecamatan = models.ForeignKey(
+        "competitions.Kecamatan",
+        verbose_name=_("kecamatan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    kelurahan = models.ForeignKey(
+        "competitions.Kelurahan",
+        verbose_name=_("kelurahan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+    )
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.KELURAHAN and self.kelurahan_id is None:
+            raise ValidationError({"kelurahan": ERROR_KELURAHAN_REQUIRED})
+        if self.role == Role.KECAMATAN and self.kecamatan_id is None:
+            raise ValidationError({"kecamatan": ERROR_KECAMATAN_REQUIRED})
+        if self.role in {Role.PANITIA, Role.PEJABAT} and (self.kelurahan_id or self.kecamatan_id):
+            raise ValidationError(ERROR_REGION_NOT_ALLOWED)
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.is_superuser or self.role in CITY_WIDE_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and (self.role in roles or (self.is_superuser and Role.ADMIN in roles))
+
+    @property
+    def scope_label(self) -> str:
+        """The region this user works for, as people say it."""
+        if self.role == Role.KELURAHAN and self.kelurahan:
+            return str(self.kelurahan)
+        if self.role == Role.KECAMATAN and self.kecamatan:
+            return str(self.kecamatan)
+        return _("Kota Jambi")

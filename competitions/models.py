@@ -1,0 +1,339 @@
+"""Regions of Kota Jambi, competitions with their rules, and the entries RTs make.
+
+Regions carry the official Kemendagri codes. An RT persists across years; an
+Entry is that RT taking part in one competition.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from bantar.access import region_filter
+
+if TYPE_CHECKING:
+    from bantar.models import User
+
+KECAMATAN_CODE = RegexValidator(r"^\d{2}\.\d{2}\.\d{2}$", _("Kode kecamatan berbentuk 15.71.01."))
+KELURAHAN_CODE = RegexValidator(
+    r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", _("Kode kelurahan berbentuk 15.71.01.1001.")
+)
+
+
+# --- Regions ------------------------------------------------------------------
+
+
+class KecamatanQuerySet(models.QuerySet["Kecamatan"]):
+    def for_user(self, user: User) -> KecamatanQuerySet:
+        return self.filter(region_filter(user, kelurahan="kelurahan", kecamatan="pk")).distinct()
+
+
+class KecamatanManager(models.Manager.from_queryset(KecamatanQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, code: str) -> Kecamatan:
+        return self.get(code=code)
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("kode"), max_length=8, unique=True, validators=[KECAMATAN_CODE])
+    name = models.CharField(_("nama"), max_length=60)
+
+    objects = KecamatanManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class KelurahanQuerySet(models.QuerySet["Kelurahan"]):
+    def for_user(self, user: User) -> KelurahanQuerySet:
+        return self.filter(region_filter(user, kelurahan="pk", kecamatan="kecamatan"))
+
+    def active_in(self, year: int) -> KelurahanQuerySet:
+        return self.filter(Q(active_from__lte=year), Q(active_to__isnull=True) | Q(active_to__gte=year))
+
+
+class KelurahanManager(models.Manager.from_queryset(KelurahanQuerySet)):  # type: ignore[misc]
+    def get_by_natural_key(self, code: str) -> Kelurahan:
+        return self.get(code=code)
+
+
+class Kelurahan(models.Model):
+    code = models.CharField(_("kode"), max_length=13, unique=True, validators=[KELURAHAN_CODE])
+    name = models.CharField(_("nama"), max_length=60)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="kelurahan"
+    )
+    active_from = models.PositiveSmallIntegerField(
+        _("berlaku sejak"), help_text=_("Tahun kelurahan mulai berlaku menurut Kemendagri.")
+    )
+    active_to = models.PositiveSmallIntegerField(_("berlaku sampai"), null=True, blank=True)
+    rt_count = models.PositiveSmallIntegerField(
+        _("jumlah RT"),
+        null=True,
+        blank=True,
+        help_text=_("Jumlah RT di kelurahan menurut data kelurahan; dipakai di rekap."),
+    )
+
+    objects = KelurahanManager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class RTQuerySet(models.QuerySet["RT"]):
+    def for_user(self, user: User) -> RTQuerySet:
+        return self.filter(
+            region_filter(user, kelurahan="kelurahan", kecamatan="kelurahan__kecamatan")
+        )
+
+
+class RT(models.Model):
+    """A neighbourhood (Rukun Tetangga); it persists across competitions."""
+
+    kelurahan = models.ForeignKey(
+        Kelurahan, verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="rts"
+    )
+    number = models.PositiveSmallIntegerField(
+        _("nomor RT"), validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    name_kampung = models.CharField(_("nama kampung"), max_length=120, blank=True)
+
+    objects = RTQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kelurahan__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kelurahan", "number"], name="rt_unique_number"),
+        ]
+        verbose_name = "RT"
+        verbose_name_plural = "RT"
+
+    def __str__(self) -> str:
+        return f"RT {self.number:02d} {self.kelurahan.name}"
+
+    @property
+    def label(self) -> str:
+        return f"RT {self.number:02d}"
+
+
+# --- Competitions -------------------------------------------------------------
+
+
+class CompetitionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    REGISTRATION = "registration", _("Pendaftaran")
+    VERIFICATION = "verification", _("Verifikasi")
+    ASSESSMENT = "assessment", _("Penilaian lapangan")
+    PLENARY = "plenary", _("Rapat pleno")
+    FINAL = "final", _("Final")
+    PUBLISHED = "published", _("Diumumkan")
+
+
+# The only order a competition may move in, one step at a time.
+STATUS_ORDER = list(CompetitionStatus)
+
+
+def default_pillar_weights() -> dict[str, str]:
+    return dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
+
+
+class CompetitionQuerySet(models.QuerySet["Competition"]):
+    def for_user(self, user: User) -> CompetitionQuerySet:
+        # Competitions are city-wide; anyone logged in may see they exist.
+        return self if user.is_authenticated else self.none()
+
+    def open_for_registration(self) -> CompetitionQuerySet:
+        return self.filter(status=CompetitionStatus.REGISTRATION)
+
+
+class Competition(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2014), MaxValueValidator(2100)]
+    )
+    period = models.PositiveSmallIntegerField(
+        _("periode"), default=1, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    status = models.CharField(
+        _("tahap"), max_length=16, choices=CompetitionStatus.choices, default=CompetitionStatus.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("tahap berubah"), null=True, blank=True)
+    registration_closes = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)
+    scale_min = models.PositiveSmallIntegerField(_("nilai terendah"), default=1)
+    scale_max = models.PositiveSmallIntegerField(_("nilai tertinggi"), default=5)
+    pass_mark = models.DecimalField(
+        _("batas lulus (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    pillar_weights = models.JSONField(_("bobot pilar"), default=default_pillar_weights)
+    pillar_minimum = models.DecimalField(
+        _("nilai minimum per pilar (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    cap_per_category = models.PositiveIntegerField(
+        _("batas pemenang per kategori"), null=True, blank=True
+    )
+    budget = models.PositiveBigIntegerField(_("pagu hadiah (Rp)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CompetitionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period"], name="competition_unique_period"),
+        ]
+        verbose_name = _("kompetisi")
+        verbose_name_plural = _("kompetisi")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def next_status(self) -> str | None:
+        index = STATUS_ORDER.index(self.status)
+        return STATUS_ORDER[index + 1] if index + 1 < len(STATUS_ORDER) else None
+
+    def get_next_status_display(self) -> str:
+        return CompetitionStatus(self.next_status).label if self.next_status else ""
+
+
+class SizeCategory(models.Model):
+    """A band of household (KK) counts with its prize, per competition."""
+
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="size_categories"
+    )
+    code = models.SlugField(_("kode"), max_length=20)
+    name = models.CharField(_("nama"), max_length=40)
+    min_kk = models.PositiveIntegerField(_("KK paling sedikit"))
+    max_kk = models.PositiveIntegerField(
+        _("KK paling banyak"), null=True, blank=True, help_text=_("Kosong: tanpa batas atas.")
+    )
+    prize = models.PositiveBigIntegerField(_("hadiah (Rp)"))
+
+    class Meta:
+        ordering = ["competition", "-min_kk"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "code"], name="category_unique_code"),
+        ]
+        verbose_name = _("kategori ukuran")
+        verbose_name_plural = _("kategori ukuran")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, kk_count: int) -> bool:
+        return kk_count >= self.min_kk and (self.max_kk is None or kk_count <= self.max_kk)
+
+    @property
+    def band_label(self) -> str:
+        if self.max_kk is None:
+            return _("%(min)s KK atau lebih") % {"min": self.min_kk}
+        return _("%(min)s-%(max)s KK") % {"min": self.min_kk, "max": self.max_kk}
+
+
+# --- Entries ------------------------------------------------------------------
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    PROPOSED = "proposed", _("Diusulkan")
+    VERIFIED = "verified", _("Terverifikasi")
+    RETURNED = "returned", _("Dikembalikan")
+    WITHDRAWN = "withdrawn", _("Ditarik")
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_user(self, user: User) -> EntryQuerySet:
+        return self.filter(
+            region_filter(user, kelurahan="rt__kelurahan", kecamatan="rt__kelurahan__kecamatan")
+        )
+
+    def with_region(self) -> EntryQuerySet:
+        return self.select_related("rt__kelurahan__kecamatan", "category", "competition")
+
+
+class Entry(models.Model):
+    """An RT proposed for one competition."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("kompetisi"), on_delete=models.PROTECT, related_name="entries"
+    )
+    rt = models.ForeignKey(RT, verbose_name="RT", on_delete=models.PROTECT, related_name="entries")
+    kampung_name = models.CharField(_("nama kampung"), max_length=120, blank=True)
+    kk_count = models.PositiveIntegerField(_("jumlah KK"))
+    category = models.ForeignKey(
+        SizeCategory, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="entries"
+    )
+    ketua_rt = models.CharField(_("ketua RT"), max_length=120)
+    phone = models.CharField(_("telepon ketua RT"), max_length=20, blank=True)
+    address = models.CharField(_("alamat"), max_length=250, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
+    return_note = models.TextField(_("catatan pengembalian"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diusulkan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["competition", "rt__kelurahan__code", "rt__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "rt"], name="entry_unique_rt"),
+        ]
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+
+    def __str__(self) -> str:
+        return f"{self.rt} ({self.competition.year})"

@@ -1,0 +1,60 @@
+"""Competition pages: the list, one competition's rules, and moving its stage."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bantar.access import get_for_user_or_404, role_required
+from bantar.models import Role
+from competitions.forms import AdvanceForm
+from competitions.models import Competition, Entry
+from competitions.selectors import entry_status_counts
+from competitions.services import competition_advance
+
+
+@login_required
+def competition_list(request: HttpRequest) -> HttpResponse:
+    competitions = Competition.objects.for_user(request.user)
+    return render(request, "competitions/list.html", {"competitions": competitions})
+
+
+@login_required
+def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
+    entries = Entry.objects.for_user(request.user).filter(competition=competition)
+    context = {
+        "competition": competition,
+        "categories": competition.size_categories.all(),
+        "status_counts": entry_status_counts(entries),
+        "advance_form": AdvanceForm(initial={"to_status": competition.next_status}),
+        "can_advance": request.user.has_role(Role.PANITIA, Role.ADMIN) and competition.next_status,
+    }
+    return render(request, "competitions/detail.html", context)
+
+
+@require_POST
+@role_required(Role.PANITIA, Role.ADMIN)
+def competition_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Centang konfirmasi untuk melanjutkan tahap."))
+        return redirect("competition-detail", pk=competition.pk)
+    try:
+        competition = competition_advance(
+            competition=competition, to_status=form.cleaned_data["to_status"], by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Kompetisi kini pada tahap %(status)s.") % {"status": competition.get_status_display()}
+        )
+    return redirect("competition-detail", pk=competition.pk)
