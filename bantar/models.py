@@ -27,7 +27,9 @@ CITY_WIDE_ROLES = frozenset({Role.PANITIA, Role.PEJABAT, Role.ADMIN})
 
 ERROR_KELURAHAN_REQUIRED = _("Petugas kelurahan harus terhubung ke satu kelurahan.")
 ERROR_KECAMATAN_REQUIRED = _("Petugas kecamatan harus terhubung ke satu kecamatan.")
-ERROR_REGION_NOT_ALLOWED = _("Peran ini tidak terikat pada wilayah; kosongkan kelurahan dan kecamatan.")
+ERROR_REGION_NOT_ALLOWED = _(
+    "Peran ini tidak terikat pada wilayah; kosongkan kelurahan dan kecamatan."
+)
 
 
 class User(AbstractUser):
@@ -68,7 +70,9 @@ class User(AbstractUser):
         return self.is_superuser or self.role in CITY_WIDE_ROLES
 
     def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and (self.role in roles or (self.is_superuser and Role.ADMIN in roles))
+        return self.is_authenticated and (
+            self.role in roles or (self.is_superuser and Role.ADMIN in roles)
+        )
 
     @property
     def scope_label(self) -> str:

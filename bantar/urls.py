@@ -6,13 +6,20 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from bantar import views
+from bantar.forms import LoginForm
 
 admin.site.site_header = _("Administrasi Portal BANTAR")
 admin.site.site_title = _("Portal BANTAR")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

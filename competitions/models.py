@@ -66,7 +66,9 @@ class KelurahanQuerySet(models.QuerySet["Kelurahan"]):
         return self.filter(region_filter(user, kelurahan="pk", kecamatan="kecamatan"))
 
     def active_in(self, year: int) -> KelurahanQuerySet:
-        return self.filter(Q(active_from__lte=year), Q(active_to__isnull=True) | Q(active_to__gte=year))
+        return self.filter(
+            Q(active_from__lte=year), Q(active_to__isnull=True) | Q(active_to__gte=year)
+        )
 
 
 class KelurahanManager(models.Manager.from_queryset(KelurahanQuerySet)):  # type: ignore[misc]
@@ -180,7 +182,10 @@ class Competition(models.Model):
     )
     title = models.CharField(_("judul"), max_length=200)
     status = models.CharField(
-        _("tahap"), max_length=16, choices=CompetitionStatus.choices, default=CompetitionStatus.DRAFT
+        _("tahap"),
+        max_length=16,
+        choices=CompetitionStatus.choices,
+        default=CompetitionStatus.DRAFT,
     )
     status_changed_at = models.DateTimeField(_("tahap berubah"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)

@@ -21,7 +21,9 @@ from competitions.models import (
 def current_competition() -> Competition | None:
     """The competition people are working on: the newest one that is not a draft."""
     return (
-        Competition.objects.exclude(status=CompetitionStatus.DRAFT).order_by("-year", "-period").first()
+        Competition.objects.exclude(status=CompetitionStatus.DRAFT)
+        .order_by("-year", "-period")
+        .first()
         or Competition.objects.order_by("-year", "-period").first()
     )
 
@@ -52,7 +54,9 @@ def kecamatan_summary(user: User, competition: Competition | None) -> list[Regio
     rows = Kecamatan.objects.for_user(user).annotate(
         n_kelurahan=Count("kelurahan", distinct=True),
         n_rt=Count("kelurahan__rts", distinct=True),
-        n_proposed=Count("kelurahan__rts__entries", filter=in_competition & submitted, distinct=True),
+        n_proposed=Count(
+            "kelurahan__rts__entries", filter=in_competition & submitted, distinct=True
+        ),
         n_verified=Count(
             "kelurahan__rts__entries",
             filter=in_competition & Q(kelurahan__rts__entries__status=EntryStatus.VERIFIED),

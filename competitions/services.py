@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,22 +23,39 @@ from competitions.models import (
     SizeCategory,
 )
 
-ERROR_KK_BELOW_MINIMUM = gettext_lazy("Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK belum dapat mengikuti lomba.")
+ERROR_KK_BELOW_MINIMUM = gettext_lazy(
+    "Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK "
+    "belum dapat mengikuti lomba."
+)
 ERROR_KK_NOT_POSITIVE = gettext_lazy("Jumlah KK harus berupa bilangan bulat lebih dari 0.")
-ERROR_KK_TOO_LARGE = gettext_lazy("Jumlah KK %(kk)s tidak masuk akal untuk satu RT (paling banyak %(max)s KK). Periksa kembali angkanya.")
-ERROR_KK_NO_CATEGORY = gettext_lazy("Tidak ada kategori ukuran untuk %(kk)s KK pada kompetisi ini. Periksa pengaturan kategori.")
-ERROR_STATUS_BACKWARDS = gettext_lazy("Tahap kompetisi hanya dapat maju: dari %(current)s tidak dapat kembali ke %(target)s.")
-ERROR_STATUS_SKIP = gettext_lazy("Tahap tidak dapat dilompati: setelah %(current)s, tahap berikutnya adalah %(next)s.")
+ERROR_KK_TOO_LARGE = gettext_lazy(
+    "Jumlah KK %(kk)s tidak masuk akal untuk satu RT (paling banyak %(max)s KK). "
+    "Periksa kembali angkanya."
+)
+ERROR_KK_NO_CATEGORY = gettext_lazy(
+    "Tidak ada kategori ukuran untuk %(kk)s KK pada kompetisi ini. Periksa pengaturan kategori."
+)
+ERROR_STATUS_BACKWARDS = gettext_lazy(
+    "Tahap kompetisi hanya dapat maju: dari %(current)s tidak dapat kembali ke %(target)s."
+)
+ERROR_STATUS_SKIP = gettext_lazy(
+    "Tahap tidak dapat dilompati: setelah %(current)s, tahap berikutnya adalah %(next)s."
+)
 ERROR_STATUS_SAME = gettext_lazy("Kompetisi sudah berada pada tahap %(current)s.")
-ERROR_STATUS_FINISHED = gettext_lazy("Kompetisi sudah diumumkan; tidak ada tahap berikutnya.")
-ERROR_NO_CATEGORIES = gettext_lazy("Kompetisi belum memiliki kategori ukuran (besar, sedang, kecil).")
+ERROR_NO_CATEGORIES = gettext_lazy(
+    "Kompetisi belum memiliki kategori ukuran (besar, sedang, kecil)."
+)
 ERROR_NO_DEADLINE = gettext_lazy("Tentukan batas waktu pendaftaran sebelum membuka pendaftaran.")
-ERROR_DEADLINE_PAST = gettext_lazy("Batas waktu pendaftaran sudah lewat; perpanjang dulu sebelum membuka pendaftaran.")
+ERROR_DEADLINE_PAST = gettext_lazy(
+    "Batas waktu pendaftaran sudah lewat; perpanjang dulu sebelum membuka pendaftaran."
+)
 ERROR_NO_PROPOSALS = gettext_lazy("Belum ada RT yang diusulkan; verifikasi belum dapat dimulai.")
 ERROR_PENDING_PROPOSALS = gettext_lazy("Masih ada %(count)s usulan yang belum diperiksa kecamatan.")
 ERROR_NO_VERIFIED = gettext_lazy("Belum ada RT yang terverifikasi; penilaian belum dapat dimulai.")
 ERROR_CATEGORIES_OVERLAP = gettext_lazy("Rentang KK kategori %(a)s dan %(b)s tumpang tindih.")
-ERROR_WEIGHTS = gettext_lazy("Bobot pilar harus angka tidak negatif untuk B, A dan P, dan jumlahnya lebih dari 0.")
+ERROR_WEIGHTS = gettext_lazy(
+    "Bobot pilar harus angka tidak negatif untuk B, A dan P, dan jumlahnya lebih dari 0."
+)
 
 
 def _check_kk_range(kk_count: int) -> None:
@@ -45,7 +63,8 @@ def _check_kk_range(kk_count: int) -> None:
         raise ValidationError(ERROR_KK_NOT_POSITIVE, code="kk_not_positive")
     if kk_count > settings.BANTAR_MAX_KK:
         raise ValidationError(
-            ERROR_KK_TOO_LARGE, code="kk_too_large",
+            ERROR_KK_TOO_LARGE,
+            code="kk_too_large",
             params={"kk": kk_count, "max": settings.BANTAR_MAX_KK},
         )
 
@@ -63,7 +82,8 @@ def size_category_for(*, competition: Competition, kk_count: int) -> SizeCategor
     minimum = min(category.min_kk for category in categories)
     if kk_count < minimum:
         raise ValidationError(
-            ERROR_KK_BELOW_MINIMUM, code="kk_below_minimum",
+            ERROR_KK_BELOW_MINIMUM,
+            code="kk_below_minimum",
             params={"kk": kk_count, "min": minimum},
         )
     for category in categories:
@@ -74,7 +94,7 @@ def size_category_for(*, competition: Competition, kk_count: int) -> SizeCategor
 
 def validate_size_categories(categories: list[SizeCategory]) -> None:
     ordered = sorted(categories, key=lambda category: category.min_kk)
-    for lower, upper in zip(ordered, ordered[1:], strict=False):
+    for lower, upper in pairwise(ordered):
         if lower.max_kk is None or lower.max_kk >= upper.min_kk:
             raise ValidationError(
                 ERROR_CATEGORIES_OVERLAP, params={"a": lower.name, "b": upper.name}
@@ -102,7 +122,8 @@ def competition_create(
     competition = Competition(
         year=year,
         period=period,
-        title=title or _("Lomba Kampung BANTAR %(year)s") % {"year": year}
+        title=title
+        or _("Lomba Kampung BANTAR %(year)s") % {"year": year}
         + (f" - {_('Periode')} {period}" if period > 1 else ""),
         registration_closes=registration_closes,
         scale_min=settings.BANTAR_DEFAULT_SCALE[0],
@@ -139,7 +160,9 @@ def _check_ready_for_registration(competition: Competition) -> None:
 
 
 def _check_ready_for_verification(competition: Competition) -> None:
-    if not competition.entries.exclude(status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN]).exists():
+    if not competition.entries.exclude(
+        status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN]
+    ).exists():
         raise ValidationError(ERROR_NO_PROPOSALS)
 
 
@@ -163,7 +186,9 @@ def _label(status: str) -> str:
 
 
 @transaction.atomic
-def competition_advance(*, competition: Competition, to_status: str, by: User | None) -> Competition:
+def competition_advance(
+    *, competition: Competition, to_status: str, by: User | None
+) -> Competition:
     """Move a competition one step forward, after that step's checks pass."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     current = STATUS_ORDER.index(competition.status)

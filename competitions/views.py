@@ -55,6 +55,8 @@ def competition_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Kompetisi kini pada tahap %(status)s.") % {"status": competition.get_status_display()}
+            request,
+            _("Kompetisi kini pada tahap %(status)s.")
+            % {"status": competition.get_status_display()},
         )
     return redirect("competition-detail", pk=competition.pk)

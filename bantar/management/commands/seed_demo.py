@@ -17,7 +17,7 @@ from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Kecamatan, Kelurahan
 from competitions.services import competition_advance, competition_create
 
-DEMO_PASSWORD = "bantar-demo"  # noqa: S105 - printed on screen and in the README on purpose
+DEMO_PASSWORD = "bantar-demo"
 
 # username, full name, role, kecamatan code, kelurahan code
 DEMO_ACCOUNTS = [
@@ -63,7 +63,9 @@ def ensure_current_competition() -> Competition:
     now = timezone.localtime()
     competition = Competition.objects.filter(year=now.year, period=1).first()
     if competition is None:
-        closes = timezone.make_aware(datetime.combine(now.date() + timedelta(days=30), time(23, 59)))
+        closes = timezone.make_aware(
+            datetime.combine(now.date() + timedelta(days=30), time(23, 59))
+        )
         competition = competition_create(year=now.year, registration_closes=closes)
     if competition.status == CompetitionStatus.DRAFT:
         competition = competition_advance(
@@ -81,7 +83,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = ensure_demo_accounts()
             competition = ensure_current_competition()
-        self.stdout.write(self.style.SUCCESS(f"Kompetisi: {competition} ({competition.get_status_display()})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Kompetisi: {competition} ({competition.get_status_display()})")
+        )
         self.stdout.write(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
         for user in users:
-            self.stdout.write(f"  {user.username:<22} {user.get_role_display():<18} {user.scope_label}")
+            self.stdout.write(
+                f"  {user.username:<22} {user.get_role_display():<18} {user.scope_label}"
+            )

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+# Django's own Indonesian catalogue leaves these empty, so they are ours.
+ERROR_INVALID_LOGIN = _(
+    "Masukkan nama pengguna dan kata sandi yang benar. Huruf besar dan kecil dibedakan."
+)
+ERROR_INACTIVE = _("Akun ini tidak aktif. Hubungi panitia di DPMPPA.")
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {"invalid_login": ERROR_INVALID_LOGIN, "inactive": ERROR_INACTIVE}
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Nama pengguna")
+        self.fields["password"].label = _("Kata sandi")

@@ -1,0 +1,105 @@
+"""Shared fixtures: the city's master data and named personas.
+
+Master data (regions, indicators, the 2020 competition) is loaded once per
+test database; tests that need a fresh database (browser tests) load it again
+through `master_data`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bantar.models import Role, User
+from competitions.models import Competition, CompetitionStatus, Kecamatan, Kelurahan
+from competitions.services import competition_create
+
+MASTER_FIXTURES = ("wilayah_kota_jambi", "indicators", "competition_2020")
+PASSWORD = "kata-sandi-uji-123"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddata", *MASTER_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def master_data(transactional_db):
+    """Reload master data for tests whose database is flushed between tests."""
+    call_command("loaddata", *MASTER_FIXTURES, verbosity=0)
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    user = User(username=username, role=role, first_name=username.title(), **extra)
+    user.set_password(PASSWORD)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def eka_jaya(db) -> Kelurahan:
+    return Kelurahan.objects.get(name="Eka Jaya")
+
+
+@pytest.fixture
+def beringin(db) -> Kelurahan:
+    return Kelurahan.objects.get(name="Beringin")
+
+
+@pytest.fixture
+def paal_merah(db) -> Kecamatan:
+    return Kecamatan.objects.get(name="Paal Merah")
+
+
+@pytest.fixture
+def officer_eka_jaya(eka_jaya) -> User:
+    """A petugas kelurahan of Eka Jaya (kecamatan Paal Merah)."""
+    return make_user("kelurahan.ekajaya", Role.KELURAHAN, kelurahan=eka_jaya)
+
+
+@pytest.fixture
+def officer_beringin(beringin) -> User:
+    """A petugas kelurahan of Beringin (kecamatan Pasar Jambi)."""
+    return make_user("kelurahan.beringin", Role.KELURAHAN, kelurahan=beringin)
+
+
+@pytest.fixture
+def officer_paal_merah(paal_merah) -> User:
+    """A petugas kecamatan of Paal Merah."""
+    return make_user("kecamatan.paalmerah", Role.KECAMATAN, kecamatan=paal_merah)
+
+
+@pytest.fixture
+def juror(db) -> User:
+    return make_user("juri1", Role.JURI)
+
+
+@pytest.fixture
+def panitia(db) -> User:
+    return make_user("panitia", Role.PANITIA)
+
+
+@pytest.fixture
+def pejabat(db) -> User:
+    return make_user("pejabat", Role.PEJABAT)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def open_competition(db) -> Competition:
+    """This year's competition with default rules, open for registration."""
+    competition = competition_create(
+        year=timezone.localdate().year, registration_closes=timezone.now() + timedelta(days=30)
+    )
+    competition.status = CompetitionStatus.REGISTRATION
+    competition.save()
+    return competition
