@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Variables a developer's shell or the browser tests may set, which a server must not have.
+LEAKY_VARIABLES = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "bantar.settings_production",
     "SECRET_KEY": "x7#Gq2!pZ9@wL4$vN8^tR1&yK6*hJ3(mB5)cD0-eF2+aS9=uQ7",
