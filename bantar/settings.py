@@ -174,3 +174,5 @@ BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
 # How close (in KK) to a band boundary the registration form warns.
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Largest spreadsheet the panitia may import at once.
+BANTAR_IMPORT_MAX_BYTES = int(os.environ.get("BANTAR_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))

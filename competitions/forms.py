@@ -1,9 +1,24 @@
+"""Forms clean input only; the rules live in competitions/services.py."""
+
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import CompetitionStatus
+from bantar.models import User
+from competitions.models import RT, Competition, CompetitionStatus, EntryStatus, Kelurahan
+from competitions.services import ERROR_RT_OTHER_KELURAHAN, EntryData
+from competitions.validators import normalize_phone
+
+ERROR_LOCATION_PAIR = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+ERROR_IMPORT_TOO_LARGE = _("Berkas terlalu besar (paling besar %(max)s MB).")
+ERROR_IMPORT_FORMAT = _("Pilih berkas Excel (.xlsx) atau CSV (.csv).")
 
 
 class AdvanceForm(forms.Form):
@@ -13,3 +28,170 @@ class AdvanceForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Saya sudah memeriksa dan ingin melanjutkan ke tahap berikutnya."), required=True
     )
+
+
+class EntryForm(forms.Form):
+    """A kelurahan officer proposes one RT of its kelurahan."""
+
+    client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    rt = forms.ModelChoiceField(
+        label=_("RT yang sudah terdata"),
+        queryset=RT.objects.none(),
+        required=False,
+        empty_label=_("- RT baru (isi nomor di bawah) -"),
+        error_messages={"invalid_choice": ERROR_RT_OTHER_KELURAHAN},
+    )
+    new_rt_number = forms.IntegerField(
+        label=_("atau nomor RT baru"), required=False, min_value=1, max_value=999
+    )
+    kampung_name = forms.CharField(label=_("Nama kampung"), max_length=120)
+    ketua_rt = forms.CharField(label=_("Nama ketua RT"), max_length=120)
+    phone = forms.CharField(
+        label=_("Telepon ketua RT"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    kk_count = forms.IntegerField(
+        label=_("Jumlah KK"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+        help_text=_("Jumlah kepala keluarga di RT ini menurut data RT."),
+    )
+    address = forms.CharField(label=_("Alamat / patokan"), max_length=250, required=False)
+    latitude = forms.DecimalField(
+        label=_("Lintang (opsional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Bujur (opsional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, officer: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rt"].queryset = RT.objects.for_user(officer).select_related("kelurahan")
+        self.fields["rt"].label_from_instance = lambda rt: f"{rt.label} {rt.name_kampung}".strip()
+        if not self.is_bound and not self.initial.get("client_token"):
+            self.initial["client_token"] = uuid.uuid4()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "client_token",
+            Div(
+                Div("rt", css_class="col-md-7"),
+                Div("new_rt_number", css_class="col-md-5"),
+                css_class="row",
+            ),
+            "kampung_name",
+            Div(
+                Div("ketua_rt", css_class="col-md-7"),
+                Div("phone", css_class="col-md-5"),
+                css_class="row",
+            ),
+            Field("kk_count", data_kk_input="1"),
+            HTML(
+                '<div id="category-preview" class="alert alert-secondary py-2" aria-live="polite"></div>'
+            ),
+            "address",
+            Div(
+                Div("latitude", css_class="col-6"),
+                Div("longitude", css_class="col-6"),
+                css_class="row",
+            ),
+            "note",
+        )
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("latitude", ERROR_LOCATION_PAIR)
+        return cleaned
+
+    def entry_data(self) -> EntryData:
+        data = self.cleaned_data
+        return EntryData(
+            kampung_name=data["kampung_name"].strip(),
+            ketua_rt=data["ketua_rt"].strip(),
+            phone=data["phone"],
+            kk_count=data["kk_count"],
+            address=data["address"].strip(),
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            note=data["note"].strip(),
+        )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("Alasan pengembalian"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": _(
+                "Tuliskan alasan pengembalian agar kelurahan tahu apa yang harus diperbaiki."
+            )
+        },
+    )
+
+
+class EntryFilterForm(forms.Form):
+    """The filters of the entry list; every choice is limited to the user's scope."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua status")), *EntryStatus.choices]
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"),
+        required=False,
+        queryset=Kelurahan.objects.none(),
+        empty_label=_("Semua kelurahan"),
+    )
+    category = forms.ChoiceField(label=_("Kategori"), required=False)
+
+    def __init__(self, *args: Any, user: User, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = Kelurahan.objects.for_user(user).select_related(
+            "kecamatan"
+        )
+        self.fields["category"].choices = [("", _("Semua kategori"))] + [
+            (category.code, category.name) for category in competition.size_categories.all()
+        ]
+
+
+class EntryImportForm(forms.Form):
+    import_file = forms.FileField(label=_("Berkas daftar RT (.xlsx atau .csv)"))
+    status = forms.ChoiceField(
+        label=_("Status peserta hasil impor"),
+        choices=[
+            (EntryStatus.PROPOSED, _("Diusulkan (masih diverifikasi kecamatan)")),
+            (EntryStatus.VERIFIED, _("Terverifikasi")),
+        ],
+        initial=EntryStatus.PROPOSED,
+    )
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        limit = settings.BANTAR_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                ERROR_IMPORT_TOO_LARGE, params={"max": limit // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(ERROR_IMPORT_FORMAT)
+        return upload

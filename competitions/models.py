@@ -16,6 +16,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -235,6 +236,18 @@ class Competition(models.Model):
     def get_next_status_display(self) -> str:
         return CompetitionStatus(self.next_status).label if self.next_status else ""
 
+    @property
+    def is_registration_open(self) -> bool:
+        """Kelurahan may add and propose entries: registration stage, deadline not passed."""
+        return self.status == CompetitionStatus.REGISTRATION and (
+            self.registration_closes is None or timezone.now() < self.registration_closes
+        )
+
+    @property
+    def is_verification_open(self) -> bool:
+        """Kecamatan may check proposals, and kelurahan may fix returned ones."""
+        return self.status in (CompetitionStatus.REGISTRATION, CompetitionStatus.VERIFICATION)
+
 
 class SizeCategory(models.Model):
     """A band of household (KK) counts with its prize, per competition."""
@@ -318,6 +331,13 @@ class Entry(models.Model):
         _("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
     return_note = models.TextField(_("catatan pengembalian"), blank=True)
+    client_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Dari formulir; membuat kiriman ganda tidak membuat peserta ganda."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diusulkan oleh"),
@@ -342,3 +362,7 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rt} ({self.competition.year})"
+
+    @property
+    def kelurahan(self) -> Kelurahan:
+        return self.rt.kelurahan

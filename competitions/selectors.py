@@ -83,3 +83,98 @@ def kelurahan_summary(user: User, competition: Competition | None) -> list[Regio
         ),
     )
     return [RegionRow(row.name, 1, row.n_rt, row.n_proposed, row.n_verified) for row in rows]
+
+
+SUBMITTED_STATUSES = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
+
+
+def entries_for_list(
+    user: User,
+    competition: Competition,
+    *,
+    status: str = "",
+    kelurahan: Kelurahan | None = None,
+    category: str = "",
+) -> QuerySet[Entry]:
+    """The entries a user may see in one competition, narrowed by the list's filters."""
+    entries = Entry.objects.for_user(user).filter(competition=competition).with_region()
+    if kelurahan is not None:
+        entries = entries.filter(rt__kelurahan=kelurahan)
+    if category:
+        entries = entries.filter(category__code=category)
+    if status:
+        entries = entries.filter(status=status)
+    return entries.order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number")
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    name: str
+    proposed: list[int]  # per category, then the total
+    verified: list[int]
+
+
+def kecamatan_category_table(
+    user: User, competition: Competition
+) -> tuple[list[str], list[CategoryRow]]:
+    """Per kecamatan: RTs proposed and verified by size category, in one query."""
+    categories = list(competition.size_categories.all())
+    path = "kelurahan__rts__entries"
+    in_competition = Q(**{f"{path}__competition": competition})
+    annotations = {}
+    for category in categories:
+        in_category = in_competition & Q(**{f"{path}__category": category})
+        annotations[f"p_{category.code}"] = Count(
+            path,
+            filter=in_category & Q(**{f"{path}__status__in": SUBMITTED_STATUSES}),
+            distinct=True,
+        )
+        annotations[f"v_{category.code}"] = Count(
+            path, filter=in_category & Q(**{f"{path}__status": EntryStatus.VERIFIED}), distinct=True
+        )
+    rows = []
+    for kecamatan in Kecamatan.objects.for_user(user).annotate(**annotations):
+        proposed = [getattr(kecamatan, f"p_{category.code}") for category in categories]
+        verified = [getattr(kecamatan, f"v_{category.code}") for category in categories]
+        rows.append(
+            CategoryRow(kecamatan.name, [*proposed, sum(proposed)], [*verified, sum(verified)])
+        )
+    if rows:
+        columns = len(categories) + 1
+        rows.append(
+            CategoryRow(
+                "Jumlah",
+                [sum(row.proposed[i] for row in rows) for i in range(columns)],
+                [sum(row.verified[i] for row in rows) for i in range(columns)],
+            )
+        )
+    return [category.name for category in categories], rows
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    when: object
+    who: str
+    status: str
+    reason: str
+
+
+def entry_timeline(entry: Entry) -> list[TimelineEvent]:
+    """Every status change of an entry: who, when, and why (one query)."""
+    events: list[TimelineEvent] = []
+    previous = None
+    for record in entry.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    ):
+        if record.status != previous:
+            who = record.history_user
+            events.append(
+                TimelineEvent(
+                    when=record.history_date,
+                    who=(who.get_full_name() or who.username) if who else "sistem",
+                    status=EntryStatus(record.status).label,
+                    reason=record.history_change_reason or "",
+                )
+            )
+        previous = record.status
+    return events

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bantar.models import User
 from competitions.models import (
+    RT,
     STATUS_ORDER,
     Competition,
     CompetitionStatus,
+    Entry,
     EntryStatus,
     SizeCategory,
 )
@@ -211,3 +217,374 @@ def competition_advance(
     competition.full_clean()
     competition.save()
     return competition
+
+
+# --- Entries: registration by kelurahan, verification by kecamatan -----------------
+
+ERROR_REGISTRATION_CLOSED = gettext_lazy(
+    "Pendaftaran %(competition)s tidak sedang dibuka (tahap: %(status)s)."
+)
+ERROR_DEADLINE_PASSED = gettext_lazy(
+    "Batas waktu pendaftaran (%(deadline)s WIB) sudah lewat; usulan tidak dapat ditambah "
+    "atau diubah lagi."
+)
+ERROR_VERIFICATION_CLOSED = gettext_lazy(
+    "Tahap verifikasi %(competition)s sudah selesai (tahap: %(status)s)."
+)
+ERROR_RT_TAKEN = gettext_lazy(
+    "%(rt)s sudah terdaftar pada %(competition)s (status: %(status)s). "
+    "Buka usulan tersebut untuk mengubahnya."
+)
+ERROR_RT_OTHER_KELURAHAN = gettext_lazy("RT ini bukan bagian dari kelurahan Anda.")
+ERROR_RT_MISSING = gettext_lazy("Pilih RT yang sudah ada atau isi nomor RT baru.")
+ERROR_RT_BOTH = gettext_lazy("Pilih RT yang sudah ada atau isi nomor RT baru, jangan keduanya.")
+ERROR_NOT_EDITABLE = gettext_lazy("Usulan berstatus %(status)s tidak dapat diubah oleh kelurahan.")
+ERROR_CANNOT_PROPOSE = gettext_lazy("Usulan berstatus %(status)s tidak dapat diajukan.")
+ERROR_CANNOT_WITHDRAW = gettext_lazy("Usulan berstatus %(status)s tidak dapat ditarik.")
+ERROR_CANNOT_CHECK = gettext_lazy(
+    "Hanya usulan berstatus Diusulkan atau Terverifikasi yang dapat diperiksa kecamatan "
+    "(status sekarang: %(status)s)."
+)
+ERROR_RETURN_NOTE_REQUIRED = gettext_lazy(
+    "Tuliskan alasan pengembalian agar kelurahan tahu apa yang harus diperbaiki."
+)
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """What a kelurahan officer fills in for one RT."""
+
+    kampung_name: str
+    ketua_rt: str
+    phone: str
+    kk_count: int
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    note: str = ""
+
+
+def _format_deadline(competition: Competition) -> str:
+    return date_format(timezone.localtime(competition.registration_closes), "j F Y H:i")
+
+
+def check_registration_open(competition: Competition) -> None:
+    if competition.status != CompetitionStatus.REGISTRATION:
+        raise ValidationError(
+            ERROR_REGISTRATION_CLOSED,
+            code="registration_closed",
+            params={"competition": competition.title, "status": competition.get_status_display()},
+        )
+    if not competition.is_registration_open:
+        raise ValidationError(
+            ERROR_DEADLINE_PASSED,
+            code="deadline_passed",
+            params={"deadline": _format_deadline(competition)},
+        )
+
+
+def _check_verification_open(competition: Competition) -> None:
+    if not competition.is_verification_open:
+        raise ValidationError(
+            ERROR_VERIFICATION_CLOSED,
+            code="verification_closed",
+            params={"competition": competition.title, "status": competition.get_status_display()},
+        )
+
+
+def check_entry_editable(entry: Entry) -> None:
+    """Kelurahan may change its entry before the deadline; a returned one until verification ends."""
+    if entry.status == EntryStatus.VERIFIED:
+        raise ValidationError(
+            ERROR_NOT_EDITABLE, code="not_editable", params={"status": entry.get_status_display()}
+        )
+    if entry.status == EntryStatus.RETURNED:
+        _check_verification_open(entry.competition)
+    else:
+        check_registration_open(entry.competition)
+
+
+def _resolve_rt(
+    *, officer: User, rt: RT | None, new_rt_number: int | None, kampung_name: str
+) -> RT:
+    if rt is not None and new_rt_number is not None:
+        raise ValidationError({"rt": ValidationError(ERROR_RT_BOTH, code="rt_both")})
+    if rt is None and new_rt_number is None:
+        raise ValidationError({"rt": ValidationError(ERROR_RT_MISSING, code="rt_missing")})
+    if rt is not None:
+        if rt.kelurahan_id != officer.kelurahan_id:
+            raise ValidationError(
+                {"rt": ValidationError(ERROR_RT_OTHER_KELURAHAN, code="rt_other_kelurahan")}
+            )
+        return rt
+    rt, _created = RT.objects.get_or_create(
+        kelurahan_id=officer.kelurahan_id,
+        number=new_rt_number,
+        defaults={"name_kampung": kampung_name},
+    )
+    return rt
+
+
+def _record(entry: Entry, *, by: User | None, reason: str) -> None:
+    entry._change_reason = reason  # type: ignore[attr-defined]
+    if by is not None:
+        entry._history_user = by  # type: ignore[attr-defined]
+
+
+def _refuse_taken_rt(*, competition: Competition, rt: RT, entry: Entry | None) -> None:
+    taken = Entry.objects.filter(competition=competition, rt=rt)
+    if entry is not None:
+        taken = taken.exclude(pk=entry.pk)
+    existing = taken.first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "rt": ValidationError(
+                    ERROR_RT_TAKEN,
+                    code="rt_taken",
+                    params={
+                        "rt": str(rt),
+                        "competition": competition.title,
+                        "status": existing.get_status_display(),
+                    },
+                )
+            }
+        )
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    competition: Competition,
+    officer: User,
+    data: EntryData,
+    rt: RT | None = None,
+    new_rt_number: int | None = None,
+    entry: Entry | None = None,
+    client_token: uuid.UUID | None = None,
+    propose: bool = False,
+) -> Entry:
+    """Create or change a kelurahan's entry; `propose` also sends it to the kecamatan.
+
+    A form sent twice with the same `client_token` returns the entry made the
+    first time instead of making a second one.
+    """
+    if entry is None and client_token is not None:
+        already = Entry.objects.filter(client_token=client_token).first()
+        if already is not None:
+            return already
+    if entry is None:
+        check_registration_open(competition)
+    else:
+        entry = Entry.objects.select_for_update().select_related("competition").get(pk=entry.pk)
+        check_entry_editable(entry)
+    rt = _resolve_rt(
+        officer=officer, rt=rt, new_rt_number=new_rt_number, kampung_name=data.kampung_name
+    )
+    _refuse_taken_rt(competition=competition, rt=rt, entry=entry)
+    try:
+        category = size_category_for(competition=competition, kk_count=data.kk_count)
+    except ValidationError as error:
+        raise ValidationError({"kk_count": error.error_list}) from None
+    created = entry is None
+    if entry is None:
+        entry = Entry(competition=competition, client_token=client_token, submitted_by=officer)
+    previous_status = entry.status
+    entry.rt = rt
+    entry.category = category
+    for field, value in asdict(data).items():
+        setattr(entry, field, value)
+    if propose:
+        entry.status = EntryStatus.PROPOSED
+    elif previous_status == EntryStatus.WITHDRAWN:
+        entry.status = EntryStatus.DRAFT
+    entry.full_clean(validate_unique=False)
+    if data.kampung_name and rt.name_kampung != data.kampung_name:
+        rt.name_kampung = data.kampung_name
+        rt.save(update_fields=["name_kampung"])
+    if propose:
+        reason = _("Diusulkan")
+    else:
+        reason = _("Dibuat sebagai draf") if created else _("Diubah")
+    _record(entry, by=officer, reason=reason)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # Two officers saved the same RT at the same moment: the other one won.
+        _refuse_taken_rt(competition=competition, rt=rt, entry=None)
+        raise
+    return entry
+
+
+def _locked(entry: Entry) -> Entry:
+    return Entry.objects.select_for_update().select_related("competition", "rt").get(pk=entry.pk)
+
+
+@transaction.atomic
+def entry_propose(*, entry: Entry, by: User) -> Entry:
+    entry = _locked(entry)
+    if entry.status == EntryStatus.PROPOSED:
+        return entry  # a second click changes nothing
+    if entry.status not in (EntryStatus.DRAFT, EntryStatus.RETURNED):
+        raise ValidationError(
+            ERROR_CANNOT_PROPOSE,
+            code="cannot_propose",
+            params={"status": entry.get_status_display()},
+        )
+    check_entry_editable(entry)
+    entry.status = EntryStatus.PROPOSED
+    _record(entry, by=by, reason=_("Diusulkan"))
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, entry: Entry, by: User) -> Entry:
+    entry = _locked(entry)
+    if entry.status == EntryStatus.WITHDRAWN:
+        return entry
+    if entry.status == EntryStatus.VERIFIED:
+        raise ValidationError(
+            ERROR_CANNOT_WITHDRAW,
+            code="cannot_withdraw",
+            params={"status": entry.get_status_display()},
+        )
+    check_entry_editable(entry)
+    entry.status = EntryStatus.WITHDRAWN
+    _record(entry, by=by, reason=_("Ditarik"))
+    entry.save()
+    return entry
+
+
+def _check_can_be_checked(entry: Entry) -> None:
+    _check_verification_open(entry.competition)
+    if entry.status not in (EntryStatus.PROPOSED, EntryStatus.VERIFIED):
+        raise ValidationError(
+            ERROR_CANNOT_CHECK, code="cannot_check", params={"status": entry.get_status_display()}
+        )
+
+
+@transaction.atomic
+def entry_verify(*, entry: Entry, by: User) -> Entry:
+    entry = _locked(entry)
+    if entry.status == EntryStatus.VERIFIED:
+        return entry
+    _check_can_be_checked(entry)
+    entry.status = EntryStatus.VERIFIED
+    entry.return_note = ""
+    _record(entry, by=by, reason=_("Diverifikasi"))
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_return(*, entry: Entry, by: User, note: str) -> Entry:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(ERROR_RETURN_NOTE_REQUIRED, code="note")})
+    entry = _locked(entry)
+    if entry.status == EntryStatus.RETURNED and entry.return_note == note:
+        return entry
+    _check_can_be_checked(entry)
+    entry.status = EntryStatus.RETURNED
+    entry.return_note = note
+    _record(entry, by=by, reason=_("Dikembalikan: %(note)s") % {"note": note})
+    entry.save()
+    return entry
+
+
+# --- Import of entries by the panitia --------------------------------------------
+
+ERROR_IMPORT_UNREADABLE = gettext_lazy(
+    "Berkas tidak dapat dibaca sebagai %(format)s. Simpan ulang dari Excel lalu coba lagi."
+)
+ERROR_IMPORT_COLUMNS = gettext_lazy("Kolom wajib tidak ada di berkas: %(columns)s.")
+ERROR_IMPORT_EMPTY = gettext_lazy("Berkas tidak berisi baris data.")
+
+
+@dataclass
+class ImportOutcome:
+    result: Any  # import_export.results.Result
+    saved: bool
+
+    @property
+    def row_count(self) -> int:
+        return len(self.result.rows)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.result.has_errors() or self.result.has_validation_errors()
+
+
+def load_dataset(*, content: bytes, file_format: str) -> Any:
+    """A tablib Dataset from an uploaded xlsx or csv, headers lower-cased."""
+    from import_export.formats.base_formats import CSV, XLSX
+
+    try:
+        if file_format == "xlsx":
+            dataset = XLSX().create_dataset(content)
+        else:
+            dataset = CSV().create_dataset(content.decode("utf-8-sig"))
+    except Exception as error:
+        raise ValidationError(
+            ERROR_IMPORT_UNREADABLE, code="unreadable", params={"format": file_format.upper()}
+        ) from error
+    dataset.headers = [str(header or "").strip().lower() for header in dataset.headers or []]
+    return dataset
+
+
+def entry_import(
+    *,
+    competition: Competition,
+    by: User,
+    status: str,
+    content: bytes,
+    file_format: str,
+    confirm: bool,
+) -> ImportOutcome:
+    """Check (and with `confirm`, save) a list of RTs as entries: all rows or none."""
+    from competitions.resources import EntryImportResource
+
+    dataset = load_dataset(content=content, file_format=file_format)
+    missing = [c for c in EntryImportResource.REQUIRED_COLUMNS if c not in dataset.headers]
+    if missing:
+        raise ValidationError(
+            ERROR_IMPORT_COLUMNS, code="columns", params={"columns": ", ".join(missing)}
+        )
+    if not len(dataset):
+        raise ValidationError(ERROR_IMPORT_EMPTY, code="empty")
+    resource = EntryImportResource(competition=competition, status=status, user=by)
+    result = resource.import_data(
+        dataset,
+        dry_run=not confirm,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+    )
+    outcome = ImportOutcome(result=result, saved=False)
+    outcome.saved = confirm and not outcome.has_errors
+    return outcome
+
+
+ERROR_NEAR_BOUNDARY = gettext_lazy(
+    "Jumlah KK %(kk)s dekat batas kategori (%(boundary)s KK): periksa kembali data KK "
+    "karena selisih sedikit saja mengubah kategori %(category)s."
+)
+
+
+def near_band_boundary(entry: Entry) -> str | None:
+    """A warning when the KK count is within BANTAR_BOUNDARY_WARNING_KK of a band edge.
+
+    The edges are the first KK count of each band; within the margin on either
+    side (57..62 around 60 with the default margin of 3) the category could flip.
+    """
+    margin = settings.BANTAR_BOUNDARY_WARNING_KK
+    for category in entry.competition.size_categories.all():
+        edge = category.min_kk
+        if edge - margin <= entry.kk_count <= edge + margin - 1:
+            return str(
+                ERROR_NEAR_BOUNDARY
+                % {"kk": entry.kk_count, "boundary": edge, "category": entry.category.name}
+            )
+    return None

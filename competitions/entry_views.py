@@ -1,0 +1,334 @@
+"""Entry pages: kelurahan registration, kecamatan verification, lists, exports, import.
+
+Each view looks the entry up through `Entry.objects.for_user` (404 outside the
+user's region), asks django-rules whether the role may act (403), and hands the
+work to one service, whose ValidationError is shown to the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bantar.access import get_for_user_or_404, role_required
+from bantar.exports import export_response
+from bantar.models import Role
+from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
+from competitions.models import Competition, Entry, EntryStatus
+from competitions.reports import participants_report
+from competitions.selectors import (
+    current_competition,
+    entries_for_list,
+    entry_status_counts,
+    entry_timeline,
+    kecamatan_category_table,
+)
+from competitions.services import (
+    entry_import,
+    entry_propose,
+    entry_return,
+    entry_save,
+    entry_verify,
+    entry_withdraw,
+    near_band_boundary,
+)
+
+LIST_ROLES = (Role.KELURAHAN, Role.KECAMATAN, Role.PANITIA, Role.PEJABAT, Role.ADMIN)
+IMPORT_SESSION_KEY = "entry-import"
+
+
+def _chosen_competition(request: HttpRequest) -> Competition:
+    chosen = request.GET.get("kompetisi")
+    if chosen and chosen.isdigit():
+        return get_for_user_or_404(Competition.objects, request.user, pk=int(chosen))
+    competition = current_competition()
+    if competition is None:
+        raise Http404(_("Belum ada kompetisi."))
+    return competition
+
+
+def _entry(request: HttpRequest, pk: int) -> Entry:
+    return get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
+
+
+def _require(request: HttpRequest, permission: str, entry: Entry | None = None) -> None:
+    if not request.user.has_perm(permission, entry):
+        raise PermissionDenied
+
+
+def _filtered(
+    request: HttpRequest, competition: Competition
+) -> tuple[EntryFilterForm, QuerySet[Entry], str]:
+    form = EntryFilterForm(request.GET or None, user=request.user, competition=competition)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = entries_for_list(
+        request.user,
+        competition,
+        kelurahan=filters.get("kelurahan"),
+        category=filters.get("category", ""),
+    )
+    return form, entries, filters.get("status", "")
+
+
+@role_required(*LIST_ROLES)
+def entry_list(request: HttpRequest) -> HttpResponse:
+    competition = _chosen_competition(request)
+    form, entries, status = _filtered(request, competition)
+    context = {
+        "competition": competition,
+        "competitions": Competition.objects.for_user(request.user),
+        "filter_form": form,
+        "status_counts": entry_status_counts(entries),
+        "entries": entries.filter(status=status) if status else entries,
+        "query": request.GET.urlencode(),
+        "can_propose": request.user.has_perm("competitions.propose_entry"),
+    }
+    if request.user.is_city_wide:
+        context["category_names"], context["category_rows"] = kecamatan_category_table(
+            request.user, competition
+        )
+    return render(request, "competitions/entry_list.html", context)
+
+
+@role_required(*LIST_ROLES)
+def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
+    competition = _chosen_competition(request)
+    _form, entries, status = _filtered(request, competition)
+    if status:
+        entries = entries.filter(status=status)
+    report = participants_report(
+        competition, entries, scope=str(request.user.scope_label), with_contacts=True
+    )
+    return export_response(report, export_format)
+
+
+def _form_context(
+    request: HttpRequest, competition: Competition, form: EntryForm, entry: Entry | None
+) -> dict:
+    categories = [
+        {"name": c.name, "min": c.min_kk, "max": c.max_kk, "prize": c.prize}
+        for c in competition.size_categories.all()
+    ]
+    return {
+        "competition": competition,
+        "form": form,
+        "entry": entry,
+        "categories": categories,
+        "boundary_margin": settings.BANTAR_BOUNDARY_WARNING_KK,
+    }
+
+
+def _save_entry(
+    request: HttpRequest, competition: Competition, entry: Entry | None
+) -> HttpResponse:
+    initial = _initial_from(entry) if entry else {}
+    form = EntryForm(request.POST or None, officer=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = entry_save(
+                competition=competition,
+                officer=request.user,
+                data=form.entry_data(),
+                rt=form.cleaned_data["rt"],
+                new_rt_number=form.cleaned_data["new_rt_number"],
+                entry=entry,
+                client_token=form.cleaned_data["client_token"],
+                propose="propose" in request.POST,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _announce_saved(request, entry)
+            return redirect("entry-detail", pk=entry.pk)
+    return render(
+        request, "competitions/entry_form.html", _form_context(request, competition, form, entry)
+    )
+
+
+def _initial_from(entry: Entry) -> dict[str, Any]:
+    fields = (
+        "kampung_name",
+        "ketua_rt",
+        "phone",
+        "kk_count",
+        "address",
+        "latitude",
+        "longitude",
+        "note",
+    )
+    return {"rt": entry.rt_id, **{name: getattr(entry, name) for name in fields}}
+
+
+def _announce_saved(request: HttpRequest, entry: Entry) -> None:
+    if entry.status == EntryStatus.PROPOSED:
+        messages.success(request, _("%(rt)s diusulkan ke kecamatan.") % {"rt": entry.rt})
+    else:
+        messages.success(request, _("%(rt)s disimpan sebagai draf.") % {"rt": entry.rt})
+    boundary = near_band_boundary(entry)
+    if boundary is not None:
+        messages.warning(request, boundary)
+
+
+@login_required
+def entry_create(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    _require(request, "competitions.propose_entry")
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    return _save_entry(request, competition, None)
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    _require(request, "competitions.edit_entry", entry)
+    return _save_entry(request, entry.competition, entry)
+
+
+@role_required(*LIST_ROLES)
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    context = {
+        "entry": entry,
+        "timeline": entry_timeline(entry),
+        "boundary_warning": near_band_boundary(entry),
+        "can_edit": request.user.has_perm("competitions.edit_entry", entry),
+        "can_verify": request.user.has_perm("competitions.verify_entry", entry),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "competitions/entry_detail.html", context)
+
+
+def _transition(
+    request: HttpRequest, pk: int, permission: str, action: Any, done: str, **extra: Any
+) -> HttpResponse:
+    entry = _entry(request, pk)
+    _require(request, permission, entry)
+    try:
+        entry = action(entry=entry, by=request.user, **extra)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"rt": entry.rt})
+    return _back(request, entry)
+
+
+def _back(request: HttpRequest, entry: Entry) -> HttpResponse:
+    """To the page the action came from (the verification queue), else the entry."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("entry-detail", pk=entry.pk)
+
+
+@require_POST
+@login_required
+def entry_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request, pk, "competitions.edit_entry", entry_propose, _("%(rt)s diusulkan ke kecamatan.")
+    )
+
+
+@require_POST
+@login_required
+def entry_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request, pk, "competitions.edit_entry", entry_withdraw, _("%(rt)s ditarik dari lomba.")
+    )
+
+
+@require_POST
+@login_required
+def entry_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request, pk, "competitions.verify_entry", entry_verify, _("%(rt)s terverifikasi.")
+    )
+
+
+@require_POST
+@login_required
+def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReturnForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _transition(
+        request,
+        pk,
+        "competitions.verify_entry",
+        entry_return,
+        _("%(rt)s dikembalikan ke kelurahan dengan catatan."),
+        note=note,
+    )
+
+
+@role_required(Role.KECAMATAN)
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    competition = _chosen_competition(request)
+    entries = entries_for_list(request.user, competition).exclude(
+        status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN]
+    )
+    context = {
+        "competition": competition,
+        "entries": entries,
+        "status_counts": entry_status_counts(entries),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "competitions/verification_queue.html", context)
+
+
+@login_required
+def entry_import_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    """Upload -> preview (nothing saved) -> confirm (all rows or none)."""
+    _require(request, "competitions.import_entries")
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    form = EntryImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"competition": competition, "form": form}
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    confirm = request.method == "POST" and "confirm" in request.POST
+    if confirm and not (pending and pending["competition"] == competition.pk):
+        messages.error(request, _("Sesi impor sudah berakhir; unggah berkasnya lagi."))
+        return redirect("entry-import", competition_pk=competition.pk)
+    if confirm or (request.method == "POST" and form.is_valid()):
+        if not confirm:
+            upload = form.cleaned_data["import_file"]
+            pending = {
+                "competition": competition.pk,
+                "name": upload.name,
+                "format": "xlsx" if upload.name.lower().endswith(".xlsx") else "csv",
+                "status": form.cleaned_data["status"],
+                "content": upload.read().hex(),
+            }
+            request.session[IMPORT_SESSION_KEY] = pending
+        try:
+            outcome = entry_import(
+                competition=competition,
+                by=request.user,
+                status=pending["status"],
+                content=bytes.fromhex(pending["content"]),
+                file_format=pending["format"],
+                confirm=confirm,
+            )
+        except ValidationError as error:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            form.add_error(None, error)
+        else:
+            if outcome.saved:
+                request.session.pop(IMPORT_SESSION_KEY, None)
+                messages.success(
+                    request,
+                    _("%(count)s RT diimpor sebagai peserta.") % {"count": outcome.row_count},
+                )
+                return redirect(f"{reverse('entry-list')}?kompetisi={competition.pk}")
+            context.update(outcome=outcome, file_name=pending["name"])
+    return render(request, "competitions/entry_import.html", context)

@@ -1,0 +1,44 @@
+/* Registration form: show the size category and prize as the KK count is typed,
+   and warn near a band edge. No framework needed. */
+(function () {
+  "use strict";
+  var texts = document.getElementById("category-texts");
+  var source = document.getElementById("size-categories");
+  var input = document.querySelector("[data-kk-input]") || document.getElementById("id_kk_count");
+  var preview = document.getElementById("category-preview");
+
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  function update() {
+    var categories = JSON.parse(source.textContent);
+    var margin = parseInt(texts.dataset.margin, 10);
+    var kk = parseInt(input.value, 10);
+    preview.className = "alert py-2 alert-secondary";
+    if (!(kk > 0)) { preview.textContent = texts.dataset.none; return; }
+    var minimum = Math.min.apply(null, categories.map(function (c) { return c.min; }));
+    if (kk < minimum) {
+      preview.className = "alert py-2 alert-danger";
+      preview.textContent = fill(texts.dataset.below, { min: minimum });
+      return;
+    }
+    var match = categories.filter(function (c) { return kk >= c.min && (c.max === null || kk <= c.max); })[0];
+    if (!match) { preview.textContent = texts.dataset.none; return; }
+    var prize = new Intl.NumberFormat("id-ID").format(match.prize);
+    var message = fill(texts.dataset.category, { name: match.name, prize: prize });
+    var edge = categories.map(function (c) { return c.min; })
+      .filter(function (e) { return kk >= e - margin && kk <= e + margin - 1; })[0];
+    if (edge !== undefined) {
+      preview.className = "alert py-2 alert-warning";
+      message += " · " + fill(texts.dataset.near, { edge: edge });
+    }
+    preview.dataset.category = match.name;
+    preview.textContent = message;
+  }
+
+  if (texts && source && input && preview) {
+    input.addEventListener("input", update);
+    update();
+  }
+})();
