@@ -119,7 +119,7 @@ def write_xlsx(report: Report, target: Any) -> None:
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         worksheet.freeze_panes = f"A{header_row + 1}"
         worksheet.page_setup.orientation = "landscape"
-        worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+        worksheet.page_setup.paperSize = "9"  # A4
         worksheet.page_setup.fitToWidth = 1
         worksheet.page_setup.fitToHeight = 0
         worksheet.sheet_properties.pageSetUpPr.fitToPage = True

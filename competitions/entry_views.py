@@ -144,7 +144,7 @@ def _save_entry(
                 new_rt_number=form.cleaned_data["new_rt_number"],
                 entry=entry,
                 client_token=form.cleaned_data["client_token"],
-                propose="propose" in request.POST,
+                propose=bool(request.POST.get("propose")),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bantar.models import User
 from competitions.models import RT, Competition, CompetitionStatus, EntryStatus, Kelurahan
-from competitions.services import ERROR_RT_OTHER_KELURAHAN, EntryData
+from competitions.services import ERROR_KK_NOT_POSITIVE, ERROR_RT_OTHER_KELURAHAN, EntryData
 from competitions.validators import normalize_phone
 
 ERROR_LOCATION_PAIR = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
@@ -55,6 +55,7 @@ class EntryForm(forms.Form):
         label=_("Jumlah KK"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
         help_text=_("Jumlah kepala keluarga di RT ini menurut data RT."),
+        error_messages={"invalid": ERROR_KK_NOT_POSITIVE},
     )
     address = forms.CharField(label=_("Alamat / patokan"), max_length=250, required=False)
     latitude = forms.DecimalField(

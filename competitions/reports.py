@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bantar.exports import INTEGER, Column, Report, Sheet
 from competitions.models import Competition, Entry
@@ -13,7 +14,7 @@ from competitions.models import Competition, Entry
 
 def participant_columns(*, with_contacts: bool) -> list[Column]:
     columns = [
-        Column(_("No"), lambda row: row[0], INTEGER, 5),
+        Column(pgettext("nomor urut", "No"), lambda row: row[0], INTEGER, 5),
         Column(_("Kecamatan"), lambda row: row[1].rt.kelurahan.kecamatan.name, width=16),
         Column(_("Kelurahan"), lambda row: row[1].rt.kelurahan.name, width=18),
         Column("RT", lambda row: row[1].rt.label, width=8),

@@ -37,6 +37,7 @@ class RegionCodeWidget(ForeignKeyWidget):
 
 class WholeNumberWidget(IntegerWidget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | None:
+        refuse_formula(value if isinstance(value, str) else "")
         try:
             number = super().clean(value, row, **kwargs)
         except (ArithmeticError, TypeError, ValueError):

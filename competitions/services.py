@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -10,6 +12,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -518,20 +521,41 @@ class ImportOutcome:
 
 
 def load_dataset(*, content: bytes, file_format: str) -> Any:
-    """A tablib Dataset from an uploaded xlsx or csv, headers lower-cased."""
-    from import_export.formats.base_formats import CSV, XLSX
+    """A tablib Dataset from an uploaded xlsx or csv; headers lower-cased, blank rows dropped.
 
+    xlsx is read with formulas kept as formulas (not their cached values), so a
+    formula cell is refused by name instead of arriving as an empty or stale value.
+    """
     try:
-        if file_format == "xlsx":
-            dataset = XLSX().create_dataset(content)
-        else:
-            dataset = CSV().create_dataset(content.decode("utf-8-sig"))
+        rows = _xlsx_rows(content) if file_format == "xlsx" else _csv_rows(content)
     except Exception as error:
         raise ValidationError(
             ERROR_IMPORT_UNREADABLE, code="unreadable", params={"format": file_format.upper()}
         ) from error
-    dataset.headers = [str(header or "").strip().lower() for header in dataset.headers or []]
-    return dataset
+    if not rows:
+        raise ValidationError(ERROR_IMPORT_EMPTY, code="empty")
+    headers = [str(header or "").strip().lower() for header in rows[0]]
+    width = len(headers)
+    data = [
+        (list(row) + [None] * width)[:width]
+        for row in rows[1:]
+        if any(value not in (None, "") for value in row)
+    ]
+    return tablib.Dataset(*data, headers=headers)
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        return list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+
+
+def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
 
 
 def entry_import(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,24 +53,37 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server, master_data) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser, live_server, master_data) -> Iterator[Callable[..., Any]]:
+    """Opens a page in a fresh browser context: one per person at the table."""
+    contexts = []
+
+    def open_page(**options: Any) -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
-def screenshot(page):
+def page(new_page) -> Any:
+    return new_page()
+
+
+def save_screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
-    def take(name: str) -> Path:
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
-    return take
+@pytest.fixture
+def screenshot(page) -> Callable[[str], Path]:
+    return lambda name: save_screenshot(page, name)
 
 
 def log_in(page, username: str, password: str) -> None:
