@@ -45,6 +45,8 @@ from competitions.services import (
 )
 
 LIST_ROLES = (Role.KELURAHAN, Role.KECAMATAN, Role.PANITIA, Role.PEJABAT, Role.ADMIN)
+# Heads of RT's phone numbers go only to those who work with the RTs, not to readers.
+CONTACT_ROLES = (Role.KELURAHAN, Role.KECAMATAN, Role.PANITIA, Role.ADMIN)
 IMPORT_SESSION_KEY = "entry-import"
 
 
@@ -108,7 +110,10 @@ def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
     if status:
         entries = entries.filter(status=status)
     report = participants_report(
-        competition, entries, scope=str(request.user.scope_label), with_contacts=True
+        competition,
+        entries,
+        scope=str(request.user.scope_label),
+        with_contacts=request.user.has_role(*CONTACT_ROLES),
     )
     return export_response(report, export_format)
 

@@ -112,6 +112,14 @@ def test_the_csv_export_neutralises_formulas(client, officer_eka_jaya, open_comp
     assert rows[1][5] == '\'=HYPERLINK("http://x")'
 
 
+def test_the_pejabat_export_carries_no_phone_numbers(client, pejabat, panitia, season):
+    client.force_login(pejabat)
+    content = client.get("/peserta/ekspor.csv").content.decode("utf-8-sig")
+    assert "Telepon" not in content and "081234567890" not in content
+    client.force_login(panitia)
+    assert "081234567890" in client.get("/peserta/ekspor.csv").content.decode("utf-8-sig")
+
+
 def test_an_unknown_export_format_is_404(client, panitia):
     client.force_login(panitia)
     assert client.get("/peserta/ekspor.pdf").status_code == 404
