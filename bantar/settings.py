@@ -176,3 +176,14 @@ BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Largest spreadsheet the panitia may import at once.
 BANTAR_IMPORT_MAX_BYTES = int(os.environ.get("BANTAR_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+
+# --- Evidence photos ------------------------------------------------------------
+BANTAR_PHOTO_MAX_BYTES = int(os.environ.get("BANTAR_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
+# More pixels than this is refused before decoding (decompression bombs).
+BANTAR_PHOTO_MAX_PIXELS = int(os.environ.get("BANTAR_PHOTO_MAX_PIXELS", "50000000"))
+BANTAR_PHOTO_MAX_EDGE = 2048  # stored copy; the browser downscales to this before upload
+BANTAR_PHOTO_WEB_EDGE = 1600
+BANTAR_PHOTO_THUMB_EDGE = 320
+BANTAR_PHOTO_JPEG_QUALITY = 82
+# Perceptual hashes this close (bits of 64) flag the same photo on two RTs.
+BANTAR_PHOTO_DUPLICATE_DISTANCE = 6
