@@ -30,5 +30,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("indicators.urls")),
     path("", include("competitions.urls")),
+    path("", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from competitions.selectors import (
     kelurahan_summary,
     rts_for_user,
 )
+from scoring.selectors import juror_tasks
 
 HOME_TEMPLATES = {
     Role.KELURAHAN: "home/kelurahan.html",
@@ -42,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.KELURAHAN:
         context["rts"] = rts_for_user(user)
         context["entries"] = entries.with_region()
+    elif role == Role.JURI:
+        context["tasks"] = juror_tasks(user)
     elif role == Role.KECAMATAN:
         context["region_rows"] = kelurahan_summary(user, competition)
     elif role in (Role.PANITIA, Role.PEJABAT, Role.ADMIN):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bantar.access import region_filter
+from bantar.models import Role
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -297,6 +298,9 @@ class EntryStatus(models.TextChoices):
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def for_user(self, user: User) -> EntryQuerySet:
+        """Kelurahan and kecamatan see their region; a juror the entries assigned to its teams."""
+        if user.is_authenticated and user.is_active and user.role == Role.JURI:
+            return self.filter(assignment__team__members__user=user)
         return self.filter(
             region_filter(user, kelurahan="rt__kelurahan", kecamatan="rt__kelurahan__kecamatan")
         )

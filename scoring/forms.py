@@ -1,0 +1,119 @@
+"""Forms for the panitia's team set-up and the juror's JSON changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bantar.models import Role, User
+from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
+from indicators.models import Indicator, Pillar
+from scoring.models import AGENCY_SUGGESTIONS, JuryTeam
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Nama tim"), max_length=60)
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Juri"), queryset=User.objects.filter(role=Role.JURI, is_active=True)
+    )
+    agency = forms.CharField(
+        label=_("Instansi"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"list": "agency-suggestions"}),
+    )
+    home_kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan tempat tinggal"), queryset=Kelurahan.objects.all(), required=False
+    )
+    pillars = forms.ModelMultipleChoiceField(
+        label=_("Pilar yang dinilai (kosong: semua)"),
+        queryset=Pillar.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    suggestions = AGENCY_SUGGESTIONS
+
+
+class LeaderForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Ketua tim"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, team: JuryTeam, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(jury_memberships__team=team)
+
+
+class AssignForm(forms.Form):
+    entry = forms.ModelChoiceField(queryset=Entry.objects.none())
+    team = forms.ModelChoiceField(queryset=JuryTeam.objects.none())
+
+    def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = Entry.objects.filter(
+            competition=competition, status=EntryStatus.VERIFIED
+        )
+        self.fields["team"].queryset = JuryTeam.objects.filter(competition=competition)
+
+
+class BulkAssignForm(forms.Form):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.all(),
+        required=False,
+        empty_label=_("Semua kelurahan"),
+    )
+
+
+class RecusalForm(forms.Form):
+    juror = forms.ModelChoiceField(label=_("Juri"), queryset=User.objects.filter(role=Role.JURI))
+    reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan membuka kembali"),
+        max_length=300,
+        error_messages={"required": _("Tuliskan alasan lembar nilai dibuka kembali.")},
+    )
+
+
+ERROR_BAD_SCORE = _("Nilai harus bilangan bulat 1 sampai 5 atau kosong.")
+
+
+class ScoreChangeForm(forms.Form):
+    """One change sent by the tablet (JSON body)."""
+
+    client_id = forms.UUIDField(
+        error_messages={"required": _("Perubahan tanpa id perangkat ditolak.")}
+    )
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.select_related("pillar"),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Indikator tidak dikenal.")},
+    )
+    value = forms.IntegerField(required=False, error_messages={"invalid": ERROR_BAD_SCORE})
+    note = forms.CharField(required=False, strip=True, max_length=2000)
+
+
+class PhotoForm(forms.Form):
+    client_id = forms.UUIDField()
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.all(), to_field_name="code", required=False
+    )
+    photo = forms.FileField(error_messages={"required": _("Pilih foto terlebih dahulu.")})
+    taken_at = forms.DateTimeField(required=False)
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
+    )

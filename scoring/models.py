@@ -1,0 +1,268 @@
+"""Jury teams, their assignments, score sheets, scores and photo evidence.
+
+A juror scores each assigned entry on one sheet; the sheet holds one Score per
+indicator in the juror's remit. Every change of a score is kept by
+django-simple-history (who, when, old and new value, reason). Each change sent
+by a tablet carries a client id, so a retried request is applied exactly once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from bantar.models import Role
+
+if TYPE_CHECKING:
+    from bantar.models import User
+
+AGENCY_SUGGESTIONS = [
+    "DPMPPA",
+    "Dinas Pendidikan",
+    "Dinas Kesehatan",
+    "Dinas Lingkungan Hidup (DLH)",
+    "Satpol PP",
+    "TNI",
+    "Polri",
+    "PMI",
+    "Dinas Sosial",
+    "Bappeda",
+]
+
+
+class JuryTeamQuerySet(models.QuerySet["JuryTeam"]):
+    def for_user(self, user: User) -> JuryTeamQuerySet:
+        if user.is_authenticated and user.is_city_wide:
+            return self
+        if user.is_authenticated and user.role == Role.JURI:
+            return self.filter(members__user=user)
+        return self.none()
+
+
+class JuryTeam(models.Model):
+    competition = models.ForeignKey(
+        "competitions.Competition", on_delete=models.PROTECT, related_name="jury_teams"
+    )
+    name = models.CharField(_("nama tim"), max_length=60)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ketua tim"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = JuryTeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["competition", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "name"], name="team_unique_name"),
+        ]
+        verbose_name = _("tim juri")
+        verbose_name_plural = _("tim juri")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JuryMember(models.Model):
+    team = models.ForeignKey(JuryTeam, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jury_memberships"
+    )
+    agency = models.CharField(_("instansi"), max_length=80)
+    home_kelurahan = models.ForeignKey(
+        "competitions.Kelurahan",
+        verbose_name=_("kelurahan tempat tinggal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Juri tidak menilai RT di kelurahan tempat tinggalnya."),
+    )
+    pillars = models.ManyToManyField(
+        "indicators.Pillar",
+        verbose_name=_("pilar yang dinilai"),
+        blank=True,
+        help_text=_("Kosong: semua pilar."),
+    )
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="member_unique_user"),
+        ]
+        verbose_name = _("anggota tim juri")
+        verbose_name_plural = _("anggota tim juri")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.username} ({self.agency})"
+
+
+class Assignment(models.Model):
+    """An entry visited by one team. Reassigning changes the team; no score is deleted."""
+
+    entry = models.OneToOneField(
+        "competitions.Entry", on_delete=models.PROTECT, related_name="assignment"
+    )
+    team = models.ForeignKey(JuryTeam, on_delete=models.PROTECT, related_name="assignments")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+
+    def __str__(self) -> str:
+        return f"{self.entry} -> {self.team}"
+
+
+class Recusal(models.Model):
+    """A juror who does not score an entry, with the reason the panitia recorded."""
+
+    entry = models.ForeignKey(
+        "competitions.Entry", on_delete=models.CASCADE, related_name="recusals"
+    )
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "juror"], name="recusal_unique"),
+        ]
+        verbose_name = _("pengunduran diri juri")
+        verbose_name_plural = _("pengunduran diri juri")
+
+    def __str__(self) -> str:
+        return f"{self.juror_id} x {self.entry_id}: {self.reason}"
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("Sedang dinilai")
+    SUBMITTED = "submitted", _("Terkirim")
+
+
+class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
+    def for_user(self, user: User) -> ScoreSheetQuerySet:
+        """A juror sees its own sheets only; the panitia sees all."""
+        if user.is_authenticated and user.is_city_wide:
+            return self
+        if user.is_authenticated and user.role == Role.JURI:
+            return self.filter(juror=user)
+        return self.none()
+
+
+class ScoreSheet(models.Model):
+    entry = models.ForeignKey("competitions.Entry", on_delete=models.PROTECT, related_name="sheets")
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sheets"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("dikirim"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScoreSheetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "juror"], name="sheet_unique_juror"),
+        ]
+        verbose_name = _("lembar nilai")
+        verbose_name_plural = _("lembar nilai")
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.juror.username}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == SheetStatus.SUBMITTED
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    # Empty while the juror has written a note but not yet picked a level.
+    value = models.PositiveSmallIntegerField(
+        _("nilai"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    # The id of the last change the tablet sent; history keeps every earlier one.
+    client_id = models.UUIDField(db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "indicator"], name="score_unique_indicator"),
+        ]
+        verbose_name = _("nilai")
+        verbose_name_plural = _("nilai")
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}={self.value}"
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    return f"evidence/{evidence.entry.competition_id}/{evidence.entry_id}/{filename}"
+
+
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def for_user(self, user: User) -> EvidenceQuerySet:
+        """Photos are private: the juror who took them and the city-wide roles."""
+        if user.is_authenticated and user.is_city_wide:
+            return self
+        if user.is_authenticated and user.role == Role.JURI:
+            return self.filter(juror=user)
+        return self.none()
+
+
+class Evidence(models.Model):
+    entry = models.ForeignKey(
+        "competitions.Entry", on_delete=models.PROTECT, related_name="evidence"
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    image = models.FileField(upload_to=evidence_path, max_length=200)
+    web = models.FileField(upload_to=evidence_path, max_length=200)
+    thumb = models.FileField(upload_to=evidence_path, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    phash = models.CharField(max_length=16, db_index=True)
+    # Private: never written into the served files.
+    taken_at = models.DateTimeField(null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("foto bukti")
+        verbose_name_plural = _("foto bukti")
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.indicator_id or '-'} · {self.pk}"

@@ -1,0 +1,256 @@
+"""Reads for scoring pages; each returns what one page needs in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from bantar.models import User
+from competitions.models import Competition, Entry, EntryStatus
+from indicators.models import Indicator, Pillar
+from scoring.models import (
+    Assignment,
+    Evidence,
+    JuryMember,
+    JuryTeam,
+    Recusal,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
+
+
+@dataclass
+class JurorTask:
+    entry: Entry
+    team: JuryTeam
+    total: int
+    scored: int
+    photos: int
+    sheet_status: str
+    excluded: str = ""  # why the juror does not score this entry
+
+    @property
+    def done(self) -> bool:
+        return self.sheet_status == SheetStatus.SUBMITTED
+
+
+def juror_tasks(user: User) -> list[JurorTask]:
+    """The entries assigned to the juror's teams, with the juror's own progress."""
+    memberships = {
+        member.team_id: member
+        for member in JuryMember.objects.filter(user=user)
+        .select_related("team__competition", "home_kelurahan")
+        .prefetch_related("pillars")
+    }
+    indicator_count = Indicator.objects.count()
+    pillar_sizes = dict(Pillar.objects.annotate(n=Count("indicators")).values_list("pk", "n"))
+    scored = (
+        Score.objects.filter(sheet__entry=OuterRef("pk"), sheet__juror=user, value__isnull=False)
+        .order_by()
+        .values("sheet__entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    photos = (
+        Evidence.objects.filter(entry=OuterRef("pk"), juror=user)
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    status = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user).values("status")[:1]
+    recusal = Recusal.objects.filter(entry=OuterRef("pk"), juror=user).values("reason")[:1]
+    entries = (
+        Entry.objects.for_user(user)
+        .filter(assignment__team__in=list(memberships))
+        .select_related("rt__kelurahan__kecamatan", "category", "assignment__team", "competition")
+        .annotate(
+            n_scored=Coalesce(Subquery(scored, output_field=IntegerField()), 0),
+            n_photos=Coalesce(Subquery(photos, output_field=IntegerField()), 0),
+            sheet_status=Subquery(status),
+            recusal_reason=Subquery(recusal),
+        )
+        .order_by("rt__kelurahan__code", "rt__number")
+    )
+    tasks = []
+    for entry in entries:
+        member = memberships[entry.assignment.team_id]
+        pillars = [pillar.pk for pillar in member.pillars.all()]
+        total = sum(pillar_sizes[pk] for pk in pillars) if pillars else indicator_count
+        excluded = ""
+        if member.home_kelurahan_id == entry.rt.kelurahan_id:
+            excluded = f"Kelurahan tempat tinggal Anda ({member.home_kelurahan.name})"
+        elif entry.recusal_reason:
+            excluded = entry.recusal_reason
+        tasks.append(
+            JurorTask(
+                entry=entry,
+                team=entry.assignment.team,
+                total=total,
+                scored=entry.n_scored,
+                photos=entry.n_photos,
+                sheet_status=entry.sheet_status or SheetStatus.DRAFT,
+                excluded=excluded,
+            )
+        )
+    return tasks
+
+
+@dataclass
+class IndicatorCard:
+    indicator: Indicator
+    value: int | None = None
+    note: str = ""
+    photos: list[Evidence] = field(default_factory=list)
+
+
+def scoring_cards(
+    *, sheet: ScoreSheet, indicators: list[Indicator]
+) -> list[tuple[Pillar, list[IndicatorCard]]]:
+    """The juror's own scores and photos, one card per indicator, grouped by pillar."""
+    with_levels = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.with_levels().filter(pk__in=[i.pk for i in indicators])
+    }
+    scores = {score.indicator_id: score for score in sheet.scores.all()}
+    photos: dict[int | None, list[Evidence]] = defaultdict(list)
+    for evidence in Evidence.objects.filter(entry_id=sheet.entry_id, juror_id=sheet.juror_id):
+        photos[evidence.indicator_id].append(evidence)
+    grouped: dict[int, tuple[Pillar, list[IndicatorCard]]] = {}
+    for indicator in sorted(with_levels.values(), key=lambda i: (i.pillar.order, i.number)):
+        score = scores.get(indicator.pk)
+        card = IndicatorCard(
+            indicator=indicator,
+            value=score.value if score else None,
+            note=score.note if score else "",
+            photos=photos.get(indicator.pk, []),
+        )
+        grouped.setdefault(indicator.pillar_id, (indicator.pillar, []))[1].append(card)
+    return list(grouped.values())
+
+
+@dataclass
+class AssignmentRow:
+    entry: Entry
+    team: JuryTeam | None
+    conflicts: list[JuryMember]
+
+
+def assignment_rows(competition: Competition) -> list[AssignmentRow]:
+    """Verified entries with their team and the jurors who would have a conflict."""
+    members = list(
+        JuryMember.objects.filter(team__competition=competition).select_related(
+            "user", "home_kelurahan"
+        )
+    )
+    by_team: dict[int, list[JuryMember]] = defaultdict(list)
+    for member in members:
+        by_team[member.team_id].append(member)
+    entries = (
+        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
+        .select_related("rt__kelurahan__kecamatan", "category", "assignment__team")
+        .order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number")
+    )
+    rows = []
+    for entry in entries:
+        assignment = getattr(entry, "assignment", None)
+        team = assignment.team if assignment else None
+        conflicts = [
+            m
+            for m in by_team.get(team.pk, [])
+            if team and m.home_kelurahan_id == entry.rt.kelurahan_id
+        ]
+        rows.append(AssignmentRow(entry=entry, team=team, conflicts=conflicts))
+    return rows
+
+
+def teams_with_members(competition: Competition) -> list[JuryTeam]:
+    return list(
+        JuryTeam.objects.filter(competition=competition)
+        .select_related("leader")
+        .annotate(load=Count("assignments", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=JuryMember.objects.select_related(
+                    "user", "home_kelurahan"
+                ).prefetch_related("pillars"),
+            )
+        )
+    )
+
+
+@dataclass
+class JurorSheetRow:
+    member: JuryMember
+    sheet: ScoreSheet | None
+    scored: int
+    excluded: str
+
+
+def entry_sheets(entry: Entry) -> list[JurorSheetRow]:
+    """For the panitia: every juror of the entry's team, its sheet, or why it has none."""
+    assignment = Assignment.objects.filter(entry=entry).select_related("team").first()
+    if assignment is None:
+        return []
+    recusals = dict(Recusal.objects.filter(entry=entry).values_list("juror_id", "reason"))
+    sheets = {
+        sheet.juror_id: sheet
+        for sheet in ScoreSheet.objects.filter(entry=entry).annotate(
+            n=Count("scores", filter=Q(scores__value__isnull=False))
+        )
+    }
+    rows = []
+    for member in assignment.team.members.select_related("user", "home_kelurahan"):
+        excluded = ""
+        if member.home_kelurahan_id == entry.rt.kelurahan_id:
+            excluded = f"Konflik kepentingan: tinggal di {member.home_kelurahan.name}"
+        elif member.user_id in recusals:
+            excluded = recusals[member.user_id]
+        sheet = sheets.get(member.user_id)
+        rows.append(JurorSheetRow(member, sheet, sheet.n if sheet else 0, excluded))
+    return rows
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    when: Any
+    who: str
+    juror: str
+    indicator: str
+    old: int | None
+    new: int | None
+    note: str
+    reason: str
+
+
+def score_history(entry: Entry) -> list[ScoreChange]:
+    """Every change of every score on the entry's sheets, oldest first, with the old value."""
+    records = (
+        Score.history.filter(sheet__entry=entry)
+        .select_related("history_user", "indicator", "sheet__juror")
+        .order_by("history_date", "history_id")
+    )
+    last: dict[int, int | None] = {}
+    changes = []
+    for record in records:
+        who = record.history_user
+        changes.append(
+            ScoreChange(
+                when=record.history_date,
+                who=(who.get_full_name() or who.username) if who else "sistem",
+                juror=record.sheet.juror.get_full_name() or record.sheet.juror.username,
+                indicator=record.indicator.code,
+                old=last.get(record.id),
+                new=record.value if record.history_type != "-" else None,
+                note=record.note,
+                reason=record.history_change_reason or "",
+            )
+        )
+        last[record.id] = record.value
+    return changes

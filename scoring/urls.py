@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from scoring import views
+
+urlpatterns = [
+    path("kompetisi/<int:competition_pk>/tim/", views.teams_page, name="scoring-teams"),
+    path("kompetisi/<int:competition_pk>/tim/baru/", views.team_create_view, name="team-create"),
+    path(
+        "kompetisi/<int:competition_pk>/tim/<int:team_pk>/anggota/",
+        views.member_add_view,
+        name="member-add",
+    ),
+    path(
+        "kompetisi/<int:competition_pk>/tim/<int:team_pk>/ketua/",
+        views.leader_set_view,
+        name="leader-set",
+    ),
+    path("kompetisi/<int:competition_pk>/tugaskan/", views.assign_view, name="assign"),
+    path(
+        "kompetisi/<int:competition_pk>/tugaskan-rata/", views.assign_bulk_view, name="assign-bulk"
+    ),
+    path("peserta/<int:pk>/lembar-nilai/", views.entry_sheets_page, name="scoring-entry"),
+    path("penilaian/", views.juror_home, name="juror-home"),
+    path("penilaian/<int:entry_pk>/", views.scoring_page, name="scoring-page"),
+    path("penilaian/<int:entry_pk>/nilai/", views.score_api, name="score-api"),
+    path("penilaian/<int:entry_pk>/foto/", views.photo_api, name="photo-api"),
+    path("penilaian/<int:entry_pk>/kirim/", views.sheet_submit_view, name="sheet-submit"),
+    path("penilaian/foto/<int:pk>/hapus/", views.photo_delete_api, name="photo-delete"),
+    path("bukti/<int:pk>/<str:variant>/", views.evidence_file, name="evidence-file"),
+]

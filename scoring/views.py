@@ -1,0 +1,369 @@
+"""Scoring pages: the panitia's teams and assignments, the juror's day, photo files.
+
+The tablet talks to three small JSON endpoints (score, photo, delete photo).
+They answer JSON for every outcome, 401 when the session has expired, so that
+the page can keep its queued changes and send them after the juror logs in again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bantar.access import get_for_user_or_404
+from competitions.models import Competition, Entry
+from scoring import services
+from scoring.forms import (
+    AssignForm,
+    BulkAssignForm,
+    LeaderForm,
+    MemberForm,
+    PhotoForm,
+    RecusalForm,
+    ReopenForm,
+    ScoreChangeForm,
+    TeamForm,
+)
+from scoring.models import Evidence, JuryTeam, ScoreSheet
+from scoring.selectors import (
+    assignment_rows,
+    entry_sheets,
+    juror_tasks,
+    score_history,
+    scoring_cards,
+    teams_with_members,
+)
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Panitia: teams and assignments -------------------------------------------------
+
+
+@login_required
+def teams_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    _require(request, "scoring.manage_teams")
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    teams = teams_with_members(competition)
+    rows = assignment_rows(competition)
+    context = {
+        "competition": competition,
+        "teams": teams,
+        "rows": rows,
+        "unassigned": sum(1 for row in rows if row.team is None),
+        "team_form": TeamForm(),
+        "member_form": MemberForm(),
+        "bulk_form": BulkAssignForm(),
+    }
+    return render(request, "scoring/teams.html", context)
+
+
+def _panitia_post(view: Callable[..., None]) -> Callable[..., HttpResponse]:
+    """A panitia action on a competition: run it, report errors, back to the teams page."""
+
+    @wraps(view)
+    @require_POST
+    @login_required
+    def wrapped(request: HttpRequest, competition_pk: int, **kwargs: Any) -> HttpResponse:
+        _require(request, "scoring.manage_teams")
+        competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+        try:
+            view(request, competition, **kwargs)
+        except ValidationError as error:
+            _errors(request, error)
+        return redirect("scoring-teams", competition_pk=competition.pk)
+
+    return wrapped
+
+
+def _valid(form: Any) -> dict[str, Any]:
+    """The form's data, or its errors as one ValidationError labelled by field."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = [
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        if name in form.fields
+        else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
+    raise ValidationError(problems)
+
+
+@_panitia_post
+def team_create_view(request: HttpRequest, competition: Competition) -> None:
+    team = services.team_create(
+        competition=competition, name=_valid(TeamForm(request.POST))["name"]
+    )
+    messages.success(request, _("Tim %(team)s dibuat.") % {"team": team.name})
+
+
+@_panitia_post
+def member_add_view(request: HttpRequest, competition: Competition, team_pk: int) -> None:
+    team = get_object_or_404(JuryTeam, pk=team_pk, competition=competition)
+    data = _valid(MemberForm(request.POST))
+    member = services.team_add_member(
+        team=team,
+        user=data["user"],
+        agency=data["agency"],
+        home_kelurahan=data["home_kelurahan"],
+        pillars=data["pillars"],
+    )
+    messages.success(
+        request, _("%(member)s masuk %(team)s.") % {"member": member, "team": team.name}
+    )
+
+
+@_panitia_post
+def leader_set_view(request: HttpRequest, competition: Competition, team_pk: int) -> None:
+    team = get_object_or_404(JuryTeam, pk=team_pk, competition=competition)
+    data = _valid(LeaderForm(request.POST, team=team))
+    services.team_set_leader(team=team, user=data["user"])
+    messages.success(request, _("Ketua %(team)s ditetapkan.") % {"team": team.name})
+
+
+@_panitia_post
+def assign_view(request: HttpRequest, competition: Competition) -> None:
+    data = _valid(AssignForm(request.POST, competition=competition))
+    services.entry_assign(entry=data["entry"], team=data["team"], by=request.user)
+    messages.success(
+        request,
+        _("%(rt)s ditugaskan ke %(team)s.") % {"rt": data["entry"].rt, "team": data["team"].name},
+    )
+
+
+@_panitia_post
+def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
+    data = _valid(BulkAssignForm(request.POST))
+    entries = Entry.objects.filter(competition=competition, status="verified").select_related(
+        "rt__kelurahan__kecamatan"
+    )
+    if data["kelurahan"]:
+        entries = entries.filter(rt__kelurahan=data["kelurahan"])
+    elif data["kecamatan"]:
+        entries = entries.filter(rt__kelurahan__kecamatan=data["kecamatan"])
+    made = services.entries_assign_balanced(
+        competition=competition, entries=entries, by=request.user
+    )
+    messages.success(request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)})
+
+
+@login_required
+def entry_sheets_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The panitia's view of one entry's scoring: sheets, recusals, reopen, full history."""
+    _require(request, "scoring.review_sheets")
+    entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
+    if request.method == "POST":
+        _entry_sheets_action(request, entry)
+        return redirect("scoring-entry", pk=entry.pk)
+    context = {
+        "entry": entry,
+        "rows": entry_sheets(entry),
+        "history": score_history(entry),
+        "recusal_form": RecusalForm(),
+        "reopen_form": ReopenForm(),
+    }
+    return render(request, "scoring/entry_sheets.html", context)
+
+
+def _entry_sheets_action(request: HttpRequest, entry: Entry) -> None:
+    try:
+        if request.POST.get("action") == "recuse":
+            data = _valid(RecusalForm(request.POST))
+            services.recusal_record(
+                entry=entry, juror=data["juror"], reason=data["reason"], by=request.user
+            )
+            messages.success(request, _("Pengunduran diri juri dicatat."))
+        elif request.POST.get("action") == "reopen":
+            sheet = get_object_or_404(ScoreSheet, pk=request.POST.get("sheet"), entry=entry)
+            data = _valid(ReopenForm(request.POST))
+            services.sheet_reopen(sheet=sheet, by=request.user, reason=data["reason"])
+            messages.success(request, _("Lembar nilai dibuka kembali."))
+    except ValidationError as error:
+        _errors(request, error)
+
+
+# --- Juror -----------------------------------------------------------------------------
+
+
+@login_required
+def juror_home(request: HttpRequest) -> HttpResponse:
+    _require(request, "scoring.score")
+    return render(request, "scoring/juror_home.html", {"tasks": juror_tasks(request.user)})
+
+
+def _juror_entry(request: HttpRequest, entry_pk: int) -> tuple[Entry, Any]:
+    """The assigned entry (404 otherwise) and the juror's membership (403 on conflict)."""
+    _require(request, "scoring.score")
+    entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=entry_pk)
+    member = services.membership_for(entry=entry, juror=request.user)
+    services.check_may_score(entry=entry, member=member)
+    return entry, member
+
+
+@login_required
+def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry, member = _juror_entry(request, entry_pk)
+    sheet = services.sheet_for(entry=entry, juror=request.user)
+    indicators = services.remit_indicators(member)
+    pillars = scoring_cards(sheet=sheet, indicators=indicators)
+    context = {
+        "entry": entry,
+        "sheet": sheet,
+        "pillars": pillars,
+        "total": len(indicators),
+        "scored": sum(1 for _p, cards in pillars for card in cards if card.value is not None),
+        "scale": range(entry.competition.scale_min, entry.competition.scale_max + 1),
+    }
+    return render(request, "scoring/scoring_page.html", context)
+
+
+@require_POST
+@login_required
+def sheet_submit_view(request: HttpRequest, entry_pk: int) -> HttpResponse:
+    entry, _member = _juror_entry(request, entry_pk)
+    try:
+        services.sheet_submit(entry=entry, juror=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request, _("Lembar nilai %(rt)s terkirim dan terkunci.") % {"rt": entry.rt}
+        )
+    return redirect("scoring-page", entry_pk=entry.pk)
+
+
+def json_api(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """JSON in every case, so the tablet can tell a refusal from a lost connection."""
+
+    @wraps(view)
+    @require_POST
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse(
+                {
+                    "error": _(
+                        "Sesi berakhir. Masuk lagi; perubahan Anda tetap tersimpan di perangkat."
+                    )
+                },
+                status=401,
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            return JsonResponse({"error": str(error) or _("Anda tidak berwenang.")}, status=403)
+        except Http404:
+            return JsonResponse(
+                {"error": _("RT ini tidak ditugaskan kepada tim Anda.")}, status=404
+            )
+        except ValidationError as error:
+            status = 409 if getattr(error, "code", "") == "locked" else 400
+            return JsonResponse({"error": " ".join(error.messages)}, status=status)
+
+    return wrapped
+
+
+@json_api
+def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
+    entry, _member = _juror_entry(request, entry_pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        payload = {}
+    form = ScoreChangeForm(payload if isinstance(payload, dict) else {})
+    if not form.is_valid():
+        raise ValidationError([" ".join(errors) for errors in form.errors.values()])
+    data = form.cleaned_data
+    saved = services.score_save(
+        entry=entry,
+        juror=request.user,
+        indicator=data["indicator"],
+        value=data["value"],
+        note=data["note"],
+        client_id=data["client_id"],
+    )
+    sheet = services.sheet_for(entry=entry, juror=request.user)
+    return JsonResponse(
+        {
+            "ok": True,
+            "applied": saved.applied,
+            "indicator": data["indicator"].code,
+            "value": saved.score.value if saved.score else None,
+            "scored": sheet.scores.filter(value__isnull=False).count(),
+        }
+    )
+
+
+@json_api
+def photo_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
+    entry, _member = _juror_entry(request, entry_pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise ValidationError([" ".join(errors) for errors in form.errors.values()])
+    data = form.cleaned_data
+    # One byte past the limit is enough for process_photo to refuse an oversized file.
+    content = data["photo"].read(settings.BANTAR_PHOTO_MAX_BYTES + 1)
+    evidence, created = services.evidence_add(
+        entry=entry,
+        juror=request.user,
+        indicator=data["indicator"],
+        data=content,
+        client_id=data["client_id"],
+        place=services.PhotoPlace(data["taken_at"], data["latitude"], data["longitude"]),
+    )
+    return JsonResponse(_photo_json(evidence), status=201 if created else 200)
+
+
+def _photo_json(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "id": evidence.pk,
+        "indicator": evidence.indicator.code if evidence.indicator else None,
+        "thumb": reverse("evidence-file", args=[evidence.pk, "thumb"]),
+        "web": reverse("evidence-file", args=[evidence.pk, "web"]),
+        "delete": reverse("photo-delete", args=[evidence.pk]),
+    }
+
+
+@json_api
+def photo_delete_api(request: HttpRequest, pk: int) -> JsonResponse:
+    _require(request, "scoring.score")
+    evidence = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
+    services.evidence_delete(evidence=evidence, by=request.user)
+    return JsonResponse({"ok": True})
+
+
+VARIANTS = {"full": "image", "web": "web", "thumb": "thumb"}
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    """A photo, only for those allowed to see it; never a public media URL."""
+    if variant not in VARIANTS:
+        raise Http404
+    evidence = get_for_user_or_404(Evidence.objects, request.user, pk=pk)
+    response = FileResponse(
+        getattr(evidence, VARIANTS[variant]).open("rb"), content_type="image/jpeg"
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
