@@ -274,7 +274,9 @@
       var blob = done[0], coords = done[1];
       var id = uuid4();
       var strip = root.querySelector('.photos[data-indicator="' + code + '"]');
-      strip.appendChild(photoFigure(URL.createObjectURL(blob), null, null, id));
+      var figure = photoFigure(URL.createObjectURL(blob), null, null, id);
+      figure.dataset.bytes = blob.size; // what the upload will weigh after downscaling
+      strip.appendChild(figure);
       return enqueue({
         client_id: id, kind: "photo", url: root.dataset.photoUrl, indicator: code, blob: blob,
         taken_at: taken,

@@ -74,10 +74,11 @@ def page(new_page) -> Any:
     return new_page()
 
 
-def save_screenshot(page: Any, name: str) -> Path:
+def save_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """Kept under tests/browser/screenshots/ (git-ignored) as CI artifacts."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
