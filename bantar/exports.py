@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 TEXT, INTEGER, DECIMAL, MONEY = "text", "integer", "decimal", "money"
+NUMBER = "number"  # whole or fractional, shown as Excel's General format
 NUMBER_FORMATS = {INTEGER: "#,##0", DECIMAL: "0.00", MONEY: '"Rp" #,##0'}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

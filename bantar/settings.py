@@ -187,3 +187,7 @@ BANTAR_PHOTO_THUMB_EDGE = 320
 BANTAR_PHOTO_JPEG_QUALITY = 82
 # Perceptual hashes this close (bits of 64) flag the same photo on two RTs.
 BANTAR_PHOTO_DUPLICATE_DISTANCE = 6
+# An indicator that no juror scored counts as the lowest level ("lowest") or is left
+# out of its pillar's mean ("skip"). Finalising needs every sheet, so this only
+# matters when a team's remits leave a pillar uncovered.
+BANTAR_MISSING_INDICATOR = os.environ.get("BANTAR_MISSING_INDICATOR", "lowest")

@@ -62,6 +62,12 @@ ERROR_NO_PROPOSALS = gettext_lazy("Belum ada RT yang diusulkan; verifikasi belum
 ERROR_PENDING_PROPOSALS = gettext_lazy("Masih ada %(count)s usulan yang belum diperiksa kecamatan.")
 ERROR_NO_VERIFIED = gettext_lazy("Belum ada RT yang terverifikasi; penilaian belum dapat dimulai.")
 ERROR_CATEGORIES_OVERLAP = gettext_lazy("Rentang KK kategori %(a)s dan %(b)s tumpang tindih.")
+ERROR_USE_PLENARY = gettext_lazy(
+    "Finalisasi dan pengumuman hasil dilakukan dari halaman Rapat pleno, yang memeriksa lembar nilai."
+)
+ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
+    "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
+)
 ERROR_WEIGHTS = gettext_lazy(
     "Bobot pilar harus angka tidak negatif untuk B, A dan P, dan jumlahnya lebih dari 0."
 )
@@ -183,10 +189,23 @@ def _check_ready_for_assessment(competition: Competition) -> None:
         raise ValidationError(ERROR_NO_VERIFIED)
 
 
+def _check_ready_for_plenary(competition: Competition) -> None:
+    if not competition.entries.filter(sheets__status="submitted").exists():
+        raise ValidationError(ERROR_NO_SUBMITTED_SHEET)
+
+
+def _refuse_outside_plenary(competition: Competition) -> None:
+    raise ValidationError(ERROR_USE_PLENARY)
+
+
 STEP_CHECKS: dict[str, list[Callable[[Competition], None]]] = {
     CompetitionStatus.REGISTRATION: [_check_ready_for_registration],
     CompetitionStatus.VERIFICATION: [_check_ready_for_verification],
     CompetitionStatus.ASSESSMENT: [_check_ready_for_assessment],
+    CompetitionStatus.PLENARY: [_check_ready_for_plenary],
+    # Final and published go through scoring.services (finalise, publish).
+    CompetitionStatus.FINAL: [_refuse_outside_plenary],
+    CompetitionStatus.PUBLISHED: [_refuse_outside_plenary],
 }
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from bantar.access import get_for_user_or_404, role_required
 from bantar.models import Role
 from competitions.forms import AdvanceForm
-from competitions.models import Competition, Entry
+from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.selectors import entry_status_counts
 from competitions.services import competition_advance
 
@@ -33,7 +33,11 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "categories": competition.size_categories.all(),
         "status_counts": entry_status_counts(entries),
         "advance_form": AdvanceForm(initial={"to_status": competition.next_status}),
-        "can_advance": request.user.has_role(Role.PANITIA, Role.ADMIN) and competition.next_status,
+        # Final and published are decided on the plenary page, which checks the sheets.
+        "can_advance": request.user.has_role(Role.PANITIA, Role.ADMIN)
+        and competition.next_status
+        not in (None, CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED),
+        "can_read_results": request.user.has_role(Role.PANITIA, Role.PEJABAT, Role.ADMIN),
     }
     return render(request, "competitions/detail.html", context)
 

@@ -266,3 +266,75 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.indicator_id or '-'} · {self.pk}"
+
+
+class ResultSetQuerySet(models.QuerySet["ResultSet"]):
+    def current(self) -> ResultSetQuerySet:
+        return self.filter(superseded_at__isnull=True)
+
+
+class ResultSet(models.Model):
+    """The frozen results of one finalisation. A correction supersedes it, with a reason."""
+
+    competition = models.ForeignKey(
+        "competitions.Competition", on_delete=models.PROTECT, related_name="result_sets"
+    )
+    finalised_at = models.DateTimeField(_("difinalisasi"), auto_now_add=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    inputs_hash = models.CharField(_("sidik data masukan"), max_length=64)
+    total_prize = models.PositiveBigIntegerField(_("total hadiah"))
+    warnings = models.JSONField(_("catatan perhitungan"), default=list, blank=True)
+    published_at = models.DateTimeField(_("diumumkan"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_reason = models.TextField(_("alasan koreksi"), blank=True)
+
+    objects = ResultSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-finalised_at"]
+        verbose_name = _("hasil final")
+        verbose_name_plural = _("hasil final")
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.finalised_at:%Y-%m-%d %H:%M}"
+
+
+class Result(models.Model):
+    """One entry's frozen result. Rows are written once and never updated."""
+
+    result_set = models.ForeignKey(ResultSet, on_delete=models.PROTECT, related_name="results")
+    entry = models.ForeignKey(
+        "competitions.Entry", on_delete=models.PROTECT, related_name="results"
+    )
+    category_code = models.CharField(max_length=20)
+    bersih = models.DecimalField(max_digits=7, decimal_places=4)
+    aman = models.DecimalField(max_digits=7, decimal_places=4)
+    pintar = models.DecimalField(max_digits=7, decimal_places=4)
+    final = models.DecimalField(max_digits=7, decimal_places=4)
+    passed = models.BooleanField()
+    rank = models.PositiveIntegerField()
+    is_winner = models.BooleanField()
+    held_back = models.CharField(max_length=10, blank=True)
+    prize = models.PositiveBigIntegerField()
+    explanation = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["result_set", "category_code", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "entry"], name="result_unique_entry"),
+        ]
+        verbose_name = _("hasil RT")
+        verbose_name_plural = _("hasil RT")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.final} (#{self.rank})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Hasil final tidak dapat diubah; buka kembali hasil dengan alasan.")
+        super().save(*args, **kwargs)

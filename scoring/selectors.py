@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from bantar.models import User
-from competitions.models import Competition, Entry, EntryStatus
+from competitions.models import Competition, CompetitionStatus, Entry, EntryStatus
 from indicators.models import Indicator, Pillar
+from scoring import results
 from scoring.models import (
     Assignment,
     Evidence,
     JuryMember,
     JuryTeam,
     Recusal,
+    ResultSet,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -254,3 +259,324 @@ def score_history(entry: Entry) -> list[ScoreChange]:
         )
         last[record.id] = record.value
     return changes
+
+
+# --- Results -----------------------------------------------------------------------
+
+
+def results_rules(competition: Competition) -> results.Rules:
+    return results.Rules(
+        scale_min=competition.scale_min,
+        scale_max=competition.scale_max,
+        pass_mark=competition.pass_mark,
+        weights={code: Decimal(str(weight)) for code, weight in competition.pillar_weights.items()},
+        indicators=dict(Indicator.objects.values_list("code", "pillar__code")),
+        prizes=dict(competition.size_categories.values_list("code", "prize")),
+        pillar_order=list(Pillar.objects.values_list("code", flat=True)),
+        pillar_minimum=competition.pillar_minimum,
+        cap_per_category=competition.cap_per_category,
+        budget=competition.budget,
+        missing=settings.BANTAR_MISSING_INDICATOR,
+    )
+
+
+@dataclass
+class Panel:
+    """Who is expected to score each verified entry, and who does not and why."""
+
+    expected: dict[int, set[int]]  # entry id -> juror ids
+    unassigned: list[int]
+
+
+def jury_panel(competition: Competition) -> Panel:
+    """Team members of each entry's assigned team, less conflicts and recusals (3 queries)."""
+    teams: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
+    for team_id, user_id, home in JuryMember.objects.filter(
+        team__competition=competition
+    ).values_list("team_id", "user_id", "home_kelurahan_id"):
+        teams[team_id].append((user_id, home))
+    recused: dict[int, set[int]] = defaultdict(set)
+    for entry_id, juror_id in Recusal.objects.filter(entry__competition=competition).values_list(
+        "entry_id", "juror_id"
+    ):
+        recused[entry_id].add(juror_id)
+    expected: dict[int, set[int]] = {}
+    unassigned = []
+    for entry_id, kelurahan_id, team_id in Entry.objects.filter(
+        competition=competition, status=EntryStatus.VERIFIED
+    ).values_list("pk", "rt__kelurahan_id", "assignment__team_id"):
+        if team_id is None:
+            unassigned.append(entry_id)
+            continue
+        expected[entry_id] = {
+            user
+            for user, home in teams[team_id]
+            if home != kelurahan_id and user not in recused[entry_id]
+        }
+    return Panel(expected=expected, unassigned=unassigned)
+
+
+def counted_levels(competition: Competition, panel: Panel) -> list[tuple[int, int, str, int]]:
+    """(entry, juror, indicator, level) from submitted sheets of the expected jurors only."""
+    rows = Score.objects.filter(
+        sheet__entry__competition=competition,
+        sheet__status=SheetStatus.SUBMITTED,
+        value__isnull=False,
+    ).values_list("sheet__entry_id", "sheet__juror_id", "indicator__code", "value")
+    return [row for row in rows if row[1] in panel.expected.get(row[0], ())]
+
+
+def results_inputs(
+    competition: Competition,
+) -> tuple[results.Rules, list[results.EntryInput], Panel, list]:
+    panel = jury_panel(competition)
+    levels = counted_levels(competition, panel)
+    by_entry: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for entry_id, _juror, code, value in levels:
+        by_entry[entry_id][code].append(value)
+    categories = dict(
+        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+            "pk", "category__code"
+        )
+    )
+    entries = [
+        results.EntryInput(
+            entry_id=pk, category=code, scores={k: list(v) for k, v in by_entry[pk].items()}
+        )
+        for pk, code in categories.items()
+    ]
+    return results_rules(competition), entries, panel, levels
+
+
+def missing_sheets(competition: Competition) -> list[str]:
+    """What keeps the competition from being finalised, named for the panitia."""
+    panel = jury_panel(competition)
+    submitted = set(
+        ScoreSheet.objects.filter(
+            entry__competition=competition, status=SheetStatus.SUBMITTED
+        ).values_list("entry_id", "juror_id")
+    )
+    labels = {
+        entry.pk: str(entry.rt)
+        for entry in Entry.objects.filter(
+            competition=competition, status=EntryStatus.VERIFIED
+        ).select_related("rt__kelurahan")
+    }
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(
+            pk__in={j for jurors in panel.expected.values() for j in jurors}
+        )
+    }
+    problems = [
+        f"{labels[entry_id]}: belum ditugaskan ke tim juri" for entry_id in panel.unassigned
+    ]
+    for entry_id, jurors in sorted(panel.expected.items(), key=lambda item: labels[item[0]]):
+        if not jurors:
+            problems.append(f"{labels[entry_id]}: tidak ada juri yang menilai")
+        for juror in sorted(jurors, key=lambda j: names[j]):
+            if (entry_id, juror) not in submitted:
+                problems.append(f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim")
+    return problems
+
+
+@dataclass
+class ResultRow:
+    """One entry's result, live or frozen: the rows every results page and export use."""
+
+    entry: Entry
+    category: str
+    bersih: Decimal
+    aman: Decimal
+    pintar: Decimal
+    final: Decimal
+    rank: int
+    passed: bool
+    is_winner: bool
+    prize: int
+    held_back: str
+    explanation: dict[str, Any]
+
+
+@dataclass
+class ResultTable:
+    rows: list[ResultRow]
+    frozen: bool
+    result_set: ResultSet | None
+    warnings: list[str]
+    category_order: list[str] = field(default_factory=list)  # largest households first
+
+    @property
+    def total_prize(self) -> int:
+        return sum(row.prize for row in self.rows)
+
+    def by_category(self) -> list[tuple[str, list[ResultRow]]]:
+        grouped: dict[str, list[ResultRow]] = {code: [] for code in self.category_order}
+        for row in sorted(self.rows, key=lambda r: (r.rank, -r.final, r.entry.pk)):
+            grouped.setdefault(row.category, []).append(row)
+        return [(code, rows) for code, rows in grouped.items() if rows]
+
+
+def _entries_by_id(competition: Competition, ids: Iterable[int]) -> dict[int, Entry]:
+    return {
+        entry.pk: entry
+        for entry in Entry.objects.filter(competition=competition, pk__in=list(ids)).select_related(
+            "rt__kelurahan__kecamatan", "category"
+        )
+    }
+
+
+def result_table(competition: Competition) -> ResultTable:
+    """The frozen results once finalised; before that, results computed from the sheets so far."""
+    result_set = ResultSet.objects.current().filter(competition=competition).first()
+    if result_set is not None and competition.status in (
+        CompetitionStatus.FINAL,
+        CompetitionStatus.PUBLISHED,
+    ):
+        frozen = list(result_set.results.all())
+        entries = _entries_by_id(competition, [r.entry_id for r in frozen])
+        rows = [
+            ResultRow(
+                entries[r.entry_id],
+                r.category_code,
+                r.bersih,
+                r.aman,
+                r.pintar,
+                r.final,
+                r.rank,
+                r.passed,
+                r.is_winner,
+                r.prize,
+                r.held_back,
+                r.explanation,
+            )
+            for r in frozen
+        ]
+        return ResultTable(
+            rows, True, result_set, list(result_set.warnings), _category_order(competition)
+        )
+    rules, inputs, _panel, levels = results_inputs(competition)
+    outcome = results.compute(inputs, rules)
+    rows = live_rows(competition, outcome, rules, levels)
+    return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
+
+
+def _category_order(competition: Competition) -> list[str]:
+    return list(competition.size_categories.order_by("-min_kk").values_list("code", flat=True))
+
+
+def live_rows(
+    competition: Competition, outcome: results.Outcome, rules: results.Rules, levels: list
+) -> list[ResultRow]:
+    names = _juror_names(levels)
+    per_entry: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for entry_id, juror, code, value in levels:
+        per_entry[entry_id][code].append((names[juror], value))
+    entries = _entries_by_id(competition, outcome.by_entry())
+    return [
+        ResultRow(
+            entries[r.entry_id],
+            r.category,
+            *(results.as_decimal(r.pillar_scores[p], 4) for p in ("B", "A", "P")),
+            results.as_decimal(r.final, 4),
+            r.rank,
+            r.passed,
+            r.is_winner,
+            r.prize,
+            r.held_back,
+            results.explain(r, rules, per_entry[r.entry_id]),
+        )
+        for r in outcome.results
+    ]
+
+
+def _juror_names(levels: list) -> dict[int, str]:
+    ids = {juror for _entry, juror, _code, _value in levels}
+    return {
+        user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)
+    }
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    row: ResultRow
+    indicator: str
+    levels: list[tuple[str, int]]
+
+
+def disagreements(table: ResultTable, *, spread: int = 2) -> list[Disagreement]:
+    """Indicators where the jurors' levels differ by `spread` or more."""
+    found = []
+    for row in table.rows:
+        for pillar in row.explanation.get("pillars", []):
+            for indicator in pillar["indicators"]:
+                levels = [level for _juror, level in indicator["levels"]]
+                if levels and max(levels) - min(levels) >= spread:
+                    found.append(
+                        Disagreement(
+                            row, indicator["code"], [tuple(x) for x in indicator["levels"]]
+                        )
+                    )
+    return found
+
+
+@dataclass(frozen=True)
+class SharedPhoto:
+    fingerprint: str
+    entries: list[Entry]
+
+
+def shared_photos(competition: Competition) -> list[SharedPhoto]:
+    """The same photo (identical bytes or perceptual hash) used as evidence for two or more RTs."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    for entry_id, sha256, phash in Evidence.objects.filter(
+        entry__competition=competition
+    ).values_list("entry_id", "sha256", "phash"):
+        groups[f"sha256:{sha256}"].add(entry_id)
+        groups[f"phash:{phash}"].add(entry_id)
+    shared = {key: ids for key, ids in groups.items() if len(ids) > 1}
+    seen: set[frozenset[int]] = set()
+    unique = {}
+    for key, ids in sorted(shared.items()):
+        if frozenset(ids) not in seen:
+            seen.add(frozenset(ids))
+            unique[key] = ids
+    entries = _entries_by_id(competition, {i for ids in unique.values() for i in ids})
+    return [SharedPhoto(key, [entries[i] for i in sorted(ids)]) for key, ids in unique.items()]
+
+
+@dataclass(frozen=True)
+class JurorProgress:
+    name: str
+    team: str
+    expected: int
+    submitted: int
+
+
+def juror_progress(competition: Competition) -> list[JurorProgress]:
+    panel = jury_panel(competition)
+    expected: dict[int, int] = defaultdict(int)
+    for jurors in panel.expected.values():
+        for juror in jurors:
+            expected[juror] += 1
+    submitted = dict(
+        ScoreSheet.objects.filter(entry__competition=competition, status=SheetStatus.SUBMITTED)
+        .values_list("juror_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    members = JuryMember.objects.filter(team__competition=competition).select_related(
+        "user", "team"
+    )
+    return sorted(
+        (
+            JurorProgress(
+                m.user.get_full_name() or m.user.username,
+                m.team.name,
+                expected[m.user_id],
+                submitted.get(m.user_id, 0),
+            )
+            for m in members
+        ),
+        key=lambda p: (p.team, p.name),
+    )

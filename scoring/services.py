@@ -31,6 +31,8 @@ from scoring.models import (
     JuryMember,
     JuryTeam,
     Recusal,
+    Result,
+    ResultSet,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -49,6 +51,7 @@ ERROR_ASSIGN_STAGE = gettext_lazy(
     "Penugasan hanya dapat diatur pada tahap Verifikasi atau Penilaian lapangan."
 )
 ERROR_NO_TEAMS = gettext_lazy("Belum ada tim juri untuk kompetisi ini.")
+ERROR_RECUSAL_STAGE = gettext_lazy("Pengunduran diri juri tidak dapat dicatat setelah hasil final.")
 ERROR_RECUSAL_REASON = gettext_lazy("Tuliskan alasan juri tidak menilai RT ini.")
 ERROR_SCORING_CLOSED = gettext_lazy(
     "Penilaian %(competition)s tidak sedang dibuka (tahap: %(status)s)."
@@ -186,6 +189,8 @@ def recusal_record(*, entry: Entry, juror: User, reason: str, by: User) -> Recus
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ValidationError(ERROR_RECUSAL_REASON)})
+    if entry.competition.status not in (*ASSIGNING_STAGES, *SCORING_STAGES):
+        raise ValidationError(ERROR_RECUSAL_STAGE)
     recusal, _created = Recusal.objects.update_or_create(
         entry=entry, juror=juror, defaults={"reason": reason, "recorded_by": by}
     )
@@ -428,3 +433,115 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
     names = [evidence.image.name, evidence.web.name, evidence.thumb.name]
     evidence.delete()
     transaction.on_commit(lambda: _remove_files(names))
+
+
+# --- Finalisation and publication ----------------------------------------------------
+
+ERROR_NOT_PLENARY = gettext_lazy(
+    "Finalisasi hanya dari tahap Rapat pleno (tahap sekarang: %(status)s)."
+)
+ERROR_SHEETS_MISSING = gettext_lazy(
+    "Belum dapat difinalisasi: %(count)s lembar nilai belum lengkap. %(items)s"
+)
+ERROR_NOT_FINAL = gettext_lazy(
+    "Hanya hasil yang sudah final yang dapat diumumkan (tahap sekarang: %(status)s)."
+)
+ERROR_REOPEN_RESULTS_STAGE = gettext_lazy(
+    "Hanya hasil final atau yang sudah diumumkan yang dapat dibuka kembali."
+)
+ERROR_REOPEN_RESULTS_REASON = gettext_lazy(
+    "Tuliskan alasan koreksi; alasan ini tercatat dan terlihat."
+)
+
+
+def _set_status(competition: Competition, status: str, *, by: User, reason: str) -> None:
+    competition.status = status
+    competition.status_changed_at = timezone.now()
+    competition._change_reason = reason  # type: ignore[attr-defined]
+    competition._history_user = by  # type: ignore[attr-defined]
+    competition.save()
+
+
+@transaction.atomic
+def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
+    """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
+    from scoring import results
+    from scoring.selectors import live_rows, missing_sheets, results_inputs
+
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status != CompetitionStatus.PLENARY:
+        raise ValidationError(
+            ERROR_NOT_PLENARY, params={"status": competition.get_status_display()}
+        )
+    missing = missing_sheets(competition)
+    if missing:
+        shown = "; ".join(missing[:10]) + (
+            f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
+        )
+        raise ValidationError(
+            ERROR_SHEETS_MISSING, code="missing", params={"count": len(missing), "items": shown}
+        )
+    rules, inputs, _panel, levels = results_inputs(competition)
+    outcome = results.compute(inputs, rules)
+    result_set = ResultSet.objects.create(
+        competition=competition,
+        finalised_by=by,
+        inputs_hash=results.inputs_hash(inputs, rules),
+        total_prize=outcome.total_prize,
+        warnings=outcome.warnings,
+    )
+    Result.objects.bulk_create(
+        Result(
+            result_set=result_set,
+            entry=row.entry,
+            category_code=row.category,
+            bersih=row.bersih,
+            aman=row.aman,
+            pintar=row.pintar,
+            final=row.final,
+            passed=row.passed,
+            rank=row.rank,
+            is_winner=row.is_winner,
+            held_back=row.held_back,
+            prize=row.prize,
+            explanation=row.explanation,
+        )
+        for row in live_rows(competition, outcome, rules, levels)
+    )
+    _set_status(competition, CompetitionStatus.FINAL, by=by, reason=_("Hasil difinalisasi"))
+    return result_set
+
+
+@transaction.atomic
+def competition_publish(*, competition: Competition, by: User) -> ResultSet:
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status == CompetitionStatus.PUBLISHED:
+        return ResultSet.objects.current().get(competition=competition)
+    if competition.status != CompetitionStatus.FINAL:
+        raise ValidationError(ERROR_NOT_FINAL, params={"status": competition.get_status_display()})
+    result_set = ResultSet.objects.current().get(competition=competition)
+    result_set.published_at = timezone.now()
+    result_set.save(update_fields=["published_at"])
+    _set_status(competition, CompetitionStatus.PUBLISHED, by=by, reason=_("Hasil diumumkan"))
+    return result_set
+
+
+@transaction.atomic
+def competition_reopen_results(*, competition: Competition, by: User, reason: str) -> Competition:
+    """Back to the plenary for a correction; the frozen results stay, marked as superseded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(ERROR_REOPEN_RESULTS_REASON)})
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status not in (CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED):
+        raise ValidationError(ERROR_REOPEN_RESULTS_STAGE)
+    ResultSet.objects.current().filter(competition=competition).update(
+        superseded_at=timezone.now(), superseded_by=by, superseded_reason=reason
+    )
+    _set_status(
+        competition,
+        CompetitionStatus.PLENARY,
+        by=by,
+        reason=_("Hasil dibuka kembali: %(reason)s") % {"reason": reason},
+    )
+    return competition

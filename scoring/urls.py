@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, re_path
 
-from scoring import views
+from scoring import result_views, views
 
 urlpatterns = [
+    # Teams and assignments (panitia)
     path("kompetisi/<int:competition_pk>/tim/", views.teams_page, name="scoring-teams"),
     path("kompetisi/<int:competition_pk>/tim/baru/", views.team_create_view, name="team-create"),
     path(
@@ -22,6 +23,7 @@ urlpatterns = [
         "kompetisi/<int:competition_pk>/tugaskan-rata/", views.assign_bulk_view, name="assign-bulk"
     ),
     path("peserta/<int:pk>/lembar-nilai/", views.entry_sheets_page, name="scoring-entry"),
+    # The juror's day
     path("penilaian/", views.juror_home, name="juror-home"),
     path("penilaian/<int:entry_pk>/", views.scoring_page, name="scoring-page"),
     path("penilaian/<int:entry_pk>/nilai/", views.score_api, name="score-api"),
@@ -29,4 +31,28 @@ urlpatterns = [
     path("penilaian/<int:entry_pk>/kirim/", views.sheet_submit_view, name="sheet-submit"),
     path("penilaian/foto/<int:pk>/hapus/", views.photo_delete_api, name="photo-delete"),
     path("bukti/<int:pk>/<str:variant>/", views.evidence_file, name="evidence-file"),
+    # Results
+    path("kompetisi/<int:competition_pk>/pleno/", result_views.plenary_page, name="plenary"),
+    path(
+        "kompetisi/<int:competition_pk>/pleno/rt/<int:entry_pk>/",
+        result_views.explain_page,
+        name="explain",
+    ),
+    path("kompetisi/<int:competition_pk>/finalisasi/", result_views.finalise_view, name="finalise"),
+    path("kompetisi/<int:competition_pk>/umumkan/", result_views.publish_view, name="publish"),
+    path(
+        "kompetisi/<int:competition_pk>/buka-hasil/",
+        result_views.reopen_view,
+        name="reopen-results",
+    ),
+    path(
+        "kompetisi/<int:competition_pk>/laporan/<slug:name>/",
+        result_views.report_page,
+        name="report",
+    ),
+    re_path(
+        r"^kompetisi/(?P<competition_pk>\d+)/laporan/(?P<name>[a-z]+)\.(?P<export_format>xlsx|csv)$",
+        result_views.report_export,
+        name="report-export",
+    ),
 ]

@@ -1,0 +1,55 @@
+"""Formatting shared by the templates: Rupiah and report cells."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from bantar.exports import DECIMAL, INTEGER, MONEY, Column
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value: Any) -> str:
+    """10000000 -> 'Rp 10.000.000' (the city writes money with dots)."""
+    if value is None or value == "":
+        return ""
+    return "Rp " + f"{int(value):,}".replace(",", ".")
+
+
+def _decimal(value: Any) -> str:
+    return f"{Decimal(value):.2f}".replace(".", ",")
+
+
+@register.filter
+def cell(value: Any, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.kind == MONEY and isinstance(value, int | Decimal):
+        return rupiah(value)
+    if column.kind == DECIMAL and isinstance(value, int | float | Decimal):
+        return _decimal(value)
+    if column.kind == INTEGER and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, Decimal):
+        return _decimal(value) if value != value.to_integral() else str(int(value))
+    return str(value)
+
+
+@register.filter
+def comma(value: Any) -> str:
+    """85.7143 -> '85,71' for display."""
+    return "" if value in (None, "") else _decimal(value)
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    return sequence[position]
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key, key)

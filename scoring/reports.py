@@ -1,0 +1,289 @@
+"""The city's four lists, as row generators for HTML, CSV and xlsx (bantar/exports.py).
+
+1. Daftar pemenang: winners per category with prize and totals, for the SK.
+2. Rekap per kecamatan: the city's own table (domain/rekap_2020.csv) plus the prize total.
+3. Matriks nilai: RT x indicator x juror, with the method on the sheet.
+4. Daftar peserta: competitions.reports.participants_report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet
+from competitions.models import Competition, Entry, EntryStatus, Kecamatan
+from indicators.models import Indicator
+from scoring.selectors import ResultTable
+
+SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
+HUNDREDTH = Decimal("0.01")
+
+
+def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -> str:
+    if table is None:
+        state = ""
+    elif table.frozen and table.result_set.published_at:
+        state = _("hasil diumumkan %(when)s") % {
+            "when": timezone.localtime(table.result_set.published_at).strftime("%d-%m-%Y")
+        }
+    elif table.frozen:
+        state = _("hasil final %(when)s, belum diumumkan") % {
+            "when": timezone.localtime(table.result_set.finalised_at).strftime("%d-%m-%Y")
+        }
+    else:
+        state = _("HASIL SEMENTARA, belum final")
+    stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    return " · ".join(
+        part
+        for part in (
+            _("Wilayah: %(scope)s") % {"scope": scope},
+            state,
+            _("dicetak %(when)s WIB") % {"when": stamp},
+        )
+        if part
+    )
+
+
+def winner_columns() -> list[Column]:
+    return [
+        Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
+        Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
+        Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
+        Column("RT", lambda item: item[1].entry.rt.label, width=7),
+        Column(_("Kampung"), lambda item: item[1].entry.kampung_name, width=22),
+        Column(_("Ketua RT"), lambda item: item[1].entry.ketua_rt, width=20),
+        Column("KK", lambda item: item[1].entry.kk_count, INTEGER, 6),
+        Column(_("Kategori"), lambda item: item[1].entry.category.name, width=9),
+        Column(_("Bersih"), lambda item: item[1].bersih.quantize(HUNDREDTH), DECIMAL, 8),
+        Column(_("Aman"), lambda item: item[1].aman.quantize(HUNDREDTH), DECIMAL, 8),
+        Column(_("Pintar"), lambda item: item[1].pintar.quantize(HUNDREDTH), DECIMAL, 8),
+        Column(_("Nilai akhir"), lambda item: item[1].final.quantize(HUNDREDTH), DECIMAL, 9),
+        Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
+        Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
+    ]
+
+
+def _total_row(columns: list[Column], label: str, prize: int, count: int) -> list[object]:
+    row: list[object] = [None] * len(columns)
+    row[1] = label
+    row[4] = _("%(count)s RT") % {"count": count}
+    row[-1] = prize
+    return row
+
+
+def winners_report(competition: Competition, table: ResultTable, *, scope: str) -> Report:
+    """Daftar pemenang: a summary sheet, then one sheet per category, each with a total row."""
+    names = dict(competition.size_categories.values_list("code", "name"))
+    prizes = dict(competition.size_categories.values_list("code", "prize"))
+    winners = {code: [row for row in rows if row.is_winner] for code, rows in table.by_category()}
+    summary_rows = [
+        (
+            names[code],
+            len(winners.get(code, [])),
+            prizes[code],
+            sum(r.prize for r in winners.get(code, [])),
+        )
+        for code in names
+    ]
+    summary = Sheet(
+        name=_("Ringkasan"),
+        columns=[
+            Column(_("Kategori"), lambda row: row[0], width=14),
+            Column(_("Jumlah pemenang"), lambda row: row[1], INTEGER, 16),
+            Column(_("Hadiah per RT"), lambda row: row[2], MONEY, 16),
+            Column(_("Jumlah hadiah"), lambda row: row[3], MONEY, 18),
+        ],
+        rows=summary_rows,
+        total=[_("Jumlah"), sum(r[1] for r in summary_rows), None, sum(r[3] for r in summary_rows)],
+    )
+    sheets = [summary]
+    columns = winner_columns()
+    for code in names:
+        rows = winners.get(code, [])
+        sheets.append(
+            Sheet(
+                name=_("Kategori %(name)s") % {"name": names[code]},
+                columns=columns,
+                rows=list(enumerate(rows, start=1)),
+                total=_total_row(columns, _("Jumlah"), sum(r.prize for r in rows), len(rows)),
+            )
+        )
+    return Report(
+        title=_("Daftar pemenang %(competition)s") % {"competition": competition.title},
+        subtitle=_subtitle(competition, table, scope),
+        filename=f"daftar-pemenang-{competition.year}-{competition.period}",
+        sheets=sheets,
+    )
+
+
+@dataclass
+class RekapRow:
+    number: int | str
+    kecamatan: str
+    kelurahan: int
+    rts: int
+    proposed: int
+    winners: list[int]  # per category, in the competition's order
+
+    @property
+    def total(self) -> int:
+        return sum(self.winners)
+
+
+def rekap_rows(
+    competition: Competition, table: ResultTable, kecamatan_ids: set[int] | None
+) -> tuple[list[str], list[RekapRow], int]:
+    """Per kecamatan: kelurahan and RTs from the master data, entries proposed, winners by category."""
+    categories = list(competition.size_categories.values_list("code", "name"))
+    kecamatan = Kecamatan.objects.annotate(
+        n_kelurahan=Count("kelurahan", filter=_active(competition), distinct=True),
+        n_rt=Coalesce(Sum("kelurahan__rt_count", filter=_active(competition)), 0),
+    ).order_by("code")
+    if kecamatan_ids is not None:
+        kecamatan = kecamatan.filter(pk__in=kecamatan_ids)
+    proposed = dict(
+        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
+        .values_list("rt__kelurahan__kecamatan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    won: dict[tuple[int, str], int] = {}
+    prize = 0
+    for row in table.rows:
+        if row.is_winner:
+            key = (row.entry.rt.kelurahan.kecamatan_id, row.category)
+            won[key] = won.get(key, 0) + 1
+            if kecamatan_ids is None or key[0] in kecamatan_ids:
+                prize += row.prize
+    rows = [
+        RekapRow(
+            number,
+            item.name,
+            item.n_kelurahan,
+            item.n_rt,
+            proposed.get(item.pk, 0),
+            [won.get((item.pk, code), 0) for code, _name in categories],
+        )
+        for number, item in enumerate(kecamatan, start=1)
+    ]
+    return [name for _code, name in categories], rows, prize
+
+
+def _active(competition: Competition) -> Q:
+    return Q(kelurahan__active_from__lte=competition.year) & (
+        Q(kelurahan__active_to__isnull=True) | Q(kelurahan__active_to__gte=competition.year)
+    )
+
+
+def rekap_report(
+    competition: Competition, table: ResultTable, *, scope: str, kecamatan_ids: set[int] | None
+) -> Report:
+    names, rows, prize = rekap_rows(competition, table, kecamatan_ids)
+    columns = [
+        Column(pgettext("nomor urut", "No"), lambda row: row.number, INTEGER, 5),
+        Column(_("Kecamatan"), lambda row: row.kecamatan, width=16),
+        Column(_("Jumlah kelurahan"), lambda row: row.kelurahan, INTEGER, 11),
+        Column(_("Jumlah RT"), lambda row: row.rts, INTEGER, 10),
+        Column(_("RT diusulkan"), lambda row: row.proposed, INTEGER, 11),
+        *[
+            Column(
+                _("Pemenang %(name)s") % {"name": name.lower()},
+                (lambda i: lambda row: row.winners[i])(index),
+                INTEGER,
+                11,
+            )
+            for index, name in enumerate(names)
+        ],
+        Column(_("Jumlah pemenang"), lambda row: row.total, INTEGER, 11),
+    ]
+    total = RekapRow(
+        "",
+        _("Jumlah"),
+        sum(r.kelurahan for r in rows),
+        sum(r.rts for r in rows),
+        sum(r.proposed for r in rows),
+        [sum(r.winners[i] for r in rows) for i in range(len(names))],
+    )
+    return Report(
+        title=_("Rekapitulasi Kampung BANTAR per kecamatan, %(competition)s")
+        % {"competition": competition.title},
+        subtitle=_subtitle(competition, table, scope),
+        filename=f"rekap-kecamatan-{competition.year}-{competition.period}",
+        notes=[_("Jumlah hadiah: Rp %(prize)s") % {"prize": f"{prize:,}".replace(",", ".")}],
+        sheets=[
+            Sheet(
+                name=_("Rekap"), columns=columns, rows=rows, total=[c.value(total) for c in columns]
+            )
+        ],
+    )
+
+
+METHOD = _(
+    "Cara hitung: nilai indikator = rata-rata nilai juri yang menilai (skala %(min)s-%(max)s); "
+    "nilai pilar = rata-rata 7 indikator, diubah ke 0-100 ((rata-rata - %(min)s) / %(span)s x 100); "
+    "nilai akhir = rata-rata berbobot nilai pilar (bobot B/A/P %(weights)s); lulus bila nilai akhir "
+    ">= %(pass_mark)s%(minimum)s; peringkat per kategori menurut nilai akhir, lalu Bersih, Aman, Pintar."
+)
+
+
+def matrix_report(competition: Competition, table: ResultTable, *, scope: str) -> Report:
+    """Matriks nilai: one row per RT and juror, then the RT's indicator means."""
+    codes = list(Indicator.objects.values_list("code", flat=True))
+    rows = []
+    for result in sorted(table.rows, key=lambda r: (r.entry.rt.kelurahan.code, r.entry.rt.number)):
+        per_juror: dict[str, dict[str, int]] = {}
+        means: dict[str, str | None] = {}
+        for pillar in result.explanation.get("pillars", []):
+            for indicator in pillar["indicators"]:
+                means[indicator["code"]] = indicator["mean"]
+                for juror, level in indicator["levels"]:
+                    per_juror.setdefault(juror, {})[indicator["code"]] = level
+        for juror, levels in sorted(per_juror.items()):
+            rows.append((result, juror, [levels.get(code) for code in codes]))
+        rows.append(
+            (result, _("Rata-rata"), [Decimal(means[c]) if means.get(c) else None for c in codes])
+        )
+    weights = "/".join(str(competition.pillar_weights.get(p)) for p in ("B", "A", "P"))
+    minimum = (
+        _(" dan setiap pilar >= %(min)s") % {"min": competition.pillar_minimum}
+        if competition.pillar_minimum is not None
+        else ""
+    )
+    method = METHOD % {
+        "min": competition.scale_min,
+        "max": competition.scale_max,
+        "span": competition.scale_max - competition.scale_min,
+        "weights": weights,
+        "pass_mark": competition.pass_mark,
+        "minimum": minimum,
+    }
+    columns = [
+        Column(_("Kecamatan"), lambda row: row[0].entry.rt.kelurahan.kecamatan.name, width=14),
+        Column(_("Kelurahan"), lambda row: row[0].entry.rt.kelurahan.name, width=16),
+        Column("RT", lambda row: row[0].entry.rt.label, width=7),
+        Column(_("Juri"), lambda row: row[1], width=20),
+        *[
+            Column(code, (lambda i: lambda row: row[2][i])(index), NUMBER, 5)
+            for index, code in enumerate(codes)
+        ],
+        Column(
+            _("Nilai akhir"),
+            lambda row: row[0].final.quantize(HUNDREDTH) if row[1] == _("Rata-rata") else None,
+            DECIMAL,
+            9,
+        ),
+    ]
+    return Report(
+        title=_("Matriks nilai %(competition)s") % {"competition": competition.title},
+        subtitle=_subtitle(competition, table, scope),
+        filename=f"matriks-nilai-{competition.year}-{competition.period}",
+        notes=[method],
+        sheets=[Sheet(name=_("Matriks"), columns=columns, rows=rows)],
+    )

@@ -1,0 +1,199 @@
+"""Results pages: the plenary, the explanation of one RT, finalising, publishing, reports.
+
+Before finalisation the pages show results computed live from the submitted
+sheets, marked as provisional; afterwards, the frozen snapshot.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bantar.access import get_for_user_or_404
+from bantar.exports import export_response
+from bantar.models import Role, User
+from competitions.models import Competition, CompetitionStatus, Entry
+from competitions.reports import participants_report
+from scoring import services
+from scoring.forms import ReopenForm
+from scoring.reports import matrix_report, rekap_report, winners_report
+from scoring.selectors import (
+    ResultTable,
+    disagreements,
+    juror_progress,
+    missing_sheets,
+    result_table,
+    shared_photos,
+)
+
+READERS = (Role.PANITIA, Role.PEJABAT, Role.ADMIN)
+REGION_ROLES = (Role.KELURAHAN, Role.KECAMATAN)
+REPORTS = ("pemenang", "rekap", "matriks", "peserta")
+
+
+def _competition(request: HttpRequest, pk: int) -> Competition:
+    return get_for_user_or_404(Competition.objects, request.user, pk=pk)
+
+
+def _scoped_table(user: User, competition: Competition) -> ResultTable:
+    """The whole table for city-wide readers; only the user's region after publication."""
+    if user.has_role(*READERS):
+        return result_table(competition)
+    if user.has_role(*REGION_ROLES) and competition.status == CompetitionStatus.PUBLISHED:
+        table = result_table(competition)
+        visible = set(
+            Entry.objects.for_user(user)
+            .filter(competition=competition)
+            .values_list("pk", flat=True)
+        )
+        table.rows = [row for row in table.rows if row.entry.pk in visible]
+        return table
+    raise PermissionDenied
+
+
+@login_required
+def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    if not request.user.has_role(*READERS):
+        raise PermissionDenied
+    competition = _competition(request, competition_pk)
+    table = result_table(competition)
+    context = {
+        "competition": competition,
+        "table": table,
+        "categories": dict(competition.size_categories.values_list("code", "name")),
+        "progress": juror_progress(competition),
+        "disagreements": disagreements(table),
+        "shared_photos": shared_photos(competition),
+        "missing": missing_sheets(competition)
+        if competition.status == CompetitionStatus.PLENARY
+        else [],
+        "can_decide": request.user.has_perm("scoring.manage_teams"),
+        "reopen_form": ReopenForm(),
+        "superseded": competition.result_sets.filter(superseded_at__isnull=False).select_related(
+            "superseded_by"
+        ),
+        "reports": REPORTS,
+    }
+    return render(request, "scoring/plenary.html", context)
+
+
+@login_required
+def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
+    competition = _competition(request, competition_pk)
+    table = _scoped_table(request.user, competition)
+    row = next((row for row in table.rows if row.entry.pk == entry_pk), None)
+    if row is None:
+        raise Http404
+    names = dict(competition.size_categories.values_list("code", "name"))
+    tied = {
+        r.entry.pk: r.entry
+        for r in table.rows
+        if r.entry.pk in row.explanation.get("tied_with", [])
+    }
+    context = {
+        "competition": competition,
+        "row": row,
+        "table": table,
+        "category": names[row.category],
+        "tied": tied.values(),
+    }
+    return render(request, "scoring/explain.html", context)
+
+
+def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpResponse:
+    if not request.user.has_perm("scoring.manage_teams"):
+        raise PermissionDenied
+    competition = _competition(request, competition_pk)
+    try:
+        if action == "finalise":
+            result_set = services.competition_finalise(competition=competition, by=request.user)
+            messages.success(
+                request,
+                _("Hasil difinalisasi dan dibekukan (sidik %(hash)s).")
+                % {"hash": result_set.inputs_hash[:12]},
+            )
+        elif action == "publish":
+            services.competition_publish(competition=competition, by=request.user)
+            messages.success(request, _("Hasil diumumkan."))
+        else:
+            form = ReopenForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.competition_reopen_results(
+                competition=competition, by=request.user, reason=reason
+            )
+            messages.warning(
+                request, _("Hasil dibuka kembali untuk koreksi; hasil lama tetap tercatat.")
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("plenary", competition_pk=competition.pk)
+
+
+@require_POST
+@login_required
+def finalise_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    return _decision(request, competition_pk, "finalise")
+
+
+@require_POST
+@login_required
+def publish_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    return _decision(request, competition_pk, "publish")
+
+
+@require_POST
+@login_required
+def reopen_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    return _decision(request, competition_pk, "reopen")
+
+
+def _report(request: HttpRequest, competition: Competition, name: str):
+    user = request.user
+    scope = str(user.scope_label)
+    if name == "peserta":
+        if not user.has_role(*READERS, *REGION_ROLES):
+            raise PermissionDenied
+        entries = Entry.objects.for_user(user).filter(competition=competition).with_region()
+        return participants_report(
+            competition, entries, scope=scope, with_contacts=not user.has_role(Role.PEJABAT)
+        )
+    table = _scoped_table(user, competition)
+    if name == "pemenang":
+        return winners_report(competition, table, scope=scope)
+    if name == "rekap":
+        kecamatan = None if user.has_role(*READERS) else _kecamatan_ids(user)
+        return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
+    return matrix_report(competition, table, scope=scope)
+
+
+def _kecamatan_ids(user: User) -> set[int]:
+    if user.role == Role.KELURAHAN:
+        return {user.kelurahan.kecamatan_id}
+    return {user.kecamatan_id}
+
+
+@login_required
+def report_page(request: HttpRequest, competition_pk: int, name: str) -> HttpResponse:
+    if name not in REPORTS:
+        raise Http404
+    competition = _competition(request, competition_pk)
+    report = _report(request, competition, name)
+    return render(
+        request, "reports/report.html", {"competition": competition, "report": report, "name": name}
+    )
+
+
+@login_required
+def report_export(
+    request: HttpRequest, competition_pk: int, name: str, export_format: str
+) -> HttpResponse:
+    if name not in REPORTS:
+        raise Http404
+    competition = _competition(request, competition_pk)
+    return export_response(_report(request, competition, name), export_format)

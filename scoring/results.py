@@ -1,0 +1,328 @@
+"""Results maths: from the jurors' scores to ranks, winners and prizes.
+
+Pure functions over plain data: no HTTP, no ORM. The rules come from the
+competition (`Rules`), the scores from submitted sheets (`EntryInput`).
+
+Order of the rules, as DESIGN.md sets them:
+1. indicator score = mean over the jurors who scored it;
+2. pillar score = mean of its indicators, rescaled linearly to 0-100
+   (the lowest level is 0, the highest 100);
+3. final score = weighted mean of the pillar scores;
+4. pillar-minimum gate, then the pass mark;
+5. rank within the size category by final score, then Bersih, Aman, Pintar;
+   entries still tied share the rank (1, 2, 2, 4);
+6. cap per category, then the total budget: a tie that a limit would split is
+   never split silently: the whole tied group stays out and is reported;
+7. each winner receives its category's prize.
+
+Arithmetic is exact (fractions), so that equal scores are equal whatever the
+order of the jurors; values become Decimal only at the edges, rounded for display.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+MISSING_LOWEST = "lowest"  # an indicator nobody scored counts as the lowest level
+MISSING_SKIP = "skip"  # ... or is left out of its pillar's mean
+HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True)
+class Rules:
+    scale_min: int
+    scale_max: int
+    pass_mark: Decimal
+    weights: Mapping[str, Decimal]  # pillar code -> weight
+    indicators: Mapping[str, str]  # indicator code -> pillar code
+    prizes: Mapping[str, int]  # category code -> prize in Rupiah
+    pillar_order: Sequence[str] = ("B", "A", "P")  # also the tie-break order
+    pillar_minimum: Decimal | None = None
+    cap_per_category: int | None = None
+    budget: int | None = None
+    missing: str = MISSING_LOWEST
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    entry_id: int
+    category: str
+    # indicator code -> the levels given by the jurors who scored it
+    scores: Mapping[str, Sequence[int]]
+
+
+@dataclass
+class EntryResult:
+    entry_id: int
+    category: str
+    indicator_scores: dict[str, Fraction | None]
+    pillar_means: dict[str, Fraction | None]
+    pillar_scores: dict[str, Fraction]
+    final: Fraction
+    missing: list[str] = field(default_factory=list)
+    gated_pillars: list[str] = field(default_factory=list)
+    passed: bool = False
+    rank: int = 0
+    tied_with: list[int] = field(default_factory=list)
+    is_winner: bool = False
+    held_back: str = ""  # why a passing entry did not win (cap, budget)
+    prize: int = 0
+
+    @property
+    def sort_key(self) -> tuple[Fraction, ...]:
+        return (self.final, *self.pillar_scores.values())
+
+    def decimal(self, value: Fraction | None, places: int = 2) -> Decimal | None:
+        return as_decimal(value, places)
+
+
+@dataclass
+class Outcome:
+    results: list[EntryResult]
+    warnings: list[str]
+
+    @property
+    def total_prize(self) -> int:
+        return sum(result.prize for result in self.results)
+
+    def by_entry(self) -> dict[int, EntryResult]:
+        return {result.entry_id: result for result in self.results}
+
+
+def as_decimal(value: Fraction | None, places: int = 2) -> Decimal | None:
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, ROUND_HALF_UP)
+
+
+def mean(values: Iterable[Fraction | int]) -> Fraction | None:
+    values = [Fraction(value) for value in values]
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def rescale(level: Fraction, rules: Rules) -> Fraction:
+    """A mean level on the jurors' scale as 0-100."""
+    return (level - rules.scale_min) / (rules.scale_max - rules.scale_min) * HUNDRED
+
+
+def score_entry(entry: EntryInput, rules: Rules) -> EntryResult:
+    """Steps 1-4 for one entry: they depend on this entry's scores and the rules only."""
+    indicator_scores = {code: mean(entry.scores.get(code, ())) for code in rules.indicators}
+    missing = [code for code, value in indicator_scores.items() if value is None]
+    pillar_means: dict[str, Fraction | None] = {}
+    pillar_scores: dict[str, Fraction] = {}
+    for pillar in rules.pillar_order:
+        codes = [code for code, owner in rules.indicators.items() if owner == pillar]
+        if rules.missing == MISSING_LOWEST:
+            levels = [
+                indicator_scores[c] if indicator_scores[c] is not None else rules.scale_min
+                for c in codes
+            ]
+        else:
+            levels = [indicator_scores[c] for c in codes if indicator_scores[c] is not None]
+        pillar_means[pillar] = mean(levels)
+        pillar_scores[pillar] = (
+            rescale(pillar_means[pillar], rules)
+            if pillar_means[pillar] is not None
+            else Fraction(0)
+        )
+    weights = {pillar: Fraction(str(rules.weights[pillar])) for pillar in rules.pillar_order}
+    total_weight = sum(weights.values(), Fraction(0))
+    final = (
+        sum((weights[p] * pillar_scores[p] for p in rules.pillar_order), Fraction(0)) / total_weight
+    )
+    gated = []
+    if rules.pillar_minimum is not None:
+        minimum = Fraction(str(rules.pillar_minimum))
+        gated = [pillar for pillar in rules.pillar_order if pillar_scores[pillar] < minimum]
+    passed = not gated and final >= Fraction(str(rules.pass_mark))
+    return EntryResult(
+        entry_id=entry.entry_id,
+        category=entry.category,
+        indicator_scores=indicator_scores,
+        pillar_means=pillar_means,
+        pillar_scores=pillar_scores,
+        final=final,
+        missing=missing,
+        gated_pillars=gated,
+        passed=passed,
+    )
+
+
+def tie_groups(ordered: Sequence[EntryResult]) -> Iterator[list[EntryResult]]:
+    """Consecutive results with the same final and pillar scores, in the given order."""
+    index = 0
+    while index < len(ordered):
+        key = ordered[index].sort_key
+        end = index
+        while end < len(ordered) and ordered[end].sort_key == key:
+            end += 1
+        yield list(ordered[index:end])
+        index = end
+
+
+def best_first(results: Iterable[EntryResult]) -> list[EntryResult]:
+    return sorted(results, key=lambda result: result.sort_key, reverse=True)
+
+
+def rank_category(results: list[EntryResult]) -> None:
+    """Competition ranking (1, 2, 2, 4) by final score, then the pillars in order."""
+    position = 1
+    for group in tie_groups(best_first(results)):
+        ids = [member.entry_id for member in group]
+        for member in group:
+            member.rank = position
+            member.tied_with = [other for other in ids if other != member.entry_id]
+        position += len(group)
+
+
+def _hold_back(groups: Iterable[list[EntryResult]], reason: str) -> list[EntryResult]:
+    held = [result for group in groups for result in group]
+    for result in held:
+        result.is_winner, result.held_back = False, reason
+    return held
+
+
+def apply_caps(results: list[EntryResult], rules: Rules, warnings: list[str]) -> None:
+    """At most `cap_per_category` winners per category, whole tie groups only."""
+    for result in results:
+        result.is_winner = result.passed
+    if rules.cap_per_category is None:
+        return
+    cap = rules.cap_per_category
+    by_category: dict[str, list[EntryResult]] = defaultdict(list)
+    for result in results:
+        if result.passed:
+            by_category[result.category].append(result)
+    for category, passing in sorted(by_category.items()):
+        groups = list(tie_groups(best_first(passing)))
+        admitted = 0
+        for number, group in enumerate(groups):
+            if admitted + len(group) <= cap:
+                admitted += len(group)
+                continue
+            if admitted < cap:
+                warnings.append(
+                    f"Batas {cap} pemenang kategori {category} memisahkan {len(group)} RT yang "
+                    f"nilainya sama pada peringkat {group[0].rank} (peserta "
+                    f"{', '.join(str(r.entry_id) for r in group)}). Semuanya ditahan; panitia perlu memutuskan."
+                )
+            _hold_back(groups[number:], "cap")
+            break
+
+
+def apply_budget(results: list[EntryResult], rules: Rules, warnings: list[str]) -> None:
+    """Winners are paid in order of final score (then pillars) while the budget lasts."""
+    if rules.budget is None:
+        return
+    groups = list(tie_groups(best_first(r for r in results if r.is_winner)))
+    spent = 0
+    for number, group in enumerate(groups):
+        cost = sum(rules.prizes[result.category] for result in group)
+        if spent + cost <= rules.budget:
+            spent += cost
+            continue
+        if len(group) > 1 and spent + min(rules.prizes[r.category] for r in group) <= rules.budget:
+            warnings.append(
+                f"Pagu Rp {rules.budget:,} memisahkan {len(group)} RT yang nilainya sama (peserta "
+                f"{', '.join(str(r.entry_id) for r in group)}). Semuanya ditahan; panitia perlu memutuskan."
+            )
+        held = _hold_back(groups[number:], "budget")
+        warnings.append(
+            f"Pagu hadiah tidak cukup: {len(held)} RT yang lulus tidak mendapat hadiah."
+        )
+        return
+
+
+def compute(entries: Iterable[EntryInput], rules: Rules) -> Outcome:
+    """Every rule, in order, for a whole competition."""
+    results = [score_entry(entry, rules) for entry in entries]
+    warnings: list[str] = []
+    by_category: dict[str, list[EntryResult]] = defaultdict(list)
+    for result in results:
+        by_category[result.category].append(result)
+    for group in by_category.values():
+        rank_category(group)
+    apply_caps(results, rules, warnings)
+    apply_budget(results, rules, warnings)
+    for result in results:
+        result.prize = rules.prizes[result.category] if result.is_winner else 0
+    missing = sum(1 for result in results if result.missing)
+    if missing:
+        warnings.append(f"{missing} RT memiliki indikator tanpa nilai juri.")
+    return Outcome(results=results, warnings=warnings)
+
+
+def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
+    """A fingerprint of everything the results depend on, to freeze and compare them."""
+    payload = {
+        "rules": {
+            "scale": [rules.scale_min, rules.scale_max],
+            "pass_mark": str(rules.pass_mark),
+            "weights": {k: str(v) for k, v in sorted(rules.weights.items())},
+            "minimum": None if rules.pillar_minimum is None else str(rules.pillar_minimum),
+            "cap": rules.cap_per_category,
+            "budget": rules.budget,
+            "prizes": dict(sorted(rules.prizes.items())),
+            "missing": rules.missing,
+        },
+        "entries": sorted(
+            [e.entry_id, e.category, {k: sorted(v) for k, v in sorted(e.scores.items())}]
+            for e in entries
+        ),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def explain(
+    result: EntryResult, rules: Rules, juror_scores: Mapping[str, Sequence[tuple[str, int]]]
+) -> dict[str, object]:
+    """Every step from the jurors' levels to the prize, as plain JSON for the explain page."""
+    pillars = []
+    for pillar in rules.pillar_order:
+        codes = [code for code, owner in rules.indicators.items() if owner == pillar]
+        pillars.append(
+            {
+                "code": pillar,
+                "weight": str(rules.weights[pillar]),
+                "mean": _text(result.pillar_means[pillar], 4),
+                "score": _text(result.pillar_scores[pillar], 2),
+                "gated": pillar in result.gated_pillars,
+                "indicators": [
+                    {
+                        "code": code,
+                        "levels": [[juror, level] for juror, level in juror_scores.get(code, ())],
+                        "mean": _text(result.indicator_scores[code], 4),
+                        "missing": code in result.missing,
+                    }
+                    for code in codes
+                ],
+            }
+        )
+    return {
+        "scale": [rules.scale_min, rules.scale_max],
+        "pillars": pillars,
+        "final": _text(result.final, 2),
+        "final_exact": _text(result.final, 6),
+        "pass_mark": str(rules.pass_mark),
+        "pillar_minimum": None if rules.pillar_minimum is None else str(rules.pillar_minimum),
+        "passed": result.passed,
+        "rank": result.rank,
+        "tied_with": result.tied_with,
+        "held_back": result.held_back,
+        "is_winner": result.is_winner,
+        "prize": result.prize,
+        "missing": rules.missing,
+    }
+
+
+def _text(value: Fraction | None, places: int) -> str | None:
+    decimal = as_decimal(value, places)
+    return None if decimal is None else str(decimal)
