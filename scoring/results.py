@@ -23,11 +23,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+WARNING_CAP_SPLIT = gettext_noop(
+    "Batas %(cap)s pemenang kategori %(category)s memisahkan %(count)s RT yang nilainya sama "
+    "pada peringkat %(rank)s (peserta %(ids)s). Semuanya ditahan; panitia perlu memutuskan."
+)
+WARNING_BUDGET_SPLIT = gettext_noop(
+    "Pagu %(budget)s memisahkan %(count)s RT yang nilainya sama (peserta %(ids)s). "
+    "Semuanya ditahan; panitia perlu memutuskan."
+)
+WARNING_BUDGET_SHORT = gettext_noop(
+    "Pagu hadiah tidak cukup: %(count)s RT yang lulus tidak mendapat hadiah."
+)
+WARNING_MISSING = gettext_noop("%(count)s RT memiliki indikator tanpa nilai juri.")
 
 MISSING_LOWEST = "lowest"  # an indicator nobody scored counts as the lowest level
 MISSING_SKIP = "skip"  # ... or is left out of its pillar's mean
@@ -96,10 +113,24 @@ class Outcome:
 
 
 def as_decimal(value: Fraction | None, places: int = 2) -> Decimal | None:
+    """Round half up once, on the exact value (no intermediate Decimal division)."""
     if value is None:
         return None
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, ROUND_HALF_UP)
+    scaled = Fraction(value) * 10**places
+    whole = math.floor(abs(scaled) + Fraction(1, 2))
+    return (
+        (Decimal(whole if scaled >= 0 else -whole))
+        .scaleb(-places)
+        .quantize(Decimal(1).scaleb(-places))
+    )
+
+
+def rupiah(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def _ids(group: Sequence[EntryResult]) -> str:
+    return ", ".join(str(result.entry_id) for result in sorted(group, key=lambda r: r.entry_id))
 
 
 def mean(values: Iterable[Fraction | int]) -> Fraction | None:
@@ -169,14 +200,15 @@ def tie_groups(ordered: Sequence[EntryResult]) -> Iterator[list[EntryResult]]:
 
 
 def best_first(results: Iterable[EntryResult]) -> list[EntryResult]:
-    return sorted(results, key=lambda result: result.sort_key, reverse=True)
+    """Best first; within a tie, by entry id, so the order never depends on the input."""
+    return sorted(results, key=lambda result: (result.sort_key, -result.entry_id), reverse=True)
 
 
 def rank_category(results: list[EntryResult]) -> None:
     """Competition ranking (1, 2, 2, 4) by final score, then the pillars in order."""
     position = 1
     for group in tie_groups(best_first(results)):
-        ids = [member.entry_id for member in group]
+        ids = sorted(member.entry_id for member in group)
         for member in group:
             member.rank = position
             member.tied_with = [other for other in ids if other != member.entry_id]
@@ -210,9 +242,14 @@ def apply_caps(results: list[EntryResult], rules: Rules, warnings: list[str]) ->
                 continue
             if admitted < cap:
                 warnings.append(
-                    f"Batas {cap} pemenang kategori {category} memisahkan {len(group)} RT yang "
-                    f"nilainya sama pada peringkat {group[0].rank} (peserta "
-                    f"{', '.join(str(r.entry_id) for r in group)}). Semuanya ditahan; panitia perlu memutuskan."
+                    _(WARNING_CAP_SPLIT)
+                    % {
+                        "cap": cap,
+                        "category": category,
+                        "count": len(group),
+                        "rank": group[0].rank,
+                        "ids": _ids(group),
+                    }
                 )
             _hold_back(groups[number:], "cap")
             break
@@ -231,13 +268,11 @@ def apply_budget(results: list[EntryResult], rules: Rules, warnings: list[str]) 
             continue
         if len(group) > 1 and spent + min(rules.prizes[r.category] for r in group) <= rules.budget:
             warnings.append(
-                f"Pagu Rp {rules.budget:,} memisahkan {len(group)} RT yang nilainya sama (peserta "
-                f"{', '.join(str(r.entry_id) for r in group)}). Semuanya ditahan; panitia perlu memutuskan."
+                _(WARNING_BUDGET_SPLIT)
+                % {"budget": rupiah(rules.budget), "count": len(group), "ids": _ids(group)}
             )
         held = _hold_back(groups[number:], "budget")
-        warnings.append(
-            f"Pagu hadiah tidak cukup: {len(held)} RT yang lulus tidak mendapat hadiah."
-        )
+        warnings.append(_(WARNING_BUDGET_SHORT) % {"count": len(held)})
         return
 
 
@@ -256,7 +291,7 @@ def compute(entries: Iterable[EntryInput], rules: Rules) -> Outcome:
         result.prize = rules.prizes[result.category] if result.is_winner else 0
     missing = sum(1 for result in results if result.missing)
     if missing:
-        warnings.append(f"{missing} RT memiliki indikator tanpa nilai juri.")
+        warnings.append(_(WARNING_MISSING) % {"count": missing})
     return Outcome(results=results, warnings=warnings)
 
 
@@ -265,13 +300,15 @@ def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
     payload = {
         "rules": {
             "scale": [rules.scale_min, rules.scale_max],
-            "pass_mark": str(rules.pass_mark),
-            "weights": {k: str(v) for k, v in sorted(rules.weights.items())},
-            "minimum": None if rules.pillar_minimum is None else str(rules.pillar_minimum),
+            "pass_mark": _canonical(rules.pass_mark),
+            "weights": {k: _canonical(v) for k, v in sorted(rules.weights.items())},
+            "minimum": None if rules.pillar_minimum is None else _canonical(rules.pillar_minimum),
             "cap": rules.cap_per_category,
             "budget": rules.budget,
             "prizes": dict(sorted(rules.prizes.items())),
             "missing": rules.missing,
+            "indicators": dict(sorted(rules.indicators.items())),
+            "pillar_order": list(rules.pillar_order),
         },
         "entries": sorted(
             [e.entry_id, e.category, {k: sorted(v) for k, v in sorted(e.scores.items())}]
@@ -279,6 +316,11 @@ def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
         ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _canonical(number: Decimal | int | str) -> str:
+    """70, 70.0 and 70.00 are one rule: the same text for the hash."""
+    return str(Fraction(str(number)))
 
 
 def explain(
