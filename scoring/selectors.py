@@ -165,11 +165,8 @@ def assignment_rows(competition: Competition) -> list[AssignmentRow]:
     for entry in entries:
         assignment = getattr(entry, "assignment", None)
         team = assignment.team if assignment else None
-        conflicts = [
-            m
-            for m in by_team.get(team.pk, [])
-            if team and m.home_kelurahan_id == entry.rt.kelurahan_id
-        ]
+        members_of_team = by_team.get(team.pk, []) if team else []
+        conflicts = [m for m in members_of_team if m.home_kelurahan_id == entry.rt.kelurahan_id]
         rows.append(AssignmentRow(entry=entry, team=team, conflicts=conflicts))
     return rows
 

@@ -27,7 +27,7 @@ HOME_HEADINGS = {
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
 
 
 @pytest.mark.parametrize("username", [account[0] for account in DEMO_ACCOUNTS])
@@ -43,14 +43,14 @@ def test_every_demo_account_logs_in_and_sees_its_home_page(client, demo, usernam
 
 
 def test_seed_demo_is_idempotent(demo, django_user_model):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     assert django_user_model.objects.count() == len(DEMO_ACCOUNTS)
 
 
 def test_seed_demo_is_refused_with_production_settings(settings, django_user_model):
     settings.BANTAR_PRODUCTION = True
     with pytest.raises(CommandError, match="produksi"):
-        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", "--minimal", verbosity=0)
     assert django_user_model.objects.count() == 0
 
 

@@ -9,7 +9,7 @@ from tests.browser.conftest import log_in
 
 
 def test_a_juror_logs_in_and_opens_the_indicator_guide(page, screenshot):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     page.set_viewport_size({"width": 800, "height": 1280})
     log_in(page, "juri1", DEMO_PASSWORD)
     assert "Juri Satu" in page.get_by_test_id("whoami").text_content()
@@ -31,7 +31,7 @@ def test_a_juror_logs_in_and_opens_the_indicator_guide(page, screenshot):
 
 
 def test_a_wrong_password_shows_an_indonesian_message(page):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     page.goto("/accounts/login/")
     page.get_by_label("Nama pengguna").fill("panitia")
     page.get_by_label("Kata sandi").fill("bukan-sandinya")

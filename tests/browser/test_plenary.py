@@ -13,7 +13,7 @@ from tests.scoring.seasons import TOTAL_PRIZE, build_season
 
 
 def test_the_panitia_finalises_and_the_pejabat_downloads_the_winners(new_page, tmp_path):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     competition = Competition.objects.exclude(year=2020).get()
     season = build_season(competition)
 

@@ -14,7 +14,7 @@ def status_count(page, status: str) -> int:
 
 
 def test_propose_return_fix_and_verify_an_rt(new_page):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     kelurahan = new_page(viewport={"width": 412, "height": 915}, has_touch=True, is_mobile=True)
     kecamatan = new_page(viewport={"width": 1280, "height": 900})
     log_in(kelurahan, "kelurahan.ekajaya", DEMO_PASSWORD)

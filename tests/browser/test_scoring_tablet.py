@@ -21,7 +21,7 @@ UPLOAD_BUDGET = 500 * 1024
 
 
 def season_in_assessment():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--minimal", verbosity=0)
     competition = Competition.objects.exclude(year=2020).get()
     competition.status = CompetitionStatus.ASSESSMENT
     competition.save()

@@ -128,9 +128,10 @@ def test_assignments_wait_for_verification(open_competition, panitia, eka_jaya):
 
 
 def test_the_assignment_page_shows_a_conflict_of_interest(
-    as_panitia, team1, entry_eka_jaya, assessment
+    as_panitia, team1, entry_eka_jaya, entry_beringin, assessment
 ):
     page = as_panitia.get(f"/kompetisi/{assessment.pk}/tim/").content.decode()
+    assert "1 belum ditugaskan" in page  # entry_beringin has no team yet: the page must not fail
     row = page[page.index(f'data-entry="{entry_eka_jaya.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Juri.Ekajaya tinggal di Eka Jaya: tidak menilai RT ini" in row

@@ -5,7 +5,7 @@ Idempotent: running it again changes nothing. Refused under production settings.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import time
 from typing import Any
 
 from django.conf import settings
@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from bantar.demo import build_2020, build_current_year, ensure_registration_competition
 from bantar.models import Role, User
-from competitions.models import Competition, CompetitionStatus, Kecamatan, Kelurahan
-from competitions.services import competition_advance, competition_create
+from competitions.models import Kecamatan, Kelurahan
 
 DEMO_PASSWORD = "bantar-demo"
 
@@ -58,36 +58,42 @@ def ensure_demo_accounts() -> list[User]:
     return users
 
 
-def ensure_current_competition() -> Competition:
-    """This year's competition, open for registration for the next 30 days."""
-    now = timezone.localtime()
-    competition = Competition.objects.filter(year=now.year, period=1).first()
-    if competition is None:
-        closes = timezone.make_aware(
-            datetime.combine(now.date() + timedelta(days=30), time(23, 59))
-        )
-        competition = competition_create(year=now.year, registration_closes=closes)
-    if competition.status == CompetitionStatus.DRAFT:
-        competition = competition_advance(
-            competition=competition, to_status=CompetitionStatus.REGISTRATION, by=None
-        )
-    return competition
-
-
 class Command(BaseCommand):
-    help = "Buat akun demo dan kompetisi tahun berjalan (idempoten; ditolak di produksi)."
+    help = (
+        "Akun demo, musim 2020 lengkap (dihitung dan diumumkan) dan kompetisi tahun berjalan "
+        "di tengah musim. Idempoten; ditolak di produksi."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--minimal",
+            action="store_true",
+            help="Hanya akun demo dan kompetisi yang membuka pendaftaran (untuk uji cepat).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.BANTAR_PRODUCTION:
             raise CommandError(ERROR_PRODUCTION)
+        started = time.monotonic()
         with transaction.atomic():
             users = ensure_demo_accounts()
-            competition = ensure_current_competition()
-        self.stdout.write(
-            self.style.SUCCESS(f"Kompetisi: {competition} ({competition.get_status_display()})")
-        )
+            competitions = [ensure_registration_competition(timezone.localdate().year)]
+        if not options["minimal"]:
+            by_name = {user.username: user for user in users}
+            competitions = [
+                build_2020(panitia=by_name["panitia"]),
+                *build_current_year(
+                    panitia=by_name["panitia"],
+                    officers=by_name,
+                    jurors=[by_name["juri1"], by_name["juri2"], by_name["juri3"]],
+                ),
+            ]
+        for competition in competitions:
+            status = competition.get_status_display()
+            self.stdout.write(self.style.SUCCESS(f"Kompetisi: {competition} ({status})"))
         self.stdout.write(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(
                 f"  {user.username:<22} {user.get_role_display():<18} {user.scope_label}"
             )
+        self.stdout.write(f"Data demo siap dalam {time.monotonic() - started:.1f} detik.")
