@@ -241,7 +241,11 @@ def build_2020(*, panitia: User) -> Competition:
     competition.status = CompetitionStatus.PLENARY
     competition.save()
     competition_finalise(competition=competition, by=panitia)
-    competition_publish(competition=competition, by=panitia)
+    result_set = competition_publish(competition=competition, by=panitia)
+    # Historical dates: the plenary in October 2020, the announcement a week later.
+    result_set.finalised_at = datetime(2020, 10, 19, 10, 0, tzinfo=WIB)
+    result_set.published_at = datetime(2020, 10, 26, 9, 0, tzinfo=WIB)
+    result_set.save(update_fields=["finalised_at", "published_at"])
     competition.refresh_from_db()
     return competition
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from scoring import result_views, views
+from scoring import public_views, result_views, views
 
 urlpatterns = [
     # Teams and assignments (panitia)
@@ -31,6 +31,10 @@ urlpatterns = [
     path("penilaian/<int:entry_pk>/kirim/", views.sheet_submit_view, name="sheet-submit"),
     path("penilaian/foto/<int:pk>/hapus/", views.photo_delete_api, name="photo-delete"),
     path("bukti/<int:pk>/<str:variant>/", views.evidence_file, name="evidence-file"),
+    # Public
+    path("hasil/", public_views.results_index, name="public-results"),
+    path("hasil/<int:competition_pk>/", public_views.results_page, name="public-competition"),
+    path("rt/<int:rt_pk>/", public_views.rt_page, name="public-rt"),
     # Results
     path("kompetisi/<int:competition_pk>/pleno/", result_views.plenary_page, name="plenary"),
     path(

@@ -1,0 +1,122 @@
+"""Reads for the public pages: published results only, nothing personal.
+
+Heads of RT, phone numbers and jurors' names stay off these pages; an RT sees
+its pillar and indicator scores so it knows what to improve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from competitions.models import RT, Competition, CompetitionStatus, Kecamatan
+from indicators.models import Indicator
+from scoring.models import Result
+from scoring.selectors import ResultTable, result_table
+
+BAR_STEP = 28  # px between bars
+CATEGORY_COLOURS = {"besar": "#146c43", "sedang": "#0d6efd", "kecil": "#fd7e14"}
+
+
+def published_competitions() -> QuerySet[Competition]:
+    return Competition.objects.filter(status=CompetitionStatus.PUBLISHED).order_by(
+        "-year", "-period"
+    )
+
+
+def published_table(competition: Competition) -> ResultTable | None:
+    return result_table(competition) if competition.status == CompetitionStatus.PUBLISHED else None
+
+
+@dataclass(frozen=True)
+class Segment:
+    category: str
+    count: int
+    x: float
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    kecamatan: str
+    y: int
+    segments: list[Segment]
+    total: int
+
+    @property
+    def end(self) -> float:
+        return sum(segment.width for segment in self.segments)
+
+
+def winners_chart(
+    competition: Competition, table: ResultTable, *, width: float = 420
+) -> tuple[list[Bar], list[tuple[str, str, str]]]:
+    """Stacked bars of winners per kecamatan by category, as SVG geometry."""
+    categories = list(competition.size_categories.order_by("-min_kk").values_list("code", "name"))
+    counts: dict[tuple[int, str], int] = {}
+    for row in table.rows:
+        if row.is_winner:
+            key = (row.entry.rt.kelurahan.kecamatan_id, row.category)
+            counts[key] = counts.get(key, 0) + 1
+    kecamatan = list(Kecamatan.objects.order_by("code"))
+    totals = {k.pk: sum(counts.get((k.pk, code), 0) for code, _n in categories) for k in kecamatan}
+    most = max(totals.values(), default=0) or 1
+    bars = []
+    for index, item in enumerate(kecamatan):
+        x, segments = 0.0, []
+        for code, name in categories:
+            n = counts.get((item.pk, code), 0)
+            segments.append(
+                Segment(
+                    name,
+                    n,
+                    round(x, 1),
+                    round(width * n / most, 1),
+                    CATEGORY_COLOURS.get(code, "#6c757d"),
+                )
+            )
+            x += width * n / most
+        bars.append(Bar(item.name, index * BAR_STEP, segments, totals[item.pk]))
+    legend = [(name, CATEGORY_COLOURS.get(code, "#6c757d"), code) for code, name in categories]
+    return bars, legend
+
+
+@dataclass(frozen=True)
+class RTYear:
+    competition: Competition
+    result: Result
+    weakest: list[dict[str, Any]]
+
+
+def rt_history(rt: RT) -> list[RTYear]:
+    """Every published result of the RT, newest first, with its weakest indicators."""
+    texts = dict(Indicator.objects.values_list("code", "text"))
+    results = (
+        Result.objects.filter(
+            entry__rt=rt,
+            result_set__superseded_at__isnull=True,
+            result_set__published_at__isnull=False,
+            result_set__competition__status=CompetitionStatus.PUBLISHED,
+        )
+        .select_related("result_set__competition", "entry__category")
+        .order_by("-result_set__competition__year", "-result_set__competition__period")
+    )
+    history = []
+    for result in results:
+        indicators = [
+            {
+                **indicator,
+                "text": texts.get(indicator["code"], ""),
+                "value": Decimal(indicator["mean"]),
+            }
+            for pillar in result.explanation.get("pillars", [])
+            for indicator in pillar["indicators"]
+            if indicator.get("mean")
+        ]
+        weakest = sorted(indicators, key=lambda item: (item["value"], item["code"]))[:3]
+        history.append(RTYear(result.result_set.competition, result, weakest))
+    return history
