@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import rules
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -50,6 +51,21 @@ def region_filter(user: User, *, kelurahan: str | None, kecamatan: str | None) -
 def get_for_user_or_404(queryset: QuerySet[M], user: User, **lookup: Any) -> M:
     """Fetch one object through the model's `for_user` scope, or answer 404."""
     return get_object_or_404(queryset.for_user(user), **lookup)  # type: ignore[attr-defined]
+
+
+def may(user: User, permission: str, obj: Any = None) -> bool:
+    """Whether the user's role allows an action (django-rules).
+
+    Asked of rules directly, not of `user.has_perm`: Django lets a superuser
+    through every permission, but proposing an RT or scoring a sheet belongs to
+    a kelurahan officer or a juror, whoever administers the server.
+    """
+    return rules.has_perm(permission, user, obj)
+
+
+def require(user: User, permission: str, obj: Any = None) -> None:
+    if not may(user, permission, obj):
+        raise PermissionDenied
 
 
 def require_role(user: User, *roles: str) -> None:

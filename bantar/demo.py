@@ -162,7 +162,7 @@ def _scores_for(
     ]
 
 
-def _add_photos(
+def make_photos(
     entry: Entry, juror: User, indicators: list[Indicator], rng: random.Random, count: int
 ) -> list[Evidence]:
     made = []
@@ -307,7 +307,7 @@ def _score_2020(
         sheets += entry_sheets
         # Winners were scored 4-5 on every indicator, the others 2-3: pass or not, by the rules.
         scores += _scores_for(entry_sheets, indicators, (4, 5) if wins[entry.pk] else (2, 3), rng)
-        photos += _add_photos(entry, jurors[0], indicators, rng, count=2)
+        photos += make_photos(entry, jurors[0], indicators, rng, count=2)
     bulk_create_with_history(
         scores, Score, batch_size=2000, default_change_reason="Data penilaian 2020"
     )
@@ -383,7 +383,7 @@ def build_current_year(
     bulk_create_with_history(
         scores, Score, default_user=jurors[0], default_change_reason="Diisi juri"
     )
-    Evidence.objects.bulk_create(_add_photos(entries[0], jurors[0], indicators, rng, count=2))
+    Evidence.objects.bulk_create(make_photos(entries[0], jurors[0], indicators, rng, count=2))
     _registrations(second, officers, rng)
     return first, second
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from bantar.models import Role
 from competitions.models import Competition, Entry
@@ -26,6 +27,7 @@ HOME_TEMPLATES = {
 }
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home/public.html")

@@ -12,16 +12,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, role_required
+from bantar.access import get_for_user_or_404, may, require, role_required
 from bantar.exports import export_response
 from bantar.models import Role
 from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
@@ -64,11 +64,6 @@ def _entry(request: HttpRequest, pk: int) -> Entry:
     return get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
 
 
-def _require(request: HttpRequest, permission: str, entry: Entry | None = None) -> None:
-    if not request.user.has_perm(permission, entry):
-        raise PermissionDenied
-
-
 def _filtered(
     request: HttpRequest, competition: Competition
 ) -> tuple[EntryFilterForm, QuerySet[Entry], str]:
@@ -83,6 +78,7 @@ def _filtered(
     return form, entries, filters.get("status", "")
 
 
+@require_safe
 @role_required(*LIST_ROLES)
 def entry_list(request: HttpRequest) -> HttpResponse:
     competition = _chosen_competition(request)
@@ -94,7 +90,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "status_counts": entry_status_counts(entries),
         "entries": entries.filter(status=status) if status else entries,
         "query": request.GET.urlencode(),
-        "can_propose": request.user.has_perm("competitions.propose_entry"),
+        "can_propose": may(request.user, "competitions.propose_entry"),
+        "can_import": may(request.user, "competitions.import_entries"),
     }
     if request.user.is_city_wide:
         context["category_names"], context["category_rows"] = kecamatan_category_table(
@@ -103,6 +100,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(request, "competitions/entry_list.html", context)
 
 
+@require_safe
 @role_required(*LIST_ROLES)
 def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
     competition = _chosen_competition(request)
@@ -187,7 +185,7 @@ def _announce_saved(request: HttpRequest, entry: Entry) -> None:
 
 @login_required
 def entry_create(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    _require(request, "competitions.propose_entry")
+    require(request.user, "competitions.propose_entry")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     return _save_entry(request, competition, None)
 
@@ -195,10 +193,11 @@ def entry_create(request: HttpRequest, competition_pk: int) -> HttpResponse:
 @login_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    _require(request, "competitions.edit_entry", entry)
+    require(request.user, "competitions.edit_entry", entry)
     return _save_entry(request, entry.competition, entry)
 
 
+@require_safe
 @role_required(*LIST_ROLES)
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
@@ -206,8 +205,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "timeline": entry_timeline(entry),
         "boundary_warning": near_band_boundary(entry),
-        "can_edit": request.user.has_perm("competitions.edit_entry", entry),
-        "can_verify": request.user.has_perm("competitions.verify_entry", entry),
+        "can_edit": may(request.user, "competitions.edit_entry", entry),
+        "can_verify": may(request.user, "competitions.verify_entry", entry),
         "return_form": ReturnForm(),
     }
     return render(request, "competitions/entry_detail.html", context)
@@ -217,7 +216,7 @@ def _transition(
     request: HttpRequest, pk: int, permission: str, action: Any, done: str, **extra: Any
 ) -> HttpResponse:
     entry = _entry(request, pk)
-    _require(request, permission, entry)
+    require(request.user, permission, entry)
     try:
         entry = action(entry=entry, by=request.user, **extra)
     except ValidationError as error:
@@ -277,6 +276,7 @@ def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @role_required(Role.KECAMATAN)
 def verification_queue(request: HttpRequest) -> HttpResponse:
     competition = _chosen_competition(request)
@@ -295,7 +295,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def entry_import_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
     """Upload -> preview (nothing saved) -> confirm (all rows or none)."""
-    _require(request, "competitions.import_entries")
+    require(request.user, "competitions.import_entries")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     form = EntryImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"competition": competition, "form": form}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import get_for_user_or_404, role_required
 from bantar.models import Role
@@ -18,12 +18,14 @@ from competitions.selectors import entry_status_counts
 from competitions.services import competition_advance
 
 
+@require_safe
 @login_required
 def competition_list(request: HttpRequest) -> HttpResponse:
     competitions = Competition.objects.for_user(request.user)
     return render(request, "competitions/list.html", {"competitions": competitions})
 
 
+@require_safe
 @login_required
 def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)

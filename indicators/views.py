@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from indicators.models import Indicator, Pillar
 
 
+@require_safe
 def guide(request: HttpRequest) -> HttpResponse:
     indicators = list(Indicator.objects.with_levels())
     pillars = [

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from competitions.models import RT, Competition
 from scoring.public import (
@@ -18,11 +19,13 @@ from scoring.public import (
 )
 
 
+@require_safe
 @cache_control(public=True, max_age=300)
 def results_index(request: HttpRequest) -> HttpResponse:
     return render(request, "public/index.html", {"competitions": published_competitions()})
 
 
+@require_safe
 @cache_control(public=True, max_age=300)
 def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
     competition = get_object_or_404(Competition, pk=competition_pk)
@@ -59,6 +62,7 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return render(request, "public/results.html", context)
 
 
+@require_safe
 @cache_control(public=True, max_age=300)
 def rt_page(request: HttpRequest, rt_pk: int) -> HttpResponse:
     rt = get_object_or_404(RT.objects.select_related("kelurahan__kecamatan"), pk=rt_pk)

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404
+from bantar.access import get_for_user_or_404, may
 from bantar.exports import export_response
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Entry
@@ -56,6 +56,7 @@ def _scoped_table(user: User, competition: Competition) -> ResultTable:
     raise PermissionDenied
 
 
+@require_safe
 @login_required
 def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
     if not request.user.has_role(*READERS):
@@ -72,7 +73,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "missing": missing_sheets(competition)
         if competition.status == CompetitionStatus.PLENARY
         else [],
-        "can_decide": request.user.has_perm("scoring.manage_teams"),
+        "can_decide": may(request.user, "scoring.manage_teams"),
         "reopen_form": ReopenForm(),
         "superseded": competition.result_sets.filter(superseded_at__isnull=False).select_related(
             "superseded_by"
@@ -82,6 +83,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return render(request, "scoring/plenary.html", context)
 
 
+@require_safe
 @login_required
 def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
@@ -106,7 +108,7 @@ def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> Ht
 
 
 def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpResponse:
-    if not request.user.has_perm("scoring.manage_teams"):
+    if not may(request.user, "scoring.manage_teams"):
         raise PermissionDenied
     competition = _competition(request, competition_pk)
     try:
@@ -178,6 +180,7 @@ def _kecamatan_ids(user: User) -> set[int]:
     return {user.kecamatan_id}
 
 
+@require_safe
 @login_required
 def report_page(request: HttpRequest, competition_pk: int, name: str) -> HttpResponse:
     if name not in REPORTS:
@@ -189,6 +192,7 @@ def report_page(request: HttpRequest, competition_pk: int, name: str) -> HttpRes
     )
 
 
+@require_safe
 @login_required
 def report_export(
     request: HttpRequest, competition_pk: int, name: str, export_format: str

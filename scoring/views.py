@@ -20,9 +20,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404
+from bantar.access import get_for_user_or_404, require
 from competitions.models import Competition, Entry
 from scoring import services
 from scoring.forms import (
@@ -47,11 +47,6 @@ from scoring.selectors import (
 )
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -60,9 +55,10 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 # --- Panitia: teams and assignments -------------------------------------------------
 
 
+@require_safe
 @login_required
 def teams_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    _require(request, "scoring.manage_teams")
+    require(request.user, "scoring.manage_teams")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     teams = teams_with_members(competition)
     rows = assignment_rows(competition)
@@ -85,7 +81,7 @@ def _panitia_post(view: Callable[..., None]) -> Callable[..., HttpResponse]:
     @require_POST
     @login_required
     def wrapped(request: HttpRequest, competition_pk: int, **kwargs: Any) -> HttpResponse:
-        _require(request, "scoring.manage_teams")
+        require(request.user, "scoring.manage_teams")
         competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
         try:
             view(request, competition, **kwargs)
@@ -170,7 +166,7 @@ def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
 @login_required
 def entry_sheets_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The panitia's view of one entry's scoring: sheets, recusals, reopen, full history."""
-    _require(request, "scoring.review_sheets")
+    require(request.user, "scoring.review_sheets")
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
     if request.method == "POST":
         _entry_sheets_action(request, entry)
@@ -205,21 +201,23 @@ def _entry_sheets_action(request: HttpRequest, entry: Entry) -> None:
 # --- Juror -----------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def juror_home(request: HttpRequest) -> HttpResponse:
-    _require(request, "scoring.score")
+    require(request.user, "scoring.score")
     return render(request, "scoring/juror_home.html", {"tasks": juror_tasks(request.user)})
 
 
 def _juror_entry(request: HttpRequest, entry_pk: int) -> tuple[Entry, Any]:
     """The assigned entry (404 otherwise) and the juror's membership (403 on conflict)."""
-    _require(request, "scoring.score")
+    require(request.user, "scoring.score")
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=entry_pk)
     member = services.membership_for(entry=entry, juror=request.user)
     services.check_may_score(entry=entry, member=member)
     return entry, member
 
 
+@require_safe
 @login_required
 def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry, member = _juror_entry(request, entry_pk)
@@ -346,7 +344,7 @@ def _photo_json(evidence: Evidence) -> dict[str, Any]:
 
 @json_api
 def photo_delete_api(request: HttpRequest, pk: int) -> JsonResponse:
-    _require(request, "scoring.score")
+    require(request.user, "scoring.score")
     evidence = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
     services.evidence_delete(evidence=evidence, by=request.user)
     return JsonResponse({"ok": True})
@@ -355,6 +353,7 @@ def photo_delete_api(request: HttpRequest, pk: int) -> JsonResponse:
 VARIANTS = {"full": "image", "web": "web", "thumb": "thumb"}
 
 
+@require_safe
 @login_required
 def evidence_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     """A photo, only for those allowed to see it; never a public media URL."""

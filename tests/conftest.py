@@ -103,3 +103,14 @@ def open_competition(db) -> Competition:
     competition.status = CompetitionStatus.REGISTRATION
     competition.save()
     return competition
+
+
+def count_queries(client, url: str) -> int:
+    """SQL queries of one page view, after a first view that may record session activity."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)

@@ -6,11 +6,10 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from competitions.models import RT, Entry, Kelurahan
+from tests.conftest import count_queries
 from tests.factories import EntryFactory, RTFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,12 +146,6 @@ def fill(competition, count: int) -> None:
         )
 
 
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 PAGES_BY_PERSONA = [
     (persona, url)
     for persona in ("officer_eka_jaya", "officer_paal_merah", "panitia", "pejabat")
@@ -166,7 +159,7 @@ def test_pages_run_as_many_queries_for_500_entries_as_for_5(
 ):
     client.force_login(request.getfixturevalue(persona))
     fill(open_competition, 5)
-    few = queries(client, url)
+    few = count_queries(client, url)
     fill(open_competition, 500)
     assert Entry.objects.count() == 500
-    assert queries(client, url) == few
+    assert count_queries(client, url) == few

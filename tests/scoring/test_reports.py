@@ -6,12 +6,11 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from competitions.models import Kelurahan
 from scoring.services import competition_finalise, competition_publish
+from tests.conftest import count_queries
 from tests.scoring.seasons import TOTAL_PRIZE, Plan, build_season
 
 pytestmark = pytest.mark.django_db
@@ -194,12 +193,6 @@ def many_plans(count: int) -> list[Plan]:
     ]
 
 
-def queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(path).status_code == 200
-    return len(context.captured_queries)
-
-
 PAGES = [
     "/pleno/",
     "/laporan/pemenang.xlsx",
@@ -224,6 +217,8 @@ def test_the_plenary_and_exports_take_as_many_queries_for_1000_entries_as_for_10
         if finalised:
             competition_finalise(competition=competition, by=panitia)
         client.force_login(panitia)
-        counts[size] = [queries(client, f"/kompetisi/{competition.pk}{page}") for page in PAGES]
+        counts[size] = [
+            count_queries(client, f"/kompetisi/{competition.pk}{page}") for page in PAGES
+        ]
         assert Competition.objects.get(pk=competition.pk).entries.count() == size
     assert counts[10] == counts[1000]

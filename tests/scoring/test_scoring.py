@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from competitions.models import CompetitionStatus
 from scoring.models import Score, ScoreSheet, SheetStatus
@@ -17,6 +15,7 @@ from scoring.services import (
     ERROR_SHEET_LOCKED,
     entry_assign,
 )
+from tests.conftest import count_queries
 from tests.scoring.conftest import post_score, score_all
 
 pytestmark = pytest.mark.django_db
@@ -271,9 +270,7 @@ def test_the_juror_pages_take_the_same_queries_for_many_rts(
             score_all(client, entry, codes=["B1", "A2"])
 
     def queries(url: str) -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context.captured_queries)
+        return count_queries(client, url)
 
     assign(2)
     few = (queries("/penilaian/"), queries("/"))

@@ -1,0 +1,123 @@
+"""One world with an object behind every URL, and the nine personas of the access matrix."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from bantar.demo import make_photos
+from bantar.models import Role, User
+from competitions.models import Competition, CompetitionStatus, Kelurahan
+from competitions.services import competition_create
+from indicators.models import Indicator
+from scoring.models import Evidence, JuryTeam, ScoreSheet
+from scoring.services import competition_finalise, competition_publish, team_add_member, team_create
+from tests.conftest import make_user
+from tests.factories import EntryFactory, RTFactory
+from tests.scoring.seasons import build_season
+
+PERSONAS = [
+    "anonymous",
+    "kelurahan_ekajaya",
+    "kelurahan_beringin",
+    "kecamatan_paalmerah",
+    "juror_assigned",
+    "juror_other",
+    "panitia",
+    "pejabat",
+    "admin",
+]
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    current: Competition  # in the plenary: the season's scores, not yet final
+    published: Competition  # last year's, published
+    entry: Any  # Eka Jaya, assigned to team 1 (juror_assigned)
+    team: JuryTeam
+    evidence: Evidence
+    kwargs: dict[str, dict[str, Any]]
+
+
+def build_world() -> World:
+    users = {
+        "anonymous": None,
+        "kelurahan_ekajaya": make_user(
+            "kel.ekajaya", Role.KELURAHAN, kelurahan=Kelurahan.objects.get(name="Eka Jaya")
+        ),
+        "kelurahan_beringin": make_user(
+            "kel.beringin", Role.KELURAHAN, kelurahan=Kelurahan.objects.get(name="Beringin")
+        ),
+        "kecamatan_paalmerah": make_user(
+            "kec.paalmerah",
+            Role.KECAMATAN,
+            kecamatan=Kelurahan.objects.get(name="Eka Jaya").kecamatan,
+        ),
+        "juror_assigned": make_user("juri.satu", Role.JURI),
+        "juror_other": make_user("juri.lain", Role.JURI),
+        "panitia": make_user("panitia", Role.PANITIA),
+        "pejabat": make_user("pejabat", Role.PEJABAT),
+        "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+    }
+    published = competition_create(year=2025)
+    last_year = build_season(published)
+    competition_finalise(competition=published, by=users["panitia"])
+    competition_publish(competition=published, by=users["panitia"])
+    current = competition_create(year=2026)
+    season = build_season(current)
+    entry = season["A"]  # Eka Jaya RT 01, team of juri.satu and juri.dua
+    team = entry.assignment.team
+    other_team = team_create(competition=current, name="Tim Lain")
+    team_add_member(team=other_team, user=users["juror_other"], agency="PMI")
+    # A draft sheet keeps the juror's photo deletable.
+    ScoreSheet.objects.filter(entry=entry, juror=users["juror_assigned"]).update(status="draft")
+    evidence = make_photos(
+        entry, users["juror_assigned"], list(Indicator.objects.all()), random.Random(1), count=1
+    )[0]
+    evidence.save()
+    kwargs = {
+        "competition-detail": {"pk": current.pk},
+        "competition-advance": {"pk": current.pk},
+        "entry-create": {"competition_pk": current.pk},
+        "entry-import": {"competition_pk": current.pk},
+        "entry-export": {"export_format": "csv"},
+        "entry-detail": {"pk": entry.pk},
+        "entry-edit": {"pk": entry.pk},
+        "entry-propose": {"pk": entry.pk},
+        "entry-withdraw": {"pk": entry.pk},
+        "entry-verify": {"pk": entry.pk},
+        "entry-return": {"pk": entry.pk},
+        "scoring-teams": {"competition_pk": current.pk},
+        "team-create": {"competition_pk": current.pk},
+        "member-add": {"competition_pk": current.pk, "team_pk": team.pk},
+        "leader-set": {"competition_pk": current.pk, "team_pk": team.pk},
+        "assign": {"competition_pk": current.pk},
+        "assign-bulk": {"competition_pk": current.pk},
+        "scoring-entry": {"pk": entry.pk},
+        "scoring-page": {"entry_pk": entry.pk},
+        "score-api": {"entry_pk": entry.pk},
+        "photo-api": {"entry_pk": entry.pk},
+        "sheet-submit": {"entry_pk": entry.pk},
+        "photo-delete": {"pk": evidence.pk},
+        "evidence-file": {"pk": evidence.pk, "variant": "thumb"},
+        "public-competition": {"competition_pk": published.pk},
+        "public-rt": {"rt_pk": last_year["A"].rt.pk},
+        "plenary": {"competition_pk": current.pk},
+        "explain": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
+        "finalise": {"competition_pk": current.pk},
+        "publish": {"competition_pk": current.pk},
+        "reopen-results": {"competition_pk": current.pk},
+        "report": {"competition_pk": published.pk, "name": "pemenang"},
+        "report-export": {
+            "competition_pk": published.pk,
+            "name": "pemenang",
+            "export_format": "xlsx",
+        },
+    }
+    assert current.status == CompetitionStatus.PLENARY
+    return World(users, current, published, entry, team, evidence, kwargs)
+
+
+__all__ = ["PERSONAS", "EntryFactory", "RTFactory", "World", "build_world"]
