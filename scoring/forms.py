@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bantar.models import Role, User
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
 from indicators.models import Indicator, Pillar
+from scoring.images import ERROR_PHOTO_EMPTY
 from scoring.models import AGENCY_SUGGESTIONS, JuryTeam
 
 
@@ -109,7 +110,9 @@ class PhotoForm(forms.Form):
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.all(), to_field_name="code", required=False
     )
-    photo = forms.FileField(error_messages={"required": _("Pilih foto terlebih dahulu.")})
+    photo = forms.FileField(
+        error_messages={"required": _("Pilih foto terlebih dahulu."), "empty": ERROR_PHOTO_EMPTY}
+    )
     taken_at = forms.DateTimeField(required=False)
     latitude = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90
