@@ -74,6 +74,11 @@
     });
   }
 
+  /* --- changes not yet answered by the server (set at once, before any async work) --- */
+  function pending(delta) {
+    root.dataset.pending = Math.max(0, (parseInt(root.dataset.pending || "0", 10) + delta));
+  }
+
   /* --- what the juror sees ---------------------------------------------------- */
   function setState(state, count) {
     stateBadge.dataset.state = state;
@@ -155,7 +160,7 @@
           retryDelay = 2000;
           if (!response.ok) { showError(answer.error || response.statusText); onRefused(item); }
           else { onSaved(item, answer); }
-          return outboxRemove(item.client_id).then(outboxItems).then(next);
+          return outboxRemove(item.client_id).then(function () { pending(-1); }).then(outboxItems).then(next);
         });
       }, function () {
         setState("waiting", items.length);
@@ -181,13 +186,17 @@
     return outboxAdd(item).then(function () {
       return outboxItems();
     }).then(function (items) {
-      if (!sending) { setState(navigator.onLine === false ? "waiting" : "sending", items.length); }
+      // A known problem (offline, logged out) stays on the badge; only the count changes.
+      var current = stateBadge.dataset.state;
+      if (current === "saved") { current = navigator.onLine === false ? "waiting" : "sending"; }
+      setState(current, items.length);
       return pump();
     });
   }
 
   /* --- scores ------------------------------------------------------------------- */
   function sendScore(code) {
+    pending(1);
     var target = card(code);
     return enqueue({
       client_id: uuid4(),
@@ -269,6 +278,7 @@
     return figure;
   }
   function queuePhoto(file, code) {
+    pending(1);
     var taken = file.lastModified ? new Date(file.lastModified).toISOString() : null;
     return Promise.all([downscale(file), position()]).then(function (done) {
       var blob = done[0], coords = done[1];
@@ -320,6 +330,7 @@
   /* --- start: show what is still waiting from an earlier visit, then send it ---- */
   window.addEventListener("online", function () { retryDelay = 2000; pump(); });
   outboxItems().then(function (items) {
+    pending(items.length);
     items.forEach(function (item) {
       if (item.kind === "score") {
         var target = card(item.indicator);

@@ -87,6 +87,13 @@ def screenshot(page) -> Callable[[str], Path]:
     return lambda name: save_screenshot(page, name)
 
 
+# Every change the juror made has been answered by the server.
+ALL_SAVED = (
+    "document.getElementById('scoring').dataset.pending === '0'"
+    " && document.getElementById('sync-state').dataset.state === 'saved'"
+)
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Nama pengguna").fill(username)

@@ -12,7 +12,7 @@ from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from scoring.models import Evidence, Score, ScoreSheet, SheetStatus
 from scoring.services import entry_assign, team_add_member, team_create
-from tests.browser.conftest import log_in, save_screenshot
+from tests.browser.conftest import ALL_SAVED, log_in, save_screenshot
 from tests.factories import EntryFactory, RTFactory
 
 FIRST_LOAD_BUDGET = 150 * 1024
@@ -103,7 +103,7 @@ def test_a_juror_scores_all_21_indicators_on_a_tablet_through_a_lost_connection(
     page.locator('.score-card[data-indicator="B1"] .score-note').fill(
         "Rumah warga tertata, ada taman kecil."
     )
-    page.wait_for_function("document.getElementById('sync-state').dataset.state === 'saved'")
+    page.wait_for_function(ALL_SAVED)
     save_screenshot(page, "scoring-tablet-portrait", full_page=False)
 
     # The signal drops while scoring Aman and taking a photo.
@@ -122,16 +122,14 @@ def test_a_juror_scores_all_21_indicators_on_a_tablet_through_a_lost_connection(
     assert Score.objects.filter(indicator__code__startswith="A").count() == 0
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('sync-state').dataset.state === 'saved'", timeout=30_000
-    )
+    page.wait_for_function(ALL_SAVED, timeout=30_000)
     page.wait_for_selector('.photos[data-indicator="A2"] .photo-thumb[data-photo]')
 
     page.locator('.pillar-tab[data-pillar="P"]').tap()
     for code in codes["P"]:
         tap_level(page, code, 5)
     tap_level(page, "P7", 3)  # a change of mind
-    page.wait_for_function("document.getElementById('sync-state').dataset.state === 'saved'")
+    page.wait_for_function(ALL_SAVED)
     assert page.locator("#scored-count").inner_text() == "21"
 
     sheet = ScoreSheet.objects.get(entry=entry)
