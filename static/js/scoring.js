@@ -150,6 +150,7 @@
     if (sending) { return Promise.resolve(); }
     sending = true;
     return outboxItems().then(function next(items) {
+      root.dataset.queued = items.length;
       if (!items.length) { setState("saved"); retryDelay = 2000; return; }
       var item = items[0];
       setState("sending", items.length);
@@ -186,6 +187,7 @@
     return outboxAdd(item).then(function () {
       return outboxItems();
     }).then(function (items) {
+      root.dataset.queued = items.length; // stored on the tablet, safe from a closed tab
       // A known problem (offline, logged out) stays on the badge; only the count changes.
       var current = stateBadge.dataset.state;
       if (current === "saved") { current = navigator.onLine === false ? "waiting" : "sending"; }

@@ -27,6 +27,7 @@ def test_changes_made_after_the_session_expired_are_sent_after_logging_in_again(
     save_screenshot(page, "scoring-session-expired", full_page=False)
     assert set(Score.objects.values_list("indicator__code", flat=True)) == {"B1"}
 
+    page.wait_for_function("document.getElementById('scoring').dataset.queued === '2'")
     # The juror closes the tab. What waits lives in the tablet's IndexedDB, not in the page.
     page.close()
     again = page.context.new_page()
