@@ -30,3 +30,24 @@ class EntryFactory(factory.django.DjangoModelFactory):
     category = factory.LazyAttribute(
         lambda entry: size_category_for(competition=entry.competition, kk_count=entry.kk_count)
     )
+
+
+def xlsx_upload(header: list[str], rows: list[list[object]], name: str = "daftar.xlsx"):
+    """A real .xlsx file, as a browser would upload it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(
+        name,
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

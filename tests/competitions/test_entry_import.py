@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from competitions.models import RT, Entry, EntryStatus
 from competitions.services import ERROR_IMPORT_COLUMNS
-from tests.factories import EntryFactory, RTFactory
+from tests.factories import EntryFactory, RTFactory, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 HEADER = ["kode_kelurahan", "nomor_rt", "nama_kampung", "ketua_rt", "jumlah_kk", "telepon"]
@@ -19,17 +16,6 @@ GOOD_ROWS = [
     ["15.71.11.1003", 2, "Kampung Mawar", "Bu Siti", 65, ""],
     ["15.71.04.1001", 5, "Kampung Tepian", "Pak Usman", 41, "0741 22334"],
 ]
-
-
-def xlsx(rows: list[list[object]], header: list[str] = HEADER) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("daftar-rt.xlsx", buffer.getvalue())
 
 
 @pytest.fixture
@@ -47,7 +33,7 @@ def upload(client, competition, file, status="proposed"):
 
 
 def test_a_clean_list_is_previewed_then_saved(as_panitia, open_competition, panitia):
-    response = upload(as_panitia, open_competition, xlsx(GOOD_ROWS))
+    response = upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
     assert "3 RT siap diimpor" in response.content.decode()
     assert Entry.objects.count() == 0 and RT.objects.count() == 0
 
@@ -70,7 +56,7 @@ def test_a_clean_list_is_previewed_then_saved(as_panitia, open_competition, pani
 
 
 def test_imported_entries_can_arrive_verified(as_panitia, open_competition):
-    upload(as_panitia, open_competition, xlsx(GOOD_ROWS), status="verified")
+    upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS), status="verified")
     as_panitia.post(url(open_competition), {"confirm": "1"})
     assert set(Entry.objects.values_list("status", flat=True)) == {"verified"}
 
@@ -85,7 +71,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_saved(as_panitia, open_compe
         ["15.71.11.1003", 7, "Kampung Baru", "", 90, ""],  # line 9
         ["15.71.11.1003", "tujuh", "Kampung", "Pak V", 90, "123"],  # line 10
     ]
-    response = upload(as_panitia, open_competition, xlsx(rows))
+    response = upload(as_panitia, open_competition, xlsx_upload(HEADER, rows))
     page = response.content.decode()
     errors = page[page.index('data-testid="import-errors"') :]
     assert (
@@ -106,7 +92,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_saved(as_panitia, open_compe
 
 def test_a_row_for_an_rt_already_entered_is_refused(as_panitia, open_competition, eka_jaya):
     EntryFactory(competition=open_competition, rt=RTFactory(kelurahan=eka_jaya, number=2))
-    response = upload(as_panitia, open_competition, xlsx(GOOD_ROWS))
+    response = upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
     assert "RT 02 Eka Jaya sudah terdaftar" in response.content.decode()
     assert Entry.objects.count() == 1
 
@@ -114,7 +100,7 @@ def test_a_row_for_an_rt_already_entered_is_refused(as_panitia, open_competition
 def test_confirming_saves_nothing_if_the_data_changed_since_the_preview(
     as_panitia, open_competition, eka_jaya
 ):
-    upload(as_panitia, open_competition, xlsx(GOOD_ROWS))
+    upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
     # Meanwhile a kelurahan registers one of the RTs in the file.
     EntryFactory(competition=open_competition, rt=RTFactory(kelurahan=eka_jaya, number=1))
     response = as_panitia.post(url(open_competition), {"confirm": "1"})
@@ -127,9 +113,9 @@ def test_a_file_with_a_missing_column_is_refused(as_panitia, open_competition):
     response = upload(
         as_panitia,
         open_competition,
-        xlsx(
+        xlsx_upload(
+            ["kode_kelurahan", "nomor_rt", "nama_kampung", "jumlah_kk"],
             [["15.71.11.1003", 1, "K", 80]],
-            header=["kode_kelurahan", "nomor_rt", "nama_kampung", "jumlah_kk"],
         ),
     )
     assert ERROR_IMPORT_COLUMNS % {"columns": "ketua_rt"} in response.content.decode()
@@ -165,5 +151,5 @@ def test_confirming_without_a_preview_asks_for_the_file_again(as_panitia, open_c
 def test_only_the_panitia_imports(client, request, persona, open_competition):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(url(open_competition)).status_code == 403
-    assert upload(client, open_competition, xlsx(GOOD_ROWS)).status_code == 403
+    assert upload(client, open_competition, xlsx_upload(HEADER, GOOD_ROWS)).status_code == 403
     assert Entry.objects.count() == 0

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from competitions.models import RT
+from tests.factories import xlsx_upload
 
 pytestmark = pytest.mark.django_db
+
 IMPORT_URL = "/admin/competitions/rt/import/"
 PROCESS_URL = "/admin/competitions/rt/process_import/"
 
 
-def xlsx(rows: list[list[object]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["kelurahan", "number", "name_kampung"])
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(
-        "rt.xlsx",
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
 def upload(client, rows: list[list[object]]):
-    return client.post(IMPORT_URL, {"import_file": xlsx(rows), "format": "0", "resource": "0"})
+    return client.post(
+        IMPORT_URL,
+        {
+            "import_file": xlsx_upload(["kelurahan", "number", "name_kampung"], rows, "rt.xlsx"),
+            "format": "0",
+            "resource": "0",
+        },
+    )
 
 
 def test_an_import_with_a_bad_row_saves_nothing_and_names_the_row(client, admin_user):

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
 from competitions.models import RT, Entry
 from tests.corpus.generate import import_cases
+from tests.factories import xlsx_upload
 
 pytestmark = pytest.mark.django_db
-
-
-def xlsx(header: list[str], rows: list[list[object]]) -> SimpleUploadedFile:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("daftar.xlsx", buffer.getvalue())
 
 
 @pytest.mark.parametrize("case", import_cases(), ids=lambda case: case.id)
@@ -31,7 +17,9 @@ def test_a_hostile_import_is_refused_row_by_row_and_saves_nothing(
 ):
     client.force_login(panitia)
     url = f"/kompetisi/{open_competition.pk}/impor/"
-    response = client.post(url, {"import_file": xlsx(case.header, case.rows), "status": "proposed"})
+    response = client.post(
+        url, {"import_file": xlsx_upload(case.header, case.rows), "status": "proposed"}
+    )
     page = response.content.decode()
     assert case.message in page
     assert "Simpan semua" not in page
