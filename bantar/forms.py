@@ -8,6 +8,15 @@ ERROR_INVALID_LOGIN = _(
     "Masukkan nama pengguna dan kata sandi yang benar. Huruf besar dan kecil dibedakan."
 )
 ERROR_INACTIVE = _("Akun ini tidak aktif. Hubungi panitia di DPMPPA.")
+# Shown on the login page when django-axes refuses a login (bantar/login_protection.py).
+ERROR_LOCKED_OUT = _(
+    "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun ini dikunci sementara. "
+    "Coba lagi setelah %(minutes)s menit, atau minta admin portal di DPMPPA membuka kuncinya."
+)
+ERROR_LOCKED_OUT_PERMANENT = _(
+    "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun ini dikunci sampai "
+    "admin portal di DPMPPA membuka kuncinya."
+)
 
 
 class LoginForm(AuthenticationForm):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "axes",
     "bantar",
     "competitions",
     "indicators",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "bantar.urls"
@@ -103,6 +105,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bantar.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -191,3 +194,41 @@ BANTAR_PHOTO_DUPLICATE_DISTANCE = 6
 # out of its pillar's mean ("skip"). Finalising needs every sheet, so this only
 # matters when a team's remits leave a pillar uncovered.
 BANTAR_MISSING_INDICATOR = os.environ.get("BANTAR_MISSING_INDICATOR", "lowest")
+
+# --- Security, sessions and backups -----------------------------------------------
+# See README, "Security, sessions and backups". Everything here can be set from the
+# environment; the defaults suit the city's portal.
+from datetime import timedelta  # noqa: E402
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for AXES_COOLOFF_MINUTES. Keyed by
+# username *and* address so that an office or a kelurahan behind one shared address
+# is not locked out by one colleague's typos, and a stranger cannot lock a juror out
+# from elsewhere.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful login forgets earlier mistakes; tries during a lockout do not extend it,
+# so "coba lagi setelah 15 menit" on the page stays true.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The login page again, in Indonesian, with HTTP 429 (not axes' bare English page).
+AXES_LOCKOUT_CALLABLE = "bantar.login_protection.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Sessions on shared tablets: a session ends SESSION_COOKIE_AGE (12 hours) after login
+# whatever happens, and earlier after BANTAR_SESSION_IDLE_MINUTES without any request
+# (0 turns the idle limit off). The middleware records activity at most once a minute
+# instead of saving the session on every request (SESSION_SAVE_EVERY_REQUEST).
+BANTAR_SESSION_IDLE_MINUTES = int(os.environ.get("BANTAR_SESSION_IDLE_MINUTES", "120"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "bantar.session_timeout.SessionTimeoutMiddleware",
+)
+
+# `manage.py backup` writes its archives here unless told --output.
+BANTAR_BACKUP_DIR = Path(os.environ.get("BANTAR_BACKUP_DIR", BASE_DIR / "backups"))
+
+# A refused form (stale or foreign CSRF token) is explained in Indonesian.
+CSRF_FAILURE_VIEW = "bantar.views.csrf_failure"

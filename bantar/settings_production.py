@@ -44,3 +44,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
+
+# Login throttling counts failures per username and client address. Behind nginx every
+# request comes from 127.0.0.1, so take the address nginx saw from X-Forwarded-For
+# (see README, "Security, sessions and backups"). Set BANTAR_BEHIND_PROXY=false only
+# when gunicorn faces the clients directly: otherwise a client could forge the header.
+if env_bool("BANTAR_BEHIND_PROXY", True):
+    AXES_CLIENT_IP_CALLABLE = "bantar.login_protection.client_ip_behind_proxy"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from bantar.models import Role
@@ -52,3 +53,14 @@ def home(request: HttpRequest) -> HttpResponse:
     elif role in (Role.PANITIA, Role.PEJABAT, Role.ADMIN):
         context["region_rows"] = kecamatan_summary(user, competition)
     return render(request, HOME_TEMPLATES[role], context)
+
+
+ERROR_CSRF = _(
+    "Formulir ini sudah kedaluwarsa atau dikirim dari halaman lain. Muat ulang halaman, "
+    "lalu kirim lagi. Bila Anda baru saja masuk lagi, isian lama perlu dikirim ulang."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form, explained in Indonesian instead of Django's English 403 page."""
+    return render(request, "csrf_failure.html", {"message": ERROR_CSRF}, status=403)

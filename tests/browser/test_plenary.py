@@ -49,7 +49,7 @@ def test_the_panitia_finalises_and_the_pejabat_downloads_the_winners(new_page, t
     target = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(target)
     assert (
-        target.name.startswith(f"daftar-pemenang-{competition.year}-1-")
+        target.name.startswith(f"daftar-pemenang-{competition.year}-{competition.period}-")
         and target.suffix == ".xlsx"
     )
     summary = load_workbook(target)["Ringkasan"]

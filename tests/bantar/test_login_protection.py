@@ -1,0 +1,169 @@
+"""Repeated wrong passwords lock a username on one address for a while (django-axes)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.db.models import F
+from django.test import RequestFactory
+
+from bantar.forms import ERROR_INVALID_LOGIN, ERROR_LOCKED_OUT
+from bantar.login_protection import client_ip_behind_proxy
+from bantar.management.commands.seed_demo import DEMO_PASSWORD
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOCKED_OUT_15 = str(ERROR_LOCKED_OUT % {"minutes": 15})
+OFFICE = "10.20.30.40"
+
+
+def log_in(client, username: str, password: str, *, address: str = OFFICE, url: str = ""):
+    return client.post(
+        url or "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def fail(client, username: str, times: int, *, address: str = OFFICE):
+    for _ in range(times):
+        response = log_in(client, username, "bukan-sandinya", address=address)
+    return response
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_five_wrong_passwords_then_the_right_one_is_refused_in_indonesian(client, panitia):
+    assert str(ERROR_INVALID_LOGIN) in fail(client, "panitia", 4).content.decode()
+
+    fifth = fail(client, "panitia", 1)
+    assert fifth.status_code == 429
+    assert LOCKED_OUT_15 in fifth.content.decode()
+
+    right = log_in(client, "panitia", PASSWORD)
+    page = right.content.decode()
+    assert right.status_code == 429
+    assert LOCKED_OUT_15 in page
+    assert "Masuk ke Portal BANTAR" in page  # the portal's login page, not a bare 403
+    assert 'value="panitia"' in page
+    assert not is_logged_in(client)
+
+
+def test_four_wrong_passwords_do_not_lock(client, panitia):
+    fail(client, "panitia", 4)
+    response = log_in(client, "panitia", PASSWORD)
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_a_successful_login_forgets_earlier_mistakes(client, panitia):
+    fail(client, "panitia", 4)
+    log_in(client, "panitia", PASSWORD)
+    client.post("/accounts/logout/")
+    fail(client, "panitia", 4)
+    assert log_in(client, "panitia", PASSWORD).status_code == 302
+
+
+def test_another_username_from_the_same_address_is_not_locked(client, panitia, pejabat):
+    fail(client, "panitia", 5)
+    response = log_in(client, "pejabat", PASSWORD)
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_the_same_username_from_another_address_is_not_locked(client, panitia):
+    fail(client, "panitia", 5)
+    response = log_in(client, "panitia", PASSWORD, address="10.99.0.7")
+    assert response.status_code == 302
+
+
+def test_after_the_cool_off_the_user_can_log_in(client, panitia):
+    fail(client, "panitia", 5)
+    # Let 14 minutes pass: still locked.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=14))
+    assert log_in(client, "panitia", PASSWORD).status_code == 429
+    # Two more: the cool-off of 15 minutes has passed.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=2))
+    response = log_in(client, "panitia", PASSWORD)
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_an_admin_can_unlock_a_username_at_once(client, panitia):
+    fail(client, "panitia", 5)
+    call_command("axes_reset_username", "panitia", stdout=None)
+    assert log_in(client, "panitia", PASSWORD).status_code == 302
+
+
+def test_the_limits_are_settings(client, panitia, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    fail(client, "panitia", 1)
+    response = fail(client, "panitia", 1)
+    assert response.status_code == 429
+    assert str(ERROR_LOCKED_OUT % {"minutes": 30}) in response.content.decode()
+
+
+def test_the_admin_login_is_guarded_as_well(client, admin_user):
+    for _ in range(5):
+        response = log_in(client, "admin", "bukan-sandinya", url="/admin/login/")
+    assert response.status_code == 429
+    assert LOCKED_OUT_15 in response.content.decode()
+    assert log_in(client, "admin", PASSWORD).status_code == 429
+
+
+def test_the_demo_accounts_still_log_in_after_a_few_typos(client):
+    call_command("seed_demo", verbosity=0)
+    fail(client, "juri1", 3)
+    response = client.post(
+        "/accounts/login/",
+        {"username": "juri1", "password": DEMO_PASSWORD},
+        REMOTE_ADDR=OFFICE,
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.context["user"].username == "juri1"
+
+
+def test_a_weak_password_is_refused_when_an_admin_changes_it(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+    assert "Kata sandi ini terlalu umum." in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)
+
+    strong = "Tanjung-Pinang-berbunga-7"
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": strong, "new_password2": strong},
+    )
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(strong)
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        ("", "127.0.0.1"),
+        ("203.0.113.9", "203.0.113.9"),
+        # A client may send its own X-Forwarded-For; nginx appends the address it saw.
+        ("1.2.3.4, 203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_behind_the_proxy_the_address_nginx_saw_counts(forwarded, expected):
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1")
+    if forwarded:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    assert client_ip_behind_proxy(request) == expected
