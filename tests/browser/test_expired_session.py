@@ -22,12 +22,16 @@ def test_changes_made_after_the_session_expired_are_sent_after_logging_in_again(
     page.context.clear_cookies(name="sessionid")
     tap_level(page, "B2", 5)
     tap_level(page, "B3", 3)
-    page.wait_for_function("document.getElementById('sync-state').dataset.state === 'login'")
-    assert "Sesi berakhir" in page.locator("#sync-state").inner_text()
+    # Both changes are stored on the tablet and the badge says the session ended (a retry
+    # may show "Mengirim..." for a moment, so wait for the whole condition at once).
+    page.wait_for_function(
+        """document.getElementById('scoring').dataset.queued === '2'
+           && document.getElementById('sync-state').dataset.state === 'login'
+           && document.getElementById('sync-state').textContent.includes('Sesi berakhir')"""
+    )
     save_screenshot(page, "scoring-session-expired", full_page=False)
     assert set(Score.objects.values_list("indicator__code", flat=True)) == {"B1"}
 
-    page.wait_for_function("document.getElementById('scoring').dataset.queued === '2'")
     # The juror closes the tab. What waits lives in the tablet's IndexedDB, not in the page.
     page.close()
     again = page.context.new_page()

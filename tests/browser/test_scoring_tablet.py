@@ -116,8 +116,11 @@ def test_a_juror_scores_all_21_indicators_on_a_tablet_through_a_lost_connection(
     page.locator('.photo-input[data-indicator="A2"]').set_input_files(str(photo))
     pending = page.wait_for_selector('.photos[data-indicator="A2"] .photo-thumb.pending')
     upload_bytes = int(pending.get_attribute("data-bytes"))
-    page.wait_for_function("document.getElementById('sync-state').dataset.state === 'waiting'")
-    assert "Menunggu koneksi" in page.locator("#sync-state").inner_text()
+    # A retry may show "Mengirim..." for a moment: wait for the whole condition at once.
+    page.wait_for_function(
+        """document.getElementById('sync-state').dataset.state === 'waiting'
+           && document.getElementById('sync-state').textContent.includes('Menunggu koneksi')"""
+    )
     save_screenshot(page, "scoring-tablet-offline", full_page=False)
     assert Score.objects.filter(indicator__code__startswith="A").count() == 0
 
