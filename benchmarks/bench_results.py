@@ -1,0 +1,395 @@
+"""Results for a whole competition: `result_table` against one hand-written SQL aggregate.
+
+Budgets (DESIGN.md, "Performance budgets"): at city scale (1,650 entries x 3
+jurors x 21 indicators) the results take <= 1.5x the time of one SQL aggregate
+over the same scores; with 10x the data they take <= 12x the time.
+
+    .venv/bin/python benchmarks/bench_results.py                # SQLite, 1x and 10x, about 3 min
+    .venv/bin/python benchmarks/bench_results.py --scales 1     # city scale only, about 30 s
+    .venv/bin/python benchmarks/bench_results.py --postgres     # a throwaway PostgreSQL cluster
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/bench_results.py
+
+"ours" is `scoring.selectors.result_table(competition)` for a competition in
+the plenary stage, i.e. the live results every results page and export starts
+from: loading the submitted levels, the maths of `scoring.results`, and the
+rows (with their explanation). The baseline is one SQL statement through
+`connection.cursor()` that averages the same scores per entry and indicator
+(submitted sheets, non-empty values, this competition) and fetches every row.
+Both run in the same process on the same data, interleaved, after a warm-up;
+each figure is the median of N runs.
+
+Each scale runs in its own child process with its own fresh database (a new
+SQLite file under /tmp, deleted afterwards, or a new database in the
+throwaway cluster), so that the 10x figures are not measured next to the 1x data.
+With DATABASE_URL both scales go into that database, as two competitions.
+
+Each child also prints where the time goes: the three steps of
+`result_table` and its number of SQL queries; at city scale also the top
+functions of one cProfile run. `benchmarks/sketch_results.py` (not app code) is the fix proposed
+in benchmarks/README.md; it is measured on the same data, and its outcome is
+checked against `scoring.results.compute`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RATIO_BUDGET = 1.5
+GROWTH_BUDGET = 12.0
+RESULT = "RESULT "
+
+
+def machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = os.getloadavg()[0]
+    note = f"; load average {load:.1f}"
+    if load > 0.7:
+        note += " (other work is running: the figures will be noisy)"
+    return f"{os.cpu_count()} CPUs {model}, Python {platform.python_version()}{note}"
+
+
+def timed(work, runs: int) -> tuple[float, list[float]]:
+    timings = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings), timings
+
+
+# --- child: one scale, one database ------------------------------------------------
+
+
+def aggregate_sql() -> str:
+    from competitions.models import Entry
+    from scoring.models import Score, ScoreSheet
+
+    return (
+        f"SELECT sheet.entry_id, score.indicator_id, AVG(score.value) "
+        f"FROM {Score._meta.db_table} score "
+        f"JOIN {ScoreSheet._meta.db_table} sheet ON sheet.id = score.sheet_id "
+        f"JOIN {Entry._meta.db_table} entry ON entry.id = sheet.entry_id "
+        f"WHERE entry.competition_id = %s AND sheet.status = %s AND score.value IS NOT NULL "
+        f"GROUP BY sheet.entry_id, score.indicator_id"
+    )
+
+
+def _where(filename: str, line: int, name: str) -> str:
+    for marker in ("site-packages/", "/lib/python3.", str(ROOT) + "/"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            if marker == "/lib/python3.":
+                filename = filename.split("/", 1)[-1]
+            break
+    return f"{filename}:{line}({name})" if filename != "~" else name
+
+
+def profile_top(work, limit: int = 12) -> str:
+    """Top functions of one run: by own time, and the app's own functions by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    work()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    entries = stats.stats  # (file, line, name) -> (cc, ncalls, tottime, cumtime, callers)
+    total = sum(tottime for _cc, _n, tottime, _cum, _callers in entries.values())
+    lines = [f"    {'calls':>9}{'own s':>8}{'cum s':>8}  function (profiled run: {total:.2f} s)"]
+    by_own = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:limit]
+    for (filename, line, name), (_cc, calls, own, cum, _callers) in by_own:
+        lines.append(f"    {calls:>9,}{own:>8.3f}{cum:>8.3f}  {_where(filename, line, name)}")
+    lines.append("    app functions by cumulative time:")
+    app = [
+        item
+        for item in entries.items()
+        if any(f"/{pkg}/" in item[0][0] for pkg in ("scoring", "bantar", "competitions"))
+    ]
+    for (filename, line, name), (_cc, calls, own, cum, _callers) in sorted(
+        app, key=lambda item: item[1][3], reverse=True
+    )[:limit]:
+        lines.append(f"    {calls:>9,}{own:>8.3f}{cum:>8.3f}  {_where(filename, line, name)}")
+    return "\n".join(lines)
+
+
+def child(scale: float, runs: int, database_url: str | None, profile: bool, sketch: bool) -> dict:
+    from benchmarks.citydata import setup, sqlite_path
+
+    url = setup(database_url)
+    path = sqlite_path(url)
+    try:
+        return _child(scale, runs, profile, sketch, url)
+    finally:
+        if path is not None and database_url is None:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _child(scale: float, runs: int, profile: bool, sketch: bool, url: str) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.citydata import build_city, prepare_schema
+    from competitions.models import Competition
+    from scoring import results
+    from scoring.models import SheetStatus
+    from scoring.selectors import live_rows, result_table, results_inputs
+
+    prepare_schema()
+    city = build_city(scale=scale, quiet=True)
+    print(f"  x{scale:g}: {city.describe()}", flush=True)
+    competition = Competition.objects.get(pk=city.competition_id)
+    sql = aggregate_sql()
+
+    def ours():
+        return result_table(competition)
+
+    def baseline():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [competition.pk, SheetStatus.SUBMITTED])
+            return cursor.fetchall()
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    # Warm-up: imports, translations, the database's page cache, query plans.
+    with CaptureQueriesContext(connection) as queries:
+        table = ours()
+    aggregate_rows = len(baseline())
+    timings = {"ours": [], "sql": []}
+    for _ in range(runs):  # interleaved, so drift hits both alike
+        timings["sql"] += timed(baseline, 1)[1]
+        timings["ours"] += timed(ours, 1)[1]
+    figures = {
+        "scale": scale,
+        "entries": city.entries,
+        "scores": city.scores,
+        "rows": len(table.rows),
+        "aggregate_rows": aggregate_rows,
+        "ours": statistics.median(timings["ours"]),
+        "sql": statistics.median(timings["sql"]),
+        "ours_runs": timings["ours"],
+        "sql_runs": timings["sql"],
+        "queries": len(queries),
+        "vendor": connection.vendor,
+        "build_seconds": city.seconds,
+    }
+    # Where the time goes: the three steps of result_table, timed alone.
+    steps = {"load (results_inputs)": [], "maths (results.compute)": [], "rows (live_rows)": []}
+    for _ in range(3 if scale < 10 else 1):
+        gc.collect()
+        start = time.perf_counter()
+        rules, inputs, _panel, levels = results_inputs(competition)
+        loaded = time.perf_counter()
+        outcome = results.compute(inputs, rules)
+        computed = time.perf_counter()
+        live_rows(competition, outcome, rules, levels)
+        done = time.perf_counter()
+        steps["load (results_inputs)"].append(loaded - start)
+        steps["maths (results.compute)"].append(computed - loaded)
+        steps["rows (live_rows)"].append(done - computed)
+    figures["steps"] = {name: statistics.median(values) for name, values in steps.items()}
+    if profile:
+        figures["profile"] = profile_top(ours)
+    if sketch:
+        figures["sketch"] = measure_sketch(competition, table, baseline, runs)
+    return figures
+
+
+def measure_sketch(competition, table, baseline, runs: int) -> dict:
+    from benchmarks import sketch_results
+
+    figures = {}
+    for name, light in (("model entries", False), ("light entries", True)):
+        check = sketch_results.check_against_portal(competition, table, light=light)
+        sketch_results.sketch_results(competition, light=light)  # warm-up
+        timings = {"sketch": [], "sql": []}
+        for _ in range(runs):
+            timings["sql"] += timed(baseline, 1)[1]
+            timings["sketch"] += timed(
+                lambda light=light: sketch_results.sketch_results(competition, light=light), 1
+            )[1]
+        figures[name] = {
+            "seconds": statistics.median(timings["sketch"]),
+            "sql": statistics.median(timings["sql"]),
+            "check": check,
+        }
+    return figures
+
+
+# --- parent: one child per scale, then the verdicts ----------------------------------
+
+
+def run_child(scale: float, runs: int, url: str | None, profile: bool, sketch: bool) -> dict:
+    command = [sys.executable, __file__, "--child", str(scale), "--runs", str(runs)]
+    if url:
+        command += ["--database-url", url]
+    if profile:
+        command.append("--profile")
+    if sketch:
+        command.append("--sketch")
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    figures = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith(RESULT):
+            figures = json.loads(line[len(RESULT) :])
+        else:
+            print(line, end="", flush=True)
+    if process.wait() != 0 or figures is None:
+        raise SystemExit(f"child for scale {scale:g} failed (exit {process.returncode})")
+    return figures
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def report(all_figures: list[dict]) -> bool:
+    print()
+    print(
+        f"  {'scale':<7}{'entries':>8}{'scores':>11}{'ours s':>9}{'SQL s':>8}{'ours/SQL':>10}"
+        f"{'queries':>9}   budget (<= {RATIO_BUDGET}x SQL)"
+    )
+    ok = True
+    for f in all_figures:
+        ratio = f["ours"] / f["sql"]
+        ok = ok and ratio <= RATIO_BUDGET
+        print(
+            f"  x{f['scale']:<6g}{f['entries']:>8,}{f['scores']:>11,}{f['ours']:>9.3f}{f['sql']:>8.3f}"
+            f"{ratio:>9.1f}x{f['queries']:>9}   {verdict(ratio <= RATIO_BUDGET)}"
+        )
+    by_scale = {f["scale"]: f for f in all_figures}
+    if 1 in by_scale and 10 in by_scale:
+        growth = by_scale[10]["ours"] / by_scale[1]["ours"]
+        sql_growth = by_scale[10]["sql"] / by_scale[1]["sql"]
+        ok = ok and growth <= GROWTH_BUDGET
+        print(
+            f"  10x data: ours {growth:.1f}x the time, SQL {sql_growth:.1f}x   "
+            f"budget (<= {GROWTH_BUDGET:g}x) {verdict(growth <= GROWTH_BUDGET)}"
+        )
+    for f in all_figures:
+        for name, sketch in f.get("sketch", {}).items():
+            ratio = sketch["seconds"] / sketch["sql"]
+            print(
+                f"  x{f['scale']:g} sketch of the proposed fix, {name}: {sketch['seconds']:.3f} s "
+                f"vs SQL {sketch['sql']:.3f} s = {ratio:.2f}x ({verdict(ratio <= RATIO_BUDGET)}); "
+                f"same outcome as result_table: {sketch['check']}"
+            )
+    if 1 in by_scale and 10 in by_scale:
+        for name in by_scale[1].get("sketch", {}):
+            if name in by_scale[10].get("sketch", {}):
+                growth = (
+                    by_scale[10]["sketch"][name]["seconds"] / by_scale[1]["sketch"][name]["seconds"]
+                )
+                print(
+                    f"  10x data, sketch ({name}): {growth:.1f}x the time "
+                    f"({verdict(growth <= GROWTH_BUDGET)})"
+                )
+    return ok
+
+
+def print_details(f: dict) -> None:
+    runs = "median of 3 runs" if f["scale"] < 10 else "one run"
+    print(f"\n  x{f['scale']:g} where the time goes in result_table ({f['vendor']}, {runs}):")
+    total = sum(f["steps"].values())
+    for name, seconds in f["steps"].items():
+        print(f"    {name:<26}{seconds:>8.3f} s  {seconds / total:>4.0%}")
+    print(
+        f"    SQL queries in result_table: {f['queries']}; aggregate rows: {f['aggregate_rows']:,}"
+    )
+    if "profile" in f:
+        print("    cProfile, one result_table run, top functions by own time:")
+        print(f["profile"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure at 1x (default 5)")
+    parser.add_argument(
+        "--runs-10x", type=int, default=3, help="runs per figure at 10x (default 3)"
+    )
+    parser.add_argument("--scales", default="1,10", help="comma-separated (default 1,10)")
+    parser.add_argument("--postgres", action="store_true", help="start a throwaway cluster")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--no-sketch", action="store_true")
+    parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sketch", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child is not None:
+        figures = child(
+            arguments.child,
+            arguments.runs,
+            arguments.database_url,
+            arguments.profile,
+            arguments.sketch,
+        )
+        print(RESULT + json.dumps(figures), flush=True)
+        return
+
+    scales = [float(s) for s in arguments.scales.split(",")]
+    scales = [int(s) if s.is_integer() else s for s in scales]
+
+    def runs_for(scale):
+        return arguments.runs_10x if scale >= 10 else arguments.runs
+
+    def go(url_for) -> list[dict]:
+        return [
+            run_child(
+                scale,
+                runs_for(scale),
+                url_for(scale),
+                profile=scale == 1 and not arguments.no_profile,
+                sketch=not arguments.no_sketch,
+            )
+            for scale in scales
+        ]
+
+    if arguments.postgres:
+        from benchmarks.pgcluster import throwaway_cluster
+
+        with throwaway_cluster() as cluster:
+            print(
+                f"Results, PostgreSQL {cluster.version()} (throwaway cluster, port {cluster.port}); "
+                f"{machine()}"
+            )
+            all_figures = go(lambda s: cluster.create_database(f"city_x{str(s).replace('.', '_')}"))
+    elif arguments.database_url:
+        print(f"Results, {arguments.database_url.split(':', 1)[0]} (given database); {machine()}")
+        all_figures = go(lambda s: arguments.database_url)
+    else:
+        import sqlite3
+
+        print(f"Results, SQLite {sqlite3.sqlite_version} (fresh file per scale); {machine()}")
+        all_figures = go(lambda s: None)
+    for f in all_figures:
+        print_details(f)
+    ok = report(all_figures)
+    print(f"\n== bench_results: DESIGN budget {verdict(ok)}")
+
+
+if __name__ == "__main__":
+    main()
