@@ -4,7 +4,7 @@ Two rules, applied the same way everywhere:
 - scope: an object outside the user's region answers 404. Each model's
   queryset has `for_user(user)`, built on `region_filter` below;
 - role: an action the user's role may not take answers 403
-  (`role_required` / `RoleRequiredMixin`). Anonymous users go to the login page.
+  (`role_required`, `require`). Anonymous users go to the login page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import rules
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -88,12 +87,3 @@ def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
         return login_required(wrapped)  # type: ignore[return-value]
 
     return decorator
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    roles: tuple[str, ...] = ()
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            require_role(request.user, *self.roles)  # type: ignore[arg-type]
-        return super().dispatch(request, *args, **kwargs)

@@ -366,7 +366,3 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rt} ({self.competition.year})"
-
-    @property
-    def kelurahan(self) -> Kelurahan:
-        return self.rt.kelurahan

@@ -14,7 +14,6 @@ from indicators.models import Indicator
 from scoring.models import Evidence, JuryTeam, ScoreSheet
 from scoring.services import competition_finalise, competition_publish, team_add_member, team_create
 from tests.conftest import make_user
-from tests.factories import EntryFactory, RTFactory
 from tests.scoring.seasons import build_season
 
 PERSONAS = [
@@ -118,6 +117,3 @@ def build_world() -> World:
     }
     assert current.status == CompetitionStatus.PLENARY
     return World(users, current, published, entry, team, evidence, kwargs)
-
-
-__all__ = ["PERSONAS", "EntryFactory", "RTFactory", "World", "build_world"]
