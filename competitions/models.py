@@ -116,7 +116,22 @@ class RTQuerySet(models.QuerySet["RT"]):
         )
 
 
-class RT(models.Model):
+class RTNames:
+    """How an RT is named, for the model and for the read-only rows of the results."""
+
+    __slots__ = ()
+    number: int
+    kelurahan: Kelurahan
+
+    def __str__(self) -> str:
+        return f"RT {self.number:02d} {self.kelurahan.name}"
+
+    @property
+    def label(self) -> str:
+        return f"RT {self.number:02d}"
+
+
+class RT(RTNames, models.Model):
     """A neighbourhood (Rukun Tetangga); it persists across competitions."""
 
     kelurahan = models.ForeignKey(
@@ -136,13 +151,6 @@ class RT(models.Model):
         ]
         verbose_name = "RT"
         verbose_name_plural = "RT"
-
-    def __str__(self) -> str:
-        return f"RT {self.number:02d} {self.kelurahan.name}"
-
-    @property
-    def label(self) -> str:
-        return f"RT {self.number:02d}"
 
 
 # --- Competitions -------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from indicators.models import Indicator
-from scoring.selectors import ResultTable
+from scoring.selectors import ResultTable, score_breakdown
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
 HUNDREDTH = Decimal("0.01")
@@ -236,20 +236,17 @@ METHOD = _(
 def matrix_report(competition: Competition, table: ResultTable, *, scope: str) -> Report:
     """Matriks nilai: one row per RT and juror, then the RT's indicator means."""
     codes = list(Indicator.objects.values_list("code", flat=True))
+    breakdown = score_breakdown(competition, table)
     rows = []
     for result in sorted(table.rows, key=lambda r: (r.entry.rt.kelurahan.code, r.entry.rt.number)):
+        levels, means = breakdown.get(result.entry.pk, ({}, {}))
         per_juror: dict[str, dict[str, int]] = {}
-        means: dict[str, str | None] = {}
-        for pillar in result.explanation.get("pillars", []):
-            for indicator in pillar["indicators"]:
-                means[indicator["code"]] = indicator["mean"]
-                for juror, level in indicator["levels"]:
-                    per_juror.setdefault(juror, {})[indicator["code"]] = level
-        for juror, levels in sorted(per_juror.items()):
-            rows.append((result, juror, [levels.get(code) for code in codes]))
-        rows.append(
-            (result, _("Rata-rata"), [Decimal(means[c]) if means.get(c) else None for c in codes])
-        )
+        for code, pairs in levels.items():
+            for juror, level in pairs:
+                per_juror.setdefault(juror, {})[code] = level
+        for juror, given in sorted(per_juror.items()):
+            rows.append((result, juror, [given.get(code) for code in codes]))
+        rows.append((result, _("Rata-rata"), [means.get(code) for code in codes]))
     weights = "/".join(str(competition.pillar_weights.get(p)) for p in ("B", "A", "P"))
     minimum = (
         _(" dan setiap pilar >= %(min)s") % {"min": competition.pillar_minimum}

@@ -25,6 +25,7 @@ from scoring.reports import matrix_report, rekap_report, winners_report
 from scoring.selectors import (
     ResultTable,
     disagreements,
+    explanation,
     juror_progress,
     missing_sheets,
     result_table,
@@ -68,7 +69,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "table": table,
         "categories": dict(competition.size_categories.values_list("code", "name")),
         "progress": juror_progress(competition),
-        "disagreements": disagreements(table),
+        "disagreements": disagreements(competition, table),
         "shared_photos": shared_photos(competition),
         "missing": missing_sheets(competition)
         if competition.status == CompetitionStatus.PLENARY
@@ -88,18 +89,15 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
 def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
     table = _scoped_table(request.user, competition)
-    row = next((row for row in table.rows if row.entry.pk == entry_pk), None)
+    row = table.row(entry_pk)
     if row is None:
         raise Http404
     names = dict(competition.size_categories.values_list("code", "name"))
-    tied = {
-        r.entry.pk: r.entry
-        for r in table.rows
-        if r.entry.pk in row.explanation.get("tied_with", [])
-    }
+    tied = {r.entry.pk: r.entry for r in table.rows if r.entry.pk in row.tied_with}
     context = {
         "competition": competition,
         "row": row,
+        "explanation": explanation(competition, row),
         "table": table,
         "category": names[row.category],
         "tied": tied.values(),

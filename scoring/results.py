@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -80,8 +81,8 @@ class EntryResult:
     category: str
     indicator_scores: dict[str, Fraction | None]
     pillar_means: dict[str, Fraction | None]
-    pillar_scores: dict[str, Fraction]
-    final: Fraction
+    pillar_scores: dict[str, Fraction | int]  # int: see Outcome.scale
+    final: Fraction | int
     missing: list[str] = field(default_factory=list)
     gated_pillars: list[str] = field(default_factory=list)
     passed: bool = False
@@ -92,17 +93,40 @@ class EntryResult:
     prize: int = 0
 
     @property
-    def sort_key(self) -> tuple[Fraction, ...]:
+    def sort_key(self) -> tuple[Fraction | int, ...]:
         return (self.final, *self.pillar_scores.values())
 
     def decimal(self, value: Fraction | None, places: int = 2) -> Decimal | None:
         return as_decimal(value, places)
 
 
+class PillarTotal(NamedTuple):
+    """One entry's pillar as the database adds it up (see `compute_totals`)."""
+
+    levels: int  # the sum of every counted juror's level on every indicator of the pillar
+    jurors: int  # the counted jurors who gave a level on every indicator of the pillar
+
+
+class EntryTotals(NamedTuple):
+    entry_id: int
+    category: str
+    pillars: Mapping[str, PillarTotal]  # a pillar nobody scored is absent
+
+
 @dataclass
 class Outcome:
     results: list[EntryResult]
     warnings: list[str]
+    # `compute_totals` works in integers: a pillar score is a multiple of 1/scale,
+    # a final score a multiple of 1/final_scale. `compute` works in fractions: 1 and 1.
+    scale: int = 1
+    final_scale: int = 1
+
+    def pillar_decimal(self, result: EntryResult, pillar: str, places: int = 4) -> Decimal:
+        return as_decimal(result.pillar_scores[pillar], places, self.scale)
+
+    def final_decimal(self, result: EntryResult, places: int = 4) -> Decimal:
+        return as_decimal(result.final, places, self.final_scale)
 
     @property
     def total_prize(self) -> int:
@@ -112,17 +136,16 @@ class Outcome:
         return {result.entry_id: result for result in self.results}
 
 
-def as_decimal(value: Fraction | None, places: int = 2) -> Decimal | None:
-    """Round half up once, on the exact value (no intermediate Decimal division)."""
+def as_decimal(value: Fraction | int | None, places: int = 2, scale: int = 1) -> Decimal | None:
+    """value / scale, rounded half up once on the exact value (no intermediate Decimal division).
+
+    Integer arithmetic only: `compute_totals` hands in integers with their scale.
+    """
     if value is None:
         return None
-    scaled = Fraction(value) * 10**places
-    whole = math.floor(abs(scaled) + Fraction(1, 2))
-    return (
-        (Decimal(whole if scaled >= 0 else -whole))
-        .scaleb(-places)
-        .quantize(Decimal(1).scaleb(-places))
-    )
+    numerator, denominator = value.numerator, value.denominator * scale
+    whole = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return Decimal(whole if numerator >= 0 else -whole).scaleb(-places)
 
 
 def rupiah(amount: int) -> str:
@@ -279,6 +302,87 @@ def apply_budget(results: list[EntryResult], rules: Rules, warnings: list[str]) 
 def compute(entries: Iterable[EntryInput], rules: Rules) -> Outcome:
     """Every rule, in order, for a whole competition."""
     results = [score_entry(entry, rules) for entry in entries]
+    return Outcome(results=results, warnings=decide(results, rules))
+
+
+def compute_totals(
+    totals: Iterable[EntryTotals], rules: Rules, exact: Iterable[EntryInput] = ()
+) -> Outcome:
+    """`compute` from per-pillar sums, in integers: the same outcome, without a Fraction per level.
+
+    A submitted sheet carries a level for every indicator in the juror's remit, so
+    when every counted juror of a pillar scored all K of its indicators, the pillar's
+    mean level is exactly (sum of the levels) / (K x jurors). Entries where that
+    does not hold (a juror left an indicator empty) come in `exact`, with their
+    levels, and go through `score_entry`.
+
+    Every pillar score is then a whole multiple of 1/scale, for one scale: the
+    lowest common multiple of every denominator that can occur. The ranking, caps
+    and budget only compare and add, so they run unchanged on those integers.
+    """
+    totals = list(totals)
+    exact_results = [score_entry(entry, rules) for entry in exact]
+    size = {pillar: 0 for pillar in rules.pillar_order}
+    for owner in rules.indicators.values():
+        size[owner] += 1
+    span = rules.scale_max - rules.scale_min
+    jurors = {total.jurors for entry in totals for total in entry.pillars.values()}
+    scale = math.lcm(
+        span * math.lcm(*size.values()) * math.lcm(1, *jurors),
+        *(score.denominator for r in exact_results for score in r.pillar_scores.values()),
+    )
+    order = list(rules.pillar_order)
+    weights = [Fraction(str(rules.weights[pillar])) for pillar in order]
+    common = math.lcm(*(weight.denominator for weight in weights))
+    weight = [int(w * common) for w in weights]
+    final_scale = scale * sum(weight)
+    # An integer score is below x exactly when it is below ceil(x).
+    pass_mark = math.ceil(Fraction(str(rules.pass_mark)) * final_scale)
+    minimum = (
+        None
+        if rules.pillar_minimum is None
+        else math.ceil(Fraction(str(rules.pillar_minimum)) * scale)
+    )
+    codes = {
+        pillar: [c for c, owner in rules.indicators.items() if owner == pillar] for pillar in order
+    }
+    # (pillar, jurors) -> (the lowest possible sum, the multiplier to the scale)
+    steps = {
+        (pillar, n): (rules.scale_min * size[pillar] * n, 100 * scale // (size[pillar] * n * span))
+        for pillar in order
+        for n in jurors
+    }
+
+    def judged(result: EntryResult) -> EntryResult:
+        scores = result.pillar_scores
+        result.final = 0
+        for w, pillar in zip(weight, order, strict=True):
+            result.final += w * scores[pillar]
+        if minimum is not None:
+            result.gated_pillars = [pillar for pillar in order if scores[pillar] < minimum]
+        result.passed = not result.gated_pillars and result.final >= pass_mark
+        return result
+
+    results = []
+    for result in exact_results:
+        result.pillar_scores = {p: int(s * scale) for p, s in result.pillar_scores.items()}
+        results.append(judged(result))
+    for entry_id, category, pillars in totals:
+        scores, missing = {}, []
+        for pillar in order:
+            total = pillars.get(pillar)
+            if total is None:  # "lowest": every indicator at the lowest level; "skip": no mean
+                scores[pillar] = 0
+                missing += codes[pillar]
+                continue
+            lowest, step = steps[pillar, total.jurors]
+            scores[pillar] = (total.levels - lowest) * step
+        results.append(judged(EntryResult(entry_id, category, {}, {}, scores, 0, missing)))
+    return Outcome(results, decide(results, rules), scale, final_scale)
+
+
+def decide(results: list[EntryResult], rules: Rules) -> list[str]:
+    """Steps 5-7 on scored entries: rank, cap, budget, prize. Returns the warnings."""
     warnings: list[str] = []
     by_category: dict[str, list[EntryResult]] = defaultdict(list)
     for result in results:
@@ -292,7 +396,7 @@ def compute(entries: Iterable[EntryInput], rules: Rules) -> Outcome:
     missing = sum(1 for result in results if result.missing)
     if missing:
         warnings.append(_(WARNING_MISSING) % {"count": missing})
-    return Outcome(results=results, warnings=warnings)
+    return warnings
 
 
 def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:

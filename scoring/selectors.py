@@ -9,11 +9,33 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db import connections
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from bantar.models import User
-from competitions.models import Competition, CompetitionStatus, Entry, EntryStatus
+from competitions.models import (
+    Competition,
+    CompetitionStatus,
+    Entry,
+    EntryStatus,
+    Kelurahan,
+    RTNames,
+    SizeCategory,
+)
 from indicators.models import Indicator, Pillar
 from scoring import results
 from scoring.models import (
@@ -22,6 +44,7 @@ from scoring.models import (
     JuryMember,
     JuryTeam,
     Recusal,
+    Result,
     ResultSet,
     Score,
     ScoreSheet,
@@ -377,11 +400,32 @@ def missing_sheets(competition: Competition) -> list[str]:
     return problems
 
 
-@dataclass
+@dataclass(slots=True)
+class RTRef(RTNames):
+    """The RT of a results row, named like `competitions.models.RT`."""
+
+    pk: int
+    number: int
+    kelurahan: Kelurahan
+
+
+@dataclass(slots=True)
+class EntryRef:
+    """The entry of a results row: only what the results pages and reports read."""
+
+    pk: int
+    rt: RTRef
+    kampung_name: str
+    ketua_rt: str
+    kk_count: int
+    category: SizeCategory
+
+
+@dataclass(slots=True)
 class ResultRow:
     """One entry's result, live or frozen: the rows every results page and export use."""
 
-    entry: Entry
+    entry: EntryRef
     category: str
     bersih: Decimal
     aman: Decimal
@@ -392,7 +436,8 @@ class ResultRow:
     is_winner: bool
     prize: int
     held_back: str
-    explanation: dict[str, Any]
+    tied_with: list[int]
+    frozen_result: int | None = None  # the Result row, once finalised; see `explanation`
 
 
 @dataclass
@@ -413,12 +458,19 @@ class ResultTable:
             grouped.setdefault(row.category, []).append(row)
         return [(code, rows) for code, rows in grouped.items() if rows]
 
+    def row(self, entry_id: int) -> ResultRow | None:
+        return next((row for row in self.rows if row.entry.pk == entry_id), None)
 
-def _entries_by_id(competition: Competition, ids: Iterable[int]) -> dict[int, Entry]:
+
+def _entry_refs(competition: Competition, entries: QuerySet[Entry]) -> dict[int, EntryRef]:
+    """Entry id -> EntryRef in 3 queries: one for the entries, two for the small tables."""
+    kelurahan = {k.pk: k for k in Kelurahan.objects.select_related("kecamatan")}
+    categories = {c.pk: c for c in competition.size_categories.all()}
+    fields = ("pk", "rt_id", "rt__number", "rt__kelurahan_id", "kampung_name", "ketua_rt")
     return {
-        entry.pk: entry
-        for entry in Entry.objects.filter(competition=competition, pk__in=list(ids)).select_related(
-            "rt__kelurahan__kecamatan", "category"
+        pk: EntryRef(pk, RTRef(rt, number, kelurahan[kel]), name, ketua, kk, categories[cat])
+        for pk, rt, number, kel, name, ketua, kk, cat in entries.order_by().values_list(
+            *fields, "kk_count", "category_id"
         )
     }
 
@@ -430,8 +482,11 @@ def result_table(competition: Competition) -> ResultTable:
         CompetitionStatus.FINAL,
         CompetitionStatus.PUBLISHED,
     ):
-        frozen = list(result_set.results.all())
-        entries = _entries_by_id(competition, [r.entry_id for r in frozen])
+        # The explanations stay in the database until a page asks for one (`explanation`).
+        frozen = result_set.results.defer("explanation").annotate(
+            tied_with=F("explanation__tied_with")
+        )
+        entries = _entry_refs(competition, Entry.objects.filter(results__result_set=result_set))
         rows = [
             ResultRow(
                 entries[r.entry_id],
@@ -445,17 +500,115 @@ def result_table(competition: Competition) -> ResultTable:
                 r.is_winner,
                 r.prize,
                 r.held_back,
-                r.explanation,
+                r.tied_with or [],
+                r.pk,
             )
             for r in frozen
         ]
         return ResultTable(
             rows, True, result_set, list(result_set.warnings), _category_order(competition)
         )
-    rules, inputs, _panel, levels = results_inputs(competition)
-    outcome = results.compute(inputs, rules)
-    rows = live_rows(competition, outcome, rules, levels)
+    entries = _entry_refs(
+        competition, Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
+    )
+    categories = {pk: entry.category.code for pk, entry in entries.items()}
+    outcome = live_outcome(competition, results_rules(competition), categories)
+    rows = [
+        ResultRow(
+            entries[r.entry_id],
+            r.category,
+            outcome.pillar_decimal(r, "B"),
+            outcome.pillar_decimal(r, "A"),
+            outcome.pillar_decimal(r, "P"),
+            outcome.final_decimal(r),
+            r.rank,
+            r.passed,
+            r.is_winner,
+            r.prize,
+            r.held_back,
+            r.tied_with,
+        )
+        for r in outcome.results
+    ]
     return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
+
+
+def counted_scores(competition: Competition) -> QuerySet[Score]:
+    """The levels the results count, with `jury_panel`'s rules written as SQL.
+
+    Submitted sheets of verified entries, by a member of the entry's assigned team
+    who does not live in the RT's kelurahan and has not recused himself. Joins,
+    not subqueries, so that adding up 100,000 levels costs one pass: "another
+    kelurahan" is written as < or >, because a negation across the join would
+    become a subquery.
+    """
+    member = "sheet__entry__assignment__team__members__"
+    home = member + "home_kelurahan"
+    kelurahan = F("sheet__entry__rt__kelurahan")
+    recused = Recusal.objects.filter(entry=OuterRef("sheet__entry"), juror=OuterRef("sheet__juror"))
+    return Score.objects.filter(
+        Q(**{f"{home}__isnull": True})
+        | Q(**{f"{home}__lt": kelurahan})
+        | Q(**{f"{home}__gt": kelurahan}),
+        ~Exists(recused),
+        **{f"{member}user": F("sheet__juror")},
+        sheet__entry__competition=competition,
+        sheet__entry__status=EntryStatus.VERIFIED,
+        sheet__status=SheetStatus.SUBMITTED,
+        value__isnull=False,
+    )
+
+
+def live_outcome(
+    competition: Competition, rules: results.Rules, categories: dict[int, str]
+) -> results.Outcome:
+    """`results.compute` over the submitted sheets of `categories`' entries (id -> category).
+
+    The database adds up each entry's pillars; only an entry where a counted juror
+    left an indicator empty is read level by level.
+    """
+    size: dict[str, int] = defaultdict(int)
+    for pillar in rules.indicators.values():
+        size[pillar] += 1
+    codes = dict(Pillar.objects.values_list("pk", "code"))
+    pillars: dict[int, dict[str, results.PillarTotal]] = defaultdict(dict)
+    incomplete = set()
+    sums = (
+        counted_scores(competition)
+        .values_list("sheet__entry_id", "indicator__pillar_id")
+        .annotate(jurors=Count("sheet", distinct=True), levels=Sum("value"), n=Count("value"))
+        .order_by()
+    )
+    # Through the cursor: 5,000 rows of plain integers need none of the ORM's converters.
+    sql, params = sums.query.sql_with_params()
+    with connections[sums.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for entry_id, pillar_id, jurors, levels, n in rows:
+        pillar = codes[pillar_id]
+        if n != size[pillar] * jurors:
+            incomplete.add(entry_id)
+        pillars[entry_id][pillar] = results.PillarTotal(levels, jurors)
+    totals = [
+        results.EntryTotals(pk, code, pillars.get(pk, {}))
+        for pk, code in categories.items()
+        if pk not in incomplete
+    ]
+    exact = []
+    if incomplete:
+        levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for entry_id, code, value in (
+            counted_scores(competition)
+            .filter(sheet__entry__in=incomplete)
+            .values_list("sheet__entry_id", "indicator__code", "value")
+        ):
+            levels[entry_id][code].append(value)
+        exact = [
+            results.EntryInput(pk, categories[pk], dict(levels[pk]))
+            for pk in sorted(incomplete)
+            if pk in categories
+        ]
+    return results.compute_totals(totals, rules, exact)
 
 
 def _category_order(competition: Competition) -> list[str]:
@@ -464,34 +617,75 @@ def _category_order(competition: Competition) -> list[str]:
 
 def live_rows(
     competition: Competition, outcome: results.Outcome, rules: results.Rules, levels: list
-) -> list[ResultRow]:
-    names = _juror_names(levels)
+) -> list[tuple[results.EntryResult, dict[str, Any]]]:
+    """Each result of `results.compute` with its explanation, to freeze them."""
+    names = _juror_names(juror for _entry, juror, _code, _value in levels)
     per_entry: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     for entry_id, juror, code, value in levels:
         per_entry[entry_id][code].append((names[juror], value))
-    entries = _entries_by_id(competition, outcome.by_entry())
-    return [
-        ResultRow(
-            entries[r.entry_id],
-            r.category,
-            *(results.as_decimal(r.pillar_scores[p], 4) for p in ("B", "A", "P")),
-            results.as_decimal(r.final, 4),
-            r.rank,
-            r.passed,
-            r.is_winner,
-            r.prize,
-            r.held_back,
-            results.explain(r, rules, per_entry[r.entry_id]),
-        )
-        for r in outcome.results
-    ]
+    return [(r, results.explain(r, rules, per_entry[r.entry_id])) for r in outcome.results]
 
 
-def _juror_names(levels: list) -> dict[int, str]:
-    ids = {juror for _entry, juror, _code, _value in levels}
+def _juror_names(ids: Iterable[int]) -> dict[int, str]:
     return {
-        user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=ids)
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in=set(ids))
     }
+
+
+def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str, int]]]]:
+    """Entry -> indicator -> (juror's name, level), in juror order, for the given scores."""
+    rows = list(
+        scores.order_by("sheet__juror_id").values_list(
+            "sheet__entry_id", "sheet__juror_id", "indicator__code", "value"
+        )
+    )
+    names = _juror_names(juror for _entry, juror, _code, _value in rows)
+    levels: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for entry_id, juror, code, value in rows:
+        levels[entry_id][code].append((names[juror], value))
+    return levels
+
+
+def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
+    """Every step from the jurors' levels to the prize for one row: frozen, or worked out now."""
+    if row.frozen_result is not None:
+        return Result.objects.values_list("explanation", flat=True).get(pk=row.frozen_result)
+    rules = results_rules(competition)
+    levels = named_levels(counted_scores(competition).filter(sheet__entry_id=row.entry.pk))
+    named = levels.get(row.entry.pk, {})
+    scores = {code: [level for _juror, level in pairs] for code, pairs in named.items()}
+    result = results.score_entry(results.EntryInput(row.entry.pk, row.category, scores), rules)
+    result.rank, result.tied_with = row.rank, row.tied_with
+    result.is_winner, result.held_back, result.prize = row.is_winner, row.held_back, row.prize
+    return results.explain(result, rules, named)
+
+
+def score_breakdown(
+    competition: Competition, table: ResultTable
+) -> dict[int, tuple[dict[str, list[tuple[str, int]]], dict[str, Decimal | None]]]:
+    """Entry -> (indicator -> jurors' levels, indicator -> mean): frozen, or from the sheets now."""
+    breakdown = {}
+    if table.frozen:
+        frozen = Result.objects.filter(result_set=table.result_set).values_list(
+            "entry_id", "explanation"
+        )
+        for entry_id, frozen_explanation in frozen:
+            levels, means = {}, {}
+            for pillar in frozen_explanation.get("pillars", []):
+                for indicator in pillar["indicators"]:
+                    levels[indicator["code"]] = [tuple(pair) for pair in indicator["levels"]]
+                    mean = indicator["mean"]
+                    means[indicator["code"]] = Decimal(mean) if mean is not None else None
+            breakdown[entry_id] = (levels, means)
+        return breakdown
+    for entry_id, levels in named_levels(counted_scores(competition)).items():
+        means = {
+            code: results.as_decimal(results.mean(v for _j, v in pairs), 4)
+            for code, pairs in levels.items()
+        }
+        breakdown[entry_id] = (levels, means)
+    return breakdown
 
 
 @dataclass(frozen=True)
@@ -501,20 +695,48 @@ class Disagreement:
     levels: list[tuple[str, int]]
 
 
-def disagreements(table: ResultTable, *, spread: int = 2) -> list[Disagreement]:
-    """Indicators where the jurors' levels differ by `spread` or more."""
-    found = []
-    for row in table.rows:
-        for pillar in row.explanation.get("pillars", []):
-            for indicator in pillar["indicators"]:
-                levels = [level for _juror, level in indicator["levels"]]
-                if levels and max(levels) - min(levels) >= spread:
-                    found.append(
-                        Disagreement(
-                            row, indicator["code"], [tuple(x) for x in indicator["levels"]]
-                        )
-                    )
-    return found
+def disagreements(
+    competition: Competition, table: ResultTable, *, spread: int = 2
+) -> list[Disagreement]:
+    """Indicators of the table's entries where the counted jurors' levels differ by `spread`+."""
+    rows = {row.entry.pk: row for row in table.rows}
+    wide = (
+        counted_scores(competition)
+        .values_list("sheet__entry_id", "indicator_id")
+        .annotate(low=Min("value"), high=Max("value"))
+        .filter(high__gte=F("low") + spread)
+        .order_by()
+    )
+    pairs = {(entry_id, indicator) for entry_id, indicator, _low, _high in wide}
+    if not pairs:
+        return []
+    levels = named_levels(
+        counted_scores(competition).filter(
+            sheet__entry_id__in={entry_id for entry_id, _indicator in pairs},
+            indicator_id__in={indicator for _entry_id, indicator in pairs},
+        )
+    )
+    codes = list(Indicator.objects.values_list("pk", "code"))  # the guide's order
+    order = {pk: index for index, (pk, _code) in enumerate(codes)}
+    code = dict(codes)
+
+    def place(pair: tuple[int, int]) -> tuple[str, int, int]:
+        rt = rows[pair[0]].entry.rt
+        return (rt.kelurahan.code, rt.number, order[pair[1]])
+
+    return [
+        Disagreement(rows[entry_id], code[indicator], levels[entry_id][code[indicator]])
+        for entry_id, indicator in sorted((p for p in pairs if p[0] in rows), key=place)
+    ]
+
+
+def _entries_by_id(competition: Competition, ids: Iterable[int]) -> dict[int, Entry]:
+    return {
+        entry.pk: entry
+        for entry in Entry.objects.filter(competition=competition, pk__in=list(ids)).select_related(
+            "rt__kelurahan__kecamatan", "category"
+        )
+    }
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ PermissionDenied (403) when the role or remit does not allow the action.
 from __future__ import annotations
 
 import logging
+import posixpath
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -366,12 +367,16 @@ def evidence_add(
     """Check, re-encode and store one photo; a retried upload returns the first one.
 
     Files are written before the row; if anything fails afterwards they are
-    removed again, so a failed upload leaves neither a file nor a row.
+    removed again, so a failed upload leaves neither a file nor a row. A process
+    killed between the files and the commit cannot remove them: their names
+    start with the client id, and the retry that finds or stores the row
+    removes every other file of that client id.
     """
     from scoring.images import process_photo
 
     already = Evidence.objects.filter(client_id=client_id, juror=juror).first()
     if already is not None:
+        transaction.on_commit(lambda: _remove_leftovers(already))
         return already, False
     member = membership_for(entry=entry, juror=juror)
     check_may_score(entry=entry, member=member)
@@ -395,7 +400,7 @@ def evidence_add(
         latitude=photo.latitude if photo.latitude is not None else place.latitude,
         longitude=photo.longitude if photo.longitude is not None else place.longitude,
     )
-    stem = uuid.uuid4().hex
+    stem = f"{client_id.hex}-{uuid.uuid4().hex[:8]}"
     written = []
     try:
         for field, content, suffix in (
@@ -411,6 +416,7 @@ def evidence_add(
     except BaseException:
         _remove_files(written)
         raise
+    transaction.on_commit(lambda: _remove_leftovers(evidence))
     return evidence, True
 
 
@@ -422,6 +428,21 @@ def _remove_files(names: Iterable[str]) -> None:
             default_storage.delete(name)
         except OSError:  # pragma: no cover - logged, never hides the original error
             logger.exception("could not remove %s", name)
+
+
+def _remove_leftovers(evidence: Evidence) -> None:
+    """Files of earlier attempts at the same upload, left by a process that was killed."""
+    from django.core.files.storage import default_storage
+
+    directory = posixpath.dirname(evidence.image.name)
+    prefix = f"{evidence.client_id.hex}-"
+    kept = {evidence.image.name, evidence.web.name, evidence.thumb.name}
+    try:
+        _dirs, names = default_storage.listdir(directory)
+    except FileNotFoundError:  # pragma: no cover - the row's own files are gone as well
+        return
+    paths = (posixpath.join(directory, name) for name in names if name.startswith(prefix))
+    _remove_files(path for path in paths if path not in kept)
 
 
 @transaction.atomic
@@ -493,20 +514,20 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     Result.objects.bulk_create(
         Result(
             result_set=result_set,
-            entry=row.entry,
-            category_code=row.category,
-            bersih=row.bersih,
-            aman=row.aman,
-            pintar=row.pintar,
-            final=row.final,
-            passed=row.passed,
-            rank=row.rank,
-            is_winner=row.is_winner,
-            held_back=row.held_back,
-            prize=row.prize,
-            explanation=row.explanation,
+            entry_id=result.entry_id,
+            category_code=result.category,
+            bersih=results.as_decimal(result.pillar_scores["B"], 4),
+            aman=results.as_decimal(result.pillar_scores["A"], 4),
+            pintar=results.as_decimal(result.pillar_scores["P"], 4),
+            final=results.as_decimal(result.final, 4),
+            passed=result.passed,
+            rank=result.rank,
+            is_winner=result.is_winner,
+            held_back=result.held_back,
+            prize=result.prize,
+            explanation=explanation,
         )
-        for row in live_rows(competition, outcome, rules, levels)
+        for result, explanation in live_rows(competition, outcome, rules, levels)
     )
     _set_status(competition, CompetitionStatus.FINAL, by=by, reason=_("Hasil difinalisasi"))
     return result_set

@@ -24,10 +24,13 @@ from scoring.results import (
     MISSING_SKIP,
     EntryInput,
     EntryResult,
+    EntryTotals,
     Outcome,
+    PillarTotal,
     Rules,
     as_decimal,
     compute,
+    compute_totals,
     inputs_hash,
     score_entry,
     tie_groups,
@@ -741,3 +744,90 @@ def test_compute_does_not_depend_on_the_order_of_the_entries(
     assert second.total_prize == first.total_prize
     assert second.warnings == first.warnings
     assert inputs_hash(shuffled, rules_) == inputs_hash(entries, rules_)
+
+
+# compute_totals: the same outcome from per-pillar sums as compute from every level.
+
+
+@st.composite
+def complete_sheets(draw: st.DrawFn) -> dict[str, tuple[int, ...]]:
+    """0-3 jurors per pillar, each scoring all 7 of its indicators, as submitted sheets do."""
+    scores: dict[str, tuple[int, ...]] = {}
+    low = draw(levels_strategy)
+    level = st.integers(low, draw(st.integers(low, 5)))
+    for pillar in PILLARS:
+        jurors = draw(st.integers(0, 3))
+        for code in (c for c, owner in INDICATORS.items() if owner == pillar):
+            scores[code] = tuple(draw(level) for _ in range(jurors))
+    return scores
+
+
+@st.composite
+def summed_competitions(draw: st.DrawFn) -> tuple[list[EntryTotals], list[EntryInput], list]:
+    """RTs with complete sheets (as sums) and some with gaps (as levels), plus every level."""
+    entries = draw(competitions(max_entries=30))
+    totals, exact, everything = [], [], []
+    for item in entries:
+        if draw(st.booleans()):
+            item = dataclasses.replace(item, scores=draw(complete_sheets()))
+        everything.append(item)
+        pillars, complete = {}, True
+        for pillar in PILLARS:
+            levels = [item.scores.get(c, ()) for c, owner in INDICATORS.items() if owner == pillar]
+            jurors = {len(given) for given in levels}
+            complete = complete and len(jurors) == 1
+            if complete and max(jurors):
+                pillars[pillar] = PillarTotal(sum(map(sum, levels)), jurors.pop())
+        if complete:
+            totals.append(EntryTotals(item.entry_id, item.category, pillars))
+        else:
+            exact.append(item)
+    return totals, exact, everything
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summed_competitions(), competition_rules(), st.sampled_from([MISSING_LOWEST, MISSING_SKIP]))
+def test_compute_totals_gives_the_outcome_of_compute(summed, rules_: Rules, missing: str):
+    totals, exact, everything = summed
+    rules_ = dataclasses.replace(rules_, missing=missing)
+    reference = compute(everything, rules_)
+    fast = compute_totals(totals, rules_, exact)
+    assert fast.warnings == reference.warnings
+    assert fast.total_prize == reference.total_prize
+    by_entry = fast.by_entry()
+    for expected in reference.results:
+        got = by_entry[expected.entry_id]
+        for pillar in PILLARS:
+            assert fast.pillar_decimal(got, pillar) == as_decimal(expected.pillar_scores[pillar], 4)
+            assert Fraction(got.pillar_scores[pillar], fast.scale) == expected.pillar_scores[pillar]
+        assert Fraction(got.final, fast.final_scale) == expected.final
+        assert fast.final_decimal(got) == as_decimal(expected.final, 4)
+        assert (got.rank, sorted(got.tied_with), got.passed, got.gated_pillars) == (
+            expected.rank,
+            sorted(expected.tied_with),
+            expected.passed,
+            expected.gated_pillars,
+        )
+        assert (got.is_winner, got.held_back, got.prize) == (
+            expected.is_winner,
+            expected.held_back,
+            expected.prize,
+        )
+        assert bool(got.missing) == bool(expected.missing)
+
+
+def test_compute_totals_scores_a_pillar_from_its_sum_and_jurors():
+    """Two jurors, 7 indicators: 6 at 4 and 1 at 5 from each, sum 58 over 14 levels."""
+    pillars = {"B": PillarTotal(58, 2), "A": PillarTotal(28, 1), "P": PillarTotal(7, 1)}
+    outcome = compute_totals([EntryTotals(1, "besar", pillars)], rules())
+    result = outcome.results[0]
+    assert Fraction(result.pillar_scores["B"], outcome.scale) == Fraction(550, 7)
+    assert str(outcome.pillar_decimal(result, "A")) == "75.0000"
+    assert str(outcome.pillar_decimal(result, "P")) == "0.0000"
+    assert str(outcome.final_decimal(result, 2)) == "51.19"  # (550/7 + 75 + 0) / 3
+
+
+def test_compute_totals_warns_about_a_pillar_nobody_scored():
+    outcome = compute_totals([EntryTotals(1, "besar", {"B": PillarTotal(35, 1)})], rules())
+    assert outcome.results[0].missing == [c for c, p in INDICATORS.items() if p != "B"]
+    assert outcome.warnings == ["1 RT memiliki indikator tanpa nilai juri."]
