@@ -48,3 +48,16 @@ def test_production_refuses_to_create_demo_accounts():
     result = run_manage("seed_demo", env=PRODUCTION_ENV)
     assert result.returncode != 0
     assert "pengaturan produksi" in result.stderr
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, env=PRODUCTION_ENV)
+    assert result.stdout.split() == ["60", "True"], result.stderr
+    result = run_manage(
+        "shell", "--no-imports", "-c", script, env={**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "0"}
+    )
+    assert result.stdout.split() == ["0", "True"], result.stderr
