@@ -12,7 +12,7 @@ import posixpath
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -443,6 +443,42 @@ def _remove_leftovers(evidence: Evidence) -> None:
         return
     paths = (posixpath.join(directory, name) for name in names if name.startswith(prefix))
     _remove_files(path for path in paths if path not in kept)
+
+
+def evidence_orphans(*, older_than: timedelta) -> list[str]:
+    """Photo files under evidence/ that no Evidence row names, untouched for `older_than`.
+
+    They are what a process killed between writing a photo and committing its row
+    leaves behind when the tablet never sends the photo again (a retry removes
+    them itself: `_remove_leftovers`). Younger files may belong to an upload in
+    progress and are left alone.
+    """
+    from django.core.files.storage import default_storage
+
+    known = set()
+    for names in Evidence.objects.values_list("image", "web", "thumb"):
+        known.update(names)
+    cutoff = timezone.now() - older_than
+    found = []
+    pending = ["evidence"]
+    while pending:
+        directory = pending.pop()
+        try:
+            directories, files = default_storage.listdir(directory)
+        except FileNotFoundError:
+            continue
+        pending += [posixpath.join(directory, name) for name in directories]
+        for name in files:
+            path = posixpath.join(directory, name)
+            if path not in known and default_storage.get_modified_time(path) < cutoff:
+                found.append(path)
+    return sorted(found)
+
+
+def evidence_remove_orphans(*, older_than: timedelta) -> list[str]:
+    orphans = evidence_orphans(older_than=older_than)
+    _remove_files(orphans)
+    return orphans
 
 
 @transaction.atomic
