@@ -7,7 +7,8 @@ same sheet feeds the HTML page, so the three can never disagree.
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are
 prefixed with an apostrophe. The xlsx is written with openpyxl's write-only
 mode: real numbers, Rupiah format, title rows, frozen header, autofilter, and
-a landscape fit-to-width print set-up.
+a landscape fit-to-width print set-up; text is always stored as text, never
+as a formula.
 """
 
 from __future__ import annotations
@@ -18,17 +19,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+
+if TYPE_CHECKING:  # openpyxl is imported when an xlsx is written, not with every view
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.styles.cell_style import StyleArray
 
 TEXT, INTEGER, DECIMAL, MONEY = "text", "integer", "decimal", "money"
 NUMBER = "number"  # whole or fractional, shown as Excel's General format
 NUMBER_FORMATS = {INTEGER: "#,##0", DECIMAL: "0.00", MONEY: '"Rp" #,##0'}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NUMERIC = (int, float, Decimal)
+# openpyxl would store text that starts with "=" as a formula, and "#N/A",
+# "#REF!", ... as an error code: such text goes in as a cell typed as text.
+RETYPED_TEXT_PREFIXES = ("=", "#")
 
 
 @dataclass(frozen=True)
@@ -103,20 +113,109 @@ def csv_response(report: Report) -> HttpResponse:
 
 def write_xlsx(report: Report, target: Any) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="D9EAD3")
+    styles = _XlsxStyles()
     for sheet in report.sheets:
-        worksheet = workbook.create_sheet(title=_sheet_title(sheet.name))
-        last_column = get_column_letter(len(sheet.columns))
-        title_rows = [report.title, report.subtitle, *report.notes]
+        _XlsxSheet(workbook, styles, report, sheet).write()
+    workbook.save(target)
+
+
+class _XlsxStyles:
+    """The styles of one workbook, each made once and copied into every cell that uses it.
+
+    Setting `cell.number_format` or `cell.font` looks the style up in the
+    workbook's lists every time. Here each style is set once, on a model cell,
+    and the cells that need it are built with a copy of its StyleArray.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str | None, bool, int | None, bool], StyleArray] = {}
+
+    def get(
+        self,
+        worksheet: Any,
+        number_format: str | None = None,
+        *,
+        bold: bool = False,
+        size: int | None = None,
+        header: bool = False,
+    ) -> StyleArray:
+        key = (number_format, bold, size, header)
+        if key not in self._made:
+            self._made[key] = self._make(worksheet, *key)
+        return self._made[key]
+
+    @staticmethod
+    def _make(
+        worksheet: Any, number_format: str | None, bold: bool, size: int | None, header: bool
+    ) -> StyleArray:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        model = WriteOnlyCell(worksheet)  # any sheet: the style lists are the workbook's
+        if number_format:
+            model.number_format = number_format
+        if bold or size:
+            model.font = Font(bold=bold, size=size)
+        if header:
+            model.fill = PatternFill("solid", fgColor="D9EAD3")
+            model.alignment = Alignment(wrap_text=True, vertical="center")
+        return model._style
+
+
+class _XlsxSheet:
+    """One sheet of a report, written as one write-only worksheet.
+
+    openpyxl's write-only `append` turns a plain value into XML through one
+    reused cell object. A cell that we pass in costs several times that:
+    openpyxl first tries it as a value, which fails and formats an error
+    message, and then allocates a fresh reusable cell. So a value goes in as
+    a cell only when it needs one: a number in a column with a number format,
+    the title, header and total rows, and text that openpyxl would otherwise
+    store as a formula or an error code.
+    """
+
+    def __init__(self, workbook: Workbook, styles: _XlsxStyles, report: Report, sheet: Sheet):
+        self.report, self.sheet, self.styles = report, sheet, styles
+        self.worksheet = workbook.create_sheet(title=_sheet_title(sheet.name))
+        self.formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
+        # Per column, the style of a number in a data row; None: a plain value.
+        self.number_styles = [
+            styles.get(self.worksheet, number_format) if number_format else None
+            for number_format in self.formats
+        ]
+
+    def write(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        title_rows = [self.report.title, self.report.subtitle, *self.report.notes]
         title_rows = [row for row in title_rows if row]
         header_row = len(title_rows) + 2
-        for index, column in enumerate(sheet.columns, start=1):
+        self._set_up_page(header_row)
+        for number, text in enumerate(title_rows):
+            if number == 0:
+                style = self.styles.get(self.worksheet, bold=True, size=14)
+            else:
+                style = self.styles.get(self.worksheet, size=11)
+            self.worksheet.append([self._cell(text, style)])
+        self.worksheet.append([])
+        header = self.styles.get(self.worksheet, bold=True, header=True)
+        self.worksheet.append([self._cell(column.header, header) for column in self.sheet.columns])
+        count = 0
+        for values in self.sheet.values():
+            self.worksheet.append(self._data_row(values))
+            count += 1
+        last_column = get_column_letter(len(self.sheet.columns))
+        self.worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+        if self.sheet.total is not None:
+            self.worksheet.append(self._total_row(self.sheet.total))
+
+    def _set_up_page(self, header_row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        worksheet = self.worksheet
+        for index, column in enumerate(self.sheet.columns, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = column.width
         worksheet.freeze_panes = f"A{header_row + 1}"
         worksheet.page_setup.orientation = "landscape"
@@ -126,43 +225,47 @@ def write_xlsx(report: Report, target: Any) -> None:
         worksheet.sheet_properties.pageSetUpPr.fitToPage = True
         worksheet.print_title_rows = f"{header_row}:{header_row}"
 
-        for number, text in enumerate(title_rows):
-            cell = WriteOnlyCell(worksheet, value=text)
-            cell.font = Font(bold=number == 0, size=14 if number == 0 else 11)
-            worksheet.append([cell])
-        worksheet.append([])
-        headers = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=column.header)
-            cell.font, cell.fill = bold, header_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            headers.append(cell)
-        worksheet.append(headers)
-        count = 0
-        for values in sheet.values():
-            worksheet.append(_xlsx_row(worksheet, sheet.columns, values, WriteOnlyCell))
-            count += 1
-        worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
-        if sheet.total is not None:
-            cells = _xlsx_row(worksheet, sheet.columns, sheet.total, WriteOnlyCell)
-            for cell in cells:
-                cell.font = bold
-            worksheet.append(cells)
-    workbook.save(target)
+    def _data_row(self, values: Sequence[Any]) -> list[Any]:
+        """Plain values, except numbers that need their column's number format."""
+        from openpyxl.cell import Cell
 
+        worksheet = self.worksheet
+        row = []
+        for style, value in zip(self.number_styles, values, strict=True):
+            if isinstance(value, str):
+                if value.startswith(RETYPED_TEXT_PREFIXES):
+                    value = self._cell(value)
+            elif style is not None and isinstance(value, NUMERIC):
+                value = Cell(worksheet, row=1, column=1, value=value, style_array=style)
+            elif isinstance(value, datetime):
+                value = _wall_time(value)
+            row.append(value)
+        return row
 
-def _xlsx_row(
-    worksheet: Any, columns: Sequence[Column], values: Sequence[Any], cell_class: Any
-) -> list[Any]:
-    cells = []
-    for column, value in zip(columns, values, strict=True):
+    def _total_row(self, values: Sequence[Any]) -> list[Cell]:
+        """Every cell bold, empty ones included; numbers keep their column's format."""
+        row = []
+        for number_format, value in zip(self.formats, values, strict=True):
+            if not isinstance(value, NUMERIC):
+                number_format = None
+            style = self.styles.get(self.worksheet, number_format, bold=True)
+            row.append(self._cell(value, style))
+        return row
+
+    def _cell(self, value: Any, style: StyleArray | None = None) -> Cell:
+        from openpyxl.cell import Cell
+
         if isinstance(value, datetime):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        cell = cell_class(worksheet, value=value)
-        if column.kind in NUMBER_FORMATS and isinstance(value, int | float | Decimal):
-            cell.number_format = NUMBER_FORMATS[column.kind]
-        cells.append(cell)
-    return cells
+            value = _wall_time(value)
+        cell = Cell(self.worksheet, row=1, column=1, value=value, style_array=style)
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text, even "=HYPERLINK(...)" or "#N/A"
+        return cell
+
+
+def _wall_time(moment: datetime) -> datetime:
+    """Excel has no time zones: an aware datetime is written as local wall time."""
+    return timezone.localtime(moment).replace(tzinfo=None)
 
 
 def _sheet_title(name: str) -> str:

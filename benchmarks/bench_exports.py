@@ -3,7 +3,7 @@
 Budget (DESIGN.md, "Performance budgets"): the xlsx winners list and score
 matrix take <= 1.5x the time of a bare openpyxl write-only loop over the same rows.
 
-    .venv/bin/python benchmarks/bench_exports.py [--runs 5]     # about 1 min
+    .venv/bin/python benchmarks/bench_exports.py [--runs 5]     # about 1.5 min
 
 The data are a city-scale season (benchmarks/citydata.py: 1,650 entries, 3
 jurors, 21 indicators) in a fresh SQLite file under /tmp, or in DATABASE_URL.
@@ -11,24 +11,36 @@ The live results table (`result_table`, measured in bench_results.py) is
 computed once beforehand; both reports start from it, as the export view does.
 
 - "ours": `winners_report(...)` or `matrix_report(...)` and then
-  `bantar.exports.write_xlsx` into a BytesIO: row generation, cell styles,
-  number formats, title rows, frozen header, autofilter, print set-up.
+  `bantar.exports.write_xlsx` into a BytesIO: building the report, row
+  generation, cell styles, number formats, title rows, frozen header,
+  autofilter, print set-up.
+- "before": the same with `write_xlsx_before` below, a verbatim copy of the
+  app's xlsx writer before the budget work, which wrapped every value in a
+  styled WriteOnlyCell. It is kept here only to measure against.
 - "bare": `Workbook(write_only=True)`, one sheet per report sheet,
   `worksheet.append(values)` for the same rows (title rows, the blank row, the
   header, the data rows and the total row, with the same values: text,
   integers, Decimals), no styles, `save` into a BytesIO. The values are
-  computed before the clock starts: the bare loop is only the writing.
+  computed before the clock starts: the bare loop is only the writing. The
+  budget is judged against this loop (benchmarks/README.md says why).
+- "bare+formats": the bare loop, but each number in a column with a number
+  format goes in as a WriteOnlyCell with that `number_format`, as the openpyxl
+  documentation shows it: the same values and number formats as ours, without
+  the bold and the header and title styles.
 
-Both run in the same process, interleaved, after a warm-up; each figure is the
-median of N runs. Once, untimed, both files are read back to check that they
-hold the same number of rows and non-empty cells. When a budget is missed, the
-top functions of one cProfile run of "ours" are printed.
+To tell the xlsx writer from the report it is given, two parts of "ours" are
+timed on their own: "report only" builds the report and its rows without any
+xlsx, and "xlsx only" is write_xlsx over a report built beforehand (its rows
+still computed by the column functions).
 
-`benchmarks/sketch_exports.py` (not app code) is the fix proposed in
-benchmarks/README.md: it is timed against the same bare loop, and its file is
-compared with write_xlsx's cell by cell (value, number format, bold). For
-reference, the bare loop is also timed with the same number formats on the
-numbers that carry one: the least any styled export can cost.
+All of them run in the same process, interleaved, after a warm-up; each figure
+is the median of N runs, and the ratios' range is over the N interleaved runs.
+Once, untimed, the files are read back: ours has the same sheets, rows and
+non-empty cells as the bare file, and the same value, data type, number
+format, font (bold, size), fill and wrapping in every non-empty cell as
+before's (a difference stops the script); whether the two files are also the
+same byte for byte is printed. When the budget is missed, the top functions of
+one cProfile run of "ours" are printed.
 """
 
 from __future__ import annotations
@@ -47,6 +59,84 @@ sys.path.insert(0, str(ROOT))
 
 BUDGET = 1.5
 SCOPE = "Kota Jambi"
+
+
+# --- BEFORE: bantar/exports.py's xlsx writer up to commit a01a245, verbatim -------------
+# Not app code: kept so that every run measures the old writer next to the new one.
+
+
+def write_xlsx_before(report, target) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from bantar.exports import _sheet_title
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9EAD3")
+    for sheet in report.sheets:
+        worksheet = workbook.create_sheet(title=_sheet_title(sheet.name))
+        last_column = get_column_letter(len(sheet.columns))
+        title_rows = [report.title, report.subtitle, *report.notes]
+        title_rows = [row for row in title_rows if row]
+        header_row = len(title_rows) + 2
+        for index, column in enumerate(sheet.columns, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = column.width
+        worksheet.freeze_panes = f"A{header_row + 1}"
+        worksheet.page_setup.orientation = "landscape"
+        worksheet.page_setup.paperSize = "9"  # A4
+        worksheet.page_setup.fitToWidth = 1
+        worksheet.page_setup.fitToHeight = 0
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        worksheet.print_title_rows = f"{header_row}:{header_row}"
+
+        for number, text in enumerate(title_rows):
+            cell = WriteOnlyCell(worksheet, value=text)
+            cell.font = Font(bold=number == 0, size=14 if number == 0 else 11)
+            worksheet.append([cell])
+        worksheet.append([])
+        headers = []
+        for column in sheet.columns:
+            cell = WriteOnlyCell(worksheet, value=column.header)
+            cell.font, cell.fill = bold, header_fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            headers.append(cell)
+        worksheet.append(headers)
+        count = 0
+        for values in sheet.values():
+            worksheet.append(_xlsx_row_before(worksheet, sheet.columns, values, WriteOnlyCell))
+            count += 1
+        worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+        if sheet.total is not None:
+            cells = _xlsx_row_before(worksheet, sheet.columns, sheet.total, WriteOnlyCell)
+            for cell in cells:
+                cell.font = bold
+            worksheet.append(cells)
+    workbook.save(target)
+
+
+def _xlsx_row_before(worksheet, columns, values, cell_class) -> list:
+    from datetime import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from bantar.exports import NUMBER_FORMATS
+
+    cells = []
+    for column, value in zip(columns, values, strict=True):
+        if isinstance(value, datetime):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = cell_class(worksheet, value=value)
+        if column.kind in NUMBER_FORMATS and isinstance(value, int | float | Decimal):
+            cell.number_format = NUMBER_FORMATS[column.kind]
+        cells.append(cell)
+    return cells
+
+
+# --- the baselines ------------------------------------------------------------------------
 
 
 def plain_rows(report) -> list[tuple[str, list[list]]]:
@@ -116,6 +206,9 @@ def bare_formatted_xlsx(plan, target) -> None:
     workbook.save(target)
 
 
+# --- checks -------------------------------------------------------------------------------
+
+
 def shape(data: bytes) -> tuple[int, int, int]:
     """(sheets, rows, non-empty cells) of an xlsx file."""
     from openpyxl import load_workbook
@@ -131,17 +224,70 @@ def shape(data: bytes) -> tuple[int, int, int]:
     return count, rows, cells
 
 
-def median_pair(ours, bare, runs: int) -> tuple[float, float]:
-    ours()
-    bare()  # warm-up
-    timings: dict[str, list[float]] = {"ours": [], "bare": []}
+def cells(data: bytes) -> list[tuple]:
+    """(sheet, row, column, value, type, number format, bold, size, fill, wrap) per non-empty cell."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))  # not read-only: it keeps the styles
+    found = []
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    found.append(
+                        (
+                            worksheet.title,
+                            cell.row,
+                            cell.column,
+                            cell.value,
+                            cell.data_type,
+                            cell.number_format,
+                            bool(cell.font.b),
+                            cell.font.sz,
+                            cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+                            bool(cell.alignment.wrap_text),
+                        )
+                    )
+    return found
+
+
+def differing_parts(one: bytes, other: bytes) -> list[str]:
+    """The parts of two xlsx files that differ, leaving out the creation time."""
+    import zipfile
+
+    first, second = zipfile.ZipFile(io.BytesIO(one)), zipfile.ZipFile(io.BytesIO(other))
+    names = sorted((set(first.namelist()) | set(second.namelist())) - {"docProps/core.xml"})
+    return [
+        name
+        for name in names
+        if name not in first.namelist()
+        or name not in second.namelist()
+        or first.read(name) != second.read(name)
+    ]
+
+
+# --- timing -------------------------------------------------------------------------------
+
+
+def interleaved(works: dict, runs: int) -> dict[str, list[float]]:
+    """Seconds of each work per run, the works taking turns; one warm-up run first."""
+    for work in works.values():
+        work()
+    timings: dict[str, list[float]] = {name: [] for name in works}
     for _ in range(runs):
-        for name, work in (("bare", bare), ("ours", ours)):
+        for name, work in works.items():
             gc.collect()
             start = time.perf_counter()
             work()
             timings[name].append(time.perf_counter() - start)
-    return statistics.median(timings["ours"]), statistics.median(timings["bare"])
+    return timings
+
+
+def ratio(timings: dict[str, list[float]], name: str, baseline: str) -> tuple[float, float, float]:
+    """Median of the medians' ratio, and the lowest and highest ratio of one interleaved run."""
+    per_run = [a / b for a, b in zip(timings[name], timings[baseline], strict=True)]
+    median = statistics.median(timings[name]) / statistics.median(timings[baseline])
+    return median, min(per_run), max(per_run)
 
 
 def main() -> None:
@@ -150,7 +296,6 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--profile", action="store_true", help="profile even when within budget")
-    parser.add_argument("--no-sketch", action="store_true", help="skip the proposed fix's sketch")
     arguments = parser.parse_args()
 
     from benchmarks.citydata import build_city, prepare_schema, setup, sqlite_path
@@ -169,8 +314,6 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
 
     from bantar.exports import write_xlsx
     from benchmarks.bench_results import machine, profile_top
-    from benchmarks.sketch_exports import cells as cells_of
-    from benchmarks.sketch_exports import write_xlsx_sketch
     from competitions.models import Competition
     from scoring.reports import matrix_report, winners_report
     from scoring.selectors import result_table
@@ -188,82 +331,98 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
         "winners list (Daftar pemenang)": lambda: winners_report(competition, table, scope=SCOPE),
         "score matrix (Matriks nilai)": lambda: matrix_report(competition, table, scope=SCOPE),
     }
-    print(
-        f"\n  {'report':<32}{'sheets':>7}{'rows':>8}{'cells':>9}{'ours s':>9}{'bare s':>9}"
-        f"{'ours/bare':>11}   budget (<= {BUDGET}x bare)"
-    )
-    ok = True
+    ok_plain = ok_formatted = True
     profiles = []
-    sketches = []
-    formatted = []
-    matrix_rows_seconds = None
     for label, build in reports.items():
-        report = build()  # one report for the comparisons: its subtitle has the minute
+        report = build()  # one report for the checks: its subtitle has the minute
         sheets = plain_rows(report)
+        plan = formatted_plan(report)
+        ours_file, before_file, bare_file = io.BytesIO(), io.BytesIO(), io.BytesIO()
+        write_xlsx(report, ours_file)
+        write_xlsx_before(report, before_file)
+        bare_xlsx(sheets, bare_file)
+        ours_shape, bare_shape = shape(ours_file.getvalue()), shape(bare_file.getvalue())
+        if ours_shape != bare_shape:
+            raise SystemExit(f"{label}: not the same rows: ours {ours_shape}, bare {bare_shape}")
+        ours_cells, before_cells = cells(ours_file.getvalue()), cells(before_file.getvalue())
+        same_cells = ours_cells == before_cells
 
         def ours(build=build):
             write_xlsx(build(), io.BytesIO())
 
-        def bare(sheets=sheets):
-            bare_xlsx(sheets, io.BytesIO())
+        def before(build=build):
+            write_xlsx_before(build(), io.BytesIO())
 
-        def sketch(build=build):
-            write_xlsx_sketch(build(), io.BytesIO())
+        def report_only(build=build):
+            for sheet in build().sheets:
+                for _values in sheet.values():
+                    pass
 
-        ours_buffer, bare_buffer = io.BytesIO(), io.BytesIO()
-        write_xlsx(report, ours_buffer)
-        bare_xlsx(sheets, bare_buffer)
-        ours_shape, bare_shape = shape(ours_buffer.getvalue()), shape(bare_buffer.getvalue())
-        if ours_shape != bare_shape:
-            raise SystemExit(f"{label}: not the same rows: ours {ours_shape}, bare {bare_shape}")
-        ours_s, bare_s = median_pair(ours, bare, arguments.runs)
-        ratio = ours_s / bare_s
-        met = ratio <= BUDGET
-        ok = ok and met
-        if not met or arguments.profile:
+        timings = interleaved(
+            {
+                "bare": lambda sheets=sheets: bare_xlsx(sheets, io.BytesIO()),
+                "bare+formats": lambda plan=plan: bare_formatted_xlsx(plan, io.BytesIO()),
+                "before": before,
+                "ours": ours,
+                "report only": report_only,
+                "xlsx only": lambda report=report: write_xlsx(report, io.BytesIO()),
+            },
+            arguments.runs,
+        )
+        medians = {name: statistics.median(seconds) for name, seconds in timings.items()}
+        plain, plain_low, plain_high = ratio(timings, "ours", "bare")
+        formatted, formatted_low, formatted_high = ratio(timings, "ours", "bare+formats")
+        ok_plain = ok_plain and plain <= BUDGET
+        ok_formatted = ok_formatted and formatted <= BUDGET
+        if plain > BUDGET or arguments.profile:
             profiles.append((label, ours))
-        count, rows, cells = ours_shape
+        count, rows, cell_count = ours_shape
+        print(f"\n  {label}: {count} sheets, {rows:,} rows, {cell_count:,} non-empty cells")
         print(
-            f"  {label:<32}{count:>7}{rows:>8,}{cells:>9,}{ours_s:>9.3f}{bare_s:>9.3f}"
-            f"{ratio:>10.2f}x   {'met' if met else 'NOT met'}"
+            "    seconds (median): "
+            + ", ".join(f"{name} {seconds:.3f}" for name, seconds in medians.items())
         )
-        if label.startswith("score"):
-            gc.collect()
-            start = time.perf_counter()
-            build()
-            matrix_rows_seconds = time.perf_counter() - start
-        plan = formatted_plan(report)
-        formatted_s, formatted_bare_s = median_pair(
-            lambda plan=plan: bare_formatted_xlsx(plan, io.BytesIO()), bare, arguments.runs
-        )
-        formatted.append((label, formatted_s, formatted_bare_s))
-        if not arguments.no_sketch:
-            sketch_buffer = io.BytesIO()
-            write_xlsx_sketch(report, sketch_buffer)
-            same = cells_of(sketch_buffer.getvalue()) == cells_of(ours_buffer.getvalue())
-            sketch_s, sketch_bare_s = median_pair(sketch, bare, arguments.runs)
-            sketches.append((label, sketch_s, sketch_bare_s, same))
-    if matrix_rows_seconds is not None:
+        for name in ("bare+formats", "before", "report only", "xlsx only"):
+            low_high = ratio(timings, name, "bare")
+            print(f"    {name + ' / bare':<26}{_ratio(*low_high)}")
         print(
-            f"  (matrix_report alone, building the rows without xlsx: {matrix_rows_seconds:.3f} s)"
+            f"    {'before / bare+formats':<26}{_ratio(*ratio(timings, 'before', 'bare+formats'))}"
         )
-    for label, formatted_s, bare_s in formatted:
         print(
-            f"  for reference, {label}: the bare loop with the same number formats (cells only "
-            f"where a number needs one) takes {formatted_s:.3f} s = {formatted_s / bare_s:.2f}x bare"
+            f"    {'ours / bare':<26}{_ratio(plain, plain_low, plain_high)}   "
+            f"budget (<= {BUDGET}x, judged here): {'met' if plain <= BUDGET else 'NOT met'}"
         )
-    for label, sketch_s, bare_s, same in sketches:
-        ratio = sketch_s / bare_s
         print(
-            f"  sketch of the proposed fix (benchmarks/sketch_exports.py), {label}: "
-            f"{sketch_s:.3f} s vs bare {bare_s:.3f} s = {ratio:.2f}x "
-            f"({'met' if ratio <= BUDGET else 'NOT met'}); same values, formats and bold cells "
-            f"as write_xlsx: {'yes' if same else 'NO'}"
+            f"    {'ours / bare+formats':<26}{_ratio(formatted, formatted_low, formatted_high)}   "
+            f"{'met' if formatted <= BUDGET else 'NOT met'} against the formatted loop"
         )
+        print(
+            "    ours and before: same value, type, number format, bold, size, fill and "
+            f"wrapping in every non-empty cell: {'yes' if same_cells else 'NO'}"
+        )
+        parts = differing_parts(ours_file.getvalue(), before_file.getvalue())
+        print(
+            "    ours and before, byte for byte (but the creation time): "
+            + (f"differ in {', '.join(parts)}" if parts else "the same")
+        )
+        if not same_cells:
+            pairs = zip(ours_cells, before_cells, strict=False)  # one may be shorter
+            changed = [pair for pair in pairs if pair[0] != pair[1]]
+            for now, then in changed[:3]:
+                print(f"      now {now}\n      was {then}")
+            raise SystemExit(f"{label}: write_xlsx no longer writes what it wrote before")
     for label, ours in profiles:
         print(f"\n  {label}: cProfile of one 'ours' run")
         print(profile_top(ours))
-    print(f"\n== bench_exports: DESIGN budget {'met' if ok else 'NOT met'}")
+    print(
+        f"\n== bench_exports: DESIGN budget {'met' if ok_plain else 'NOT met'} "
+        f"(against the bare loop; against the bare loop with the same number formats: "
+        f"{'met' if ok_formatted else 'NOT met'})"
+    )
+
+
+def _ratio(median: float, low: float, high: float) -> str:
+    return f"{median:5.2f}x  (runs {low:.2f}-{high:.2f})"
 
 
 if __name__ == "__main__":

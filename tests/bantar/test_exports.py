@@ -1,0 +1,111 @@
+"""The xlsx a city official opens: real numbers with their formats, bold totals, text as text."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, write_xlsx
+
+RUPIAH = '"Rp" #,##0'
+
+
+def winners_sheet(rows: list[tuple], total: list | None = None) -> Sheet:
+    """A small winners list: RT, Ketua RT, KK, Nilai akhir, a plain score, Hadiah."""
+    return Sheet(
+        name="Kategori Besar",
+        columns=[
+            Column("RT", lambda row: row[0]),
+            Column("Ketua RT", lambda row: row[1]),
+            Column("KK", lambda row: row[2], INTEGER),
+            Column("Nilai akhir", lambda row: row[3], DECIMAL),
+            Column("B1", lambda row: row[4], NUMBER),
+            Column("Hadiah", lambda row: row[5], MONEY),
+        ],
+        rows=rows,
+        total=total,
+    )
+
+
+def written(*sheets: Sheet, title: str = "Daftar pemenang 2024") -> list[list]:
+    """The cells of the first sheet as Excel reads them, title rows included."""
+    report = Report(title=title, subtitle="Kota Jambi", filename="pemenang", sheets=list(sheets))
+    target = io.BytesIO()
+    write_xlsx(report, target)
+    return [list(row) for row in load_workbook(io.BytesIO(target.getvalue())).active.iter_rows()]
+
+
+ROWS = [
+    ("RT 01", "Pak Amir", 1_250, Decimal("87.50"), 4, 10_000_000),
+    ("RT 02", "Bu Sari", 80, Decimal("75.25"), Decimal("3.67"), 7_000_000),
+]
+TOTAL = ["Jumlah", "2 RT", 1_330, None, None, 17_000_000]
+
+
+def test_numbers_are_real_numbers_in_their_columns_format():
+    rows = written(winners_sheet(ROWS))
+    first = rows[4]  # title, subtitle, blank, header
+    assert [cell.value for cell in first] == ["RT 01", "Pak Amir", 1_250, 87.5, 4, 10_000_000]
+    assert [cell.number_format for cell in first] == [
+        "General",
+        "General",
+        "#,##0",
+        "0.00",
+        "General",
+        RUPIAH,
+    ]
+    assert [cell.data_type for cell in first] == ["s", "s", "n", "n", "n", "n"]
+    assert rows[5][4].value == 3.67 and rows[5][4].number_format == "General"
+
+
+def test_text_in_a_number_column_stays_plain_text():
+    rows = written(winners_sheet([("RT 03", "Pak Budi", "belum", Decimal("60"), None, "-")]))
+    kk, prize = rows[4][2], rows[4][5]
+    assert (kk.value, kk.data_type, kk.number_format) == ("belum", "s", "General")
+    assert (prize.value, prize.number_format) == ("-", "General")
+
+
+def test_the_total_row_is_bold_and_keeps_the_number_formats():
+    rows = written(winners_sheet(ROWS, total=TOTAL))
+    total = rows[6]
+    assert [cell.value for cell in total] == TOTAL
+    assert all(cell.font.b for cell in total)
+    assert [total[2].number_format, total[5].number_format] == ["#,##0", RUPIAH]
+    assert not any(cell.font.b for cell in rows[5])
+
+
+def test_the_title_and_header_are_styled_and_the_header_is_frozen():
+    report = Report(title="Daftar pemenang", filename="x", sheets=[winners_sheet(ROWS)])
+    target = io.BytesIO()
+    write_xlsx(report, target)
+    sheet = load_workbook(io.BytesIO(target.getvalue())).active
+    assert sheet["A1"].font.b and sheet["A1"].font.sz == 14
+    header = sheet[3]
+    assert [cell.value for cell in header][:3] == ["RT", "Ketua RT", "KK"]
+    assert all(cell.font.b and cell.alignment.wrap_text for cell in header)
+    assert {cell.fill.fgColor.rgb for cell in header} == {"00D9EAD3"}
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:F5"
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://evil","klik")', "=1+1", "#N/A", "@SUM(A1)", "+62 812"]
+)
+def test_text_that_looks_like_a_formula_stays_text(text):
+    rows = written(winners_sheet([("RT 09", text, 5, Decimal(1), 1, 0)], total=[text, *TOTAL[1:]]))
+    for cell in (rows[4][1], rows[5][0]):
+        assert (cell.value, cell.data_type) == (text, "s")
+
+
+def test_a_title_that_looks_like_a_formula_stays_text():
+    rows = written(winners_sheet(ROWS), title="=2+2")
+    assert (rows[0][0].value, rows[0][0].data_type) == ("=2+2", "s")
+
+
+def test_a_moment_is_written_as_jakarta_wall_time():
+    moment = datetime(2024, 8, 17, 1, 30, tzinfo=UTC)
+    rows = written(winners_sheet([("RT 01", moment, 1, Decimal(1), 1, 1)]))
+    assert rows[4][1].value == datetime(2024, 8, 17, 8, 30)
