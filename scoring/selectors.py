@@ -637,13 +637,14 @@ def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str,
     """Entry -> indicator -> (juror's name, level), in juror order, for the given scores."""
     rows = list(
         scores.order_by("sheet__juror_id").values_list(
-            "sheet__entry_id", "sheet__juror_id", "indicator__code", "value"
+            "sheet__entry_id", "sheet__juror_id", "indicator_id", "value"
         )
     )
-    names = _juror_names(juror for _entry, juror, _code, _value in rows)
+    names = _juror_names(juror for _entry, juror, _indicator, _value in rows)
+    codes = dict(Indicator.objects.values_list("pk", "code"))
     levels: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
-    for entry_id, juror, code, value in rows:
-        levels[entry_id][code].append((names[juror], value))
+    for entry_id, juror, indicator, value in rows:
+        levels[entry_id][codes[indicator]].append((names[juror], value))
     return levels
 
 
@@ -681,7 +682,7 @@ def score_breakdown(
         return breakdown
     for entry_id, levels in named_levels(counted_scores(competition)).items():
         means = {
-            code: results.as_decimal(results.mean(v for _j, v in pairs), 4)
+            code: results.as_decimal(sum(v for _j, v in pairs), 4, len(pairs))
             for code, pairs in levels.items()
         }
         breakdown[entry_id] = (levels, means)

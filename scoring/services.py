@@ -247,6 +247,7 @@ def sheet_for(*, entry: Entry, juror: User) -> ScoreSheet:
 class ScoreSaved:
     score: Score | None
     applied: bool  # False when this change had been applied before (a retry)
+    sheet: ScoreSheet
 
 
 @transaction.atomic
@@ -258,17 +259,24 @@ def score_save(
     value: int | None,
     note: str,
     client_id: uuid.UUID,
+    member: JuryMember | None = None,
 ) -> ScoreSaved:
-    """Apply one change from a tablet, exactly once per `client_id`."""
-    member = membership_for(entry=entry, juror=juror)
-    check_may_score(entry=entry, member=member)
-    if indicator.pk not in {i.pk for i in remit_indicators(member)}:
+    """Apply one change from a tablet, exactly once per `client_id`.
+
+    `member` is the juror's membership as `membership_for` and `check_may_score`
+    have just passed it (the view does); without it they run here.
+    """
+    if member is None:
+        member = membership_for(entry=entry, juror=juror)
+        check_may_score(entry=entry, member=member)
+    remit = {pillar.pk for pillar in member.pillars.all()}
+    if remit and indicator.pillar_id not in remit:
         raise PermissionDenied(ERROR_NOT_IN_REMIT % {"code": indicator.code})
-    sheet = sheet_for(entry=entry, juror=juror)
-    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    # The sheet's row lock orders every change to it: two tabs wait for each other.
+    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(entry=entry, juror=juror)
     if Score.history.filter(client_id=client_id, sheet_id=sheet.pk).exists():
         return ScoreSaved(
-            Score.objects.filter(sheet=sheet, indicator=indicator).first(), applied=False
+            Score.objects.filter(sheet=sheet, indicator=indicator).first(), False, sheet
         )
     _check_scoring_open(entry.competition)
     if sheet.is_locked:
@@ -292,9 +300,13 @@ def score_save(
     score.value, score.note, score.client_id = value, note, client_id
     score._change_reason = reason  # type: ignore[attr-defined]
     score._history_user = juror  # type: ignore[attr-defined]
-    score.full_clean()
+    # The sheet and indicator were just read, the sheet under its lock, and the database
+    # keeps (sheet, indicator) unique: only the fields' own rules are left to check.
+    score.full_clean(
+        exclude=["sheet", "indicator"], validate_unique=False, validate_constraints=False
+    )
     score.save()
-    return ScoreSaved(score, applied=True)
+    return ScoreSaved(score, True, sheet)
 
 
 @transaction.atomic

@@ -282,7 +282,7 @@ def json_api(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
 
 @json_api
 def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
-    entry, _member = _juror_entry(request, entry_pk)
+    entry, member = _juror_entry(request, entry_pk)
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError:
@@ -298,15 +298,15 @@ def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
         value=data["value"],
         note=data["note"],
         client_id=data["client_id"],
+        member=member,
     )
-    sheet = services.sheet_for(entry=entry, juror=request.user)
     return JsonResponse(
         {
             "ok": True,
             "applied": saved.applied,
             "indicator": data["indicator"].code,
             "value": saved.score.value if saved.score else None,
-            "scored": sheet.scores.filter(value__isnull=False).count(),
+            "scored": saved.sheet.scores.filter(value__isnull=False).count(),
         }
     )
 

@@ -15,7 +15,7 @@ from scoring.services import (
     ERROR_SHEET_LOCKED,
     entry_assign,
 )
-from tests.conftest import count_queries
+from tests.conftest import count_queries, note_visit
 from tests.scoring.conftest import post_score, score_all
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +276,28 @@ def test_the_juror_pages_take_the_same_queries_for_many_rts(
     few = (queries("/penilaian/"), queries("/"))
     assign(30)
     assert (queries("/penilaian/"), queries("/")) == few
+
+
+def test_a_score_change_costs_the_same_few_queries_whatever_the_sheet_holds(
+    client, juror, team1, entry_eka_jaya
+):
+    """The tablet's hottest request: first change, a change on a full sheet, and a retry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(juror)
+    assert post_score(client, entry_eka_jaya, "B1", 3).status_code == 200  # the sheet exists
+
+    def queries(code: str, value: int, client_id: str | None = None) -> int:
+        note_visit(client)
+        with CaptureQueriesContext(connection) as context:
+            assert post_score(client, entry_eka_jaya, code, value, client_id=client_id).json()["ok"]
+        return len(context.captured_queries)
+
+    first = queries("B2", 4)
+    score_all(client, entry_eka_jaya, 4)
+    full = queries("B2", 5)
+    retried = queries("B2", 2, client_id=str(Score.objects.get(indicator__code="B2").client_id))
+    assert first == full
+    assert retried < full
+    print(f"score change: {full} queries, retry: {retried}")
