@@ -5,10 +5,10 @@ report from selectors and hand it to `csv_response` or `xlsx_response`, and the
 same sheet feeds the HTML page, so the three can never disagree.
 
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are
-prefixed with an apostrophe. The xlsx is written with openpyxl's write-only
-mode: real numbers, Rupiah format, title rows, frozen header, autofilter, and
-a landscape fit-to-width print set-up; text is always stored as text, never
-as a formula.
+prefixed with an apostrophe. The xlsx is written with XlsxWriter, row by row
+(constant_memory): real numbers, Rupiah format, title rows, frozen header,
+autofilter, and a landscape fit-to-width print set-up; text is always stored
+as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -19,26 +19,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import slugify
 
-if TYPE_CHECKING:  # openpyxl is imported when an xlsx is written, not with every view
-    from openpyxl import Workbook
-    from openpyxl.cell import Cell
-    from openpyxl.styles.cell_style import StyleArray
+if TYPE_CHECKING:  # XlsxWriter is imported when an xlsx is written, not with every view
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 TEXT, INTEGER, DECIMAL, MONEY = "text", "integer", "decimal", "money"
 NUMBER = "number"  # whole or fractional, shown as Excel's General format
 NUMBER_FORMATS = {INTEGER: "#,##0", DECIMAL: "0.00", MONEY: '"Rp" #,##0'}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMERIC = (int, float, Decimal)
-# openpyxl would store text that starts with "=" as a formula, and "#N/A",
-# "#REF!", ... as an error code: such text goes in as a cell typed as text.
-RETYPED_TEXT_PREFIXES = ("=", "#")
+# What openpyxl wrote for a datetime and a date: Excel shows them so, in local time.
+DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"
 
 
 @dataclass(frozen=True)
@@ -112,155 +112,164 @@ def csv_response(report: Report) -> HttpResponse:
 
 
 def write_xlsx(report: Report, target: Any) -> None:
-    from openpyxl import Workbook
+    """Write the report into `target`, a path or a binary file object such as a BytesIO."""
+    from xlsxwriter import Workbook
 
-    workbook = Workbook(write_only=True)
-    styles = _XlsxStyles()
-    for sheet in report.sheets:
-        _XlsxSheet(workbook, styles, report, sheet).write()
-    workbook.save(target)
+    # constant_memory: each row goes to a temporary file as soon as the next one
+    # starts, so a city-wide matrix does not sit in memory as cell objects.
+    # XlsxWriter cannot do that together with in_memory. A NaN or infinite
+    # number becomes Excel's #NUM! or #DIV/0! rather than an error page.
+    options = {"constant_memory": True, "in_memory": False, "nan_inf_to_errors": True}
+    with Workbook(target, options) as workbook:
+        formats = _XlsxFormats(workbook)
+        titles: set[str] = set()
+        for sheet in report.sheets:
+            title = _unique(_sheet_title(sheet.name), titles)
+            _XlsxSheet(workbook.add_worksheet(title), formats, report, sheet).write()
 
 
-class _XlsxStyles:
-    """The styles of one workbook, each made once and copied into every cell that uses it.
+class _XlsxFormats:
+    """The cell formats of one workbook, each added once."""
 
-    Setting `cell.number_format` or `cell.font` looks the style up in the
-    workbook's lists every time. Here each style is set once, on a model cell,
-    and the cells that need it are built with a copy of its StyleArray.
-    """
-
-    def __init__(self) -> None:
-        self._made: dict[tuple[str | None, bool, int | None, bool], StyleArray] = {}
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self._made: dict[tuple[str | None, bool, int | None, bool], Format] = {}
 
     def get(
         self,
-        worksheet: Any,
         number_format: str | None = None,
         *,
         bold: bool = False,
         size: int | None = None,
         header: bool = False,
-    ) -> StyleArray:
+    ) -> Format | None:
         key = (number_format, bold, size, header)
+        if key == (None, False, None, False):
+            return None
         if key not in self._made:
-            self._made[key] = self._make(worksheet, *key)
+            properties: dict[str, Any] = {"bold": bold}
+            if number_format:
+                properties["num_format"] = number_format
+            if size:
+                properties["font_size"] = size
+            if header:
+                properties.update(pattern=1, bg_color="#D9EAD3", text_wrap=True, valign="vcenter")
+            self._made[key] = self.workbook.add_format(properties)
         return self._made[key]
 
-    @staticmethod
-    def _make(
-        worksheet: Any, number_format: str | None, bold: bool, size: int | None, header: bool
-    ) -> StyleArray:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font, PatternFill
 
-        model = WriteOnlyCell(worksheet)  # any sheet: the style lists are the workbook's
-        if number_format:
-            model.number_format = number_format
-        if bold or size:
-            model.font = Font(bold=bold, size=size)
-        if header:
-            model.fill = PatternFill("solid", fgColor="D9EAD3")
-            model.alignment = Alignment(wrap_text=True, vertical="center")
-        return model._style
+# A writer puts one value into (row, column) of the worksheet.
+Writer = Callable[[int, int, Any], Any]
 
 
 class _XlsxSheet:
-    """One sheet of a report, written as one write-only worksheet.
+    """One sheet of a report, written row by row (XlsxWriter's constant_memory mode).
 
-    openpyxl's write-only `append` turns a plain value into XML through one
-    reused cell object. A cell that we pass in costs several times that:
-    openpyxl first tries it as a value, which fails and formats an error
-    message, and then allocates a fresh reusable cell. So a value goes in as
-    a cell only when it needs one: a number in a column with a number format,
-    the title, header and total rows, and text that openpyxl would otherwise
-    store as a formula or an error code.
+    Each column gets, once, a table from a value's type to the XlsxWriter call
+    that writes it with the column's format: a row is then one lookup and one
+    call per value. Text always goes through `write_string`, so that
+    "=HYPERLINK(...)" or "#N/A" stays text and never becomes a formula.
     """
 
-    def __init__(self, workbook: Workbook, styles: _XlsxStyles, report: Report, sheet: Sheet):
-        self.report, self.sheet, self.styles = report, sheet, styles
-        self.worksheet = workbook.create_sheet(title=_sheet_title(sheet.name))
-        self.formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
-        # Per column, the style of a number in a data row; None: a plain value.
-        self.number_styles = [
-            styles.get(self.worksheet, number_format) if number_format else None
-            for number_format in self.formats
+    def __init__(
+        self, worksheet: Worksheet, formats: _XlsxFormats, report: Report, sheet: Sheet
+    ) -> None:
+        self.worksheet, self.formats, self.report, self.sheet = worksheet, formats, report, sheet
+        number_formats = [NUMBER_FORMATS.get(column.kind) for column in sheet.columns]
+        self.data_writers = [self._writers(number_format) for number_format in number_formats]
+        self.total_writers = [
+            self._writers(number_format, bold=True) for number_format in number_formats
         ]
 
-    def write(self) -> None:
-        from openpyxl.utils import get_column_letter
+    def _writers(self, number_format: str | None, *, bold: bool = False) -> dict[type, Writer]:
+        worksheet, formats = self.worksheet, self.formats
+        text = formats.get(bold=bold)
+        number = formats.get(number_format, bold=bold)
+        moment = formats.get(DATETIME_FORMAT, bold=bold)
+        day = formats.get(DATE_FORMAT, bold=bold)
 
+        def write_string(row: int, column: int, value: str) -> None:
+            worksheet.write_string(row, column, value, text)
+
+        def write_number(row: int, column: int, value: Any) -> None:
+            worksheet.write_number(row, column, value, number)
+
+        def write_blank(row: int, column: int, value: None) -> None:
+            if text is not None:  # the empty cells of a total row are bold too
+                worksheet.write_blank(row, column, None, text)
+
+        def write_datetime(row: int, column: int, value: datetime) -> None:
+            worksheet.write_datetime(row, column, _wall_time(value), moment)
+
+        def write_date(row: int, column: int, value: date) -> None:
+            worksheet.write_datetime(row, column, value, day)
+
+        def write_boolean(row: int, column: int, value: bool) -> None:
+            worksheet.write_boolean(row, column, value, text)
+
+        return {
+            str: write_string,
+            int: write_number,
+            float: write_number,
+            Decimal: write_number,
+            Fraction: write_number,
+            type(None): write_blank,
+            datetime: write_datetime,
+            date: write_date,
+            bool: write_boolean,
+        }
+
+    def write(self) -> None:
+        worksheet, columns = self.worksheet, self.sheet.columns
         title_rows = [self.report.title, self.report.subtitle, *self.report.notes]
-        title_rows = [row for row in title_rows if row]
-        header_row = len(title_rows) + 2
+        title_rows = [str(row) for row in title_rows if row]
+        header_row = len(title_rows) + 1  # after the title rows and one blank row
         self._set_up_page(header_row)
         for number, text in enumerate(title_rows):
             if number == 0:
-                style = self.styles.get(self.worksheet, bold=True, size=14)
+                style = self.formats.get(bold=True, size=14)
             else:
-                style = self.styles.get(self.worksheet, size=11)
-            self.worksheet.append([self._cell(text, style)])
-        self.worksheet.append([])
-        header = self.styles.get(self.worksheet, bold=True, header=True)
-        self.worksheet.append([self._cell(column.header, header) for column in self.sheet.columns])
-        count = 0
+                style = self.formats.get(size=11)
+            worksheet.write_string(number, 0, text, style)
+        header = self.formats.get(bold=True, header=True)
+        for index, column in enumerate(columns):
+            worksheet.write_string(header_row, index, str(column.header), header)
+        row = header_row
         for values in self.sheet.values():
-            self.worksheet.append(self._data_row(values))
-            count += 1
-        last_column = get_column_letter(len(self.sheet.columns))
-        self.worksheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+            row += 1
+            self._write_row(row, values, self.data_writers)
+        worksheet.autofilter(header_row, 0, row, len(columns) - 1)
         if self.sheet.total is not None:
-            self.worksheet.append(self._total_row(self.sheet.total))
+            self._write_row(row + 1, self.sheet.total, self.total_writers)
 
     def _set_up_page(self, header_row: int) -> None:
-        from openpyxl.utils import get_column_letter
-
         worksheet = self.worksheet
-        for index, column in enumerate(self.sheet.columns, start=1):
-            worksheet.column_dimensions[get_column_letter(index)].width = column.width
-        worksheet.freeze_panes = f"A{header_row + 1}"
-        worksheet.page_setup.orientation = "landscape"
-        worksheet.page_setup.paperSize = "9"  # A4
-        worksheet.page_setup.fitToWidth = 1
-        worksheet.page_setup.fitToHeight = 0
-        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
-        worksheet.print_title_rows = f"{header_row}:{header_row}"
+        for index, column in enumerate(self.sheet.columns):
+            worksheet.set_column(index, index, column.width)
+        worksheet.freeze_panes(header_row + 1, 0)
+        worksheet.set_landscape()
+        worksheet.set_paper(9)  # A4
+        worksheet.fit_to_pages(1, 0)  # one page wide, as many pages down as it takes
+        worksheet.repeat_rows(header_row)
 
-    def _data_row(self, values: Sequence[Any]) -> list[Any]:
-        """Plain values, except numbers that need their column's number format."""
-        from openpyxl.cell import Cell
+    def _write_row(
+        self, row: int, values: Sequence[Any], writers: list[dict[type, Writer]]
+    ) -> None:
+        for column, (value, by_type) in enumerate(zip(values, writers, strict=True)):
+            write = by_type.get(value.__class__)
+            if write is None:  # a subclass: a lazy translation, a SafeString, an IntEnum
+                value, write = _plain(value, by_type)
+            write(row, column, value)
 
-        worksheet = self.worksheet
-        row = []
-        for style, value in zip(self.number_styles, values, strict=True):
-            if isinstance(value, str):
-                if value.startswith(RETYPED_TEXT_PREFIXES):
-                    value = self._cell(value)
-            elif style is not None and isinstance(value, NUMERIC):
-                value = Cell(worksheet, row=1, column=1, value=value, style_array=style)
-            elif isinstance(value, datetime):
-                value = _wall_time(value)
-            row.append(value)
-        return row
 
-    def _total_row(self, values: Sequence[Any]) -> list[Cell]:
-        """Every cell bold, empty ones included; numbers keep their column's format."""
-        row = []
-        for number_format, value in zip(self.formats, values, strict=True):
-            if not isinstance(value, NUMERIC):
-                number_format = None
-            style = self.styles.get(self.worksheet, number_format, bold=True)
-            row.append(self._cell(value, style))
-        return row
-
-    def _cell(self, value: Any, style: StyleArray | None = None) -> Cell:
-        from openpyxl.cell import Cell
-
-        if isinstance(value, datetime):
-            value = _wall_time(value)
-        cell = Cell(self.worksheet, row=1, column=1, value=value, style_array=style)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text stays text, even "=HYPERLINK(...)" or "#N/A"
-        return cell
+def _plain(value: Any, writers: dict[type, Writer]) -> tuple[Any, Writer]:
+    """A value of a subclass as its base type, with the writer of that type."""
+    if isinstance(value, Promise | str):
+        return str(value), writers[str]
+    for base in (bool, int, float, Decimal, Fraction, datetime, date):
+        if isinstance(value, base):
+            return value, writers[base]
+    raise TypeError(f"an xlsx cell cannot hold {type(value).__name__}: {value!r}")
 
 
 def _wall_time(moment: datetime) -> datetime:
@@ -269,9 +278,23 @@ def _wall_time(moment: datetime) -> datetime:
 
 
 def _sheet_title(name: str) -> str:
+    """A name Excel accepts: no []:*?/\\, at most 31 characters, not starting or ending with '."""
     for forbidden in "[]:*?/\\":
         name = name.replace(forbidden, " ")
-    return name[:31] or "Sheet"
+    # Excel counts UTF-16 code units; an emoji takes two of the 31.
+    name = name.encode("utf-16-le")[:62].decode("utf-16-le", errors="ignore")
+    return name.strip("'") or "Sheet"
+
+
+def _unique(title: str, taken: set[str]) -> str:
+    """Two sheets cut to the same 31 characters get a number, as openpyxl used to give."""
+    candidate, number = title, 0
+    while candidate.lower() in taken:
+        number += 1
+        suffix = str(number)
+        candidate = _sheet_title(title[: 31 - len(suffix)] + suffix)
+    taken.add(candidate.lower())
+    return candidate
 
 
 def xlsx_response(report: Report) -> HttpResponse:

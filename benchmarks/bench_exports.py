@@ -11,9 +11,9 @@ The live results table (`result_table`, measured in bench_results.py) is
 computed once beforehand; both reports start from it, as the export view does.
 
 - "ours": `winners_report(...)` or `matrix_report(...)` and then
-  `bantar.exports.write_xlsx` into a BytesIO: building the report, row
-  generation, cell styles, number formats, title rows, frozen header,
-  autofilter, print set-up.
+  `bantar.exports.write_xlsx` (XlsxWriter, constant_memory) into a BytesIO:
+  building the report, row generation, cell formats, number formats, title
+  rows, frozen header, autofilter, print set-up.
 - "before": the same with `write_xlsx_before` below, a verbatim copy of the
   app's xlsx writer before the budget work, which wrapped every value in a
   styled WriteOnlyCell. It is kept here only to measure against.
@@ -35,12 +35,18 @@ still computed by the column functions).
 
 All of them run in the same process, interleaved, after a warm-up; each figure
 is the median of N runs, and the ratios' range is over the N interleaved runs.
-Once, untimed, the files are read back: ours has the same sheets, rows and
-non-empty cells as the bare file, and the same value, data type, number
-format, font (bold, size), fill and wrapping in every non-empty cell as
-before's (a difference stops the script); whether the two files are also the
-same byte for byte is printed. When the budget is missed, the top functions of
-one cProfile run of "ours" are printed.
+Once, untimed, the files are read back with openpyxl: ours has the same
+sheets, rows and non-empty cells as the bare file, and the same value, data
+type, number format, font (bold, size), fill colour and wrapping in every
+non-empty cell as before's, and the same sheet set-up (frozen panes,
+autofilter, print title rows, landscape, A4, fit to page); a difference stops
+the script. Two things are read as Excel shows them, since the writers spell
+them differently: a font without a size is 11 points (the default font's),
+and a fill colour is its last six hex digits (XlsxWriter writes the alpha
+byte as FF, openpyxl as 00; Excel ignores it). The files are not the same
+byte for byte: XlsxWriter writes inline strings, and column widths with
+Excel's padding. When the budget is missed, the top functions of one cProfile
+run of "ours" are printed.
 """
 
 from __future__ import annotations
@@ -243,27 +249,36 @@ def cells(data: bytes) -> list[tuple]:
                             cell.data_type,
                             cell.number_format,
                             bool(cell.font.b),
-                            cell.font.sz,
-                            cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+                            cell.font.sz or 11.0,  # no size: the default font's
+                            cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type else None,
                             bool(cell.alignment.wrap_text),
                         )
                     )
     return found
 
 
-def differing_parts(one: bytes, other: bytes) -> list[str]:
-    """The parts of two xlsx files that differ, leaving out the creation time."""
-    import zipfile
+def set_up(data: bytes) -> list[tuple]:
+    """Per sheet: title, frozen panes, autofilter, print title rows and page set-up."""
+    from openpyxl import load_workbook
 
-    first, second = zipfile.ZipFile(io.BytesIO(one)), zipfile.ZipFile(io.BytesIO(other))
-    names = sorted((set(first.namelist()) | set(second.namelist())) - {"docProps/core.xml"})
-    return [
-        name
-        for name in names
-        if name not in first.namelist()
-        or name not in second.namelist()
-        or first.read(name) != second.read(name)
-    ]
+    workbook = load_workbook(io.BytesIO(data), read_only=False)
+    found = []
+    for worksheet in workbook.worksheets:
+        page = worksheet.page_setup
+        found.append(
+            (
+                worksheet.title,
+                worksheet.freeze_panes,
+                worksheet.auto_filter.ref,
+                (worksheet.print_title_rows or "").replace("$", ""),
+                page.orientation,
+                str(page.paperSize),
+                bool(worksheet.sheet_properties.pageSetUpPr.fitToPage),
+                int(page.fitToWidth or 1),  # 1 is the default when it is left out
+                int(page.fitToHeight if page.fitToHeight is not None else 1),
+            )
+        )
+    return found
 
 
 # --- timing -------------------------------------------------------------------------------
@@ -311,6 +326,7 @@ def main() -> None:
 
 def run(arguments, url: str, build_city, prepare_schema) -> None:
     import openpyxl
+    import xlsxwriter
 
     from bantar.exports import write_xlsx
     from benchmarks.bench_results import machine, profile_top
@@ -321,7 +337,10 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
     prepare_schema()
     city = build_city(scale=arguments.scale, quiet=True)
     competition = Competition.objects.get(pk=city.competition_id)
-    print(f"Exports, median of {arguments.runs} runs; {machine()}, openpyxl {openpyxl.__version__}")
+    print(
+        f"Exports, median of {arguments.runs} runs; {machine()}, openpyxl {openpyxl.__version__}, "
+        f"XlsxWriter {xlsxwriter.__version__}"
+    )
     print(f"  {url.split(':', 1)[0]}: {city.describe()}")
     start = time.perf_counter()
     table = result_table(competition)
@@ -346,6 +365,7 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
             raise SystemExit(f"{label}: not the same rows: ours {ours_shape}, bare {bare_shape}")
         ours_cells, before_cells = cells(ours_file.getvalue()), cells(before_file.getvalue())
         same_cells = ours_cells == before_cells
+        ours_set_up, before_set_up = set_up(ours_file.getvalue()), set_up(before_file.getvalue())
 
         def ours(build=build):
             write_xlsx(build(), io.BytesIO())
@@ -400,11 +420,13 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
             "    ours and before: same value, type, number format, bold, size, fill and "
             f"wrapping in every non-empty cell: {'yes' if same_cells else 'NO'}"
         )
-        parts = differing_parts(ours_file.getvalue(), before_file.getvalue())
+        same_set_up = ours_set_up == before_set_up
         print(
-            "    ours and before, byte for byte (but the creation time): "
-            + (f"differ in {', '.join(parts)}" if parts else "the same")
+            "    ours and before: same sheet titles, frozen panes, autofilter, print titles "
+            f"and page set-up: {'yes' if same_set_up else 'NO'}"
         )
+        if not same_set_up:
+            raise SystemExit(f"{label}: now {ours_set_up}\n  was {before_set_up}")
         if not same_cells:
             pairs = zip(ours_cells, before_cells, strict=False)  # one may be shorter
             changed = [pair for pair in pairs if pair[0] != pair[1]]

@@ -87,8 +87,36 @@ def test_the_title_and_header_are_styled_and_the_header_is_frozen():
     header = sheet[3]
     assert [cell.value for cell in header][:3] == ["RT", "Ketua RT", "KK"]
     assert all(cell.font.b and cell.alignment.wrap_text for cell in header)
-    assert {cell.fill.fgColor.rgb for cell in header} == {"00D9EAD3"}
+    # The colour, whatever alpha byte the writer puts before it (Excel ignores it).
+    assert {(cell.fill.fill_type, cell.fill.fgColor.rgb[-6:]) for cell in header} == {
+        ("solid", "D9EAD3")
+    }
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:F5"
+
+
+def test_the_sheet_prints_landscape_on_a4_one_page_wide_with_the_header_on_every_page():
+    report = Report(title="Daftar pemenang", filename="x", sheets=[winners_sheet(ROWS)])
+    target = io.BytesIO()
+    write_xlsx(report, target)
+    sheet = load_workbook(io.BytesIO(target.getvalue())).active
+    setup = sheet.page_setup
+    assert (setup.orientation, str(setup.paperSize)) == ("landscape", "9")
+    # fitToWidth may be left out: 1 is its default in the file format.
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows.replace("$", "") == "3:3"
+    assert sheet.column_dimensions["A"].width > 0
+
+
+def test_sheet_names_excel_would_refuse_are_cleaned_and_kept_apart():
+    long_name = "Kategori Sedang: RT/RW [Kelurahan Beringin]"
+    sheets = [winners_sheet(ROWS), winners_sheet(ROWS), winners_sheet(ROWS)]
+    sheets[0].name, sheets[1].name, sheets[2].name = long_name, long_name, "'Kecil'"
+    report = Report(title="Daftar pemenang", filename="x", sheets=sheets)
+    target = io.BytesIO()
+    write_xlsx(report, target)
+    names = load_workbook(io.BytesIO(target.getvalue())).sheetnames
+    assert names == ["Kategori Sedang  RT RW  Kelurah", "Kategori Sedang  RT RW  Kelura1", "Kecil"]
 
 
 @pytest.mark.parametrize(
@@ -109,3 +137,20 @@ def test_a_moment_is_written_as_jakarta_wall_time():
     moment = datetime(2024, 8, 17, 1, 30, tzinfo=UTC)
     rows = written(winners_sheet([("RT 01", moment, 1, Decimal(1), 1, 1)]))
     assert rows[4][1].value == datetime(2024, 8, 17, 8, 30)
+
+
+def test_lazy_text_safe_strings_and_int_subclasses_are_written_as_their_base_type():
+    from enum import IntEnum
+
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    class Rank(IntEnum):
+        FIRST = 1
+
+    sheet = winners_sheet([("RT 01", mark_safe("=1+1"), Rank.FIRST, Decimal(1), 1, 0)])
+    sheet.columns[0] = Column(gettext_lazy("RT"), lambda row: row[0])
+    rows = written(sheet)
+    assert rows[3][0].value == "RT"
+    assert (rows[4][1].value, rows[4][1].data_type) == ("=1+1", "s")
+    assert (rows[4][2].value, rows[4][2].number_format) == (1, "#,##0")

@@ -86,7 +86,11 @@ def test_the_winners_list_is_ready_for_the_decree(client, pejabat, published, op
     prize_cell = next(c for row in besar.iter_rows() for c in row if c.value == 10_000_000)
     assert prize_cell.number_format == '"Rp" #,##0'
     assert besar.freeze_panes is not None and besar.auto_filter.ref.startswith("A")
-    assert besar.page_setup.orientation == "landscape" and besar.page_setup.fitToWidth == 1
+    # One page wide: fitToPage with fitToWidth 1, which may be left out (its default).
+    assert (
+        besar.page_setup.orientation == "landscape" and besar.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert (besar.page_setup.fitToWidth or 1) == 1
 
 
 def test_the_rekap_follows_the_citys_table(client, panitia, published, open_competition):
