@@ -1,6 +1,6 @@
 """Run every benchmark, one after the other, and print each one's verdict at the end.
 
-    .venv/bin/python benchmarks/run_all.py                  # about 7 min on 2 CPUs
+    .venv/bin/python benchmarks/run_all.py                  # about 8 min on 2 CPUs
     .venv/bin/python benchmarks/run_all.py --skip photo     # leave some out
 
 Each benchmark runs in its own process with its default arguments, so that
