@@ -109,7 +109,12 @@ def reference(competition) -> tuple[dict[int, tuple], list[str]]:
 def live(competition) -> tuple[dict[int, tuple], list[str]]:
     table = result_table(competition)
     assert not table.frozen
-    rows = {
+    return figures(table), table.warnings
+
+
+def figures(table) -> dict[int, tuple]:
+    """Every figure of every row, as `reference` lists them."""
+    return {
         row.entry.pk: (
             row.category,
             row.bersih,
@@ -125,7 +130,6 @@ def live(competition) -> tuple[dict[int, tuple], list[str]]:
         )
         for row in table.rows
     }
-    return rows, table.warnings
 
 
 RULES = {
@@ -186,22 +190,7 @@ def test_finalising_freezes_what_the_plenary_showed(season, open_competition, pa
     open_competition.refresh_from_db()
     table = result_table(open_competition)
     assert table.frozen
-    frozen = {
-        row.entry.pk: (
-            row.category,
-            row.bersih,
-            row.aman,
-            row.pintar,
-            row.final,
-            row.rank,
-            sorted(row.tied_with),
-            row.passed,
-            row.is_winner,
-            row.prize,
-            row.held_back,
-        )
-        for row in table.rows
-    }
+    frozen = figures(table)
     assert frozen == before
     assert table.warnings == warnings
 
