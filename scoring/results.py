@@ -22,6 +22,7 @@ order of the jurors; values become Decimal only at the edges, rounded for displa
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections import defaultdict
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
@@ -212,14 +214,8 @@ def score_entry(entry: EntryInput, rules: Rules) -> EntryResult:
 
 def tie_groups(ordered: Sequence[EntryResult]) -> Iterator[list[EntryResult]]:
     """Consecutive results with the same final and pillar scores, in the given order."""
-    index = 0
-    while index < len(ordered):
-        key = ordered[index].sort_key
-        end = index
-        while end < len(ordered) and ordered[end].sort_key == key:
-            end += 1
-        yield list(ordered[index:end])
-        index = end
+    for _key, group in itertools.groupby(ordered, key=attrgetter("sort_key")):
+        yield list(group)
 
 
 def best_first(results: Iterable[EntryResult]) -> list[EntryResult]:
