@@ -155,8 +155,8 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
     from scoring import results
     from scoring.models import SheetStatus
     from scoring.selectors import (
+        explained_results,
         live_outcome,
-        live_rows,
         result_table,
         results_inputs,
         results_rules,
@@ -180,7 +180,7 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
         """The path finalisation takes, and result_table took before: every level, Fractions."""
         rules, inputs, _panel, levels = results_inputs(competition)
         outcome = results.compute(inputs, rules)
-        return outcome, live_rows(competition, outcome, rules, levels)
+        return outcome, explained_results(competition, outcome, rules, levels)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -232,38 +232,12 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
 
 def same_outcome(table, outcome) -> str:
     """Every row of result_table against the reference maths, field by field."""
-    from scoring.results import as_decimal
+    import dataclasses
 
-    expected = {
-        r.entry_id: (
-            r.category,
-            *(as_decimal(r.pillar_scores[p], 4) for p in "BAP"),
-            as_decimal(r.final, 4),
-            r.rank,
-            sorted(r.tied_with),
-            r.passed,
-            r.is_winner,
-            r.prize,
-            r.held_back,
-        )
-        for r in outcome.results
-    }
-    got = {
-        row.entry.pk: (
-            row.category,
-            row.bersih,
-            row.aman,
-            row.pintar,
-            row.final,
-            row.rank,
-            sorted(row.tied_with),
-            row.passed,
-            row.is_winner,
-            row.prize,
-            row.held_back,
-        )
-        for row in table.rows
-    }
+    from scoring.selectors import live_row
+
+    expected = {r.entry_id: live_row(None, r, outcome) for r in outcome.results}
+    got = {row.entry.pk: dataclasses.replace(row, entry=None) for row in table.rows}
     differing = [pk for pk in expected if got.get(pk) != expected[pk]]
     if differing or set(got) != set(expected) or table.warnings != outcome.warnings:
         return f"NO: {len(differing)} rows differ, e.g. entries {differing[:3]}"

@@ -355,6 +355,24 @@ def tail(path: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
+def juror_client(city, number: int):
+    """A test client logged in as the city's juror `number`, and the score URL of a team-mate's
+    entry: a sheet outside the exactly-once check (the membership covers the whole team)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from bantar.models import User
+    from scoring.models import Assignment
+
+    username = city.jurors[number]
+    own = city.juror_entry[username]
+    team = Assignment.objects.get(entry_id=own).team_id
+    other = Assignment.objects.filter(team_id=team).exclude(entry_id=own).first().entry_id
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client, reverse("score-api", kwargs={"entry_pk": other})
+
+
 def queries_per_request(city, codes: list[str]) -> tuple[int, int]:
     """SQL queries of one score change and of the minimal view, in this process (test client).
 
@@ -362,20 +380,9 @@ def queries_per_request(city, codes: list[str]) -> tuple[int, int]:
     juror's membership covers every entry of its team).
     """
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
-    from django.urls import reverse
 
-    from bantar.models import User
-    from scoring.models import Assignment
-
-    username = city.jurors[0]
-    own = city.juror_entry[username]
-    team = Assignment.objects.get(entry_id=own).team_id
-    other = Assignment.objects.filter(team_id=team).exclude(entry_id=own).first().entry_id
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    url = reverse("score-api", kwargs={"entry_pk": other})
+    client, url = juror_client(city, 0)
     counts = []
     for _ in range(2):  # the first one creates the sheet; the second is the usual case
         payload = {"client_id": str(uuid.uuid4()), "indicator": codes[0], "value": 3, "note": ""}
@@ -394,20 +401,9 @@ def queries_per_request(city, codes: list[str]) -> tuple[int, int]:
 
 def profile_score_changes(city, codes: list[str], count: int = 200) -> str:
     """cProfile of `count` score changes in this process (test client, DEBUG off, same database)."""
-    from django.test import Client
-    from django.urls import reverse
-
-    from bantar.models import User
     from benchmarks.bench_results import profile_top
-    from scoring.models import Assignment
 
-    username = city.jurors[1]
-    own = city.juror_entry[username]
-    team = Assignment.objects.get(entry_id=own).team_id
-    other = Assignment.objects.filter(team_id=team).exclude(entry_id=own).first().entry_id
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    url = reverse("score-api", kwargs={"entry_pk": other})
+    client, url = juror_client(city, 1)
 
     def work() -> None:
         for number in range(count):

@@ -513,24 +513,26 @@ def result_table(competition: Competition) -> ResultTable:
     )
     categories = {pk: entry.category.code for pk, entry in entries.items()}
     outcome = live_outcome(competition, results_rules(competition), categories)
-    rows = [
-        ResultRow(
-            entries[r.entry_id],
-            r.category,
-            outcome.pillar_decimal(r, "B"),
-            outcome.pillar_decimal(r, "A"),
-            outcome.pillar_decimal(r, "P"),
-            outcome.final_decimal(r),
-            r.rank,
-            r.passed,
-            r.is_winner,
-            r.prize,
-            r.held_back,
-            r.tied_with,
-        )
-        for r in outcome.results
-    ]
+    rows = [live_row(entries[r.entry_id], r, outcome) for r in outcome.results]
     return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
+
+
+def live_row(entry: EntryRef, result: results.EntryResult, outcome: results.Outcome) -> ResultRow:
+    """One computed result as the pages show it: figures rounded once, to 4 places."""
+    return ResultRow(
+        entry,
+        result.category,
+        outcome.pillar_decimal(result, "B"),
+        outcome.pillar_decimal(result, "A"),
+        outcome.pillar_decimal(result, "P"),
+        outcome.final_decimal(result),
+        result.rank,
+        result.passed,
+        result.is_winner,
+        result.prize,
+        result.held_back,
+        result.tied_with,
+    )
 
 
 def counted_scores(competition: Competition) -> QuerySet[Score]:
@@ -615,7 +617,7 @@ def _category_order(competition: Competition) -> list[str]:
     return list(competition.size_categories.order_by("-min_kk").values_list("code", flat=True))
 
 
-def live_rows(
+def explained_results(
     competition: Competition, outcome: results.Outcome, rules: results.Rules, levels: list
 ) -> list[tuple[results.EntryResult, dict[str, Any]]]:
     """Each result of `results.compute` with its explanation, to freeze them."""

@@ -535,7 +535,7 @@ def _set_status(competition: Competition, status: str, *, by: User, reason: str)
 def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
     from scoring import results
-    from scoring.selectors import live_rows, missing_sheets, results_inputs
+    from scoring.selectors import explained_results, missing_sheets, results_inputs
 
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     if competition.status != CompetitionStatus.PLENARY:
@@ -564,10 +564,10 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
             result_set=result_set,
             entry_id=result.entry_id,
             category_code=result.category,
-            bersih=results.as_decimal(result.pillar_scores["B"], 4),
-            aman=results.as_decimal(result.pillar_scores["A"], 4),
-            pintar=results.as_decimal(result.pillar_scores["P"], 4),
-            final=results.as_decimal(result.final, 4),
+            bersih=outcome.pillar_decimal(result, "B"),
+            aman=outcome.pillar_decimal(result, "A"),
+            pintar=outcome.pillar_decimal(result, "P"),
+            final=outcome.final_decimal(result),
             passed=result.passed,
             rank=result.rank,
             is_winner=result.is_winner,
@@ -575,7 +575,7 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
             prize=result.prize,
             explanation=explanation,
         )
-        for result, explanation in live_rows(competition, outcome, rules, levels)
+        for result, explanation in explained_results(competition, outcome, rules, levels)
     )
     _set_status(competition, CompetitionStatus.FINAL, by=by, reason=_("Hasil difinalisasi"))
     return result_set

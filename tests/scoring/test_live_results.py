@@ -10,6 +10,7 @@ every figure of every row, under every rule variant.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from decimal import Decimal
 
@@ -20,11 +21,13 @@ from indicators.models import Indicator
 from scoring import results
 from scoring.models import Recusal, Score, ScoreSheet, SheetStatus
 from scoring.selectors import (
+    ResultRow,
     counted_levels,
     counted_scores,
     disagreements,
     explanation,
     jury_panel,
+    live_row,
     result_table,
     results_inputs,
 )
@@ -86,49 +89,23 @@ def ready_to_finalise(season) -> None:
     )
 
 
-def reference(competition) -> tuple[dict[int, tuple], list[str]]:
+def reference(competition) -> tuple[dict[int, ResultRow], list[str]]:
+    """The rows that every level, in fractions, gives (the entries left out)."""
     rules, inputs, _panel, _levels = results_inputs(competition)
     outcome = results.compute(inputs, rules)
-    rows = {
-        r.entry_id: (
-            r.category,
-            *(results.as_decimal(r.pillar_scores[p], 4) for p in "BAP"),
-            results.as_decimal(r.final, 4),
-            r.rank,
-            sorted(r.tied_with),
-            r.passed,
-            r.is_winner,
-            r.prize,
-            r.held_back,
-        )
-        for r in outcome.results
-    }
-    return rows, outcome.warnings
+    return {r.entry_id: live_row(None, r, outcome) for r in outcome.results}, outcome.warnings
 
 
-def live(competition) -> tuple[dict[int, tuple], list[str]]:
+def live(competition) -> tuple[dict[int, ResultRow], list[str]]:
     table = result_table(competition)
     assert not table.frozen
     return figures(table), table.warnings
 
 
-def figures(table) -> dict[int, tuple]:
-    """Every figure of every row, as `reference` lists them."""
+def figures(table) -> dict[int, ResultRow]:
+    """Every figure of every row, live or frozen, as `reference` gives them."""
     return {
-        row.entry.pk: (
-            row.category,
-            row.bersih,
-            row.aman,
-            row.pintar,
-            row.final,
-            row.rank,
-            sorted(row.tied_with),
-            row.passed,
-            row.is_winner,
-            row.prize,
-            row.held_back,
-        )
-        for row in table.rows
+        row.entry.pk: dataclasses.replace(row, entry=None, frozen_result=None) for row in table.rows
     }
 
 
@@ -163,12 +140,12 @@ def test_the_season_exercises_every_panel_rule(season, open_competition):
     """Guards the fixture: each special case changes the outcome it is meant to change."""
     rows, warnings = reference(open_competition)
     a, b, c, e, h = (rows[season[name].pk] for name in "ABCEH")
-    assert a[4] == 100  # juri.lokal's 1s on Eka Jaya are not counted
-    assert b[4] == Decimal("37.5")  # juri.dua recused: (4 + 1) / 2 = 2.5 on every indicator
-    assert c[2] == 50  # Aman: (4 + 4 + 1) / 3 = 3
-    assert c[1] == Decimal("48.2143")  # Bersih: B3 lost a level, (4 + 1) / 2 there
-    assert e[4] == 75  # the draft sheet is not counted
-    assert h[4] == 0 and any("tanpa nilai" in w for w in warnings)
+    assert a.final == 100  # juri.lokal's 1s on Eka Jaya are not counted
+    assert b.final == Decimal("37.5")  # juri.dua recused: (4 + 1) / 2 = 2.5 on every indicator
+    assert c.aman == 50  # Aman: (4 + 4 + 1) / 3 = 3
+    assert c.bersih == Decimal("48.2143")  # Bersih: B3 lost a level, (4 + 1) / 2 there
+    assert e.final == 75  # the draft sheet is not counted
+    assert h.final == 0 and any("tanpa nilai" in w for w in warnings)
 
 
 def test_sql_and_python_count_the_same_levels(season, open_competition):
