@@ -115,6 +115,14 @@ class Assignment(models.Model):
     )
     team = models.ForeignKey(JuryTeam, on_delete=models.PROTECT, related_name="assignments")
     assigned_at = models.DateTimeField(auto_now=True)
+    # The panitia's plan for the team's day; the juror's list is ordered by it.
+    visit_date = models.DateField(_("tanggal kunjungan"), null=True, blank=True)
+    visit_order = models.PositiveSmallIntegerField(
+        _("urutan kunjungan"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
 
     history = HistoricalRecords()
 
@@ -219,6 +227,65 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}={self.value}"
+
+
+class ChangeKind(models.TextChoices):
+    SUBMIT = "submit", _("Kirim lembar nilai")
+    PHOTO_DELETE = "photo_delete", _("Hapus foto")
+
+
+class AppliedChange(models.Model):
+    """A submission or photo deletion from a tablet's outbox, applied once per client id.
+
+    A score change needs no such record: its client id is in the score's history.
+    A submission does: replayed after the panitia reopened the sheet, it must not
+    lock the sheet again. So does a deletion: its photo is gone, and a replay must
+    answer "duplicate", not "not found".
+    """
+
+    client_id = models.UUIDField(unique=True)
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        "competitions.Entry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perubahan dari perangkat")
+        verbose_name_plural = _("perubahan dari perangkat")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.client_id}"
+
+
+class FieldDevice(models.Model):
+    """A juror's tablet or phone as its last sync described it, for the panitia's tablet page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="field_devices"
+    )
+    device = models.UUIDField(_("perangkat"))
+    first_contact = models.DateTimeField(auto_now_add=True)
+    last_contact = models.DateTimeField(_("terakhir tersambung"))
+    # What the tablet said it held at the last contact, that request's own items included,
+    # and what it still held once the server had answered them.
+    outbox = models.PositiveIntegerField(_("antrean dilaporkan"), default=0)
+    waiting = models.PositiveIntegerField(_("masih menunggu"), default=0)
+    day = models.DateField()  # the WIB day the two counts below are for
+    applied_today = models.PositiveIntegerField(_("perubahan diterima hari ini"), default=0)
+    refused_today = models.PositiveIntegerField(_("perubahan ditolak hari ini"), default=0)
+
+    class Meta:
+        ordering = ["user", "-last_contact"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "device"], name="device_unique_user"),
+        ]
+        verbose_name = _("perangkat juri")
+        verbose_name_plural = _("perangkat juri")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.device}"
 
 
 def evidence_path(evidence: Evidence, filename: str) -> str:
