@@ -4,8 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Extra pytest options, e.g. `make test PYTEST_ARGS="-n 2 -m 'not browser'"` (as .ci/run does).
+PYTEST_ARGS ?=
 
-.PHONY: run test setup install lint benchmark
+.PHONY: run test setup install lint typecheck benchmark
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +27,12 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with the django-stubs plugin; what it checks is set in pyproject.toml ([tool.mypy]).
+typecheck: install
+	$(VENV)/bin/mypy

@@ -7,10 +7,13 @@ through `master_data`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from bantar.models import Role, User
@@ -19,6 +22,48 @@ from competitions.services import competition_create
 
 MASTER_FIXTURES = ("wilayah_kota_jambi", "indicators", "competition_2020")
 PASSWORD = "kata-sandi-uji-123"
+
+# Fixtures through which a test reaches a database: pytest-django's, and the fault tests'
+# server database (tests/faults), which is a copy made on the database under test.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "portal_template",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `no_database` every test that cannot touch a database.
+
+    pytest-django refuses database access to a test without a database fixture or
+    marker, so such a test gives the same result on SQLite and PostgreSQL: CI runs it
+    once, on SQLite. A test that hands DATABASE_URL to a process of its own says so
+    with the `database_url` marker.
+    """
+    for item in items:
+        uses_database = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("database_url") is not None
+            or not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.no_database)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploads go to a folder of this run (of this worker, under xdist), never to ./media.
+
+    Tests that look at the files set their own MEDIA_ROOT on top (`settings` fixture).
+    """
+    path = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=path):
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The subprocesses read the production settings with the DATABASE_URL under test.
+pytestmark = pytest.mark.database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 # Variables a developer's shell or the browser tests may set, which a server must not have.
 LEAKY_VARIABLES = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
