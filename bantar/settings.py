@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "competitions",
     "indicators",
     "scoring",
+    # The top layer: role home pages, the demo season, backup and restore (no models).
+    "season",
 ]
 
 MIDDLEWARE = [

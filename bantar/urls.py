@@ -5,14 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bantar import views
 from bantar.forms import LoginForm
 
 admin.site.site_header = _("Administrasi Portal BANTAR")
 admin.site.site_title = _("Portal BANTAR")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("season.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

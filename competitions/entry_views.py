@@ -25,6 +25,7 @@ from bantar.access import get_for_user_or_404, may, require, role_required
 from bantar.exports import export_response
 from bantar.models import Role
 from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
+from competitions.imports import entry_import
 from competitions.models import Competition, Entry, EntryStatus
 from competitions.reports import participants_report
 from competitions.selectors import (
@@ -35,7 +36,6 @@ from competitions.selectors import (
     kecamatan_category_table,
 )
 from competitions.services import (
-    entry_import,
     entry_propose,
     entry_return,
     entry_save,

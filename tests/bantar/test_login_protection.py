@@ -12,7 +12,7 @@ from django.test import RequestFactory
 
 from bantar.forms import ERROR_INVALID_LOGIN, ERROR_LOCKED_OUT
 from bantar.login_protection import client_ip_behind_proxy
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

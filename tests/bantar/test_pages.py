@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bantar.forms import ERROR_INVALID_LOGIN
-from bantar.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from competitions.models import CompetitionStatus
+from season.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

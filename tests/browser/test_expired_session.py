@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
 from scoring.models import Score
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import ALL_SAVED, log_in, save_screenshot
 from tests.browser.test_scoring_tablet import season_in_assessment, tap_level
 

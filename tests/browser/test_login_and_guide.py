@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import log_in
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
 from competitions.models import Competition, CompetitionStatus
 from scoring.models import ResultSet
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import log_in, save_screenshot
 from tests.scoring.seasons import TOTAL_PRIZE, build_season
 

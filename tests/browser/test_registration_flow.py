@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
 from competitions.models import Entry, EntryStatus
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import log_in, save_screenshot
 
 

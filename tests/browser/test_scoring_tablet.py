@@ -7,11 +7,11 @@ import gzip
 from django.core.management import call_command
 from PIL import Image, ImageDraw
 
-from bantar.management.commands.seed_demo import DEMO_PASSWORD
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from scoring.models import Evidence, Score, ScoreSheet, SheetStatus
 from scoring.services import entry_assign, team_add_member, team_create
+from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import ALL_SAVED, log_in, save_screenshot
 from tests.factories import EntryFactory, RTFactory
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from competitions.imports import ERROR_IMPORT_COLUMNS
 from competitions.models import RT, Entry, EntryStatus
-from competitions.services import ERROR_IMPORT_COLUMNS
 from tests.factories import EntryFactory, RTFactory, xlsx_upload
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from bantar.demo import make_photos
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from competitions.services import competition_create
 from indicators.models import Indicator
 from scoring.models import Evidence, JuryTeam, ScoreSheet
 from scoring.services import competition_finalise, competition_publish, team_add_member, team_create
+from season.demo import make_photos
 from tests.conftest import make_user
 from tests.scoring.seasons import build_season
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bantar.backup import BackupError, archive_verify, backup_restore
+from season.backup import BackupError, archive_verify, backup_restore
 
 
 class Command(BaseCommand):

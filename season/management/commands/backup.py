@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from bantar.backup import BackupError, backup_create
+from season.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from bantar.demo import build_2020, build_current_year, ensure_registration_competition
 from bantar.models import Role, User
 from competitions.models import Kecamatan, Kelurahan
+from season.demo import build_2020, build_current_year, ensure_registration_competition
 
 DEMO_PASSWORD = "bantar-demo"
 

@@ -25,13 +25,6 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bantar.backup import (
-    DATABASE_MEMBER,
-    ERROR_ARCHIVE_MISSING,
-    ERROR_MEMBER_CORRUPT,
-    MANIFEST_MEMBER,
-    backed_up_models,
-)
 from bantar.models import User
 from competitions.models import RT, Kelurahan
 from indicators.models import Indicator
@@ -40,6 +33,13 @@ from scoring.images import process_photo
 from scoring.models import Evidence, Result, ResultSet
 from scoring.selectors import results_inputs
 from scoring.services import competition_finalise
+from season.backup import (
+    DATABASE_MEMBER,
+    ERROR_ARCHIVE_MISSING,
+    ERROR_MEMBER_CORRUPT,
+    MANIFEST_MEMBER,
+    backed_up_models,
+)
 from tests.scoring.conftest import jpeg_bytes
 from tests.scoring.seasons import build_season
 
