@@ -199,6 +199,10 @@ BANTAR_PHOTO_THUMB_EDGE = 320
 BANTAR_PHOTO_JPEG_QUALITY = 82
 # Perceptual hashes this close (bits of 64) flag the same photo on two RTs.
 BANTAR_PHOTO_DUPLICATE_DISTANCE = 6
+# One batch from a tablet's outbox (POST /penilaian/sinkron/): at most this many changes
+# and bytes; a larger batch is refused whole (413) and the tablet sends it in parts.
+BANTAR_SYNC_MAX_CHANGES = int(os.environ.get("BANTAR_SYNC_MAX_CHANGES", "500"))
+BANTAR_SYNC_MAX_BYTES = int(os.environ.get("BANTAR_SYNC_MAX_BYTES", str(1024 * 1024)))
 # An indicator that no juror scored counts as the lowest level ("lowest") or is left
 # out of its pillar's mean ("skip"). Finalising needs every sheet, so this only
 # matters when a team's remits leave a pillar uncovered.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from scoring import public_views, result_views, views
+from scoring import public_views, result_views, sync_views, views
 
 urlpatterns = [
     # Teams and assignments (panitia)
@@ -23,6 +23,11 @@ urlpatterns = [
         "kompetisi/<int:competition_pk>/tugaskan-rata/", views.assign_bulk_view, name="assign-bulk"
     ),
     path("peserta/<int:pk>/lembar-nilai/", views.entry_sheets_page, name="scoring-entry"),
+    path(
+        "kompetisi/<int:competition_pk>/tablet/",
+        sync_views.field_devices_page,
+        name="field-devices",
+    ),
     # The juror's day
     path("penilaian/", views.juror_home, name="juror-home"),
     path("penilaian/<int:entry_pk>/", views.scoring_page, name="scoring-page"),
@@ -30,6 +35,7 @@ urlpatterns = [
     path("penilaian/<int:entry_pk>/foto/", views.photo_api, name="photo-api"),
     path("penilaian/<int:entry_pk>/kirim/", views.sheet_submit_view, name="sheet-submit"),
     path("penilaian/foto/<int:pk>/hapus/", views.photo_delete_api, name="photo-delete"),
+    path("penilaian/sinkron/", sync_views.field_sync, name="field-sync"),
     path("bukti/<int:pk>/<str:variant>/", views.evidence_file, name="evidence-file"),
     # Public
     path("hasil/", public_views.results_index, name="public-results"),
