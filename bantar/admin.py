@@ -13,7 +13,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active", "kecamatan")
     list_select_related = ("kecamatan", "kelurahan")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Peran dan wilayah"), {"fields": ("role", "kecamatan", "kelurahan", "phone")}),
     )
     add_fieldsets = (

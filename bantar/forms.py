@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,7 @@ ERROR_LOCKED_OUT_PERMANENT = _(
 class LoginForm(AuthenticationForm):
     error_messages = {"invalid_login": ERROR_INVALID_LOGIN, "inactive": ERROR_INACTIVE}
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")

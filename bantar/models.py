@@ -81,4 +81,4 @@ class User(AbstractUser):
             return str(self.kelurahan)
         if self.role == Role.KECAMATAN and self.kecamatan:
             return str(self.kecamatan)
-        return _("Kota Jambi")
+        return str(_("Kota Jambi"))

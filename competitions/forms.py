@@ -30,11 +30,18 @@ class AdvanceForm(forms.Form):
     )
 
 
+class RTChoiceField(forms.ModelChoiceField):
+    """An RT as the officer knows it: its number, then its kampung's name."""
+
+    def label_from_instance(self, obj: RT) -> str:
+        return f"{obj.label} {obj.name_kampung}".strip()
+
+
 class EntryForm(forms.Form):
     """A kelurahan officer proposes one RT of its kelurahan."""
 
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    rt = forms.ModelChoiceField(
+    rt = RTChoiceField(
         label=_("RT yang sudah terdata"),
         queryset=RT.objects.none(),
         required=False,
@@ -83,8 +90,9 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args: Any, officer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rt"].queryset = RT.objects.for_user(officer).select_related("kelurahan")
-        self.fields["rt"].label_from_instance = lambda rt: f"{rt.label} {rt.name_kampung}".strip()
+        rt = self.fields["rt"]
+        assert isinstance(rt, forms.ModelChoiceField)  # declared above; tells mypy the field's type
+        rt.queryset = RT.objects.for_user(officer).select_related("kelurahan")
         if not self.is_bound and not self.initial.get("client_token"):
             self.initial["client_token"] = uuid.uuid4()
         self.helper = FormHelper()
@@ -119,7 +127,8 @@ class EntryForm(forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error("latitude", ERROR_LOCATION_PAIR)
         return cleaned
@@ -167,10 +176,11 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].queryset = Kelurahan.objects.for_user(user).select_related(
-            "kecamatan"
-        )
-        self.fields["category"].choices = [("", _("Semua kategori"))] + [
+        kelurahan, category = self.fields["kelurahan"], self.fields["category"]
+        assert isinstance(kelurahan, forms.ModelChoiceField)  # declared above, for mypy
+        assert isinstance(category, forms.ChoiceField)
+        kelurahan.queryset = Kelurahan.objects.for_user(user).select_related("kecamatan")
+        category.choices = [("", _("Semua kategori"))] + [
             (category.code, category.name) for category in competition.size_categories.all()
         ]
 

@@ -40,7 +40,11 @@ class KecamatanQuerySet(models.QuerySet["Kecamatan"]):
         return self.filter(region_filter(user, kelurahan="kelurahan", kecamatan="pk")).distinct()
 
 
-class KecamatanManager(models.Manager.from_queryset(KecamatanQuerySet)):  # type: ignore[misc]
+# A named base, so that mypy's django-stubs plugin sees the queryset's methods on the manager.
+_KecamatanManagerBase = models.Manager.from_queryset(KecamatanQuerySet)
+
+
+class KecamatanManager(_KecamatanManagerBase["Kecamatan"]):
     def get_by_natural_key(self, code: str) -> Kecamatan:
         return self.get(code=code)
 
@@ -73,7 +77,11 @@ class KelurahanQuerySet(models.QuerySet["Kelurahan"]):
         )
 
 
-class KelurahanManager(models.Manager.from_queryset(KelurahanQuerySet)):  # type: ignore[misc]
+# A named base, so that mypy's django-stubs plugin sees the queryset's methods on the manager.
+_KelurahanManagerBase = models.Manager.from_queryset(KelurahanQuerySet)
+
+
+class KelurahanManager(_KelurahanManagerBase["Kelurahan"]):
     def get_by_natural_key(self, code: str) -> Kelurahan:
         return self.get(code=code)
 
@@ -239,11 +247,11 @@ class Competition(models.Model):
 
     @property
     def next_status(self) -> str | None:
-        index = STATUS_ORDER.index(self.status)
+        index = STATUS_ORDER.index(CompetitionStatus(self.status))
         return STATUS_ORDER[index + 1] if index + 1 < len(STATUS_ORDER) else None
 
     def get_next_status_display(self) -> str:
-        return CompetitionStatus(self.next_status).label if self.next_status else ""
+        return str(CompetitionStatus(self.next_status).label) if self.next_status else ""
 
     @property
     def is_registration_open(self) -> bool:

@@ -51,7 +51,9 @@ def kecamatan_summary(user: User, competition: Competition | None) -> list[Regio
     """Per kecamatan: kelurahan, RTs known, entries proposed and verified (one query)."""
     in_competition = Q(kelurahan__rts__entries__competition=competition)
     submitted = ~Q(kelurahan__rts__entries__status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
-    rows = Kecamatan.objects.for_user(user).annotate(
+    # Typed as a plain QuerySet: django-stubs then knows the rows carry the annotations.
+    scoped: QuerySet[Kecamatan] = Kecamatan.objects.for_user(user)
+    rows = scoped.annotate(
         n_kelurahan=Count("kelurahan", distinct=True),
         n_rt=Count("kelurahan__rts", distinct=True),
         n_proposed=Count(
@@ -73,7 +75,8 @@ def kelurahan_summary(user: User, competition: Competition | None) -> list[Regio
     """Per kelurahan in the user's scope, the same figures as `kecamatan_summary`."""
     in_competition = Q(rts__entries__competition=competition)
     submitted = ~Q(rts__entries__status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN])
-    rows = Kelurahan.objects.for_user(user).annotate(
+    scoped: QuerySet[Kelurahan] = Kelurahan.objects.for_user(user)  # see kecamatan_summary
+    rows = scoped.annotate(
         n_rt=Count("rts", distinct=True),
         n_proposed=Count("rts__entries", filter=in_competition & submitted, distinct=True),
         n_verified=Count(
@@ -172,7 +175,7 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
                 TimelineEvent(
                     when=record.history_date,
                     who=(who.get_full_name() or who.username) if who else "sistem",
-                    status=EntryStatus(record.status).label,
+                    status=str(EntryStatus(record.status).label),
                     reason=record.history_change_reason or "",
                 )
             )

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -138,6 +138,12 @@ class Outcome:
         return {result.entry_id: result for result in self.results}
 
 
+@overload
+def as_decimal(value: Fraction | int, places: int = 2, scale: int = 1) -> Decimal: ...
+@overload
+def as_decimal(value: None, places: int = 2, scale: int = 1) -> None: ...
+@overload
+def as_decimal(value: Fraction | int | None, places: int = 2, scale: int = 1) -> Decimal | None: ...
 def as_decimal(value: Fraction | int | None, places: int = 2, scale: int = 1) -> Decimal | None:
     """value / scale, rounded half up once on the exact value (no intermediate Decimal division).
 
@@ -159,8 +165,8 @@ def _ids(group: Sequence[EntryResult]) -> str:
 
 
 def mean(values: Iterable[Fraction | int]) -> Fraction | None:
-    values = [Fraction(value) for value in values]
-    return sum(values, Fraction(0)) / len(values) if values else None
+    fractions = [Fraction(value) for value in values]
+    return sum(fractions, Fraction(0)) / len(fractions) if fractions else None
 
 
 def rescale(level: Fraction, rules: Rules) -> Fraction:
@@ -173,21 +179,19 @@ def score_entry(entry: EntryInput, rules: Rules) -> EntryResult:
     indicator_scores = {code: mean(entry.scores.get(code, ())) for code in rules.indicators}
     missing = [code for code, value in indicator_scores.items() if value is None]
     pillar_means: dict[str, Fraction | None] = {}
-    pillar_scores: dict[str, Fraction] = {}
+    pillar_scores: dict[str, Fraction | int] = {}
     for pillar in rules.pillar_order:
-        codes = [code for code, owner in rules.indicators.items() if owner == pillar]
+        scored = [
+            indicator_scores[code] for code, owner in rules.indicators.items() if owner == pillar
+        ]
+        levels: list[Fraction | int]
         if rules.missing == MISSING_LOWEST:
-            levels = [
-                indicator_scores[c] if indicator_scores[c] is not None else rules.scale_min
-                for c in codes
-            ]
+            levels = [rules.scale_min if level is None else level for level in scored]
         else:
-            levels = [indicator_scores[c] for c in codes if indicator_scores[c] is not None]
-        pillar_means[pillar] = mean(levels)
+            levels = [level for level in scored if level is not None]
+        pillar_mean = pillar_means[pillar] = mean(levels)
         pillar_scores[pillar] = (
-            rescale(pillar_means[pillar], rules)
-            if pillar_means[pillar] is not None
-            else Fraction(0)
+            rescale(pillar_mean, rules) if pillar_mean is not None else Fraction(0)
         )
     weights = {pillar: Fraction(str(rules.weights[pillar])) for pillar in rules.pillar_order}
     total_weight = sum(weights.values(), Fraction(0))
@@ -364,7 +368,8 @@ def compute_totals(
         result.pillar_scores = {p: int(s * scale) for p, s in result.pillar_scores.items()}
         results.append(judged(result))
     for entry_id, category, pillars in totals:
-        scores, missing = {}, []
+        scores: dict[str, Fraction | int] = {}
+        missing: list[str] = []
         for pillar in order:
             total = pillars.get(pillar)
             if total is None:  # "lowest": every indicator at the lowest level; "skip": no mean
@@ -465,6 +470,6 @@ def explain(
     }
 
 
-def _text(value: Fraction | None, places: int) -> str | None:
+def _text(value: Fraction | int | None, places: int) -> str | None:
     decimal = as_decimal(value, places)
     return None if decimal is None else str(decimal)
