@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,6 +19,27 @@ class ScopedAdminMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).for_user(request.user)  # type: ignore[misc]
+
+
+class NoRevertHistoryMixin:
+    """The audit history is shown, never reverted.
+
+    simple_history's revert saves an old version of the row whole, its status
+    included, past the services' checks; and it saves on a POST to the history
+    form even when the admin has no change permission. So that form only shows.
+    """
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(  # type: ignore[misc]
+            request, object_id, version_id, extra_context
+        )
 
 
 class MasterDataAdmin(ScopedAdminMixin, ImportExportModelAdmin):
@@ -53,7 +77,7 @@ class SizeCategoryInline(admin.TabularInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CompetitionAdmin(ScopedAdminMixin, NoRevertHistoryMixin, SimpleHistoryAdmin):
     list_display = ("title", "year", "period", "status", "registration_closes", "pass_mark")
     list_filter = ("status", "year")
     inlines = [SizeCategoryInline]
@@ -61,8 +85,11 @@ class CompetitionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class EntryAdmin(ScopedAdminMixin, NoRevertHistoryMixin, SimpleHistoryAdmin):
     list_display = ("rt", "competition", "kk_count", "category", "status", "ketua_rt")
+    # The status moves only through the services (propose, verify, return, withdraw),
+    # which check the stage and write the reason into the history.
+    readonly_fields = ("status", "return_note")
     list_filter = ("competition", "status", "category__code", "rt__kelurahan__kecamatan")
     search_fields = ("rt__kelurahan__name", "kampung_name", "ketua_rt")
     list_select_related = ("rt__kelurahan", "competition", "category")
