@@ -3,15 +3,17 @@
 Two rules, applied the same way everywhere:
 - scope: an object outside the user's region answers 404. Each model's
   queryset has `for_user(user)`, built on `region_filter` below;
-- role: an action the user's role may not take answers 403
-  (`role_required`, `require`). Anonymous users go to the login page.
+- role: an action the user's role may not take answers 403. Each action is a
+  django-rules permission named once in an app's `rules.py` (built on the
+  role predicates of `bantar/rules.py`); a view asks for it with
+  `permission_required` or `require`. Anonymous users go to the login page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import rules
 from django.contrib.auth.decorators import login_required
@@ -63,27 +65,27 @@ def may(user: User, permission: str, obj: Any = None) -> bool:
 
 
 def require(user: User, permission: str, obj: Any = None) -> None:
+    """403 unless the user's role allows the action on `obj` (after `for_user` found it)."""
     if not may(user, permission, obj):
-        raise PermissionDenied
-
-
-def require_role(user: User, *roles: str) -> None:
-    if not user.has_role(*roles):
         raise PermissionDenied
 
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
-def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Log in first, then the user's role must be one of `roles` (else 403)."""
+def permission_required(permission: str) -> Callable[[ViewFunc], ViewFunc]:
+    """The one way a view says who may use it: log in first, then the action's rule (else 403).
+
+    Object-level rules are asked inside the view with `require(user, permission, obj)`
+    once the object was looked up through its `for_user` scope (404 outside it).
+    """
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            require_role(request.user, *roles)  # type: ignore[arg-type]
+            require(cast("User", request.user), permission)
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return cast(ViewFunc, login_required(wrapped))
 
     return decorator

@@ -332,7 +332,7 @@ def run(arguments, url: str, build_city, prepare_schema) -> None:
     from benchmarks.bench_results import machine, profile_top
     from competitions.models import Competition
     from scoring.reports import matrix_report, winners_report
-    from scoring.selectors import result_table
+    from scoring.result_selectors import result_table
 
     prepare_schema()
     city = build_city(scale=arguments.scale, quiet=True)

@@ -154,7 +154,7 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
     from competitions.models import Competition
     from scoring import results
     from scoring.models import SheetStatus
-    from scoring.selectors import (
+    from scoring.result_selectors import (
         explained_results,
         live_outcome,
         result_table,
@@ -234,7 +234,7 @@ def same_outcome(table, outcome) -> str:
     """Every row of result_table against the reference maths, field by field."""
     import dataclasses
 
-    from scoring.selectors import live_row
+    from scoring.result_selectors import live_row
 
     expected = {r.entry_id: live_row(None, r, outcome) for r in outcome.results}
     got = {row.entry.pk: dataclasses.replace(row, entry=None) for row in table.rows}

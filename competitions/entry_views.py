@@ -21,9 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may, require, role_required
+from bantar.access import get_for_user_or_404, may, permission_required, require
 from bantar.exports import export_response
-from bantar.models import Role
 from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
 from competitions.imports import entry_import
 from competitions.models import Competition, Entry, EntryStatus
@@ -44,9 +43,6 @@ from competitions.services import (
     near_band_boundary,
 )
 
-LIST_ROLES = (Role.KELURAHAN, Role.KECAMATAN, Role.PANITIA, Role.PEJABAT, Role.ADMIN)
-# Heads of RT's phone numbers go only to those who work with the RTs, not to readers.
-CONTACT_ROLES = (Role.KELURAHAN, Role.KECAMATAN, Role.PANITIA, Role.ADMIN)
 IMPORT_SESSION_KEY = "entry-import"
 
 
@@ -79,7 +75,7 @@ def _filtered(
 
 
 @require_safe
-@role_required(*LIST_ROLES)
+@permission_required("competitions.view_entries")
 def entry_list(request: HttpRequest) -> HttpResponse:
     competition = _chosen_competition(request)
     form, entries, status = _filtered(request, competition)
@@ -101,7 +97,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*LIST_ROLES)
+@permission_required("competitions.view_entries")
 def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
     competition = _chosen_competition(request)
     _form, entries, status = _filtered(request, competition)
@@ -111,7 +107,7 @@ def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
         competition,
         entries,
         scope=str(request.user.scope_label),
-        with_contacts=request.user.has_role(*CONTACT_ROLES),
+        with_contacts=may(request.user, "competitions.see_contacts"),
     )
     return export_response(report, export_format)
 
@@ -198,7 +194,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(*LIST_ROLES)
+@permission_required("competitions.view_entries")
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     context = {
@@ -277,7 +273,7 @@ def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(Role.KECAMATAN)
+@permission_required("competitions.verify_entries")
 def verification_queue(request: HttpRequest) -> HttpResponse:
     competition = _chosen_competition(request)
     entries = entries_for_list(request.user, competition).exclude(

@@ -1,22 +1,24 @@
-"""Who may act on an entry (django-rules). A refused action answers 403.
+"""What each role may do with competitions and entries, named once (django-rules).
 
 Scope (which entries a user sees at all) is `Entry.objects.for_user`; these
 rules say what the user's role may do with an entry it can see. Whether the
-competition's stage still allows it is checked by the services, which explain
-themselves to the user.
+competition's stage still allows it is `competitions.stages`, asked by the
+services, which explain themselves to the user. A refused action answers 403.
 """
 
 from __future__ import annotations
 
 import rules
 
-from bantar.models import Role, User
+from bantar.models import User
+from bantar.rules import (
+    is_city_reader,
+    is_kecamatan_officer,
+    is_kelurahan_officer,
+    is_panitia,
+    is_region_officer,
+)
 from competitions.models import Entry
-
-
-@rules.predicate
-def is_kelurahan_officer(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.KELURAHAN and user.kelurahan_id is not None
 
 
 @rules.predicate
@@ -32,18 +34,17 @@ def is_entry_kelurahan_officer(user: User, entry: Entry | None) -> bool:
 def is_entry_kecamatan_officer(user: User, entry: Entry | None) -> bool:
     return (
         entry is not None
-        and user.is_authenticated
-        and user.role == Role.KECAMATAN
+        and is_kecamatan_officer(user)
         and entry.rt.kelurahan.kecamatan_id == user.kecamatan_id
     )
 
 
-@rules.predicate
-def is_panitia(user: User) -> bool:
-    return user.is_authenticated and (user.role in (Role.PANITIA, Role.ADMIN) or user.is_superuser)
-
-
+rules.add_perm("competitions.view_entries", is_region_officer | is_city_reader)
 rules.add_perm("competitions.propose_entry", is_kelurahan_officer)
 rules.add_perm("competitions.edit_entry", is_entry_kelurahan_officer)
+rules.add_perm("competitions.verify_entries", is_kecamatan_officer)
 rules.add_perm("competitions.verify_entry", is_entry_kecamatan_officer)
 rules.add_perm("competitions.import_entries", is_panitia)
+rules.add_perm("competitions.advance_stage", is_panitia)
+# Heads of RT's names and phones: those who work with the RTs, not the readers.
+rules.add_perm("competitions.see_contacts", is_region_officer | is_panitia)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bantar.models import User
+from bantar.history import stamp
 from competitions.models import (
     RT,
     STATUS_ORDER,
@@ -60,9 +61,6 @@ ERROR_NO_VERIFIED = gettext_lazy("Belum ada RT yang terverifikasi; penilaian bel
 ERROR_CATEGORIES_OVERLAP = gettext_lazy("Rentang KK kategori %(a)s dan %(b)s tumpang tindih.")
 ERROR_USE_PLENARY = gettext_lazy(
     "Finalisasi dan pengumuman hasil dilakukan dari halaman Rapat pleno, yang memeriksa lembar nilai."
-)
-ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
-    "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
 )
 ERROR_WEIGHTS = gettext_lazy(
     "Bobot pilar harus angka tidak negatif untuk B, A dan P, dan jumlahnya lebih dari 0."
@@ -158,7 +156,8 @@ def competition_create(
 
 # --- Status transitions -----------------------------------------------------------
 # Each step names the checks that must pass before a competition may enter it.
-# Later stages (scoring, results) add their own checks to STEP_CHECKS.
+# Apps above this one add the checks of the stages they own to STEP_CHECKS when they
+# load (scoring: the plenary needs a submitted sheet), so imports point down only.
 
 
 def _check_ready_for_registration(competition: Competition) -> None:
@@ -185,11 +184,6 @@ def _check_ready_for_assessment(competition: Competition) -> None:
         raise ValidationError(ERROR_NO_VERIFIED)
 
 
-def _check_ready_for_plenary(competition: Competition) -> None:
-    if not competition.entries.filter(sheets__status="submitted").exists():
-        raise ValidationError(ERROR_NO_SUBMITTED_SHEET)
-
-
 def _refuse_outside_plenary(competition: Competition) -> None:
     raise ValidationError(ERROR_USE_PLENARY)
 
@@ -198,7 +192,7 @@ STEP_CHECKS: dict[str, list[Callable[[Competition], None]]] = {
     CompetitionStatus.REGISTRATION: [_check_ready_for_registration],
     CompetitionStatus.VERIFICATION: [_check_ready_for_verification],
     CompetitionStatus.ASSESSMENT: [_check_ready_for_assessment],
-    CompetitionStatus.PLENARY: [_check_ready_for_plenary],
+    CompetitionStatus.PLENARY: [],  # scoring adds its check (scoring/apps.py)
     # Final and published go through scoring.services (finalise, publish).
     CompetitionStatus.FINAL: [_refuse_outside_plenary],
     CompetitionStatus.PUBLISHED: [_refuse_outside_plenary],
@@ -227,11 +221,43 @@ def competition_advance(
         raise ValidationError(ERROR_STATUS_SKIP, code="skip", params=params)
     for check in STEP_CHECKS.get(to_status, []):
         check(competition)
-    competition.status = to_status
+    reason = f"{_label(STATUS_ORDER[current])} -> {_label(to_status)}"
+    return competition_move(competition=competition, to_status=to_status, by=by, reason=reason)
+
+
+# Besides one step forward (`competition_advance`), the moves the results make:
+# finalising, publishing, and reopening final or published results for a correction.
+RESULT_MOVES = {
+    (CompetitionStatus.PLENARY, CompetitionStatus.FINAL),
+    (CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED),
+    (CompetitionStatus.FINAL, CompetitionStatus.PLENARY),
+    (CompetitionStatus.PUBLISHED, CompetitionStatus.PLENARY),
+}
+ERROR_MOVE_NOT_ALLOWED = gettext_lazy(
+    "Kompetisi tidak dapat dipindah dari tahap %(current)s ke %(target)s."
+)
+
+
+def competition_move(
+    *, competition: Competition, to_status: str, by: User | None, reason: str
+) -> Competition:
+    """The one writer of `Competition.status`, with the history's who and why.
+
+    The caller holds the competition's row lock and has made its own checks
+    (`competition_advance`'s steps, or finalising's sheets); this refuses any
+    move that is neither one step forward nor one of `RESULT_MOVES`.
+    """
+    current, target = CompetitionStatus(competition.status), CompetitionStatus(to_status)
+    one_step = STATUS_ORDER.index(target) == STATUS_ORDER.index(current) + 1
+    if not one_step and (current, target) not in RESULT_MOVES:
+        raise ValidationError(
+            ERROR_MOVE_NOT_ALLOWED,
+            code="move",
+            params={"current": _label(current), "target": _label(target)},
+        )
+    competition.status = target
     competition.status_changed_at = timezone.now()
-    competition._change_reason = f"{_label(STATUS_ORDER[current])} -> {_label(to_status)}"  # type: ignore[attr-defined]
-    if by is not None:
-        competition._history_user = by  # type: ignore[attr-defined]
+    stamp(competition, by=by, reason=reason)
     competition.full_clean()
     competition.save()
     return competition
@@ -344,7 +370,7 @@ def _resolve_rt(
 
 
 def _record(entry: Entry, *, by: User | None, reason: str) -> None:
-    entry._change_reason = reason  # type: ignore[attr-defined]
+    stamp(entry, by=by, reason=reason)
     if by is not None:
         entry._history_user = by  # type: ignore[attr-defined]
 

@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, role_required
-from bantar.models import Role
+from bantar.access import get_for_user_or_404, may, permission_required
 from competitions.forms import AdvanceForm
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.selectors import entry_status_counts
@@ -36,16 +35,16 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_counts": entry_status_counts(entries),
         "advance_form": AdvanceForm(initial={"to_status": competition.next_status}),
         # Final and published are decided on the plenary page, which checks the sheets.
-        "can_advance": request.user.has_role(Role.PANITIA, Role.ADMIN)
+        "can_advance": may(request.user, "competitions.advance_stage")
         and competition.next_status
         not in (None, CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED),
-        "can_read_results": request.user.has_role(Role.PANITIA, Role.PEJABAT, Role.ADMIN),
+        "can_read_results": may(request.user, "scoring.read_plenary"),
     }
     return render(request, "competitions/detail.html", context)
 
 
 @require_POST
-@role_required(Role.PANITIA, Role.ADMIN)
+@permission_required("competitions.advance_stage")
 def competition_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
     form = AdvanceForm(request.POST)

@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = "Penilaian"
+
+    def ready(self) -> None:
+        # The plenary is scoring's stage: competitions asks this check before entering it.
+        from competitions.models import CompetitionStatus
+        from competitions.services import STEP_CHECKS
+        from scoring.result_services import check_ready_for_plenary
+
+        checks = STEP_CHECKS[CompetitionStatus.PLENARY]
+        if check_ready_for_plenary not in checks:
+            checks.append(check_ready_for_plenary)

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from competitions.models import RT, Competition, CompetitionStatus, Kecamatan
 from indicators.models import Indicator
 from scoring.models import Result
-from scoring.selectors import ResultTable, result_table
+from scoring.result_selectors import ResultTable, result_table
 
 BAR_STEP = 28  # px between bars
 CATEGORY_COLOURS = {"besar": "#146c43", "sedang": "#0d6efd", "kecil": "#fd7e14"}

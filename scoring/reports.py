@@ -20,7 +20,7 @@ from django.utils.translation import pgettext
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from indicators.models import Indicator
-from scoring.selectors import ResultTable, score_breakdown
+from scoring.result_selectors import ResultTable, score_breakdown
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
 HUNDREDTH = Decimal("0.01")

@@ -8,32 +8,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may
+from bantar.access import get_for_user_or_404, may, permission_required, require
 from bantar.exports import export_response
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
-from scoring import services
+from scoring import result_services
 from scoring.forms import ReopenForm
 from scoring.reports import matrix_report, rekap_report, winners_report
-from scoring.selectors import (
+from scoring.result_selectors import (
     ResultTable,
     disagreements,
     explanation,
     juror_progress,
     missing_sheets,
     result_table,
+    result_table_for,
     shared_photos,
 )
 
-READERS = (Role.PANITIA, Role.PEJABAT, Role.ADMIN)
-REGION_ROLES = (Role.KELURAHAN, Role.KECAMATAN)
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
 
 
@@ -41,27 +40,14 @@ def _competition(request: HttpRequest, pk: int) -> Competition:
     return get_for_user_or_404(Competition.objects, request.user, pk=pk)
 
 
-def _scoped_table(user: User, competition: Competition) -> ResultTable:
-    """The whole table for city-wide readers; only the user's region after publication."""
-    if user.has_role(*READERS):
-        return result_table(competition)
-    if user.has_role(*REGION_ROLES) and competition.status == CompetitionStatus.PUBLISHED:
-        table = result_table(competition)
-        visible = set(
-            Entry.objects.for_user(user)
-            .filter(competition=competition)
-            .values_list("pk", flat=True)
-        )
-        table.rows = [row for row in table.rows if row.entry.pk in visible]
-        return table
-    raise PermissionDenied
+def _readable_table(user: User, competition: Competition) -> ResultTable:
+    require(user, "scoring.read_results", competition)
+    return result_table_for(user, competition)
 
 
 @require_safe
-@login_required
+@permission_required("scoring.read_plenary")
 def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    if not request.user.has_role(*READERS):
-        raise PermissionDenied
     competition = _competition(request, competition_pk)
     table = result_table(competition)
     context = {
@@ -74,7 +60,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "missing": missing_sheets(competition)
         if competition.status == CompetitionStatus.PLENARY
         else [],
-        "can_decide": may(request.user, "scoring.manage_teams"),
+        "can_decide": may(request.user, "scoring.decide_results"),
         "reopen_form": ReopenForm(),
         "superseded": competition.result_sets.filter(superseded_at__isnull=False).select_related(
             "superseded_by"
@@ -88,7 +74,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
 @login_required
 def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
-    table = _scoped_table(request.user, competition)
+    table = _readable_table(request.user, competition)
     row = table.row(entry_pk)
     if row is None:
         raise Http404
@@ -106,24 +92,24 @@ def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> Ht
 
 
 def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpResponse:
-    if not may(request.user, "scoring.manage_teams"):
-        raise PermissionDenied
     competition = _competition(request, competition_pk)
     try:
         if action == "finalise":
-            result_set = services.competition_finalise(competition=competition, by=request.user)
+            result_set = result_services.competition_finalise(
+                competition=competition, by=request.user
+            )
             messages.success(
                 request,
                 _("Hasil difinalisasi dan dibekukan (sidik %(hash)s).")
                 % {"hash": result_set.inputs_hash[:12]},
             )
         elif action == "publish":
-            services.competition_publish(competition=competition, by=request.user)
+            result_services.competition_publish(competition=competition, by=request.user)
             messages.success(request, _("Hasil diumumkan."))
         else:
             form = ReopenForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.competition_reopen_results(
+            result_services.competition_reopen_results(
                 competition=competition, by=request.user, reason=reason
             )
             messages.warning(
@@ -136,19 +122,19 @@ def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpRes
 
 
 @require_POST
-@login_required
+@permission_required("scoring.decide_results")
 def finalise_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "finalise")
 
 
 @require_POST
-@login_required
+@permission_required("scoring.decide_results")
 def publish_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "publish")
 
 
 @require_POST
-@login_required
+@permission_required("scoring.decide_results")
 def reopen_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "reopen")
 
@@ -157,17 +143,16 @@ def _report(request: HttpRequest, competition: Competition, name: str):
     user = request.user
     scope = str(user.scope_label)
     if name == "peserta":
-        if not user.has_role(*READERS, *REGION_ROLES):
-            raise PermissionDenied
+        require(user, "scoring.read_participants")
         entries = Entry.objects.for_user(user).filter(competition=competition).with_region()
         return participants_report(
-            competition, entries, scope=scope, with_contacts=not user.has_role(Role.PEJABAT)
+            competition, entries, scope=scope, with_contacts=may(user, "competitions.see_contacts")
         )
-    table = _scoped_table(user, competition)
+    table = _readable_table(user, competition)
     if name == "pemenang":
         return winners_report(competition, table, scope=scope)
     if name == "rekap":
-        kecamatan = None if user.has_role(*READERS) else _kecamatan_ids(user)
+        kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
         return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
     return matrix_report(competition, table, scope=scope)
 

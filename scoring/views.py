@@ -10,21 +10,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, require
-from competitions.models import Competition, Entry
-from scoring import services
+from bantar.access import get_for_user_or_404, permission_required, require
+from competitions.models import Competition, Entry, EntryStatus
+from scoring import evidence, panel, services
 from scoring.forms import (
     AssignForm,
     BulkAssignForm,
@@ -40,11 +42,16 @@ from scoring.models import Evidence, JuryTeam, ScoreSheet
 from scoring.selectors import (
     assignment_rows,
     entry_sheets,
+    juror_sheet,
     juror_tasks,
     score_history,
     scoring_cards,
     teams_with_members,
 )
+from scoring.sync_views import reports_device
+
+if TYPE_CHECKING:
+    from bantar.models import User
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -56,9 +63,8 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 @require_safe
-@login_required
+@permission_required("scoring.manage_teams")
 def teams_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    require(request.user, "scoring.manage_teams")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     teams = teams_with_members(competition)
     rows = assignment_rows(competition)
@@ -79,9 +85,8 @@ def _panitia_post(view: Callable[..., None]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     @require_POST
-    @login_required
+    @permission_required("scoring.manage_teams")
     def wrapped(request: HttpRequest, competition_pk: int, **kwargs: Any) -> HttpResponse:
-        require(request.user, "scoring.manage_teams")
         competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
         try:
             view(request, competition, **kwargs)
@@ -140,7 +145,15 @@ def leader_set_view(request: HttpRequest, competition: Competition, team_pk: int
 @_panitia_post
 def assign_view(request: HttpRequest, competition: Competition) -> None:
     data = _valid(AssignForm(request.POST, competition=competition))
-    services.entry_assign(entry=data["entry"], team=data["team"], by=request.user)
+    with transaction.atomic():
+        services.entry_assign(entry=data["entry"], team=data["team"], by=request.user)
+        if data["plan_visit"]:
+            services.assignment_plan_visit(
+                entry=data["entry"],
+                visit_date=data["visit_date"],
+                visit_order=data["visit_order"],
+                by=request.user,
+            )
     messages.success(
         request,
         _("%(rt)s ditugaskan ke %(team)s.") % {"rt": data["entry"].rt, "team": data["team"].name},
@@ -150,9 +163,9 @@ def assign_view(request: HttpRequest, competition: Competition) -> None:
 @_panitia_post
 def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
     data = _valid(BulkAssignForm(request.POST))
-    entries = Entry.objects.filter(competition=competition, status="verified").select_related(
-        "rt__kelurahan__kecamatan"
-    )
+    entries = Entry.objects.filter(
+        competition=competition, status=EntryStatus.VERIFIED
+    ).select_related("rt__kelurahan__kecamatan")
     if data["kelurahan"]:
         entries = entries.filter(rt__kelurahan=data["kelurahan"])
     elif data["kecamatan"]:
@@ -163,10 +176,9 @@ def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
     messages.success(request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)})
 
 
-@login_required
+@permission_required("scoring.review_sheets")
 def entry_sheets_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The panitia's view of one entry's scoring: sheets, recusals, reopen, full history."""
-    require(request.user, "scoring.review_sheets")
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
     if request.method == "POST":
         _entry_sheets_action(request, entry)
@@ -202,28 +214,27 @@ def _entry_sheets_action(request: HttpRequest, entry: Entry) -> None:
 
 
 @require_safe
-@login_required
+@permission_required("scoring.score")
 def juror_home(request: HttpRequest) -> HttpResponse:
-    require(request.user, "scoring.score")
     return render(request, "scoring/juror_home.html", {"tasks": juror_tasks(request.user)})
 
 
 def _juror_entry(request: HttpRequest, entry_pk: int) -> tuple[Entry, Any]:
     """The assigned entry (404 otherwise) and the juror's membership (403 on conflict)."""
-    require(request.user, "scoring.score")
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=entry_pk)
-    member = services.membership_for(entry=entry, juror=request.user)
-    services.check_may_score(entry=entry, member=member)
+    member = panel.membership_for(entry=entry, juror=request.user)
+    panel.check_may_score(entry=entry, member=member)
     return entry, member
 
 
 @require_safe
-@login_required
+@permission_required("scoring.score")
 def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry, member = _juror_entry(request, entry_pk)
-    sheet = services.sheet_for(entry=entry, juror=request.user)
-    indicators = services.remit_indicators(member)
-    pillars = scoring_cards(sheet=sheet, indicators=indicators)
+    # Opening a page writes nothing: the sheet is created by its first change.
+    sheet = juror_sheet(entry=entry, juror=request.user)
+    indicators = panel.remit_indicators(member)
+    pillars = scoring_cards(entry=entry, juror=request.user, indicators=indicators)
     context = {
         "entry": entry,
         "sheet": sheet,
@@ -236,7 +247,7 @@ def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@permission_required("scoring.score")
 def sheet_submit_view(request: HttpRequest, entry_pk: int) -> HttpResponse:
     entry, _member = _juror_entry(request, entry_pk)
     try:
@@ -250,37 +261,50 @@ def sheet_submit_view(request: HttpRequest, entry_pk: int) -> HttpResponse:
     return redirect("scoring-page", entry_pk=entry.pk)
 
 
-def json_api(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
-    """JSON in every case, so the tablet can tell a refusal from a lost connection."""
-
-    @wraps(view)
-    @require_POST
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        if not request.user.is_authenticated:
-            return JsonResponse(
-                {
-                    "error": _(
-                        "Sesi berakhir. Masuk lagi; perubahan Anda tetap tersimpan di perangkat."
-                    )
-                },
-                status=401,
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            return JsonResponse({"error": str(error) or _("Anda tidak berwenang.")}, status=403)
-        except Http404:
-            return JsonResponse(
-                {"error": _("RT ini tidak ditugaskan kepada tim Anda.")}, status=404
-            )
-        except ValidationError as error:
-            status = 409 if getattr(error, "code", "") == "locked" else 400
-            return JsonResponse({"error": " ".join(error.messages)}, status=status)
-
-    return wrapped
+JsonView = Callable[..., JsonResponse]
 
 
-@json_api
+def json_api(permission: str) -> Callable[[JsonView], JsonView]:
+    """The tablet's endpoints: the action's rule, and JSON in every case.
+
+    JSON even for an expired session (401) or a refusal (403), so that the tablet
+    can tell a refusal from a lost connection and keep its queued changes.
+    """
+
+    def decorator(view: JsonView) -> JsonView:
+        @wraps(view)
+        @require_POST
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+            if not request.user.is_authenticated:
+                return JsonResponse({"error": str(ERROR_SESSION_EXPIRED)}, status=401)
+            return _answer(view, request, permission, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+ERROR_SESSION_EXPIRED = gettext_lazy(
+    "Sesi berakhir. Masuk lagi; perubahan Anda tetap tersimpan di perangkat."
+)
+
+
+def _answer(
+    view: JsonView, request: HttpRequest, permission: str, *args: Any, **kwargs: Any
+) -> JsonResponse:
+    try:
+        require(cast("User", request.user), permission)
+        return view(request, *args, **kwargs)
+    except PermissionDenied as error:
+        return JsonResponse({"error": str(error) or _("Anda tidak berwenang.")}, status=403)
+    except Http404:
+        return JsonResponse({"error": _("RT ini tidak ditugaskan kepada tim Anda.")}, status=404)
+    except ValidationError as error:
+        status = 409 if getattr(error, "code", "") == "locked" else 400
+        return JsonResponse({"error": " ".join(error.messages)}, status=status)
+
+
+@json_api("scoring.score")
 def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
     entry, member = _juror_entry(request, entry_pk)
     try:
@@ -311,7 +335,8 @@ def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
     )
 
 
-@json_api
+@json_api("scoring.score")
+@reports_device
 def photo_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
     entry, _member = _juror_entry(request, entry_pk)
     form = PhotoForm(request.POST, request.FILES)
@@ -320,33 +345,32 @@ def photo_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
     data = form.cleaned_data
     # One byte past the limit is enough for process_photo to refuse an oversized file.
     content = data["photo"].read(settings.BANTAR_PHOTO_MAX_BYTES + 1)
-    evidence, created = services.evidence_add(
+    photo, created = evidence.evidence_add(
         entry=entry,
         juror=request.user,
         indicator=data["indicator"],
         data=content,
         client_id=data["client_id"],
-        place=services.PhotoPlace(data["taken_at"], data["latitude"], data["longitude"]),
+        place=evidence.PhotoPlace(data["taken_at"], data["latitude"], data["longitude"]),
     )
-    return JsonResponse(_photo_json(evidence), status=201 if created else 200)
+    return JsonResponse(_photo_json(photo), status=201 if created else 200)
 
 
-def _photo_json(evidence: Evidence) -> dict[str, Any]:
+def _photo_json(photo: Evidence) -> dict[str, Any]:
     return {
         "ok": True,
-        "id": evidence.pk,
-        "indicator": evidence.indicator.code if evidence.indicator else None,
-        "thumb": reverse("evidence-file", args=[evidence.pk, "thumb"]),
-        "web": reverse("evidence-file", args=[evidence.pk, "web"]),
-        "delete": reverse("photo-delete", args=[evidence.pk]),
+        "id": photo.pk,
+        "indicator": photo.indicator.code if photo.indicator else None,
+        "thumb": reverse("evidence-file", args=[photo.pk, "thumb"]),
+        "web": reverse("evidence-file", args=[photo.pk, "web"]),
+        "delete": reverse("photo-delete", args=[photo.pk]),
     }
 
 
-@json_api
+@json_api("scoring.score")
 def photo_delete_api(request: HttpRequest, pk: int) -> JsonResponse:
-    require(request.user, "scoring.score")
-    evidence = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
-    services.evidence_delete(evidence=evidence, by=request.user)
+    photo = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
+    evidence.evidence_delete(evidence=photo, by=request.user)
     return JsonResponse({"ok": True})
 
 
@@ -359,10 +383,8 @@ def evidence_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     """A photo, only for those allowed to see it; never a public media URL."""
     if variant not in VARIANTS:
         raise Http404
-    evidence = get_for_user_or_404(Evidence.objects, request.user, pk=pk)
-    response = FileResponse(
-        getattr(evidence, VARIANTS[variant]).open("rb"), content_type="image/jpeg"
-    )
+    photo = get_for_user_or_404(Evidence.objects, request.user, pk=pk)
+    response = FileResponse(getattr(photo, VARIANTS[variant]).open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -40,14 +40,8 @@ from competitions.services import competition_create, entry_return, size_categor
 from indicators.models import Indicator
 from scoring.images import process_photo
 from scoring.models import Evidence, Score, ScoreSheet, SheetStatus
-from scoring.services import (
-    competition_finalise,
-    competition_publish,
-    entries_assign_balanced,
-    entry_assign,
-    team_add_member,
-    team_create,
-)
+from scoring.result_services import competition_finalise, competition_publish
+from scoring.services import entries_assign_balanced, entry_assign, team_add_member, team_create
 
 RECAP = Path(settings.BASE_DIR) / "fixtures" / "rekap_2020.csv"
 WIB = timezone.get_fixed_timezone(7 * 60)

@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
+from scoring.evidence import evidence_add
 from scoring.images import ERROR_PHOTO_BROKEN, ERROR_PHOTO_NOT_IMAGE
 from scoring.models import Evidence
-from scoring.services import ERROR_SHEET_LOCKED, evidence_add
+from scoring.services import ERROR_SHEET_LOCKED
 from tests.scoring.conftest import jpeg_bytes, score_all
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,11 @@ from django.core.exceptions import ValidationError
 
 from competitions.models import CompetitionStatus
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
-from scoring.services import competition_finalise, competition_publish, competition_reopen_results
+from scoring.result_services import (
+    competition_finalise,
+    competition_publish,
+    competition_reopen_results,
+)
 from tests.scoring.conftest import post_score
 from tests.scoring.seasons import TOTAL_PRIZE, WINNERS, build_season
 

@@ -20,18 +20,17 @@ from competitions.models import RT, Entry, EntryStatus, Kelurahan
 from indicators.models import Indicator
 from scoring import results
 from scoring.models import Recusal, Score, ScoreSheet, SheetStatus
-from scoring.selectors import (
+from scoring.panel import counted_levels, counted_scores, jury_panel
+from scoring.result_selectors import (
     ResultRow,
-    counted_levels,
-    counted_scores,
     disagreements,
     explanation,
-    jury_panel,
     live_row,
     result_table,
     results_inputs,
 )
-from scoring.services import competition_finalise, team_add_member
+from scoring.result_services import competition_finalise
+from scoring.services import team_add_member
 from tests.conftest import make_user
 from tests.factories import EntryFactory
 from tests.scoring.seasons import build_season

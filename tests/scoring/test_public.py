@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scoring.models import Result
-from scoring.services import competition_finalise, competition_publish
+from scoring.result_services import competition_finalise, competition_publish
 from tests.scoring.seasons import build_season
 
 pytestmark = pytest.mark.django_db

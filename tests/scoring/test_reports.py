@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from competitions.models import Kelurahan
-from scoring.services import competition_finalise, competition_publish
+from scoring.result_services import competition_finalise, competition_publish
 from tests.conftest import count_queries
 from tests.scoring.seasons import TOTAL_PRIZE, Plan, build_season
 

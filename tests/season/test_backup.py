@@ -31,8 +31,8 @@ from indicators.models import Indicator
 from scoring import results
 from scoring.images import process_photo
 from scoring.models import Evidence, Result, ResultSet
-from scoring.selectors import results_inputs
-from scoring.services import competition_finalise
+from scoring.result_selectors import results_inputs
+from scoring.result_services import competition_finalise
 from season.backup import (
     DATABASE_MEMBER,
     ERROR_ARCHIVE_MISSING,

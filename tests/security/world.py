@@ -11,7 +11,8 @@ from competitions.models import Competition, CompetitionStatus, Kelurahan
 from competitions.services import competition_create
 from indicators.models import Indicator
 from scoring.models import Evidence, JuryTeam, ScoreSheet
-from scoring.services import competition_finalise, competition_publish, team_add_member, team_create
+from scoring.result_services import competition_finalise, competition_publish
+from scoring.services import team_add_member, team_create
 from season.demo import make_photos
 from tests.conftest import make_user
 from tests.scoring.seasons import build_season

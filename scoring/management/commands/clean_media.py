@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from scoring.services import evidence_orphans, evidence_remove_orphans
+from scoring.evidence import evidence_orphans, evidence_remove_orphans
 
 
 class Command(BaseCommand):

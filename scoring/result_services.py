@@ -1,0 +1,140 @@
+"""Writes of the results: finalising (freezing a snapshot), publishing, reopening for a correction.
+
+The competition's stage is written by `competitions.services.competition_move`
+only; these services check what the results need and ask it to move.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bantar.models import User
+from competitions.models import Competition, CompetitionStatus
+from competitions.services import competition_move
+from scoring import results
+from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
+from scoring.result_selectors import explained_results, missing_sheets, results_inputs
+
+ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
+    "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
+)
+ERROR_NOT_PLENARY = gettext_lazy(
+    "Finalisasi hanya dari tahap Rapat pleno (tahap sekarang: %(status)s)."
+)
+ERROR_SHEETS_MISSING = gettext_lazy(
+    "Belum dapat difinalisasi: %(count)s lembar nilai belum lengkap. %(items)s"
+)
+ERROR_NOT_FINAL = gettext_lazy(
+    "Hanya hasil yang sudah final yang dapat diumumkan (tahap sekarang: %(status)s)."
+)
+ERROR_REOPEN_RESULTS_STAGE = gettext_lazy(
+    "Hanya hasil final atau yang sudah diumumkan yang dapat dibuka kembali."
+)
+ERROR_REOPEN_RESULTS_REASON = gettext_lazy(
+    "Tuliskan alasan koreksi; alasan ini tercatat dan terlihat."
+)
+
+
+def check_ready_for_plenary(competition: Competition) -> None:
+    """The step into the plenary (asked by `competitions.services.competition_advance`)."""
+    submitted = ScoreSheet.objects.filter(
+        entry__competition=competition, status=SheetStatus.SUBMITTED
+    )
+    if not submitted.exists():
+        raise ValidationError(ERROR_NO_SUBMITTED_SHEET)
+
+
+@transaction.atomic
+def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
+    """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status != CompetitionStatus.PLENARY:
+        raise ValidationError(
+            ERROR_NOT_PLENARY, params={"status": competition.get_status_display()}
+        )
+    missing = missing_sheets(competition)
+    if missing:
+        shown = "; ".join(missing[:10]) + (
+            f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
+        )
+        raise ValidationError(
+            ERROR_SHEETS_MISSING, code="missing", params={"count": len(missing), "items": shown}
+        )
+    rules, inputs, _panel, levels = results_inputs(competition)
+    outcome = results.compute(inputs, rules)
+    result_set = ResultSet.objects.create(
+        competition=competition,
+        finalised_by=by,
+        inputs_hash=results.inputs_hash(inputs, rules),
+        total_prize=outcome.total_prize,
+        warnings=outcome.warnings,
+    )
+    Result.objects.bulk_create(
+        Result(
+            result_set=result_set,
+            entry_id=result.entry_id,
+            category_code=result.category,
+            bersih=outcome.pillar_decimal(result, "B"),
+            aman=outcome.pillar_decimal(result, "A"),
+            pintar=outcome.pillar_decimal(result, "P"),
+            final=outcome.final_decimal(result),
+            passed=result.passed,
+            rank=result.rank,
+            is_winner=result.is_winner,
+            held_back=result.held_back,
+            prize=result.prize,
+            explanation=explanation,
+        )
+        for result, explanation in explained_results(competition, outcome, rules, levels)
+    )
+    competition_move(
+        competition=competition,
+        to_status=CompetitionStatus.FINAL,
+        by=by,
+        reason=_("Hasil difinalisasi"),
+    )
+    return result_set
+
+
+@transaction.atomic
+def competition_publish(*, competition: Competition, by: User) -> ResultSet:
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status == CompetitionStatus.PUBLISHED:
+        return ResultSet.objects.current().get(competition=competition)
+    if competition.status != CompetitionStatus.FINAL:
+        raise ValidationError(ERROR_NOT_FINAL, params={"status": competition.get_status_display()})
+    result_set = ResultSet.objects.current().get(competition=competition)
+    result_set.published_at = timezone.now()
+    result_set.save(update_fields=["published_at"])
+    competition_move(
+        competition=competition,
+        to_status=CompetitionStatus.PUBLISHED,
+        by=by,
+        reason=_("Hasil diumumkan"),
+    )
+    return result_set
+
+
+@transaction.atomic
+def competition_reopen_results(*, competition: Competition, by: User, reason: str) -> Competition:
+    """Back to the plenary for a correction; the frozen results stay, marked as superseded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(ERROR_REOPEN_RESULTS_REASON)})
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if competition.status not in (CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED):
+        raise ValidationError(ERROR_REOPEN_RESULTS_STAGE)
+    ResultSet.objects.current().filter(competition=competition).update(
+        superseded_at=timezone.now(), superseded_by=by, superseded_reason=reason
+    )
+    competition_move(
+        competition=competition,
+        to_status=CompetitionStatus.PLENARY,
+        by=by,
+        reason=_("Hasil dibuka kembali: %(reason)s") % {"reason": reason},
+    )
+    return competition
