@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, IntegerWidget
 
+from bantar.history import stamp
 from bantar.models import User
 from competitions.models import RT, Competition, Entry, Kecamatan, Kelurahan
 from competitions.services import ERROR_RT_TAKEN, size_category_for
@@ -185,8 +186,7 @@ class EntryImportResource(resources.ModelResource):
         except ValidationError as error:
             raise ValidationError({"jumlah_kk": error.messages}) from None
         instance.full_clean(exclude=["category"], validate_unique=False)
-        instance._change_reason = _("Diimpor oleh panitia")  # type: ignore[attr-defined]
-        instance._history_user = self.user  # type: ignore[attr-defined]
+        stamp(instance, by=self.user, reason=_("Diimpor oleh panitia"))
 
 
 def _required_text(value: Any) -> str:

@@ -371,8 +371,6 @@ def _resolve_rt(
 
 def _record(entry: Entry, *, by: User | None, reason: str) -> None:
     stamp(entry, by=by, reason=reason)
-    if by is not None:
-        entry._history_user = by  # type: ignore[attr-defined]
 
 
 def _refuse_taken_rt(*, competition: Competition, rt: RT, entry: Entry | None) -> None:
