@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from scoring import public_views, result_views, sync_views, views
+from scoring import field_views, public_views, result_views, sync_views, views
 
 urlpatterns = [
     # Teams and assignments (panitia)
@@ -36,6 +36,11 @@ urlpatterns = [
     path("penilaian/<int:entry_pk>/kirim/", views.sheet_submit_view, name="sheet-submit"),
     path("penilaian/foto/<int:pk>/hapus/", views.photo_delete_api, name="photo-delete"),
     path("penilaian/sinkron/", sync_views.field_sync, name="field-sync"),
+    # The field kit (the service worker sits at the root so that it controls every page)
+    path("penilaian/kit/", field_views.kit, name="field-kit"),
+    path("penilaian/kotak-keluar/", field_views.outbox_page, name="field-outbox"),
+    path("sw.js", field_views.service_worker, name="field-sw"),
+    path("manifest.webmanifest", field_views.manifest, name="field-manifest"),
     path("bukti/<int:pk>/<str:variant>/", views.evidence_file, name="evidence-file"),
     # Public
     path("hasil/", public_views.results_index, name="public-results"),

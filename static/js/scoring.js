@@ -1,102 +1,61 @@
-/* Scoring page: every change is saved at once through an outbox that survives a
-   lost connection, an expired session and a reload.
+/* The scoring page: taps, notes, photos and the submission become outbox items
+   (static/js/field.js), with or without a connection, and the page always shows the
+   sheet as the juror left it.
 
-   - A tap or a note becomes a change with its own client id, stored in IndexedDB
-     (the "outbox") before anything is sent. Changes are sent one by one, in order.
-   - A change leaves the outbox only when the server answered it (saved, or refused
-     with a JSON reason). A lost connection, a server error or an expired session
-     keeps it, and it is sent again later. The server applies each client id once.
-   - Photos are downscaled here (long edge 2048 px, JPEG 0.8) and queued the same way.
+   What the page shows = the HTML (the server's state when it was rendered; offline, the
+   copy the service worker prepared) + the journal (what the server accepted since then)
+   + the outbox (what is still waiting on this tablet, and what the server refused, with
+   its reason). So a reload, a closed tab or a discarded tab loses nothing.
+
+   - A tap or a note is an item with its own client id, stored before anything is sent.
+   - Photos are downscaled here (long edge 2048 px, JPEG 0.8) and stored as Blobs.
+   - "Kirim lembar nilai" queues a submission like any other change; the sheet waits,
+     locked for editing, until the server answers; a refusal reopens it with the reason.
 */
 (function () {
   "use strict";
   var root = document.getElementById("scoring");
-  if (!root) { return; }
+  var F = window.BantarField;
+  if (!root || !F) { return; }
   var texts = document.getElementById("scoring-texts").dataset;
-  var sheet = root.dataset.sheet;
-  var locked = root.dataset.locked === "1";
+  var entry = root.dataset.entry;
+  var entryLabel = root.dataset.entryLabel;
   var total = parseInt(root.dataset.total, 10);
-  var stateBadge = document.getElementById("sync-state");
+  var renderedAt = parseInt(root.dataset.rendered, 10) * 1000;
+  var badge = document.getElementById("sync-state");
   var messages = document.getElementById("scoring-messages");
+  var submitForm = document.getElementById("submit-form");
   var MAX_EDGE = 2048, QUALITY = 0.8;
-  var sending = false, retryTimer = null, retryDelay = 2000, sequence = Date.now();
+  // The journal is read from a little before the page was rendered: a change committed
+  // while the server was rendering shows twice rather than not at all.
+  var JOURNAL_MARGIN = 5000;
+  var lock = root.dataset.locked === "1" ? "submitted" : null; // null | "pending" | "submitted"
+  var submitItem = null; // the waiting submission, if any
+  var unsaved = 0; // taps and notes not yet written to IndexedDB
 
-  /* --- ids and cookies ------------------------------------------------------- */
-  function uuid4() {
-    // crypto.randomUUID needs https; getRandomValues works on the city's intranet too.
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  /* --- the outbox (IndexedDB, or memory where IndexedDB is missing) ----------- */
-  var memory = [];
-  var dbPromise = new Promise(function (resolve) {
-    if (!window.indexedDB) { resolve(null); return; }
-    var request = indexedDB.open("bantar-outbox", 1);
-    request.onupgradeneeded = function () {
-      request.result.createObjectStore("outbox", { keyPath: "client_id" });
-    };
-    request.onsuccess = function () { resolve(request.result); };
-    request.onerror = function () { resolve(null); };
-  });
-  function store(mode, work) {
-    return dbPromise.then(function (db) {
-      if (!db) { return work(null); }
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction("outbox", mode);
-        var result = work(tx.objectStore("outbox"));
-        tx.oncomplete = function () { resolve(result && result.result !== undefined ? result.result : result); };
-        tx.onerror = function () { reject(tx.error); };
-      });
-    });
-  }
-  function outboxAdd(item) {
-    return store("readwrite", function (os) { if (os) { return os.put(item); } memory.push(item); });
-  }
-  function outboxRemove(id) {
-    return store("readwrite", function (os) {
-      if (os) { return os.delete(id); }
-      memory = memory.filter(function (item) { return item.client_id !== id; });
-    });
-  }
-  function outboxItems() {
-    return store("readonly", function (os) { return os ? os.getAll() : memory.slice(); }).then(function (items) {
-      return (items || []).filter(function (item) { return item.sheet === sheet; })
-        .sort(function (a, b) { return a.seq - b.seq; });
-    });
-  }
-
-  /* --- changes not yet answered by the server (set at once, before any async work) --- */
-  function pending(delta) {
-    root.dataset.pending = Math.max(0, (parseInt(root.dataset.pending || "0", 10) + delta));
-  }
-
-  /* --- what the juror sees ---------------------------------------------------- */
-  function setState(state, count) {
-    stateBadge.dataset.state = state;
-    var label = texts[state] || texts.saved;
-    stateBadge.textContent = label.replace("%(count)s", count || 0);
-    if (state === "login") {
-      var link = document.createElement("a");
-      link.href = root.dataset.loginUrl; link.target = "_blank"; link.className = "link-light ms-1";
-      link.textContent = "↗"; stateBadge.appendChild(link);
-    }
-  }
-  function showError(text) {
-    var alert = document.createElement("div");
-    alert.className = "alert alert-danger py-2"; alert.setAttribute("role", "alert"); alert.textContent = text;
-    messages.appendChild(alert);
-    setTimeout(function () { alert.remove(); }, 12000);
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] !== undefined ? values[key] : ""; });
   }
   function card(code) { return root.querySelector('.score-card[data-indicator="' + code + '"]'); }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function showError(text, where) {
+    var alert = el("div", "alert alert-danger py-2 d-flex justify-content-between align-items-start gap-2");
+    alert.setAttribute("role", "alert");
+    alert.appendChild(el("span", "", text));
+    var close = el("button", "btn btn-sm btn-outline-dark btn-tap", texts.dismiss);
+    close.type = "button";
+    close.addEventListener("click", function () { alert.remove(); });
+    alert.appendChild(close);
+    (where || messages).appendChild(alert);
+    return alert;
+  }
+
+  /* --- levels, notes, counts ------------------------------------------------------------ */
   function markLevel(code, value) {
     var target = card(code);
     if (!target) { return; }
@@ -104,149 +63,339 @@
     target.querySelectorAll(".level-option").forEach(function (button) {
       button.setAttribute("aria-checked", String(button.dataset.value === String(value)));
     });
-    updateCounts();
+    fillDescriptors(target);
+  }
+  function setNote(code, note) {
+    var target = card(code);
+    if (target) { target.querySelector(".score-note").value = note || ""; }
+  }
+  function missing() {
+    return Array.prototype.filter.call(root.querySelectorAll(".score-card"), function (target) { return !target.dataset.value; })
+      .map(function (target) { return target.dataset.indicator; });
   }
   function updateCounts() {
     var scored = root.querySelectorAll(".score-card[data-value]").length;
     document.getElementById("scored-count").textContent = scored;
-    root.querySelectorAll("[data-pillar-count]").forEach(function (badge) {
-      var pillar = badge.dataset.pillarCount;
+    root.querySelectorAll("[data-pillar-count]").forEach(function (count) {
+      var pillar = count.dataset.pillarCount;
       var cards = root.querySelectorAll('.score-card[data-pillar="' + pillar + '"]');
       var done = root.querySelectorAll('.score-card[data-pillar="' + pillar + '"][data-value]');
-      badge.textContent = done.length + "/" + cards.length;
+      count.textContent = done.length + "/" + cards.length;
     });
     var submit = document.getElementById("submit-sheet");
-    if (submit) { submit.disabled = scored < total; }
+    var list = document.getElementById("missing");
+    if (!submit || !list) { return; }
+    var codes = missing();
+    submit.disabled = scored < total || !!lock;
+    list.hidden = !codes.length;
+    list.textContent = "";
+    if (codes.length) {
+      list.appendChild(el("span", "me-1 fw-semibold", texts.missing));
+      codes.forEach(function (code) {
+        var link = el("a", "btn btn-outline-danger btn-tap me-1 mb-1 missing-link", code);
+        link.href = "#kartu-" + code;
+        link.dataset.indicator = code;
+        list.appendChild(link);
+      });
+    }
   }
 
-  /* --- sending ------------------------------------------------------------------ */
-  function request(item) {
-    var headers = { "X-CSRFToken": csrfToken() };
-    var body;
-    if (item.kind === "photo") {
-      body = new FormData();
-      body.append("client_id", item.client_id);
-      body.append("indicator", item.indicator || "");
-      body.append("photo", item.blob, "foto.jpg");
-      ["taken_at", "latitude", "longitude"].forEach(function (name) {
-        if (item[name] !== null && item[name] !== undefined) { body.append(name, item[name]); }
-      });
-    } else {
-      headers["Content-Type"] = "application/json";
-      body = JSON.stringify({ client_id: item.client_id, indicator: item.indicator, value: item.value, note: item.note });
-    }
-    return fetch(item.url, { method: "POST", headers: headers, body: body, credentials: "same-origin" });
-  }
-  function isJson(response) {
-    return (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-  }
-  function later(items) {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(pump, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 15000);
-    return items;
-  }
-  function pump() {
-    if (sending) { return Promise.resolve(); }
-    sending = true;
-    return outboxItems().then(function next(items) {
-      root.dataset.queued = items.length;
-      if (!items.length) { setState("saved"); retryDelay = 2000; return; }
-      var item = items[0];
-      setState("sending", items.length);
-      return request(item).then(function (response) {
-        if (response.status === 401) { setState("login", items.length); return later(); }
-        if (!isJson(response) || response.status >= 500) { setState("waiting", items.length); return later(); }
-        return response.json().then(function (answer) {
-          retryDelay = 2000;
-          if (!response.ok) { showError(answer.error || response.statusText); onRefused(item); }
-          else { onSaved(item, answer); }
-          return outboxRemove(item.client_id).then(function () { pending(-1); }).then(outboxItems).then(next);
-        });
-      }, function () {
-        setState("waiting", items.length);
-        return later();
-      });
-    }).finally(function () { sending = false; });
-  }
-  function onSaved(item, answer) {
-    if (item.kind === "photo") {
-      var pending = root.querySelector('[data-pending="' + item.client_id + '"]');
-      if (pending) { pending.replaceWith(photoFigure(answer.thumb, answer.delete, answer.id)); }
-    }
-  }
-  function onRefused(item) {
-    if (item.kind === "photo") {
-      var pending = root.querySelector('[data-pending="' + item.client_id + '"]');
-      if (pending) { pending.remove(); }
-    }
-  }
-  function enqueue(item) {
-    item.sheet = sheet;
-    item.seq = ++sequence;
-    return outboxAdd(item).then(function () {
-      return outboxItems();
-    }).then(function (items) {
-      root.dataset.queued = items.length; // stored on the tablet, safe from a closed tab
-      // A known problem (offline, logged out) stays on the badge; only the count changes.
-      var current = stateBadge.dataset.state;
-      if (current === "saved") { current = navigator.onLine === false ? "waiting" : "sending"; }
-      setState(current, items.length);
-      return pump();
+  /* --- the badge: the truth about this tablet's outbox ------------------------------------- */
+  var counts = { mine: 0, entry: 0, refused: 0 };
+  var generation = 0;
+  function refresh() {
+    var mine = ++generation;
+    return F.mine().then(function (items) {
+      if (mine !== generation) { return; }
+      var waiting = items.filter(function (item) { return item.state === "waiting"; });
+      counts.mine = waiting.length;
+      counts.entry = waiting.filter(function (item) { return String(item.entry) === entry; }).length;
+      counts.refused = items.filter(function (item) { return item.state === "refused"; }).length;
+      root.dataset.queued = counts.entry; // stored on the tablet, safe from a closed tab
+      root.dataset.pending = counts.entry + unsaved;
+      var outbox = document.getElementById("outbox-count");
+      outbox.hidden = !(counts.mine + counts.refused);
+      outbox.textContent = counts.mine + counts.refused;
+      showState();
     });
   }
+  function showState() {
+    var status = F.status();
+    var waiting = counts.mine + unsaved;
+    var state;
+    if (status.session === "foreign") { state = "foreign"; }
+    else if (waiting && status.phase === "login") { state = "login"; }
+    else if (waiting && status.phase === "sending") { state = "sending"; }
+    else if (waiting && (navigator.onLine === false || status.phase === "waiting")) { state = "waiting"; }
+    else if (waiting) { state = "sending"; }
+    else { state = navigator.onLine === false ? "offline" : "saved"; }
+    badge.dataset.state = state;
+    badge.textContent = format(texts[state] || texts.saved, { count: waiting });
+    var login = document.getElementById("login-link");
+    if (state === "login" && !login) {
+      login = el("a", "btn btn-light btn-tap login-link", texts.loginLink);
+      login.id = "login-link"; login.href = root.dataset.loginUrl; login.target = "_blank"; login.rel = "opener";
+      badge.after(login);
+    } else if (state !== "login" && login) { login.remove(); }
+  }
+  function touched() {
+    // Set at once, before any asynchronous work: the page never claims "saved" in between.
+    unsaved += 1;
+    root.dataset.pending = counts.entry + unsaved;
+    showState();
+  }
+  function stored() { unsaved = Math.max(0, unsaved - 1); return refresh(); }
 
-  /* --- scores ------------------------------------------------------------------- */
-  function sendScore(code) {
-    pending(1);
+  /* --- locking: submitted, or waiting to be --------------------------------------------------- */
+  function setLock(mode) {
+    lock = mode;
+    root.dataset.locked = mode ? "1" : "0";
+    root.querySelectorAll(".level-option, .score-note").forEach(function (control) { control.disabled = !!mode; });
+    root.querySelectorAll(".photo-button, .photo-delete").forEach(function (control) { control.hidden = !!mode; });
+    if (submitForm) { submitForm.hidden = !!mode; }
+    document.getElementById("submit-waiting").hidden = mode !== "pending";
+    var box = document.getElementById("sheet-locked-box");
+    if (mode === "submitted" && !box.querySelector('[data-testid="sheet-locked"]')) {
+      var done = el("div", "alert alert-success mt-2", texts.lockedNow);
+      done.dataset.testid = "sheet-locked";
+      box.appendChild(done);
+    }
+    if (mode !== "submitted") { box.textContent = ""; }
+    document.getElementById("next-rt").hidden = !mode;
+    if (mode) { nextRt(); }
+    updateCounts();
+  }
+  function nextRt() {
+    var link = document.getElementById("next-rt");
+    F.sw({ type: "status", user: F.user }, 3000).then(function (answer) {
+      var state = answer && answer.state;
+      if (!state || !state.order) { return; }
+      var order = state.order.map(String), here = order.indexOf(entry);
+      var rest = order.slice(here + 1).concat(order.slice(0, Math.max(here, 0)));
+      return F.waiting().then(function (items) {
+        var queued = {};
+        items.forEach(function (item) { if (item.kind === "submit") { queued[item.entry] = true; } });
+        var next = rest.filter(function (id) {
+          var info = state.entries[id];
+          return info && info.status !== "submitted" && !queued[id];
+        })[0];
+        if (next) {
+          link.href = state.entries[next].url;
+          link.textContent = format(texts.nextRt, { rt: state.entries[next].label });
+        } else {
+          link.href = root.dataset.listUrl;
+          link.textContent = texts.allDone;
+        }
+      });
+    }).catch(function () { return null; });
+  }
+
+  /* --- what the journal and the outbox add to the HTML --------------------------------------- */
+  function photoFigure(options) {
+    var figure = el("figure", "photo-thumb mb-0");
+    var image = el("img");
+    image.src = options.src; image.width = 96; image.height = 72; image.alt = "";
+    figure.appendChild(image);
+    var remove = el("button", "btn btn-light photo-delete", "✕");
+    remove.type = "button";
+    remove.setAttribute("aria-label", texts.deleteConfirm);
+    if (options.pending) {
+      figure.classList.add("pending");
+      figure.dataset.pending = options.pending;
+      figure.appendChild(el("span", "pending-label", texts.photoPending));
+      remove.dataset.pending = options.pending;
+    } else {
+      figure.dataset.photo = options.id;
+      remove.dataset.photo = options.id;
+    }
+    if (lock) { remove.hidden = true; }
+    figure.appendChild(remove);
+    return figure;
+  }
+  function strip(code) { return root.querySelector('.photos[data-indicator="' + code + '"]'); }
+  function addFigure(code, figure) { var target = strip(code); if (target) { target.appendChild(figure); } }
+  function markDeleting(photo, on) {
+    var figure = root.querySelector('figure[data-photo="' + photo + '"]');
+    if (!figure) { return; }
+    figure.classList.toggle("deleting", on);
+    var label = figure.querySelector(".pending-label");
+    if (on && !label) { figure.appendChild(el("span", "pending-label", texts.photoDeleting)); }
+    if (!on && label) { label.remove(); }
+    var remove = figure.querySelector(".photo-delete");
+    if (remove) { remove.hidden = on || !!lock; }
+  }
+  function applyJournal(row) {
+    if (row.kind === "score") { markLevel(row.indicator, row.value); setNote(row.indicator, row.note); }
+    else if (row.kind === "photo") {
+      if (!root.querySelector('figure[data-photo="' + row.photo + '"]')) { addFigure(row.indicator, photoFigure({ src: row.thumb, id: row.photo })); }
+    } else if (row.kind === "photo_delete") {
+      var gone = root.querySelector('figure[data-photo="' + row.photo + '"]');
+      if (gone) { gone.remove(); }
+    } else if (row.kind === "submit" && row.sheet_status !== "draft") { setLock("submitted"); }
+  }
+  function applyItem(item) {
+    if (item.state === "refused") { showRefused(item); return; }
+    if (item.kind === "score") { markLevel(item.indicator, item.value); setNote(item.indicator, item.note); }
+    else if (item.kind === "photo" && !item.deleted) {
+      addFigure(item.indicator, photoFigure({ src: URL.createObjectURL(item.blob), pending: item.client_id }));
+    } else if (item.kind === "photo_delete") { markDeleting(item.photo, true); }
+    else if (item.kind === "submit") { submitItem = item; if (lock !== "submitted") { setLock("pending"); } }
+  }
+  function showRefused(item) {
+    var alert;
+    if (item.kind === "submit") {
+      alert = showError(texts.refusedSubmit + " " + (item.error || ""));
+    } else if (item.kind === "photo_delete") {
+      alert = showError(texts.refused + " " + (item.error || ""));
+    } else {
+      var box = card(item.indicator) && card(item.indicator).querySelector(".card-error");
+      if (box) { box.hidden = false; }
+      alert = showError(item.indicator + " · " + texts.refused + " " + (item.error || ""), box);
+    }
+    alert.dataset.refused = item.client_id;
+    // Closing the message takes the refused item out of the outbox: the juror has seen it.
+    alert.querySelector("button").addEventListener("click", function () { F.remove(item.client_id).then(refresh); });
+  }
+
+  /* --- answers from the server while the page is open --------------------------------------------- */
+  F.on("result", function (detail) {
+    var item = detail.item, result = detail.result;
+    if (String(item.entry) !== entry) { refresh(); return; }
+    var accepted = result.status === "applied" || result.status === "duplicate";
+    if (item.kind === "photo") {
+      var pendingFigure = root.querySelector('[data-pending="' + item.client_id + '"]');
+      if (pendingFigure && pendingFigure.tagName === "FIGURE") { pendingFigure.remove(); }
+      if (accepted) {
+        F.journal(entry).then(function (rows) {
+          rows.filter(function (row) { return row.client_id === item.client_id; }).forEach(applyJournal);
+        });
+      } else { showRefused(item); }
+    } else if (item.kind === "photo_delete") {
+      if (accepted) { var gone = root.querySelector('figure[data-photo="' + item.photo + '"]'); if (gone) { gone.remove(); } }
+      else { markDeleting(item.photo, false); showRefused(item); }
+    } else if (item.kind === "submit") {
+      submitItem = null;
+      if (accepted && result.sheet_status !== "draft") { setLock("submitted"); }
+      else { setLock(null); showRefused(item); }
+    } else if (!accepted) { showRefused(item); }
+    refresh();
+  });
+  F.on("outbox", function () { refresh(); });
+  F.on("state", showState);
+  window.addEventListener("online", showState);
+  window.addEventListener("offline", showState);
+
+  /* --- scores and notes ----------------------------------------------------------------------- */
+  function queueScore(code) {
     var target = card(code);
-    return enqueue({
-      client_id: uuid4(),
-      kind: "score",
-      url: root.dataset.scoreUrl,
-      indicator: code,
+    return F.add({
+      kind: "score", entry: parseInt(entry, 10), entry_label: entryLabel, indicator: code,
       value: target.dataset.value ? parseInt(target.dataset.value, 10) : null,
       note: target.querySelector(".score-note").value
-    });
+    }).then(stored, stored);
   }
   root.addEventListener("click", function (event) {
     var button = event.target.closest(".level-option");
-    if (!button || locked) { return; }
+    if (!button || lock) { return; }
     var code = button.closest(".score-card").dataset.indicator;
+    touched();
     markLevel(code, button.dataset.value);
-    sendScore(code);
+    updateCounts();
+    queueScore(code);
   });
   var noteTimers = {};
   root.addEventListener("input", function (event) {
-    if (!event.target.classList.contains("score-note")) { return; }
+    if (!event.target.classList.contains("score-note") || lock) { return; }
     var code = event.target.closest(".score-card").dataset.indicator;
+    if (!noteTimers[code]) { touched(); }
     clearTimeout(noteTimers[code]);
-    noteTimers[code] = setTimeout(function () { sendScore(code); }, 900);
+    noteTimers[code] = setTimeout(function () { delete noteTimers[code]; queueScore(code); }, 900);
+  });
+  // A note typed just before the tab closes is stored at once.
+  window.addEventListener("pagehide", function () {
+    Object.keys(noteTimers).forEach(function (code) { clearTimeout(noteTimers[code]); delete noteTimers[code]; queueScore(code); });
   });
 
-  /* --- pillars -------------------------------------------------------------------- */
-  root.querySelectorAll(".pillar-tab").forEach(function (tab) {
-    tab.addEventListener("click", function () {
-      root.querySelectorAll(".pillar-tab").forEach(function (other) {
-        other.classList.toggle("active", other === tab);
-        other.setAttribute("aria-selected", String(other === tab));
-      });
-      root.querySelectorAll(".pillar-section").forEach(function (section) {
-        section.hidden = section.dataset.pillar !== tab.dataset.pillar;
-      });
-      window.scrollTo({ top: 0 });
+  /* --- pillars, and the way to the end of the sheet ------------------------------------------------- */
+  var tabs = Array.prototype.slice.call(root.querySelectorAll(".pillar-tab"));
+  function showPillar(code, focus) {
+    tabs.forEach(function (tab) {
+      tab.classList.toggle("active", tab.dataset.pillar === code);
+      tab.setAttribute("aria-selected", String(tab.dataset.pillar === code));
     });
+    root.querySelectorAll(".pillar-section").forEach(function (section) { section.hidden = section.dataset.pillar !== code; });
+    if (focus) { focus.scrollIntoView({ block: "center" }); } else { window.scrollTo({ top: 0 }); }
+  }
+  tabs.forEach(function (tab) { tab.addEventListener("click", function () { showPillar(tab.dataset.pillar); }); });
+  var sections = root.querySelectorAll(".pillar-section");
+  root.querySelectorAll(".next-pillar").forEach(function (button) {
+    var next = sections[parseInt(button.dataset.next, 10)];
+    button.textContent = format(texts.nextPillar, { pillar: next.dataset.pillarName });
+    button.addEventListener("click", function () { showPillar(next.dataset.pillar); });
+  });
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest(".missing-link");
+    if (!link) { return; }
+    event.preventDefault();
+    var target = card(link.dataset.indicator);
+    showPillar(target.dataset.pillar, target);
+    var first = target.querySelector(".level-option");
+    if (first) { first.focus({ preventScroll: true }); }
   });
 
-  /* --- photos --------------------------------------------------------------------- */
+  /* --- compact view for phones -------------------------------------------------------------------- */
+  var toggle = document.getElementById("view-toggle");
+  function setCompact(on) {
+    root.classList.toggle("compact", on);
+    toggle.setAttribute("aria-pressed", String(on));
+    toggle.textContent = on ? texts.full : texts.compact;
+    root.querySelectorAll(".score-card").forEach(fillDescriptors);
+  }
+  var saved = null;
+  try { saved = localStorage.getItem("bantar-compact"); } catch (e) { saved = null; }
+  // Phones start compact, tablets full; the juror's own choice wins.
+  setCompact(saved === null ? window.matchMedia("(max-width: 600px)").matches : saved === "1");
+  toggle.addEventListener("click", function () {
+    var on = !root.classList.contains("compact");
+    setCompact(on);
+    try { localStorage.setItem("bantar-compact", on ? "1" : "0"); } catch (e) { /* private mode */ }
+  });
+  /* The chosen level's descriptor and its neighbours', or all five before a choice. */
+  function fillDescriptors(target) {
+    var panel = target.querySelector(".level-descriptors");
+    if (!panel || panel.hidden) { return; }
+    var value = parseInt(target.dataset.value || "0", 10);
+    panel.textContent = "";
+    target.querySelectorAll(".level-option").forEach(function (button) {
+      var level = parseInt(button.dataset.value, 10);
+      if (value && Math.abs(level - value) > 1) { return; }
+      var row = el("p", "mb-1" + (level === value ? " chosen" : ""));
+      row.appendChild(el("strong", "", level + " · " + button.querySelector(".level-name").textContent + ": "));
+      row.appendChild(document.createTextNode(button.querySelector(".level-text").textContent));
+      panel.appendChild(row);
+    });
+  }
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest(".descriptors-toggle");
+    if (!button) { return; }
+    var target = button.closest(".score-card");
+    var panel = target.querySelector(".level-descriptors");
+    panel.hidden = !panel.hidden;
+    button.setAttribute("aria-expanded", String(!panel.hidden));
+    button.textContent = panel.hidden ? texts.showDescriptors : texts.hideDescriptors;
+    fillDescriptors(target);
+  });
+
+  /* --- photos --------------------------------------------------------------------------------------- */
   function downscale(file) {
     if (!window.createImageBitmap) { return Promise.resolve(file); }
     return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
       var scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
-      var canvas = document.createElement("canvas");
+      var canvas = el("canvas");
       canvas.width = Math.round(bitmap.width * scale);
       canvas.height = Math.round(bitmap.height * scale);
       canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) { resolve(blob || file); }, "image/jpeg", QUALITY);
       });
@@ -259,43 +408,22 @@
         { timeout: 3000, maximumAge: 60000 });
     });
   }
-  function photoFigure(src, deleteUrl, id, pendingId) {
-    var figure = document.createElement("figure");
-    figure.className = "photo-thumb mb-0" + (pendingId ? " pending" : "");
-    var image = document.createElement("img");
-    image.src = src; image.width = 96; image.height = 72; image.alt = "";
-    figure.appendChild(image);
-    if (pendingId) {
-      figure.dataset.pending = pendingId;
-      var label = document.createElement("span");
-      label.className = "pending-label"; label.textContent = texts.photoPending;
-      figure.appendChild(label);
-    } else {
-      figure.dataset.photo = id;
-      var remove = document.createElement("button");
-      remove.type = "button"; remove.className = "btn btn-sm btn-light photo-delete";
-      remove.dataset.url = deleteUrl; remove.textContent = "✕";
-      figure.appendChild(remove);
-    }
-    return figure;
-  }
   function queuePhoto(file, code) {
-    pending(1);
+    touched();
     var taken = file.lastModified ? new Date(file.lastModified).toISOString() : null;
     return Promise.all([downscale(file), position()]).then(function (done) {
       var blob = done[0], coords = done[1];
-      var id = uuid4();
-      var strip = root.querySelector('.photos[data-indicator="' + code + '"]');
-      var figure = photoFigure(URL.createObjectURL(blob), null, null, id);
+      var id = F.uuid4();
+      var figure = photoFigure({ src: URL.createObjectURL(blob), pending: id });
       figure.dataset.bytes = blob.size; // what the upload will weigh after downscaling
-      strip.appendChild(figure);
-      return enqueue({
-        client_id: id, kind: "photo", url: root.dataset.photoUrl, indicator: code, blob: blob,
-        taken_at: taken,
+      addFigure(code, figure);
+      return F.add({
+        client_id: id, kind: "photo", entry: parseInt(entry, 10), entry_label: entryLabel, url: root.dataset.photoUrl,
+        indicator: code, blob: blob, taken_at: taken,
         latitude: coords ? coords.latitude.toFixed(6) : null,
         longitude: coords ? coords.longitude.toFixed(6) : null
       });
-    });
+    }).then(stored, function (error) { stored(); showError(String(error)); });
   }
   root.addEventListener("change", function (event) {
     if (!event.target.classList.contains("photo-input")) { return; }
@@ -306,45 +434,59 @@
   });
   root.addEventListener("click", function (event) {
     var button = event.target.closest(".photo-delete");
-    if (!button || !window.confirm(texts.deleteConfirm)) { return; }
-    fetch(button.dataset.url, { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" })
-      .then(function (response) {
-        return response.json().then(function (answer) {
-          if (response.ok) { button.closest(".photo-thumb").remove(); } else { showError(answer.error); }
-        });
-      }, function () { showError(texts.offlineDelete); });
+    if (!button || lock || !window.confirm(texts.deleteConfirm)) { return; }
+    if (button.dataset.pending) {
+      // Only on this tablet: gone at once, nothing to tell the server.
+      button.closest("figure").remove();
+      F.cancelPhoto(button.dataset.pending).then(refresh);
+      return;
+    }
+    touched();
+    markDeleting(button.dataset.photo, true);
+    F.add({ kind: "photo_delete", entry: parseInt(entry, 10), entry_label: entryLabel, photo: parseInt(button.dataset.photo, 10) })
+      .then(stored, stored);
   });
 
-  /* --- submitting --------------------------------------------------------------- */
-  var submitForm = document.getElementById("submit-form");
+  /* --- submitting ------------------------------------------------------------------------------------ */
   if (submitForm) {
     submitForm.addEventListener("submit", function (event) {
-      if (stateBadge.dataset.state !== "saved") {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-        delete submitForm.dataset.sent;
-        showError(texts.pendingSubmit);
-        pump();
-      }
+      // Queued like every other change, also with a connection: one path, tested offline.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (lock || missing().length) { updateCounts(); return; }
+      touched();
+      setLock("pending");
+      F.add({ kind: "submit", entry: parseInt(entry, 10), entry_label: entryLabel }).then(function (item) {
+        submitItem = item;
+        return stored();
+      }, stored);
     }, true);
   }
-
-  /* --- start: show what is still waiting from an earlier visit, then send it ---- */
-  window.addEventListener("online", function () { retryDelay = 2000; pump(); });
-  outboxItems().then(function (items) {
-    pending(items.length);
-    items.forEach(function (item) {
-      if (item.kind === "score") {
-        var target = card(item.indicator);
-        if (target) { target.querySelector(".score-note").value = item.note || ""; }
-        markLevel(item.indicator, item.value);
-      } else {
-        var strip = root.querySelector('.photos[data-indicator="' + item.indicator + '"]');
-        if (strip) { strip.appendChild(photoFigure(URL.createObjectURL(item.blob), null, null, item.client_id)); }
-      }
+  document.getElementById("submit-cancel").addEventListener("click", function () {
+    if (!submitItem) { return; }
+    var id = submitItem.client_id;
+    F.get(id).then(function (item) {
+      if (!item || item.state !== "waiting") { return; }
+      submitItem = null;
+      return F.remove(id).then(function () { setLock(null); return refresh(); });
     });
-    updateCounts();
-    if (items.length) { pump(); }
   });
+
+  /* --- start: the journal and the outbox over the HTML ------------------------------------------------ */
+  if (Date.now() - renderedAt > 120000) {
+    var copy = document.getElementById("offline-copy");
+    var when = new Date(renderedAt);
+    copy.textContent = "· " + format(texts.offlineCopy, { time: when.toLocaleString("id-ID", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) });
+    copy.hidden = false;
+  }
+  touched(); // until the outbox has been read, nothing is known to be saved
+  Promise.all([F.ready, F.journal(entry)]).then(function (got) {
+    got[1].filter(function (row) { return row.server_time >= renderedAt - JOURNAL_MARGIN; }).forEach(applyJournal);
+    return F.mine(entry);
+  }).then(function (items) {
+    items.forEach(applyItem);
+    if (lock) { setLock(lock); }
+    updateCounts();
+  }).then(stored, function (error) { console.error(error); stored(); });
   updateCounts();
 })();

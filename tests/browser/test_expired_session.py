@@ -14,7 +14,7 @@ def test_changes_made_after_the_session_expired_are_sent_after_logging_in_again(
     log_in(page, "juri1", DEMO_PASSWORD)
     page.goto(f"/penilaian/{entry.pk}/")
     with page.expect_response(
-        lambda response: "/nilai/" in response.url and response.status == 200
+        lambda response: "/sinkron/" in response.url and response.status == 200
     ):
         tap_level(page, "B1", 4)
 

@@ -1,0 +1,282 @@
+"""The jury's field kit: the installable app, its service worker, the day's kit, the outbox page.
+
+A juror prepares the day with a connection: the service worker (`/sw.js`, code in
+static/js/field-sw.js) fetches `GET /penilaian/kit/` and caches every page the
+list names, per release and per user. The changes made offline wait in the
+browser's IndexedDB outbox (static/js/field.js) and go to the batch endpoint
+(`scoring.sync_views`) and the photo endpoint. Nothing here writes to the database.
+
+The release (`field_version`) is a hash of what shapes the juror's pages: the
+static files, the templates and the portal's Python code, computed once per
+process. A new release makes a new service worker, which keeps serving the
+previous release's copies until its own kit is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from bantar.access import permission_required
+from scoring.models import Evidence, Score, ScoreSheet
+from scoring.selectors import JurorTask, juror_tasks
+
+if TYPE_CHECKING:
+    from bantar.models import User
+
+APP_NAME = gettext_lazy("BANTAR Juri · Penilaian Kampung")
+APP_SHORT_NAME = gettext_lazy("BANTAR Juri")
+APP_DESCRIPTION = gettext_lazy(
+    "Lembar nilai juri Lomba Kampung BANTAR Kota Jambi, juga tanpa sinyal."
+)
+THEME_COLOUR = "#146c43"  # --bantar-green in static/css/bantar.css
+SW_SOURCE = "js/field-sw.js"
+# The static files a juror's pages load. The service worker also caches every
+# /static/ file it finds in a page it prepares, so a file added to base.html later is
+# not forgotten; this list makes the kit complete even before that.
+KIT_STATIC = (
+    "bootstrap/css/bootstrap.min.css",
+    "css/bantar.css",
+    "css/field.css",
+    "bootstrap/js/bootstrap.bundle.min.js",
+    "js/once.js",
+    "js/field.js",
+    "js/scoring.js",
+    "js/field-list.js",
+    "js/field-outbox.js",
+    "icons/bantar-192.png",
+    "icons/bantar-512.png",
+    "icons/apple-touch-icon.png",
+)
+# What the offline pages made by the service worker say (it has no templates).
+SW_TEXTS = {
+    "offlineTitle": gettext_lazy("Belum tersedia tanpa koneksi"),
+    "offlineBody": gettext_lazy(
+        "Halaman ini belum disiapkan di perangkat ini. Buka daftar RT saat ada sinyal "
+        "agar semua RT Anda disiapkan."
+    ),
+    "offlineList": gettext_lazy("Ke daftar RT"),
+    "logoutTitle": gettext_lazy("Anda keluar dari perangkat ini"),
+    "logoutBody": gettext_lazy(
+        "Halaman RT dan data ketua RT sudah dihapus dari perangkat. Tidak ada koneksi, jadi "
+        "sesi di server berakhir sendiri (paling lama 12 jam). Perubahan yang belum terkirim "
+        "tetap menunggu pemiliknya."
+    ),
+}
+
+
+# --- The release ------------------------------------------------------------------------
+
+
+def _release_files() -> list[Path]:
+    """Static files, templates and the portal's own Python code: what a release changes."""
+    files: list[Path] = []
+    for finder in finders.get_finders():
+        for relative, storage in finder.list([]):
+            files.append(Path(storage.path(relative)))
+    roots = [Path(settings.BASE_DIR) / "templates"]
+    base = Path(settings.BASE_DIR).resolve()
+    roots += [
+        Path(config.path)
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base)
+    ]
+    for root in roots:
+        files += [path for path in root.rglob("*") if path.suffix in {".py", ".html", ".txt"}]
+    return sorted(set(files))
+
+
+@cache
+def _content_hash() -> str:
+    digest = hashlib.sha256()
+    for path in _release_files():
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def field_version() -> str:
+    """The release the service worker carries; BANTAR_FIELD_VERSION_SUFFIX lets a test make a new one."""
+    return _content_hash() + getattr(settings, "BANTAR_FIELD_VERSION_SUFFIX", "")
+
+
+@cache
+def _sw_source() -> str:
+    path = finders.find(SW_SOURCE)
+    return Path(cast(str, path)).read_text(encoding="utf-8")
+
+
+# --- The service worker and the manifest ---------------------------------------------------
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker at the root, so that it controls /penilaian/ and /panduan/."""
+    # One language for the script: a juror switching the menu's language must not make
+    # the browser install "another release".
+    with translation.override(settings.LANGUAGE_CODE):
+        config = {
+            "version": field_version(),
+            "texts": {key: str(text) for key, text in SW_TEXTS.items()},
+            "urls": {
+                "kit": reverse("field-kit"),
+                "list": reverse("juror-home"),
+                "logout": reverse("logout"),
+            },
+        }
+    body = f"var CONFIG = {json.dumps(config)};\n{_sw_source()}"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # The browser compares this script byte for byte on every visit: never cached.
+    response["Cache-Control"] = "no-cache, no-store, max-age=0"
+    return response
+
+
+@require_safe
+def manifest(request: HttpRequest) -> JsonResponse:
+    icons = [
+        {"src": static("icons/bantar-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("icons/bantar-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("icons/bantar-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    data = {
+        "name": str(APP_NAME),
+        "short_name": str(APP_SHORT_NAME),
+        "description": str(APP_DESCRIPTION),
+        "lang": "id",
+        "start_url": reverse("juror-home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "any",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    response = JsonResponse(data, content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# --- The kit ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KitEntry:
+    """One RT the juror scores: its page, the thumbnails on it, when the sheet last changed."""
+
+    id: int
+    url: str
+    label: str
+    updated: str
+    status: str
+    assets: list[str]
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def kit_entries(user: User) -> list[KitEntry]:
+    """The juror's RTs in the list's order, in a fixed number of queries."""
+    tasks: list[JurorTask] = [task for task in juror_tasks(user) if not task.excluded]
+    ids = [task.entry.pk for task in tasks]
+    last_score = dict(
+        Score.objects.filter(sheet__juror=user, sheet__entry__in=ids)
+        .order_by()
+        .values("sheet__entry")
+        .annotate(last=Max("updated_at"))
+        .values_list("sheet__entry", "last")
+    )
+    submitted = dict(
+        ScoreSheet.objects.filter(juror=user, entry__in=ids).values_list("entry", "submitted_at")
+    )
+    photos: dict[int, list[tuple[int, datetime]]] = {}
+    for entry_id, pk, uploaded in (
+        Evidence.objects.filter(juror=user, entry__in=ids)
+        .order_by("pk")
+        .values_list("entry_id", "pk", "uploaded_at")
+    ):
+        photos.setdefault(entry_id, []).append((pk, uploaded))
+    rows = []
+    for task in tasks:
+        entry = task.entry
+        own = photos.get(entry.pk, [])
+        moments = [
+            entry.updated_at,
+            entry.assignment.assigned_at,
+            last_score.get(entry.pk),
+            submitted.get(entry.pk),
+            *(uploaded for _pk, uploaded in own),
+        ]
+        rows.append(
+            KitEntry(
+                id=entry.pk,
+                url=reverse("scoring-page", args=[entry.pk]),
+                label=f"{entry.rt.label} · {entry.rt.kelurahan.name}",
+                updated=_iso(max(moment for moment in moments if moment is not None)),
+                status=task.sheet_status,
+                assets=[reverse("evidence-file", args=[pk, "thumb"]) for pk, _up in own],
+            )
+        )
+    return rows
+
+
+def kit_urls() -> list[str]:
+    """The pages every juror needs offline, then the static files."""
+    pages = [reverse("juror-home"), reverse("guide"), reverse("field-outbox")]
+    return pages + [static(path) for path in KIT_STATIC] + [reverse("field-manifest")]
+
+
+@require_safe
+@permission_required("scoring.score")
+def kit(request: HttpRequest) -> JsonResponse:
+    """What the service worker caches for this juror (contract: coord/CONTRACT_FIELD.md).
+
+    `?siapa=1` answers only whose session this is: a tab asks before it sends an outbox
+    whose owner it cannot otherwise be sure of (static/js/field.js, `sessionOwner`).
+    """
+    if "siapa" in request.GET:
+        return JsonResponse({"user": request.user.pk, "version": field_version()})
+    data: dict[str, Any] = {
+        "version": field_version(),
+        "user": request.user.pk,
+        "generated_at": timezone.now().isoformat(),
+        "entries": [entry.__dict__ for entry in kit_entries(cast("User", request.user))],
+        "urls": kit_urls(),
+    }
+    response = JsonResponse(data)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The outbox page ---------------------------------------------------------------------------
+
+
+@require_safe
+@permission_required("scoring.score")
+def outbox_page(request: HttpRequest) -> HttpResponse:
+    """Every change still on this device: the list is read from IndexedDB by field-outbox.js."""
+    return render(request, "scoring/field_outbox.html", {"title": _("Kotak keluar")})
