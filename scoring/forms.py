@@ -47,9 +47,30 @@ class LeaderForm(forms.Form):
         self.fields["user"].queryset = User.objects.filter(jury_memberships__team=team)
 
 
+ERROR_VISIT_ORDER = _("Urutan kunjungan: bilangan bulat 1 sampai 99, atau kosong.")
+
+
 class AssignForm(forms.Form):
     entry = forms.ModelChoiceField(queryset=Entry.objects.none())
     team = forms.ModelChoiceField(queryset=JuryTeam.objects.none())
+    # The teams page sends the visit with the team (plan_visit); other callers leave it alone.
+    plan_visit = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    visit_date = forms.DateField(
+        label=_("Tanggal kunjungan"),
+        required=False,
+        error_messages={"invalid": _("Tanggal kunjungan tidak dikenal (contoh: 2026-06-12).")},
+    )
+    visit_order = forms.IntegerField(
+        label=_("Urutan kunjungan"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "invalid": ERROR_VISIT_ORDER,
+            "min_value": ERROR_VISIT_ORDER,
+            "max_value": ERROR_VISIT_ORDER,
+        },
+    )
 
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

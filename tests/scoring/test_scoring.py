@@ -138,6 +138,7 @@ def test_a_juror_never_sees_another_jurors_scores(
     assert "catatan rahasia polri" not in page
     assert 'aria-checked="true"' not in page
     assert client.get(f"/peserta/{entry_eka_jaya.pk}/lembar-nilai/").status_code == 403
+    post_score(client, entry_eka_jaya, "B1", 3)  # the juror's own sheet: opening the page made none
     visible = list(ScoreSheet.objects.for_user(juror))
     assert [sheet.juror for sheet in visible] == [juror]
     assert ScoreSheet.objects.filter(juror=juror_polri).exists()
