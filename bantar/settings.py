@@ -193,6 +193,12 @@ BANTAR_IMPORT_MAX_BYTES = int(os.environ.get("BANTAR_IMPORT_MAX_BYTES", str(2 * 
 BANTAR_PHOTO_MAX_BYTES = int(os.environ.get("BANTAR_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
 # More pixels than this is refused before decoding (decompression bombs).
 BANTAR_PHOTO_MAX_PIXELS = int(os.environ.get("BANTAR_PHOTO_MAX_PIXELS", "50000000"))
+# Peak memory one photo may cost (DESIGN: 150 MB), estimated from its header before
+# decoding; a photo over it is refused (README, "Evidence photos: memory").
+BANTAR_PHOTO_MEMORY_MB = int(os.environ.get("BANTAR_PHOTO_MEMORY_MB", "150"))
+# Photos decoded at once per process; the next waits this long, then gets HTTP 503.
+BANTAR_PHOTO_CONCURRENCY = int(os.environ.get("BANTAR_PHOTO_CONCURRENCY", "2"))
+BANTAR_PHOTO_WAIT_SECONDS = float(os.environ.get("BANTAR_PHOTO_WAIT_SECONDS", "10"))
 BANTAR_PHOTO_MAX_EDGE = 2048  # stored copy; the browser downscales to this before upload
 BANTAR_PHOTO_WEB_EDGE = 1600
 BANTAR_PHOTO_THUMB_EDGE = 320

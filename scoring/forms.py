@@ -141,3 +141,11 @@ class PhotoForm(forms.Form):
     longitude = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # A position is both coordinates or none: half of one is no place at all. The photo
+        # is the evidence, so it is kept and the half position dropped, as with EXIF GPS.
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            cleaned["latitude"] = cleaned["longitude"] = None
+        return cleaned

@@ -5,6 +5,14 @@ server trusts nothing it receives. A photo is identified by its content,
 decoded with bounded memory, turned upright, flattened to RGB and saved again
 as three fresh JPEGs without any metadata. Capture time and GPS are read from
 EXIF first and returned separately so they can be kept private.
+
+Memory is bounded twice. Per photo: before any pixel is decoded, the header
+tells what decoding will cost (JPEG at libjpeg's reduced scale, the other
+formats at full size) and a photo whose estimate exceeds
+BANTAR_PHOTO_MEMORY_MB is refused. Per process: at most
+BANTAR_PHOTO_CONCURRENCY photos are decoded at once; the next one waits up to
+BANTAR_PHOTO_WAIT_SECONDS and is then refused as busy (PhotoBusyError), which
+the tablet sends again later.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +51,10 @@ ERROR_PHOTO_TOO_MANY_PIXELS = _(
     "Resolusi foto terlalu besar untuk diproses. Kecilkan fotonya lalu kirim lagi."
 )
 ERROR_PHOTO_BROKEN = _("Berkas foto rusak atau tidak lengkap. Ambil atau kirim ulang fotonya.")
+ERROR_PHOTO_BUSY = _(
+    "Server sedang sibuk memproses foto lain. Coba lagi sebentar lagi; "
+    "foto tetap tersimpan di perangkat."
+)
 
 # Pillow format name -> the name we store. MPO is how Pillow reports a JPEG
 # that carries extra frames (many Android and camera JPEGs): still a JPEG.
@@ -85,6 +98,30 @@ ORIENTATION_TRANSPOSE = {
 }
 OFFSET_PATTERN = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 
+MB = 1024 * 1024
+# What decoding costs, in bytes per decoded pixel, beside Pillow's own image
+# (benchmarks/bench_photo.py measures every format against these):
+# - WEBP: Pillow's WebPAnimDecoder keeps two RGBA canvases and hands over a
+#   third copy; the canvases stay with the image until it is dropped.
+# - HEIF: libheif's decoded buffer, until Pillow has copied it.
+DECODER_BYTES = {"WEBP": 12, "HEIF": 4}
+RETAINED_DECODER_BYTES = {"WEBP": 12}  # the canvases and the frame's bytes
+# libjpeg keeps every DCT coefficient of the whole image (2 bytes a sample, at
+# full size whatever the reduced scale) when the file has more than one scan:
+# progressive JPEG, or components sent in separate scans.
+COEFFICIENT_BYTES = 2
+# The three JPEGs, their encoders, the upright and flattened copies, phash:
+# the same for any photo, since each stays within BANTAR_PHOTO_MAX_EDGE.
+FIXED_BYTES = 30 * MB
+# Modes that LANCZOS resizes as they are (the small result is converted
+# afterwards); any other mode is converted at full size first. RGBA and LA are
+# resized premultiplied: Pillow makes that copy.
+RESIZES_AS_IS = ("L", "RGB", "RGBX", "CMYK", "I", "F", "RGBA", "LA")
+PREMULTIPLIED = ("RGBA", "LA")
+JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # not DHT, JPG, DAC
+JPEG_PROGRESSIVE_SOF = frozenset({0xC2, 0xC6, 0xCA, 0xCE})
+JPEG_NO_LENGTH = frozenset({0x01, *range(0xD0, 0xD9)})  # TEM, RSTn, SOI
+
 
 @dataclass(frozen=True)
 class ProcessedPhoto:
@@ -115,31 +152,38 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     """Check an uploaded photo and re-encode it as full, web and thumbnail JPEGs.
 
     Raises ValidationError with one of the ERROR_PHOTO_* messages; no other
-    exception escapes for any input bytes.
+    exception escapes for any input bytes. When this process is already
+    decoding BANTAR_PHOTO_CONCURRENCY photos and none finishes within
+    BANTAR_PHOTO_WAIT_SECONDS, raises PhotoBusyError (a ValidationError with
+    code "photo_busy") so the caller can answer "try again later".
     """
     _check_size(data)
     image = _open(data)
     source_format = _source_format(image)
     _check_pixels(image.size)
-    _decode(image)
-    metadata = _read_metadata(image)
-    full = _full_copy(image, metadata.orientation)
-    web = _shrink(full, settings.BANTAR_PHOTO_WEB_EDGE)
-    thumb = _shrink(web, settings.BANTAR_PHOTO_THUMB_EDGE)
-    return ProcessedPhoto(
-        full=_encode(full),
-        web=_encode(web),
-        thumb=_encode(thumb),
-        width=full.width,
-        height=full.height,
-        sha256=hashlib.sha256(data).hexdigest(),
-        # The thumbnail is upright and already small; phash shrinks to 32x32 anyway.
-        phash=str(imagehash.phash(thumb)),
-        taken_at=metadata.taken_at,
-        latitude=metadata.latitude,
-        longitude=metadata.longitude,
-        source_format=source_format,
-    )
+    _check_cost(image, data)
+    with photo_slot():
+        # The list hands over the only reference, so that the full-size decode
+        # can be dropped as soon as its first smaller copy exists.
+        source = [image]
+        del image
+        full, metadata = _upright_copy(source)
+        web = _shrink(full, settings.BANTAR_PHOTO_WEB_EDGE)
+        thumb = _shrink(web, settings.BANTAR_PHOTO_THUMB_EDGE)
+        return ProcessedPhoto(
+            full=_encode(full),
+            web=_encode(web),
+            thumb=_encode(thumb),
+            width=full.width,
+            height=full.height,
+            sha256=hashlib.sha256(data).hexdigest(),
+            # The thumbnail is upright and already small; phash shrinks to 32x32 anyway.
+            phash=str(imagehash.phash(thumb)),
+            taken_at=metadata.taken_at,
+            latitude=metadata.latitude,
+            longitude=metadata.longitude,
+            source_format=source_format,
+        )
 
 
 def phash_distance(a: str, b: str) -> int:
@@ -233,6 +277,245 @@ def _pillow_warnings() -> Iterator[None]:
         yield
 
 
+# --- Memory: what a photo will cost, known before its pixels are decoded -------------
+
+
+class PhotoBusyError(ValidationError):
+    """This process is decoding as many photos as it may; the photo is sent again later.
+
+    A ValidationError, so any form or JSON view refuses it with its message;
+    its code "photo_busy" lets the photo endpoint answer 503 instead of 400,
+    which the tablet's outbox treats as "keep it and try again".
+    """
+
+    def __init__(self) -> None:
+        super().__init__(ERROR_PHOTO_BUSY, code="photo_busy")
+
+
+class _Gate:
+    """One BoundedSemaphore per process, rebuilt when BANTAR_PHOTO_CONCURRENCY changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._limit = 0
+        self._semaphore = threading.BoundedSemaphore(1)
+
+    def semaphore(self) -> threading.BoundedSemaphore:
+        limit = max(1, int(settings.BANTAR_PHOTO_CONCURRENCY))
+        with self._lock:
+            if limit != self._limit:
+                # Holders of the old semaphore release that one; nothing is lost.
+                self._limit, self._semaphore = limit, threading.BoundedSemaphore(limit)
+            return self._semaphore
+
+
+_GATE = _Gate()
+
+
+@contextmanager
+def photo_slot() -> Iterator[None]:
+    """Hold one of the process's BANTAR_PHOTO_CONCURRENCY photo slots, or refuse as busy.
+
+    Each photo stays within BANTAR_PHOTO_MEMORY_MB; the slots make sure that
+    concurrent uploads (threads of one worker) cannot add up beyond
+    CONCURRENCY times that.
+    """
+    semaphore = _GATE.semaphore()
+    if not semaphore.acquire(timeout=float(settings.BANTAR_PHOTO_WAIT_SECONDS)):
+        raise PhotoBusyError()
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
+@dataclass(frozen=True)
+class PhotoHeader:
+    """What the header says about the decoding to come; read before any pixel is decoded."""
+
+    format: str  # Pillow's name: JPEG, MPO, PNG, WEBP, HEIF
+    mode: str  # of the decoded pixels
+    size: tuple[int, int]  # as stored; a JPEG is decoded smaller (decoded_size)
+    transparency: bool  # a transparent colour (PNG tRNS): converted to RGBA at full size
+    jpeg_multi_scan: bool  # libjpeg buffers every coefficient of the whole image
+    jpeg_sampling: tuple[tuple[int, int], ...]  # (horizontal, vertical) per component
+
+
+def read_header(image: Image.Image, data: bytes) -> PhotoHeader:
+    """The facts decode_cost needs, from an image that Image.open has identified."""
+    jpeg = image.format in ("JPEG", "MPO")
+    layers = getattr(image, "layer", []) if jpeg else []
+    return PhotoHeader(
+        format=image.format or "",
+        mode=image.mode,
+        size=image.size,
+        transparency="transparency" in image.info,
+        jpeg_multi_scan=jpeg and _jpeg_multi_scan(data),
+        # Pillow's SOF parser keeps (id, h, v, table); a repeated SOF appends more:
+        # counting them all only overestimates.
+        jpeg_sampling=tuple((max(1, h), max(1, v)) for _id, h, v, _table in layers),
+    )
+
+
+def decoded_size(header: PhotoHeader, size: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The size the pixels are decoded at: a JPEG at libjpeg's 1/2, 1/4 or 1/8 scale."""
+    width, height = size or header.size
+    if header.format not in ("JPEG", "MPO"):
+        return width, height
+    scale = _draft_scale((width, height), settings.BANTAR_PHOTO_MAX_EDGE)
+    return _ceil_div(width, scale), _ceil_div(height, scale)  # as Pillow's draft rounds
+
+
+def decode_cost(header: PhotoHeader, size: tuple[int, int] | None = None) -> int:
+    """Estimated peak bytes to turn this photo (or the same file at `size`) into its JPEGs.
+
+    The larger of the decoder's peak and the first resize's peak, plus the fixed
+    part: the first resize works on the decoded pixels (or a full-size
+    conversion of them, after which the decode is dropped); everything after it
+    is within BANTAR_PHOTO_MAX_EDGE. benchmarks/bench_photo.py checks that the
+    real peak of each format at its largest accepted size stays under this.
+    """
+    source = size or header.size
+    width, height = decoded_size(header, source)
+    pixels = width * height
+    stored = pixels * _stored_bytes(header.mode)
+    coefficients = _jpeg_coefficient_bytes(header, source)
+    decoding = stored + pixels * DECODER_BYTES.get(header.format, 0) + coefficients
+    retained = pixels * RETAINED_DECODER_BYTES.get(header.format, 0)
+    conversion = _conversion_mode(header.mode, header.transparency)
+    if conversion is None:
+        converting, resize_mode, base = 0, header.mode, stored + retained
+    else:
+        # Both exist for a moment, then the decode (and its decoder's buffers) are dropped.
+        base = pixels * _stored_bytes(conversion)
+        converting, resize_mode = stored + retained + base, conversion
+    resizing = base + _resize_bytes(resize_mode, (width, height), settings.BANTAR_PHOTO_MAX_EDGE)
+    return max(decoding, converting, resizing) + FIXED_BYTES
+
+
+def largest_accepted(header: PhotoHeader, aspect: tuple[int, int] = (4, 3)) -> tuple[int, int]:
+    """The largest size of this aspect that decode_cost and BANTAR_PHOTO_MAX_PIXELS accept.
+
+    For the README and the benchmark: what "at the limit" means per format.
+    """
+    wide, high = aspect
+
+    def accepted(width: int) -> bool:
+        size = (width, max(1, width * high // wide))
+        within = size[0] * size[1] <= settings.BANTAR_PHOTO_MAX_PIXELS
+        return within and decode_cost(header, size) <= memory_limit_bytes()
+
+    low, top = 1, 1 << 17  # JPEG, PNG and WEBP headers cannot say more than 65535 px
+    while low < top:
+        middle = (low + top + 1) // 2
+        low, top = (middle, top) if accepted(middle) else (low, middle - 1)
+    return low, max(1, low * high // wide)
+
+
+def memory_limit_bytes() -> int:
+    return int(float(settings.BANTAR_PHOTO_MEMORY_MB) * MB)
+
+
+def _check_cost(image: Image.Image, data: bytes) -> None:
+    """Refuse, from the header alone, a photo whose decoding would exceed the budget."""
+    try:
+        cost = decode_cost(read_header(image, data))
+    except Exception as error:  # a header Pillow accepted but that makes no sense
+        raise ValidationError(ERROR_PHOTO_BROKEN, code="photo_broken") from error
+    if cost > memory_limit_bytes():
+        raise _too_many_pixels()
+
+
+def _resize_bytes(mode: str, size: tuple[int, int], edge: int) -> int:
+    """What Image.resize(LANCZOS, reducing_gap) allocates beside its source and its result.
+
+    Pillow premultiplies RGBA and LA into a full copy, box-reduces by the whole
+    factor that keeps REDUCING_GAP, then resizes horizontally first: the
+    intermediate has the target's width and the (reduced) source's height.
+    """
+    width, height = size
+    target = _fit(size, edge)
+    if target == size:
+        return 0
+    per_pixel = _stored_bytes(mode)
+    total = width * height * per_pixel if mode in PREMULTIPLIED else 0
+    factor_x = max(1, int(width / target[0] / REDUCING_GAP))
+    factor_y = max(1, int(height / target[1] / REDUCING_GAP))
+    if factor_x > 1 or factor_y > 1:
+        width, height = _ceil_div(width, factor_x), _ceil_div(height, factor_y)
+        total += width * height * per_pixel
+    return total + target[0] * height * per_pixel
+
+
+def _conversion_mode(mode: str, transparency: bool) -> str | None:
+    """The mode a decode is converted to at full size before resizing, or None: as it is.
+
+    Palette and 1-bit images would resize by nearest neighbour, 16-bit ones not
+    at all, and a transparent colour (PNG tRNS) would be averaged away.
+    """
+    if mode.startswith("I;16"):
+        return "I"
+    if mode in ("I", "F"):
+        return None
+    if mode in ("La", "PA", "RGBa") or transparency:
+        return None if mode in PREMULTIPLIED else "RGBA"
+    return None if mode in RESIZES_AS_IS else "RGB"
+
+
+def _stored_bytes(mode: str) -> int:
+    """Bytes per pixel in Pillow's memory: 1 for 1, L and P, 2 for I;16, 4 for the rest."""
+    if mode in ("1", "L", "P"):
+        return 1
+    return 2 if mode.startswith("I;16") else 4
+
+
+def _jpeg_coefficient_bytes(header: PhotoHeader, size: tuple[int, int]) -> int:
+    """The whole-image coefficient buffer libjpeg allocates for a multi-scan JPEG, else 0."""
+    if not header.jpeg_multi_scan:
+        return 0
+    if not header.jpeg_sampling:
+        return size[0] * size[1] * COEFFICIENT_BYTES * 4  # cannot tell: CMYK at full size
+    h_max = max(h for h, _v in header.jpeg_sampling)
+    v_max = max(v for _h, v in header.jpeg_sampling)
+    total = 0
+    for h, v in header.jpeg_sampling:  # each component, in whole 8x8 blocks at its resolution
+        columns = _ceil_div(_ceil_div(size[0] * h, h_max), 8) * 8
+        rows = _ceil_div(_ceil_div(size[1] * v, v_max), 8) * 8
+        total += columns * rows * COEFFICIENT_BYTES
+    return total
+
+
+def _ceil_div(numerator: int, denominator: int) -> int:
+    return -(numerator // -denominator)
+
+
+def _jpeg_multi_scan(data: bytes) -> bool:
+    """True when libjpeg must buffer the whole image: a progressive frame, or a first
+    scan that does not carry every component (libjpeg's has_multiple_scans).
+
+    Walks the markers from SOI to the first SOS; anything unexpected counts as
+    multi-scan, the expensive case.
+    """
+    position, components, progressive = 2, 0, False
+    while position + 4 < len(data):
+        if data[position] != 0xFF:
+            return True
+        marker = data[position + 1]
+        if marker == 0xFF:  # a fill byte before the marker
+            position += 1
+            continue
+        if marker in JPEG_NO_LENGTH:
+            position += 2
+            continue
+        if marker == 0xDA:  # SOS: the number of components in this scan follows the length
+            return progressive or data[position + 4] < components
+        if marker in JPEG_SOF and position + 9 < len(data):
+            components = data[position + 9]
+            progressive = marker in JPEG_PROGRESSIVE_SOF
+        position += 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+    return True
+
+
 # --- Decoding --------------------------------------------------------------------
 
 
@@ -251,11 +534,16 @@ def _decode(image: Image.Image) -> None:
 
 def _draft_box(size: tuple[int, int], edge: int) -> tuple[int, int]:
     """The size to ask libjpeg for: it picks the largest 1/2^n scale that still covers it."""
+    scale = _draft_scale(size, edge)
+    # Floor division so that Pillow's own `size // box` arrives at exactly `scale`.
+    return max(1, size[0] // scale), max(1, size[1] // scale)
+
+
+def _draft_scale(size: tuple[int, int], edge: int) -> int:
     scale = 1
     while scale < 8 and max(size) / (scale * 2) >= edge * DRAFT_SLACK:
         scale *= 2
-    # Floor division so that Pillow's own `size // box` arrives at exactly `scale`.
-    return max(1, size[0] // scale), max(1, size[1] // scale)
+    return scale
 
 
 # --- Metadata ----------------------------------------------------------------------
@@ -361,12 +649,23 @@ def _rational(part: Any) -> Decimal:
 # --- Re-encoding ---------------------------------------------------------------------
 
 
-def _full_copy(image: Image.Image, orientation: int) -> Image.Image:
-    """RGB, upright, long edge within BANTAR_PHOTO_MAX_EDGE, alpha flattened onto white."""
-    pixels = _shrink(_resizable(image), settings.BANTAR_PHOTO_MAX_EDGE)
-    if orientation in ORIENTATION_TRANSPOSE:
-        pixels = pixels.transpose(ORIENTATION_TRANSPOSE[orientation])
-    return _flatten(pixels)
+def _upright_copy(source: list[Image.Image]) -> tuple[Image.Image, PhotoMetadata]:
+    """Decode the one image in `source` and return its full copy and its metadata.
+
+    The full copy is RGB, upright, long edge within BANTAR_PHOTO_MAX_EDGE, alpha
+    flattened onto white. Each bigger step is dropped (rebinding `pixels`) as
+    soon as the next one exists, so the peak is what decode_plan estimated.
+    """
+    pixels = source.pop()
+    _decode(pixels)
+    metadata = _read_metadata(pixels)
+    conversion = _conversion_mode(pixels.mode, "transparency" in pixels.info)
+    if conversion is not None:
+        pixels = pixels.convert(conversion)
+    pixels = _resizable(_shrink(pixels, settings.BANTAR_PHOTO_MAX_EDGE))
+    if metadata.orientation in ORIENTATION_TRANSPOSE:
+        pixels = pixels.transpose(ORIENTATION_TRANSPOSE[metadata.orientation])
+    return _flatten(pixels), metadata
 
 
 def _resizable(image: Image.Image) -> Image.Image:

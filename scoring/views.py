@@ -300,7 +300,7 @@ def _answer(
     except Http404:
         return JsonResponse({"error": _("RT ini tidak ditugaskan kepada tim Anda.")}, status=404)
     except ValidationError as error:
-        status = 409 if getattr(error, "code", "") == "locked" else 400
+        status = {"locked": 409, "photo_busy": 503}.get(getattr(error, "code", ""), 400)
         return JsonResponse({"error": " ".join(error.messages)}, status=status)
 
 

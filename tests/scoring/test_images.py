@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import struct
+import subprocess
+import sys
+import threading
 import zipfile
 import zlib
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import imagehash
@@ -24,15 +30,23 @@ from PIL import Image, ImageCms, ImageDraw, ImageFile, TiffImagePlugin
 
 from scoring.images import (
     ERROR_PHOTO_BROKEN,
+    ERROR_PHOTO_BUSY,
     ERROR_PHOTO_EMPTY,
     ERROR_PHOTO_FORMAT,
     ERROR_PHOTO_NOT_IMAGE,
     ERROR_PHOTO_SVG,
     ERROR_PHOTO_TOO_LARGE,
     ERROR_PHOTO_TOO_MANY_PIXELS,
+    MB,
+    PhotoBusyError,
     ProcessedPhoto,
+    decode_cost,
+    decoded_size,
+    largest_accepted,
     phash_distance,
+    photo_slot,
     process_photo,
+    read_header,
 )
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -642,3 +656,255 @@ def test_damaged_bytes_only_ever_give_a_clear_refusal(format):
         except ValidationError as error:
             outcomes.add(error.code)
     assert "photo_broken" in outcomes  # the damage did reach the decoder
+
+
+# --- Memory: every photo within BANTAR_PHOTO_MEMORY_MB, measured for real ------------------
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_photo.py"
+BUDGET_MB = 150  # DESIGN.md: every image format decoded within 150 MB peak per photo
+
+
+def peak_in_a_fresh_process(tmp_path: Path, data: bytes, env: dict[str, str] | None = None) -> dict:
+    """process_photo once in a new process: its resident high-water mark above the size before.
+
+    Pillow allocates in C, where tracemalloc sees nothing; the benchmark's child resets the
+    kernel's mark after start-up and reads VmHWM (an upper bound if the kernel cannot reset).
+    """
+    path = tmp_path / "photo.bin"
+    path.write_bytes(data)
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--child", "ours", str(path), "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def header(data: bytes):
+    with Image.open(io.BytesIO(data)) as image:
+        return read_header(image, data)
+
+
+def flat_png(size: tuple[int, int], mode: str = "RGB") -> bytes:
+    """A large PNG that is tiny on disk: a flat picture with one rectangle compresses ~1000:1."""
+    image = Image.new(mode, size, (200, 210, 190, 255)[: len(mode)] if mode != "P" else 3)
+    ImageDraw.Draw(image).rectangle((size[0] // 7, size[1] // 7, size[0] // 2, size[1] // 2), 90)
+    return encode(image, format="PNG", compress_level=9)
+
+
+def test_a_49_megapixel_png_is_refused_from_its_header_and_would_have_cost_more(tmp_path):
+    data = flat_png((7000, 7000))
+    assert len(data) < 300 * 1024  # the issue's 186 KB PNG, near enough
+
+    refused = peak_in_a_fresh_process(tmp_path, data)
+    lifted = peak_in_a_fresh_process(tmp_path, data, {"BANTAR_PHOTO_MEMORY_MB": "100000"})
+
+    assert refused["outcomes"] == ["photo_too_many_pixels"]
+    assert refused["peak_mb"] < 10  # nothing was decoded
+    assert refused_message(data) == [str(ERROR_PHOTO_TOO_MANY_PIXELS)]
+    # What the header check saves: decoding it anyway costs more than the budget.
+    assert lifted["outcomes"] == ["ok"]
+    assert lifted["peak_mb"] > BUDGET_MB
+
+
+def refused_message(data: bytes) -> list[str]:
+    return refusal(data).messages
+
+
+def test_a_12_megapixel_jpeg_stays_within_the_budget(tmp_path, twelve_megapixels):
+    measured = peak_in_a_fresh_process(tmp_path, twelve_megapixels)
+
+    assert measured["outcomes"] == ["ok"]
+    assert measured["peak_mb"] <= BUDGET_MB
+    assert measured["peak_mb"] * MB <= decode_cost(header(twelve_megapixels))
+
+
+def picture_in(mode: str, size: tuple[int, int]) -> Image.Image:
+    """Gradients: quick to make at 20+ megapixels and small on disk. What is decoded
+    costs the same whatever the content, and the file stays under the byte limit."""
+    ramp = Image.linear_gradient("L").resize(size)
+    glow = Image.radial_gradient("L").resize(size)
+    base = Image.merge("RGB", (ramp, glow, ramp.transpose(Image.Transpose.ROTATE_180)))
+    if mode == "RGBA":
+        base.putalpha(glow)
+    return base.quantize(64) if mode == "P" else base
+
+
+@pytest.mark.parametrize(
+    ("format", "mode", "options"),
+    [
+        ("PNG", "RGB", {}),
+        ("PNG", "RGBA", {}),
+        ("PNG", "P", {}),
+        ("JPEG", "RGB", {"progressive": True, "subsampling": 0, "quality": 90}),
+        ("WEBP", "RGB", {"quality": 80}),
+        ("HEIF", "RGB", {"quality": 60}),
+    ],
+    ids=["png", "png-alpha", "png-palette", "progressive-jpeg", "webp", "heic"],
+)
+def test_each_format_at_its_largest_accepted_size_stays_within_the_budget(
+    tmp_path, format, mode, options
+):
+    """The estimate must be an upper bound where it matters most: right at the limit."""
+
+    def made(size: tuple[int, int]) -> bytes:
+        if format == "HEIF":
+            return heif_bytes(picture_in(mode, size), **options)
+        return encode(picture_in(mode, size), format=format, **options)
+
+    width, height = largest_accepted(header(made((64, 48))))
+    data = made((width, height))
+
+    measured = peak_in_a_fresh_process(tmp_path, data)
+
+    assert measured["outcomes"] == ["ok"]
+    assert measured["peak_mb"] <= decode_cost(header(data)) / MB <= BUDGET_MB
+    # One column more (and its rows) and the header alone refuses it.
+    assert decode_cost(header(data), (width + 4, (width + 4) * 3 // 4)) > BUDGET_MB * MB
+
+
+def test_a_photo_one_byte_over_the_memory_budget_is_refused_and_one_at_it_accepted(settings):
+    data = encode(scene(1200, 900), format="PNG")
+    cost = decode_cost(header(data))
+
+    settings.BANTAR_PHOTO_MEMORY_MB = (cost - 1) / MB
+    error = refusal(data)
+    settings.BANTAR_PHOTO_MEMORY_MB = cost / MB
+    accepted = process_photo(data)
+
+    assert error.messages == [str(ERROR_PHOTO_TOO_MANY_PIXELS)]
+    assert error.code == "photo_too_many_pixels"
+    assert accepted.width == 1200
+
+
+@pytest.mark.parametrize(
+    ("size", "decoded"),
+    [
+        ((4000, 3000), (2000, 1500)),
+        ((4001, 3001), (2001, 1501)),
+        ((7999, 5999), (2000, 1500)),
+        ((3000, 2250), (2048, 1536)),  # not halved: decoded in full, then resized
+    ],
+)
+def test_the_estimate_knows_the_scale_libjpeg_decodes_at(size, decoded):
+    data = encode(Image.new("RGB", size, (90, 110, 130)), quality=70)
+
+    photo = process_photo(data)
+
+    assert (photo.width, photo.height) == decoded
+    assert _fit_edge(decoded_size(header(data))) == decoded
+
+
+def _fit_edge(size: tuple[int, int], edge: int = 2048) -> tuple[int, int]:
+    ratio = min(1, edge / max(size))
+    return round(size[0] * ratio), round(size[1] * ratio)
+
+
+def test_a_multi_scan_jpeg_is_charged_for_its_whole_coefficient_buffer():
+    picture = scene(1600, 1200)
+    baseline = encode(picture, quality=90)
+    progressive = encode(picture, quality=90, progressive=True)
+    # A first scan that carries one of three components: libjpeg buffers the whole image too.
+    sos = baseline.index(b"\xff\xda")
+    separate = baseline[: sos + 4] + b"\x01" + baseline[sos + 5 :]
+
+    assert not header(baseline).jpeg_multi_scan
+    assert header(progressive).jpeg_multi_scan
+    assert header(separate).jpeg_multi_scan
+    # 1600x1200 at 4:2:0: 1.92 M luma + 2 x 0.48 M chroma samples, 2 bytes each
+    extra = decode_cost(header(progressive)) - decode_cost(header(baseline))
+    assert extra == 2 * (1600 * 1200 + 2 * 800 * 600)
+
+
+# --- At most BANTAR_PHOTO_CONCURRENCY photos at once per process ---------------------------
+
+
+class HeldSlots:
+    """Threads that take photo slots and keep them until told to let go."""
+
+    def __init__(self, count: int) -> None:
+        self.release = threading.Event()
+        self.taken = threading.Barrier(count + 1)
+        self.threads = [threading.Thread(target=self._hold) for _ in range(count)]
+        for thread in self.threads:
+            thread.start()
+        self.taken.wait(timeout=10)
+
+    def _hold(self) -> None:
+        with photo_slot():
+            self.taken.wait(timeout=10)
+            self.release.wait(timeout=30)
+
+    def let_go(self) -> None:
+        self.release.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+
+
+@pytest.fixture
+def two_slots(settings):
+    settings.BANTAR_PHOTO_CONCURRENCY = 2
+    settings.BANTAR_PHOTO_WAIT_SECONDS = 0.2
+    return settings
+
+
+def test_a_third_photo_is_refused_as_busy_while_two_are_processed(two_slots):
+    held = HeldSlots(2)
+    try:
+        with pytest.raises(PhotoBusyError) as error:
+            process_photo(encode(scene()))
+    finally:
+        held.let_go()
+
+    assert error.value.messages == [str(ERROR_PHOTO_BUSY)]
+    assert error.value.code == "photo_busy"
+    assert isinstance(error.value, ValidationError)  # every view refuses it with its message
+    assert process_photo(encode(scene())).width == 800  # the slots came back
+
+
+def test_a_third_photo_waits_for_a_slot_and_then_goes_through(two_slots):
+    two_slots.BANTAR_PHOTO_WAIT_SECONDS = 20
+    held = HeldSlots(2)
+    finished = threading.Event()
+    results: list[ProcessedPhoto] = []
+
+    def third() -> None:
+        results.append(process_photo(encode(scene())))
+        finished.set()
+
+    waiting = threading.Thread(target=third)
+    waiting.start()
+    try:
+        assert not finished.wait(timeout=0.5)  # both slots taken: it waits
+        held.release.set()
+        assert finished.wait(timeout=15)
+    finally:
+        held.let_go()
+        waiting.join(timeout=15)
+    assert results[0].width == 800
+
+
+def test_a_refused_photo_gives_its_slot_back(settings):
+    settings.BANTAR_PHOTO_CONCURRENCY = 1
+    settings.BANTAR_PHOTO_WAIT_SECONDS = 0.2
+    broken = encode(scene(), format="PNG")
+
+    for _ in range(3):  # refused inside the slot, while decoding
+        assert refusal(broken[: len(broken) // 2]).code == "photo_broken"
+
+    assert process_photo(encode(scene())).width == 800
+
+
+def test_the_bound_follows_the_setting(settings):
+    settings.BANTAR_PHOTO_CONCURRENCY = 3
+    settings.BANTAR_PHOTO_WAIT_SECONDS = 0.2
+    with ExitStack() as stack:
+        for _ in range(2):
+            stack.enter_context(photo_slot())
+        assert process_photo(encode(scene())).width == 800  # the third of three
+        stack.enter_context(photo_slot())
+        with pytest.raises(PhotoBusyError):
+            process_photo(encode(scene()))
