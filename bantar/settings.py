@@ -119,6 +119,15 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Tests only (tests/conftest.py sets the variable, for the servers the fault tests start too):
+# one cheap hash round instead of PBKDF2's million. The production settings reset this.
+FAST_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if os.environ.get("BANTAR_FAST_PASSWORD_HASHER") == "1":
+    PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -16,6 +16,15 @@ from bantar.settings import *  # noqa: F403
 from bantar.settings import env_bool, env_list
 
 BANTAR_PRODUCTION = True
+# Django's own hashers (PBKDF2 first), whatever the environment says: the tests' cheap
+# hasher (BANTAR_FAST_PASSWORD_HASHER) must never reach a server with real accounts.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -50,9 +59,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
 
-# Login throttling counts failures per username and client address. Behind nginx every
-# request comes from 127.0.0.1, so take the address nginx saw from X-Forwarded-For
-# (see README, "Security, sessions and backups"). Set BANTAR_BEHIND_PROXY=false only
-# when gunicorn faces the clients directly: otherwise a client could forge the header.
-if env_bool("BANTAR_BEHIND_PROXY", True):
-    AXES_CLIENT_IP_CALLABLE = "bantar.login_protection.client_ip_behind_proxy"
+# Login throttling counts failures per client address. Behind nginx every request comes
+# from 127.0.0.1: set BANTAR_TRUSTED_PROXIES=1 so the address nginx saw counts (README,
+# "Login throttling"). BANTAR_BEHIND_PROXY, its older name, is still understood.
+if "BANTAR_TRUSTED_PROXIES" not in os.environ and "BANTAR_BEHIND_PROXY" in os.environ:
+    BANTAR_TRUSTED_PROXIES = 1 if env_bool("BANTAR_BEHIND_PROXY", False) else 0

@@ -7,6 +7,7 @@ through `master_data`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bantar.models import Role, User
+from bantar.settings import FAST_PASSWORD_HASHERS
 from competitions.models import Competition, CompetitionStatus, Kecamatan, Kelurahan
 from competitions.services import competition_create
 
@@ -53,6 +55,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if not uses_database:
             item.add_marker(pytest.mark.no_database)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Test accounts' passwords hashed with one cheap round instead of PBKDF2's million.
+
+    Hashing was most of the suite's time (every persona fixture sets a password).
+    The servers the fault tests start read BANTAR_FAST_PASSWORD_HASHER from the
+    environment (bantar/settings.py), so they check these hashes too; the
+    production settings never accept it.
+    """
+    os.environ["BANTAR_FAST_PASSWORD_HASHER"] = "1"
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

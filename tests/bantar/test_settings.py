@@ -66,3 +66,14 @@ def test_production_keeps_database_connections_and_checks_them():
         "shell", "--no-imports", "-c", script, env={**PRODUCTION_ENV, "DB_CONN_MAX_AGE": "0"}
     )
     assert result.stdout.split() == ["0", "True"], result.stderr
+
+
+def test_production_never_takes_the_tests_cheap_password_hasher():
+    script = (
+        "from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0].rsplit('.', 1)[-1], "
+        "any('MD5' in h for h in settings.PASSWORD_HASHERS))"
+    )
+    env = {**PRODUCTION_ENV, "BANTAR_FAST_PASSWORD_HASHER": "1"}
+    result = run_manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.split() == ["PBKDF2PasswordHasher", "False"], result.stderr
