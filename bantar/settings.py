@@ -245,6 +245,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The login page again, in Indonesian, with HTTP 429 (not axes' bare English page).
 AXES_LOCKOUT_CALLABLE = "bantar.login_protection.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# The client's address: X-Forwarded-For is believed only as far as BANTAR_TRUSTED_PROXIES
+# reverse proxies wrote it (nginx in front of gunicorn: 1). 0 ignores the header, so that a
+# client talking to gunicorn directly cannot choose its address.
+BANTAR_TRUSTED_PROXIES = int(os.environ.get("BANTAR_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "bantar.login_protection.client_ip"
+# Password spraying: this many failures from one address, across all usernames, within the
+# cool-off lock the address out as well (0: no such limit). Higher than AXES_FAILURE_LIMIT,
+# since a kelurahan office shares one address.
+BANTAR_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("BANTAR_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_HANDLER = "bantar.login_protection.LoginHandler"
 
 # Sessions on shared tablets: a session ends SESSION_COOKIE_AGE (12 hours) after login
 # whatever happens, and earlier after BANTAR_SESSION_IDLE_MINUTES without any request

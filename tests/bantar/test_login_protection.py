@@ -11,7 +11,7 @@ from django.db.models import F
 from django.test import RequestFactory
 
 from bantar.forms import ERROR_INVALID_LOGIN, ERROR_LOCKED_OUT
-from bantar.login_protection import client_ip_behind_proxy
+from bantar.login_protection import client_ip
 from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.conftest import PASSWORD
 
@@ -153,17 +153,112 @@ def test_a_weak_password_is_refused_when_an_admin_changes_it(client, admin_user)
     assert admin_user.check_password(strong)
 
 
-@pytest.mark.parametrize(
-    ("forwarded", "expected"),
-    [
-        ("", "127.0.0.1"),
-        ("203.0.113.9", "203.0.113.9"),
-        # A client may send its own X-Forwarded-For; nginx appends the address it saw.
-        ("1.2.3.4, 203.0.113.9", "203.0.113.9"),
-    ],
-)
-def test_behind_the_proxy_the_address_nginx_saw_counts(forwarded, expected):
-    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="127.0.0.1")
+def forwarded_request(forwarded: str, remote: str = "127.0.0.1"):
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=remote)
     if forwarded:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded
-    assert client_ip_behind_proxy(request) == expected
+    return request
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        # No proxy trusted (the default): the header is the client's own word, ignored.
+        (0, "", "198.51.100.7"),
+        (0, "203.0.113.9", "198.51.100.7"),
+        # One proxy (nginx appends the address it saw): the last entry; the client's own
+        # entries before it are ignored.
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "1.2.3.4, 203.0.113.9", "203.0.113.9"),
+        (1, "", "198.51.100.7"),  # not through the proxy at all
+        (1, "1.2.3.4, unknown", "198.51.100.7"),  # not written by nginx: not believed
+        # Two proxies (a load balancer, then nginx): the second entry from the right.
+        (2, "1.2.3.4, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "198.51.100.7"),  # fewer entries than proxies
+    ],
+)
+def test_the_client_address_trusts_exactly_the_configured_proxies(
+    settings, proxies, forwarded, expected
+):
+    settings.BANTAR_TRUSTED_PROXIES = proxies
+    assert client_ip(forwarded_request(forwarded, remote="198.51.100.7")) == expected
+
+
+def test_a_direct_client_cannot_escape_the_lockout_by_forging_its_address(client, panitia):
+    for number in range(5):
+        response = client.post(
+            "/accounts/login/",
+            {"username": "panitia", "password": "bukan-sandinya"},
+            REMOTE_ADDR=OFFICE,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {OFFICE}
+
+
+def test_behind_nginx_the_address_nginx_saw_counts(client, panitia, settings):
+    settings.BANTAR_TRUSTED_PROXIES = 1
+    for _ in range(5):
+        client.post(
+            "/accounts/login/",
+            {"username": "panitia", "password": "bukan-sandinya"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",
+        )
+    elsewhere = client.post(
+        "/accounts/login/",
+        {"username": "panitia", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
+    assert elsewhere.status_code == 302  # another client behind the same nginx
+
+
+# --- Many usernames from one address (password spraying) ---------------------------------
+
+PER_ADDRESS = 20
+
+
+def spray(client, count: int, *, address: str = OFFICE):
+    """One wrong password for each of `count` different usernames."""
+    for number in range(count):
+        response = log_in(client, f"warga{number}", "bukan-sandinya", address=address)
+    return response
+
+
+def test_twenty_failures_across_accounts_lock_the_address_out(client, panitia):
+    assert spray(client, PER_ADDRESS - 1).status_code == 200  # each name failed once only
+
+    twentieth = spray(client, 1)
+    right = log_in(client, "panitia", PASSWORD)
+
+    assert twentieth.status_code == 429
+    assert right.status_code == 429
+    assert LOCKED_OUT_15 in right.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_the_address_limit_spares_other_addresses_and_ends_with_the_cool_off(client, panitia):
+    spray(client, PER_ADDRESS)
+    assert log_in(client, "panitia", PASSWORD, address="10.99.0.7").status_code == 302
+    client.post("/accounts/logout/")
+
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+
+    assert log_in(client, "panitia", PASSWORD).status_code == 302
+
+
+def test_the_address_limit_is_a_setting(client, panitia, settings):
+    settings.BANTAR_LOGIN_FAILURES_PER_ADDRESS = 3
+    assert spray(client, 3).status_code == 429
+
+    settings.BANTAR_LOGIN_FAILURES_PER_ADDRESS = 0  # off
+    assert log_in(client, "panitia", PASSWORD).status_code == 302
+
+
+def test_a_proxy_that_is_not_trusted_does_not_lock_the_whole_city_out(client, panitia):
+    # Behind nginx with BANTAR_TRUSTED_PROXIES left at 0, every client is 127.0.0.1.
+    spray(client, PER_ADDRESS + 5, address="127.0.0.1")
+
+    assert log_in(client, "panitia", PASSWORD, address="127.0.0.1").status_code == 302
