@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import rules
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bantar.models import User
 
 M = TypeVar("M", bound=Model)
+M_co = TypeVar("M_co", bound=Model, covariant=True)
 NOTHING = Q(pk__in=[])
 
 
@@ -49,9 +50,21 @@ def region_filter(user: User, *, kelurahan: str | None, kecamatan: str | None) -
     return NOTHING
 
 
-def get_for_user_or_404(queryset: QuerySet[M], user: User, **lookup: Any) -> M:
+class Scoped(Protocol[M_co]):
+    """A manager or queryset with the model's scope (`for_user`)."""
+
+    def for_user(self, user: User) -> QuerySet[M_co]: ...
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind `login_required` or `permission_required`: a real user."""
+
+    user: User  # narrower than HttpRequest's User | AnonymousUser
+
+
+def get_for_user_or_404(scoped: Scoped[M], user: User, **lookup: Any) -> M:
     """Fetch one object through the model's `for_user` scope, or answer 404."""
-    return get_object_or_404(queryset.for_user(user), **lookup)  # type: ignore[attr-defined]
+    return get_object_or_404(scoped.for_user(user), **lookup)
 
 
 def may(user: User, permission: str, obj: Any = None) -> bool:

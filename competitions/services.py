@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bantar.models import User
 from bantar.history import stamp
+from bantar.models import User
 from competitions.models import (
     RT,
     STATUS_ORDER,
@@ -209,7 +209,7 @@ def competition_advance(
 ) -> Competition:
     """Move a competition one step forward, after that step's checks pass."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    current = STATUS_ORDER.index(competition.status)
+    current = STATUS_ORDER.index(CompetitionStatus(competition.status))
     target = STATUS_ORDER.index(CompetitionStatus(to_status))
     params = {"current": _label(competition.status), "target": _label(to_status)}
     if target == current:

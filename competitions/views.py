@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may, permission_required
+from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permission_required
 from competitions.forms import AdvanceForm
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.selectors import entry_status_counts
@@ -19,14 +19,14 @@ from competitions.services import competition_advance
 
 @require_safe
 @login_required
-def competition_list(request: HttpRequest) -> HttpResponse:
+def competition_list(request: AuthenticatedRequest) -> HttpResponse:
     competitions = Competition.objects.for_user(request.user)
     return render(request, "competitions/list.html", {"competitions": competitions})
 
 
 @require_safe
 @login_required
-def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def competition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
     entries = Entry.objects.for_user(request.user).filter(competition=competition)
     context = {
@@ -45,7 +45,7 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("competitions.advance_stage")
-def competition_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+def competition_advance_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
     form = AdvanceForm(request.POST)
     if not form.is_valid():

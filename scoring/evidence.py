@@ -135,7 +135,7 @@ def evidence_orphans(*, older_than: timedelta) -> list[str]:
     them itself: `_remove_leftovers`). Younger files may belong to an upload in
     progress and are left alone.
     """
-    known = set()
+    known: set[str] = set()
     for names in Evidence.objects.values_list("image", "web", "thumb"):
         known.update(names)
     cutoff = timezone.now() - older_than

@@ -142,7 +142,7 @@ def jury_panel(competition: Competition) -> Panel:
     ):
         recused[entry_id].add(juror_id)
     expected: dict[int, dict[int, frozenset[int]]] = {}
-    unassigned = []
+    unassigned: list[int] = []
     for entry_id, kelurahan_id, team_id in Entry.objects.filter(
         competition=competition, status=EntryStatus.VERIFIED
     ).values_list("pk", "rt__kelurahan_id", "assignment__team_id"):
@@ -169,7 +169,7 @@ def counted_levels(competition: Competition, panel: Panel) -> list[tuple[int, in
     return [
         (entry_id, juror_id, code, value)
         for entry_id, juror_id, code, value, pillar_id in rows
-        if panel.counts(entry_id, juror_id, pillar_id)
+        if value is not None and panel.counts(entry_id, juror_id, pillar_id)
     ]
 
 

@@ -291,15 +291,16 @@ def live_outcome(
     ]
     exact = []
     if incomplete:
-        levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        gap_levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for entry_id, code, value in (
             counted_scores(competition)
             .filter(sheet__entry__in=incomplete)
             .values_list("sheet__entry_id", "indicator__code", "value")
         ):
-            levels[entry_id][code].append(value)
+            if value is not None:  # counted_scores has only levels; the column may be empty
+                gap_levels[entry_id][code].append(value)
         exact = [
-            results.EntryInput(pk, categories[pk], dict(levels[pk]))
+            results.EntryInput(pk, categories[pk], dict(gap_levels[pk]))
             for pk in sorted(incomplete)
             if pk in categories
         ]
@@ -339,7 +340,8 @@ def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str,
     codes = dict(Indicator.objects.values_list("pk", "code"))
     levels: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     for entry_id, juror, indicator, value in rows:
-        levels[entry_id][codes[indicator]].append((names[juror], value))
+        if value is not None:
+            levels[entry_id][codes[indicator]].append((names[juror], value))
     return levels
 
 

@@ -9,12 +9,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may, permission_required, require
+from bantar.access import (
+    AuthenticatedRequest,
+    get_for_user_or_404,
+    may,
+    permission_required,
+    require,
+)
 from bantar.exports import export_response
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Entry
@@ -36,7 +42,7 @@ from scoring.result_selectors import (
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
 
 
-def _competition(request: HttpRequest, pk: int) -> Competition:
+def _competition(request: AuthenticatedRequest, pk: int) -> Competition:
     return get_for_user_or_404(Competition.objects, request.user, pk=pk)
 
 
@@ -47,7 +53,7 @@ def _readable_table(user: User, competition: Competition) -> ResultTable:
 
 @require_safe
 @permission_required("scoring.read_plenary")
-def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
     table = result_table(competition)
     context = {
@@ -72,7 +78,7 @@ def plenary_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
+def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
     table = _readable_table(request.user, competition)
     row = table.row(entry_pk)
@@ -91,7 +97,7 @@ def explain_page(request: HttpRequest, competition_pk: int, entry_pk: int) -> Ht
     return render(request, "scoring/explain.html", context)
 
 
-def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpResponse:
+def _decision(request: AuthenticatedRequest, competition_pk: int, action: str) -> HttpResponse:
     competition = _competition(request, competition_pk)
     try:
         if action == "finalise":
@@ -123,23 +129,23 @@ def _decision(request: HttpRequest, competition_pk: int, action: str) -> HttpRes
 
 @require_POST
 @permission_required("scoring.decide_results")
-def finalise_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def finalise_view(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "finalise")
 
 
 @require_POST
 @permission_required("scoring.decide_results")
-def publish_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def publish_view(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "publish")
 
 
 @require_POST
 @permission_required("scoring.decide_results")
-def reopen_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def reopen_view(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     return _decision(request, competition_pk, "reopen")
 
 
-def _report(request: HttpRequest, competition: Competition, name: str):
+def _report(request: AuthenticatedRequest, competition: Competition, name: str):
     user = request.user
     scope = str(user.scope_label)
     if name == "peserta":
@@ -158,14 +164,15 @@ def _report(request: HttpRequest, competition: Competition, name: str):
 
 
 def _kecamatan_ids(user: User) -> set[int]:
-    if user.role == Role.KELURAHAN:
+    """The kecamatan of an officer's region (a kelurahan officer: its kelurahan's)."""
+    if user.role == Role.KELURAHAN and user.kelurahan is not None:
         return {user.kelurahan.kecamatan_id}
-    return {user.kecamatan_id}
+    return {user.kecamatan_id} if user.kecamatan_id is not None else set()
 
 
 @require_safe
 @login_required
-def report_page(request: HttpRequest, competition_pk: int, name: str) -> HttpResponse:
+def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -> HttpResponse:
     if name not in REPORTS:
         raise Http404
     competition = _competition(request, competition_pk)
@@ -178,7 +185,7 @@ def report_page(request: HttpRequest, competition_pk: int, name: str) -> HttpRes
 @require_safe
 @login_required
 def report_export(
-    request: HttpRequest, competition_pk: int, name: str, export_format: str
+    request: AuthenticatedRequest, competition_pk: int, name: str, export_format: str
 ) -> HttpResponse:
     if name not in REPORTS:
         raise Http404

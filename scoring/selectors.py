@@ -102,7 +102,9 @@ def juror_tasks(user: User) -> list[JurorTask]:
         )
     )
     tasks = []
-    for entry in entries:
+    for row in entries:
+        # `row` carries the annotations above, which django-stubs cannot follow through for_user.
+        entry: Any = row
         member = memberships[entry.assignment.team_id]
         remit = remit_of(member)
         total = sum(size for pk, size in pillar_sizes.items() if in_remit(remit, pk))
@@ -251,7 +253,8 @@ def entry_sheets(entry: Entry) -> list[JurorSheetRow]:
     for member in assignment.team.members.select_related("user", "home_kelurahan"):
         excluded = exclusion(member, entry, recusals.get(member.user_id))
         sheet = sheets.get(member.user_id)
-        rows.append(JurorSheetRow(member, sheet, sheet.n if sheet else 0, excluded))
+        scored: int = getattr(sheet, "n", 0)  # the Count annotated above
+        rows.append(JurorSheetRow(member, sheet, scored, excluded))
     return rows
 
 

@@ -180,14 +180,14 @@ def entries_assign_balanced(
     Entries go in region order (kecamatan, kelurahan, RT), so that neighbouring
     RTs tend to share a team's day; ties go to the first team by name.
     """
-    teams = list(
-        JuryTeam.objects.filter(competition=competition)
-        .annotate(load=Count("assignments"))
-        .order_by("name")
-    )
+    teams = list(JuryTeam.objects.filter(competition=competition).order_by("name"))
     if not teams:
         raise ValidationError(ERROR_NO_TEAMS)
-    loads = {team.pk: team.load for team in teams}
+    loads: dict[int, int] = dict(
+        JuryTeam.objects.filter(competition=competition)
+        .annotate(load=Count("assignments"))
+        .values_list("pk", "load")
+    )
     made = []
     for entry in sorted(
         entries, key=lambda e: (e.rt.kelurahan.kecamatan.code, e.rt.kelurahan.code, e.rt.number)

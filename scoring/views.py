@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, permission_required, require
+from bantar.access import AuthenticatedRequest, get_for_user_or_404, permission_required, require
 from competitions.models import Competition, Entry, EntryStatus
 from scoring import evidence, panel, services
 from scoring.forms import (
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from bantar.models import User
 
 
-def _errors(request: HttpRequest, error: ValidationError) -> None:
+def _errors(request: AuthenticatedRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
@@ -64,7 +64,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @require_safe
 @permission_required("scoring.manage_teams")
-def teams_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def teams_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     teams = teams_with_members(competition)
     rows = assignment_rows(competition)
@@ -86,7 +86,7 @@ def _panitia_post(view: Callable[..., None]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @require_POST
     @permission_required("scoring.manage_teams")
-    def wrapped(request: HttpRequest, competition_pk: int, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedRequest, competition_pk: int, **kwargs: Any) -> HttpResponse:
         competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
         try:
             view(request, competition, **kwargs)
@@ -111,7 +111,7 @@ def _valid(form: Any) -> dict[str, Any]:
 
 
 @_panitia_post
-def team_create_view(request: HttpRequest, competition: Competition) -> None:
+def team_create_view(request: AuthenticatedRequest, competition: Competition) -> None:
     team = services.team_create(
         competition=competition, name=_valid(TeamForm(request.POST))["name"]
     )
@@ -119,7 +119,7 @@ def team_create_view(request: HttpRequest, competition: Competition) -> None:
 
 
 @_panitia_post
-def member_add_view(request: HttpRequest, competition: Competition, team_pk: int) -> None:
+def member_add_view(request: AuthenticatedRequest, competition: Competition, team_pk: int) -> None:
     team = get_object_or_404(JuryTeam, pk=team_pk, competition=competition)
     data = _valid(MemberForm(request.POST))
     member = services.team_add_member(
@@ -135,7 +135,7 @@ def member_add_view(request: HttpRequest, competition: Competition, team_pk: int
 
 
 @_panitia_post
-def leader_set_view(request: HttpRequest, competition: Competition, team_pk: int) -> None:
+def leader_set_view(request: AuthenticatedRequest, competition: Competition, team_pk: int) -> None:
     team = get_object_or_404(JuryTeam, pk=team_pk, competition=competition)
     data = _valid(LeaderForm(request.POST, team=team))
     services.team_set_leader(team=team, user=data["user"])
@@ -143,7 +143,7 @@ def leader_set_view(request: HttpRequest, competition: Competition, team_pk: int
 
 
 @_panitia_post
-def assign_view(request: HttpRequest, competition: Competition) -> None:
+def assign_view(request: AuthenticatedRequest, competition: Competition) -> None:
     data = _valid(AssignForm(request.POST, competition=competition))
     with transaction.atomic():
         services.entry_assign(entry=data["entry"], team=data["team"], by=request.user)
@@ -161,7 +161,7 @@ def assign_view(request: HttpRequest, competition: Competition) -> None:
 
 
 @_panitia_post
-def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
+def assign_bulk_view(request: AuthenticatedRequest, competition: Competition) -> None:
     data = _valid(BulkAssignForm(request.POST))
     entries = Entry.objects.filter(
         competition=competition, status=EntryStatus.VERIFIED
@@ -177,7 +177,7 @@ def assign_bulk_view(request: HttpRequest, competition: Competition) -> None:
 
 
 @permission_required("scoring.review_sheets")
-def entry_sheets_page(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_sheets_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The panitia's view of one entry's scoring: sheets, recusals, reopen, full history."""
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
     if request.method == "POST":
@@ -193,7 +193,7 @@ def entry_sheets_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/entry_sheets.html", context)
 
 
-def _entry_sheets_action(request: HttpRequest, entry: Entry) -> None:
+def _entry_sheets_action(request: AuthenticatedRequest, entry: Entry) -> None:
     try:
         if request.POST.get("action") == "recuse":
             data = _valid(RecusalForm(request.POST))
@@ -215,11 +215,11 @@ def _entry_sheets_action(request: HttpRequest, entry: Entry) -> None:
 
 @require_safe
 @permission_required("scoring.score")
-def juror_home(request: HttpRequest) -> HttpResponse:
+def juror_home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "scoring/juror_home.html", {"tasks": juror_tasks(request.user)})
 
 
-def _juror_entry(request: HttpRequest, entry_pk: int) -> tuple[Entry, Any]:
+def _juror_entry(request: AuthenticatedRequest, entry_pk: int) -> tuple[Entry, Any]:
     """The assigned entry (404 otherwise) and the juror's membership (403 on conflict)."""
     entry = get_for_user_or_404(Entry.objects.with_region(), request.user, pk=entry_pk)
     member = panel.membership_for(entry=entry, juror=request.user)
@@ -229,7 +229,7 @@ def _juror_entry(request: HttpRequest, entry_pk: int) -> tuple[Entry, Any]:
 
 @require_safe
 @permission_required("scoring.score")
-def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
+def scoring_page(request: AuthenticatedRequest, entry_pk: int) -> HttpResponse:
     entry, member = _juror_entry(request, entry_pk)
     # Opening a page writes nothing: the sheet is created by its first change.
     sheet = juror_sheet(entry=entry, juror=request.user)
@@ -248,7 +248,7 @@ def scoring_page(request: HttpRequest, entry_pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("scoring.score")
-def sheet_submit_view(request: HttpRequest, entry_pk: int) -> HttpResponse:
+def sheet_submit_view(request: AuthenticatedRequest, entry_pk: int) -> HttpResponse:
     entry, _member = _juror_entry(request, entry_pk)
     try:
         services.sheet_submit(entry=entry, juror=request.user)
@@ -305,7 +305,7 @@ def _answer(
 
 
 @json_api("scoring.score")
-def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
+def score_api(request: AuthenticatedRequest, entry_pk: int) -> JsonResponse:
     entry, member = _juror_entry(request, entry_pk)
     try:
         payload = json.loads(request.body or b"{}")
@@ -313,7 +313,7 @@ def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
         payload = {}
     form = ScoreChangeForm(payload if isinstance(payload, dict) else {})
     if not form.is_valid():
-        raise ValidationError([" ".join(errors) for errors in form.errors.values()])
+        raise ValidationError([" ".join(map(str, errors)) for errors in form.errors.values()])
     data = form.cleaned_data
     saved = services.score_save(
         entry=entry,
@@ -337,11 +337,11 @@ def score_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
 
 @json_api("scoring.score")
 @reports_device
-def photo_api(request: HttpRequest, entry_pk: int) -> JsonResponse:
+def photo_api(request: AuthenticatedRequest, entry_pk: int) -> JsonResponse:
     entry, _member = _juror_entry(request, entry_pk)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        raise ValidationError([" ".join(errors) for errors in form.errors.values()])
+        raise ValidationError([" ".join(map(str, errors)) for errors in form.errors.values()])
     data = form.cleaned_data
     # One byte past the limit is enough for process_photo to refuse an oversized file.
     content = data["photo"].read(settings.BANTAR_PHOTO_MAX_BYTES + 1)
@@ -368,7 +368,7 @@ def _photo_json(photo: Evidence) -> dict[str, Any]:
 
 
 @json_api("scoring.score")
-def photo_delete_api(request: HttpRequest, pk: int) -> JsonResponse:
+def photo_delete_api(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     photo = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
     evidence.evidence_delete(evidence=photo, by=request.user)
     return JsonResponse({"ok": True})
@@ -379,7 +379,7 @@ VARIANTS = {"full": "image", "web": "web", "thumb": "thumb"}
 
 @require_safe
 @login_required
-def evidence_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+def evidence_file(request: AuthenticatedRequest, pk: int, variant: str) -> FileResponse:
     """A photo, only for those allowed to see it; never a public media URL."""
     if variant not in VARIANTS:
         raise Http404
