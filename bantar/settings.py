@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: CONTENT_SECURITY_POLICY below
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,3 +272,26 @@ BANTAR_BACKUP_DIR = Path(os.environ.get("BANTAR_BACKUP_DIR", BASE_DIR / "backups
 
 # A refused form (stale or foreign CSRF token) is explained in Indonesian.
 CSRF_FAILURE_VIEW = "bantar.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): everything from the portal itself, no inline script,
+# no inline style attribute (templates use classes; scripts set element.style, which CSP
+# allows), photo previews from data: and blob: URLs, the field kit's service worker and
+# manifest. README, "Content-Security-Policy".
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
