@@ -155,7 +155,8 @@ class LoginHandler(AxesDatabaseHandler):
         super().user_login_failed(sender, credentials, request=request, **kwargs)
         # The failure that reaches the per-address limit is answered with the lockout page
         # at once, as axes does for its own limit.
-        already = request is None or getattr(request, "axes_locked_out", False)
-        if not already and address_locked_out(request):
-            request.axes_locked_out = True  # type: ignore[union-attr]
-            request.axes_credentials = credentials  # type: ignore[union-attr]
+        if request is None or getattr(request, "axes_locked_out", False):
+            return
+        if address_locked_out(request):
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
