@@ -130,7 +130,10 @@
     else if (waiting) { state = "sending"; }
     else { state = navigator.onLine === false ? "offline" : "saved"; }
     badge.dataset.state = state;
-    badge.textContent = format(texts[state] || texts.saved, { count: waiting });
+    // A long and a short wording: the phone's header keeps the RT's name readable.
+    badge.textContent = "";
+    badge.appendChild(el("span", "sync-long", format(texts[state] || texts.saved, { count: waiting })));
+    badge.appendChild(el("span", "sync-short", format(texts[state + "Short"] || texts[state] || texts.saved, { count: waiting })));
     var login = document.getElementById("login-link");
     if (state === "login" && !login) {
       login = el("a", "btn btn-light btn-tap login-link", texts.loginLink);
@@ -161,6 +164,7 @@
       box.appendChild(done);
     }
     if (mode !== "submitted") { box.textContent = ""; }
+    document.getElementById("submit-done").hidden = mode !== "submitted";
     document.getElementById("next-rt").hidden = !mode;
     if (mode) { nextRt(); }
     updateCounts();
@@ -324,7 +328,8 @@
       tab.setAttribute("aria-selected", String(tab.dataset.pillar === code));
     });
     root.querySelectorAll(".pillar-section").forEach(function (section) { section.hidden = section.dataset.pillar !== code; });
-    if (focus) { focus.scrollIntoView({ block: "center" }); } else { window.scrollTo({ top: 0 }); }
+    // A jump, not a smooth scroll: the new pillar starts at once at its first indicator.
+    if (focus) { focus.scrollIntoView({ block: "center", behavior: "instant" }); } else { window.scrollTo({ top: 0, behavior: "instant" }); }
   }
   tabs.forEach(function (tab) { tab.addEventListener("click", function () { showPillar(tab.dataset.pillar); }); });
   var sections = root.querySelectorAll(".pillar-section");

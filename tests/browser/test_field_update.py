@@ -1,0 +1,79 @@
+"""A new release of the service worker arrives while the outbox holds items; then no network.
+
+Nothing queued is lost, the RTs prepared by the previous release still open offline (the
+new release has not fetched its own copies yet), and the items arrive once online. Only
+when the new release's kit is complete are the old release's caches deleted.
+"""
+
+from __future__ import annotations
+
+from scoring.models import Score
+from season.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser.conftest import log_in
+from tests.browser.fieldkit import (
+    KIT_READY,
+    TABLET,
+    cache_names,
+    field_season,
+    js,
+    prepare_day,
+    tap_level,
+    wait_until,
+    waiting_items,
+)
+
+VERSION = "BantarField.sw({type: 'version'}).then(answer => answer.version)"
+
+
+def test_a_new_release_keeps_queued_items_and_prepared_rts_until_it_has_its_own(new_page, settings):
+    first, second = field_season(rts=2)
+    page = new_page(**TABLET)
+    log_in(page, "juri1", DEMO_PASSWORD)
+    prepare_day(page)
+    old = page.evaluate(VERSION)
+    old_caches = [name for name in cache_names(page) if name != "bantar-meta"]
+    assert f"bantar-{old}-static" in old_caches
+
+    # The changes wait on the tablet: the sync endpoint cannot be reached.
+    page.route("**/penilaian/sinkron/", lambda route: route.abort("internetdisconnected"))
+    page.goto(f"/penilaian/{first.pk}/")
+    for code, value in (("B1", 4), ("B2", 3), ("B3", 5)):
+        tap_level(page, code, value)
+    page.wait_for_function(js("document.getElementById('scoring').dataset.queued === '3'"))
+
+    # A release: the service worker script changes; the browser installs it.
+    settings.BANTAR_FIELD_VERSION_SUFFIX = "-rilis-baru"
+    page.evaluate("navigator.serviceWorker.getRegistration('/').then(r => r.update())")
+    wait_until(lambda: page.evaluate(VERSION).endswith("-rilis-baru"))
+    new = page.evaluate(VERSION)
+    assert new != old
+
+    # ... and the network goes before the new release fetched its own kit.
+    page.context.set_offline(True)
+    names = cache_names(page)
+    assert set(old_caches) <= set(names), "the old release's copies are kept"
+    page.goto(f"/penilaian/{second.pk}/")  # never opened: from the old release's kit
+    assert page.locator("#scoring").get_attribute("data-entry") == str(second.pk)
+    page.goto(f"/penilaian/{first.pk}/")
+    page.wait_for_function(js("document.getElementById('scoring').dataset.queued === '3'"))
+    assert page.locator('.score-card[data-indicator="B3"]').get_attribute("data-value") == "5"
+    page.goto("/penilaian/")
+    assert page.locator('.rt-item[data-ready="ready"]').count() == 2  # the old kit, still whole
+    assert waiting_items(page) == 3
+    assert Score.objects.count() == 0
+
+    # Online again: the items arrive once, the new release prepares its own kit, and only
+    # then do the old release's caches go.
+    page.unroute("**/penilaian/sinkron/")
+    page.context.set_offline(False)
+    wait_until(lambda: waiting_items(page) == 0)
+    values = dict(Score.objects.values_list("indicator__code", "value"))
+    assert values == {"B1": 4, "B2": 3, "B3": 5}
+    assert Score.history.count() == 3
+    page.goto("/penilaian/")
+    page.wait_for_function(KIT_READY, timeout=60_000)
+    wait_until(lambda: not set(old_caches) & set(cache_names(page)))
+    assert f"bantar-{new}-static" in cache_names(page)
+    page.context.set_offline(True)
+    page.goto(f"/penilaian/{second.pk}/")
+    assert page.locator("#scoring").get_attribute("data-entry") == str(second.pk)
