@@ -10,6 +10,12 @@ from bantar.forms import LoginForm
 admin.site.site_header = _("Administrasi Portal BANTAR")
 admin.site.site_title = _("Portal BANTAR")
 
+# Error pages in the portal's layout and the user's language (bantar/views.py); 500 is
+# Django's own handler with the plain templates/500.html.
+handler400 = "bantar.views.bad_request"
+handler403 = "bantar.views.permission_denied"
+handler404 = "bantar.views.page_not_found"
+
 urlpatterns = [
     path("", include("season.urls")),
     path(
