@@ -142,6 +142,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("report", "POST"): answers(405),
     ("report-export", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
     ("report-export", "POST"): answers(405),
+    # The field kit's batch sync (an empty body is malformed: 400) and the panitia's tablets.
+    ("field-sync", "GET"): answers(405),
+    ("field-sync", "POST"): answers(403, anonymous=401, juror_assigned=400, juror_other=400),
+    ("field-devices", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
+    ("field-devices", "POST"): answers(405),
 }
 
 

@@ -90,6 +90,7 @@ def build_world() -> World:
         "entry-verify": {"pk": entry.pk},
         "entry-return": {"pk": entry.pk},
         "scoring-teams": {"competition_pk": current.pk},
+        "field-devices": {"competition_pk": current.pk},
         "team-create": {"competition_pk": current.pk},
         "member-add": {"competition_pk": current.pk, "team_pk": team.pk},
         "leader-set": {"competition_pk": current.pk, "team_pk": team.pk},
