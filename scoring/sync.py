@@ -357,9 +357,9 @@ def batch_apply(*, user: User, changes: list[Any]) -> BatchResult:
         try:
             outcome.status = appliers[change.kind](change, outcome)
         except (Refusal, PermissionDenied, ValidationError) as error:
-            refusal = _refusal_of(error)
-            outcome.status, outcome.error, outcome.code = REFUSED, refusal.message, refusal.code
-            if isinstance(error, ValidationError) and refusal.code == "incomplete":
+            why = _refusal_of(error)
+            outcome.status, outcome.error, outcome.code = REFUSED, why.message, why.code
+            if isinstance(error, ValidationError) and why.code == "incomplete" and error.params:
                 outcome.missing = str(error.params["codes"]).split(", ")
     _sheet_states(user, outcomes, set(entries))
     return BatchResult(outcomes)
@@ -389,7 +389,8 @@ def _apply_score(
         }
     )
     if not form.is_valid():
-        raise Refusal(" ".join(" ".join(errors) for errors in form.errors.values()), "invalid")
+        messages = (str(message) for errors in form.errors.values() for message in errors)
+        raise Refusal(" ".join(messages), "invalid")
     data = form.cleaned_data
     saved = score_save(
         entry=entry,

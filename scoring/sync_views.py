@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may, permission_required
+from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permission_required
 from competitions.models import Competition
 from scoring import sync
 
@@ -91,10 +91,11 @@ def reports_device(view: Callable[..., JsonResponse]) -> Callable[..., JsonRespo
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
         device = sync.parse_device(request.headers.get(DEVICE_HEADER))
-        if device is None or not may(request.user, "scoring.score"):
+        user = request.user
+        if device is None or not user.is_authenticated or not may(user, "scoring.score"):
             return view(request, *args, **kwargs)
         report = {
-            "user": request.user,
+            "user": user,
             "device": device,
             "outbox": sync.parse_outbox(request.headers.get(OUTBOX_HEADER)),
         }
@@ -113,7 +114,7 @@ def reports_device(view: Callable[..., JsonResponse]) -> Callable[..., JsonRespo
 
 @require_safe
 @permission_required("scoring.manage_teams")
-def field_devices_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def field_devices_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     """Per juror: the last contact, today's changes and what its tablet still holds."""
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     rows = sync.field_devices(competition)
