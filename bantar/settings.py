@@ -197,8 +197,19 @@ BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
 # How close (in KK) to a band boundary the registration form warns.
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-# Largest spreadsheet the panitia may import at once.
+# Bounds of every spreadsheet import (the panitia's entries, the admin's master data), all
+# checked before or while reading, never after (bantar/spreadsheets.py; README, "Settings").
+# Largest upload; largest an xlsx may unpack to, and how many times its packed size; data
+# rows after the header (the city has about 1,650 RTs); columns in any row.
 BANTAR_IMPORT_MAX_BYTES = int(os.environ.get("BANTAR_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+BANTAR_IMPORT_MAX_UNCOMPRESSED = int(
+    os.environ.get("BANTAR_IMPORT_MAX_UNCOMPRESSED", str(20 * 1024 * 1024))
+)
+BANTAR_IMPORT_MAX_RATIO = int(os.environ.get("BANTAR_IMPORT_MAX_RATIO", "100"))
+BANTAR_IMPORT_MAX_ROWS = int(os.environ.get("BANTAR_IMPORT_MAX_ROWS", "5000"))
+BANTAR_IMPORT_MAX_COLUMNS = int(os.environ.get("BANTAR_IMPORT_MAX_COLUMNS", "50"))
+# A checked import waits this long for the panitia's confirmation, stored on the server.
+BANTAR_IMPORT_PREVIEW_MINUTES = int(os.environ.get("BANTAR_IMPORT_PREVIEW_MINUTES", "30"))
 
 # --- Evidence photos ------------------------------------------------------------
 BANTAR_PHOTO_MAX_BYTES = int(os.environ.get("BANTAR_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))

@@ -23,6 +23,7 @@ BENCHMARKS = {
     "exports": "bench_exports.py",
     "throughput": "bench_throughput.py",
     "photo": "bench_photo.py",
+    "import": "bench_import.py",
 }
 
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from bantar.spreadsheets import Limits, as_dataset, check_upload_size, read_table
 from competitions.models import RT, Competition, Entry, Kecamatan, Kelurahan, SizeCategory
 from competitions.resources import KecamatanResource, KelurahanResource, RTResource
 
@@ -42,8 +44,62 @@ class NoRevertHistoryMixin:
         )
 
 
+class BoundedXLSX(XLSX):
+    """xlsx read within the import bounds, formulas kept as text for the resources to refuse.
+
+    django-import-export's own reader loads the cached values of formulas and has no bound.
+    """
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        return as_dataset(
+            read_table(content=_bytes(in_stream), file_format="xlsx", limits=Limits.from_settings())
+        )
+
+
+class BoundedCSV(CSV):
+    """csv read within the import bounds, comma or semicolon, UTF-8 or Excel's code page."""
+
+    def is_binary(self) -> bool:
+        return True  # the bytes come to read_table, which finds the encoding itself
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        return as_dataset(
+            read_table(content=_bytes(in_stream), file_format="csv", limits=Limits.from_settings())
+        )
+
+
+def _bytes(in_stream: Any) -> bytes:
+    """What django-import-export hands a format (bytes, text or a file), as bytes."""
+    if isinstance(in_stream, str):
+        return in_stream.encode("utf-8")
+    if hasattr(in_stream, "read"):
+        return _bytes(in_stream.read())
+    return bytes(in_stream)
+
+
+class BoundedImportForm(ImportForm):
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        # Refused from its size alone: django-import-export reads the whole file next.
+        check_upload_size(upload.size, Limits.from_settings())
+        return upload
+
+
 class MasterDataAdmin(ScopedAdminMixin, ImportExportModelAdmin):
     formats = [XLSX, CSV]
+    import_formats = [BoundedXLSX, BoundedCSV]
+    export_formats = [XLSX, CSV]
+    import_form_class = BoundedImportForm
+
+    def add_data_read_fail_error_to_form(self, form: Any, e: Exception) -> None:
+        """Our readers refuse in Indonesian; say that, not the exception's class name."""
+        if isinstance(e, ValidationError):
+            form.add_error("import_file", e.messages)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(Kecamatan)

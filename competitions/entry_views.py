@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST, require_safe
 from bantar.access import get_for_user_or_404, may, permission_required, require
 from bantar.exports import export_response
 from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
-from competitions.imports import entry_import
+from competitions.imports import (
+    check_import_open,
+    entry_import,
+    import_preview_confirm,
+    import_preview_create,
+    import_preview_discard,
+)
 from competitions.models import Competition, Entry, EntryStatus
 from competitions.reports import participants_report
 from competitions.selectors import (
@@ -42,8 +48,6 @@ from competitions.services import (
     entry_withdraw,
     near_band_boundary,
 )
-
-IMPORT_SESSION_KEY = "entry-import"
 
 
 def _chosen_competition(request: HttpRequest) -> Competition:
@@ -290,46 +294,82 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def entry_import_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    """Upload -> preview (nothing saved) -> confirm (all rows or none)."""
+    """Upload -> preview (nothing saved, the file kept on the server) -> confirm or cancel."""
     require(request.user, "competitions.import_entries")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _import_confirm(request, competition)
+    if request.method == "POST" and "cancel" in request.POST:
+        import_preview_discard(
+            token=request.POST.get("token", ""), competition=competition, by=request.user
+        )
+        messages.info(request, _("Impor dibatalkan; berkasnya sudah dihapus dari server."))
+        return redirect("entry-import", competition_pk=competition.pk)
     form = EntryImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"competition": competition, "form": form}
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    confirm = request.method == "POST" and "confirm" in request.POST
-    if confirm and not (pending and pending["competition"] == competition.pk):
-        messages.error(request, _("Sesi impor sudah berakhir; unggah berkasnya lagi."))
+    try:
+        check_import_open(competition)
+    except ValidationError as error:
+        context["closed"] = error.messages
+        return render(request, "competitions/entry_import.html", context)
+    if request.method == "POST" and form.is_valid():
+        context.update(_import_check(request, competition, form))
+    return render(request, "competitions/entry_import.html", context)
+
+
+def _import_check(
+    request: HttpRequest, competition: Competition, form: EntryImportForm
+) -> dict[str, Any]:
+    """The preview of an uploaded file; a clean one is kept for the confirmation."""
+    upload, status = form.cleaned_data["import_file"], form.cleaned_data["status"]
+    reason = form.cleaned_data["reason"]
+    file_format = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+    content = upload.read()
+    try:
+        outcome = entry_import(
+            competition=competition,
+            by=request.user,
+            status=status,
+            reason=reason,
+            content=content,
+            file_format=file_format,
+            confirm=False,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return {}
+    context: dict[str, Any] = {"outcome": outcome, "file_name": upload.name}
+    if not outcome.has_errors:
+        context["preview"] = import_preview_create(
+            competition=competition,
+            by=request.user,
+            file_name=upload.name,
+            file_format=file_format,
+            status=status,
+            reason=reason,
+            content=content,
+        )
+    return context
+
+
+def _import_confirm(request: HttpRequest, competition: Competition) -> HttpResponse:
+    try:
+        preview, outcome = import_preview_confirm(
+            token=request.POST.get("token", ""), competition=competition, by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
         return redirect("entry-import", competition_pk=competition.pk)
-    if confirm or (request.method == "POST" and form.is_valid()):
-        if not confirm:
-            upload = form.cleaned_data["import_file"]
-            pending = {
-                "competition": competition.pk,
-                "name": upload.name,
-                "format": "xlsx" if upload.name.lower().endswith(".xlsx") else "csv",
-                "status": form.cleaned_data["status"],
-                "content": upload.read().hex(),
-            }
-            request.session[IMPORT_SESSION_KEY] = pending
-        try:
-            outcome = entry_import(
-                competition=competition,
-                by=request.user,
-                status=pending["status"],
-                content=bytes.fromhex(pending["content"]),
-                file_format=pending["format"],
-                confirm=confirm,
-            )
-        except ValidationError as error:
-            request.session.pop(IMPORT_SESSION_KEY, None)
-            form.add_error(None, error)
-        else:
-            if outcome.saved:
-                request.session.pop(IMPORT_SESSION_KEY, None)
-                messages.success(
-                    request,
-                    _("%(count)s RT diimpor sebagai peserta.") % {"count": outcome.row_count},
-                )
-                return redirect(f"{reverse('entry-list')}?kompetisi={competition.pk}")
-            context.update(outcome=outcome, file_name=pending["name"])
+    if outcome.saved:
+        messages.success(
+            request, _("%(count)s RT diimpor sebagai peserta.") % {"count": outcome.row_count}
+        )
+        return redirect(f"{reverse('entry-list')}?kompetisi={competition.pk}")
+    context = {
+        "competition": competition,
+        "form": EntryImportForm(),
+        "outcome": outcome,
+        "file_name": preview.file_name,
+    }
     return render(request, "competitions/entry_import.html", context)

@@ -8,16 +8,16 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bantar.models import User
+from bantar.spreadsheets import Limits, check_upload_size
+from competitions.imports import ERROR_IMPORT_REASON
 from competitions.models import RT, Competition, CompetitionStatus, EntryStatus, Kelurahan
 from competitions.services import ERROR_KK_NOT_POSITIVE, ERROR_RT_OTHER_KELURAHAN, EntryData
 from competitions.validators import normalize_phone
 
 ERROR_LOCATION_PAIR = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
-ERROR_IMPORT_TOO_LARGE = _("Berkas terlalu besar (paling besar %(max)s MB).")
 ERROR_IMPORT_FORMAT = _("Pilih berkas Excel (.xlsx) atau CSV (.csv).")
 
 
@@ -195,14 +195,38 @@ class EntryImportForm(forms.Form):
         ],
         initial=EntryStatus.PROPOSED,
     )
+    reason = forms.CharField(
+        label=_("Alasan langsung terverifikasi"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Wajib bila memilih Terverifikasi, misalnya nomor berita acara verifikasi kecamatan. "
+            "Dicatat di riwayat setiap peserta."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limits = Limits.from_settings()
+        self.fields["import_file"].help_text = _(
+            "Paling besar %(mb)s MB, %(rows)s baris data dan %(columns)s kolom. Sel tidak boleh "
+            "berisi rumus Excel. CSV: kolom dipisah koma atau titik koma."
+        ) % {
+            "mb": f"{limits.max_bytes / (1024 * 1024):g}",
+            "rows": f"{limits.max_rows:,}".replace(",", "."),
+            "columns": limits.max_columns,
+        }
 
     def clean_import_file(self) -> Any:
         upload = self.cleaned_data["import_file"]
-        limit = settings.BANTAR_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                ERROR_IMPORT_TOO_LARGE, params={"max": limit // (1024 * 1024)}
-            )
+        # Refused from its size alone, before a byte of it is read.
+        check_upload_size(upload.size, Limits.from_settings())
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(ERROR_IMPORT_FORMAT)
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("status") == EntryStatus.VERIFIED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", ERROR_IMPORT_REASON)
+        return cleaned

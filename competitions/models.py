@@ -382,3 +382,32 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rt} ({self.competition.year})"
+
+
+class ImportPreview(models.Model):
+    """An uploaded list of RTs, checked and waiting for the panitia to confirm it.
+
+    Kept on the server, never in the session: the file holds heads of RT's phone
+    numbers. The token in the confirmation form finds it (with its competition and
+    the user who uploaded it); confirming, cancelling or its expiry deletes it.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=4)
+    status = models.CharField(max_length=12, choices=EntryStatus.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("pratinjau impor")
+        verbose_name_plural = _("pratinjau impor")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,7 +1,8 @@
-"""django-import-export resources for the master data (admin import/export).
+"""django-import-export resources for the master data (admin import/export) and entries.
 
 Regions are matched by their Kemendagri code, so a re-import updates rows
-instead of duplicating them. An import with any bad row saves nothing.
+instead of duplicating them. An import with any bad row saves nothing. A cell
+holding an Excel formula is refused in every column of every import.
 """
 
 from __future__ import annotations
@@ -9,15 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget, IntegerWidget
 
 from bantar.history import stamp
 from bantar.models import User
-from competitions.models import RT, Competition, Entry, Kecamatan, Kelurahan
+from competitions.models import RT, Competition, Entry, EntryStatus, Kecamatan, Kelurahan
 from competitions.services import ERROR_RT_TAKEN, size_category_for
-from competitions.validators import normalize_phone, refuse_formula
+from competitions.validators import formula_errors, normalize_phone, refuse_formula
+
+
+class FormulaRefusingMixin:
+    """A formula ("=...") in any cell refuses its row, by column, before anything else."""
+
+    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        errors = formula_errors(row)
+        if errors:
+            raise ValidationError(errors)
+        super().before_import_row(row, **kwargs)  # type: ignore[misc]
 
 
 class RegionCodeWidget(ForeignKeyWidget):
@@ -51,7 +63,7 @@ class WholeNumberWidget(IntegerWidget):
         raise ValueError(_("'%(value)s' bukan bilangan bulat.") % {"value": value})
 
 
-class KecamatanResource(resources.ModelResource):
+class KecamatanResource(FormulaRefusingMixin, resources.ModelResource):
     class Meta:
         model = Kecamatan
         import_id_fields = ("code",)
@@ -60,7 +72,7 @@ class KecamatanResource(resources.ModelResource):
         report_skipped = False
 
 
-class KelurahanResource(resources.ModelResource):
+class KelurahanResource(FormulaRefusingMixin, resources.ModelResource):
     kecamatan = fields.Field(
         attribute="kecamatan",
         column_name="kecamatan",
@@ -75,7 +87,7 @@ class KelurahanResource(resources.ModelResource):
         report_skipped = False
 
 
-class RTResource(resources.ModelResource):
+class RTResource(FormulaRefusingMixin, resources.ModelResource):
     number = fields.Field(attribute="number", column_name="number", widget=WholeNumberWidget())
     kelurahan = fields.Field(
         attribute="kelurahan",
@@ -91,12 +103,16 @@ class RTResource(resources.ModelResource):
         report_skipped = False
 
 
-class EntryImportResource(resources.ModelResource):
+class EntryImportResource(FormulaRefusingMixin, resources.ModelResource):
     """Entries of one competition from the city's list of RTs.
 
     Columns: kode_kelurahan, nomor_rt, nama_kampung, ketua_rt, jumlah_kk and
     optionally telepon. Missing RTs are added to the master data. Every row is
     checked like the registration form; one bad row and nothing is saved.
+
+    The kelurahan, the RTs, the entries already made and the size categories are
+    read once per file, not once per row. A dry run (the preview) writes nothing:
+    a missing RT is checked as an unsaved one and made only when the panitia confirms.
     """
 
     kode_kelurahan = fields.Field(column_name="kode_kelurahan")
@@ -116,12 +132,19 @@ class EntryImportResource(resources.ModelResource):
         force_init_instance = True
         skip_diff = True
 
-    def __init__(self, *, competition: Competition, status: str, user: User) -> None:
+    def __init__(
+        self, *, competition: Competition, status: str, user: User, reason: str = ""
+    ) -> None:
         super().__init__()
-        self.competition, self.status, self.user = competition, status, user
+        self.competition, self.status, self.user, self.reason = competition, status, user, reason
         self.seen_rows: dict[tuple[int, int], int] = {}
+        self.kelurahan = {kelurahan.code: kelurahan for kelurahan in Kelurahan.objects.all()}
+        self.rts = {(rt.kelurahan_id, rt.number): rt for rt in RT.objects.all()}
+        self.taken = {entry.rt_id: entry for entry in Entry.objects.filter(competition=competition)}
+        prefetch_related_objects([competition], "size_categories")
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
+        super().before_import_row(row, **kwargs)  # formulas, in any column
         errors: dict[str, list[str]] = {}
 
         def check(column: str, clean: Any) -> Any:
@@ -132,9 +155,7 @@ class EntryImportResource(resources.ModelResource):
                 errors.setdefault(column, []).extend(messages)
                 return None
 
-        kelurahan = check(
-            "kode_kelurahan", lambda v: RegionCodeWidget(Kelurahan, field="code").clean(v)
-        )
+        kelurahan = check("kode_kelurahan", self._kelurahan)
         number = check("nomor_rt", _rt_number)
         for column in ("nama_kampung", "ketua_rt"):
             row[column] = check(column, _required_text)
@@ -153,10 +174,14 @@ class EntryImportResource(resources.ModelResource):
                 }
             )
         self.seen_rows[key] = line + 1 if line else line
-        rt, _created = RT.objects.get_or_create(
-            kelurahan=kelurahan, number=number, defaults={"name_kampung": row["nama_kampung"]}
-        )
-        existing = Entry.objects.filter(competition=self.competition, rt=rt).first()
+        rt = self.rts.get(key)
+        if rt is None and kwargs.get("dry_run"):
+            rt = RT(kelurahan=kelurahan, number=number, name_kampung=row["nama_kampung"])
+        elif rt is None:
+            rt, _created = RT.objects.get_or_create(
+                kelurahan=kelurahan, number=number, defaults={"name_kampung": row["nama_kampung"]}
+            )
+        existing = self.taken.get(rt.pk) if rt.pk else None
         if existing is not None:
             raise ValidationError(
                 {
@@ -169,6 +194,17 @@ class EntryImportResource(resources.ModelResource):
                 }
             )
         row["_rt"] = rt
+
+    def _kelurahan(self, value: Any) -> Kelurahan:
+        code = str(value or "").strip()
+        if not code:
+            raise ValueError(_("Kode wilayah kosong."))
+        if code not in self.kelurahan:
+            raise ValueError(
+                _("Kode %(model)s '%(code)s' tidak dikenal.")
+                % {"model": Kelurahan._meta.verbose_name, "code": code}
+            )
+        return self.kelurahan[code]
 
     def init_instance(self, row: dict[str, Any] | None = None) -> Entry:
         return Entry(
@@ -185,8 +221,18 @@ class EntryImportResource(resources.ModelResource):
             )
         except ValidationError as error:
             raise ValidationError({"jumlah_kk": error.messages}) from None
-        instance.full_clean(exclude=["category"], validate_unique=False)
-        stamp(instance, by=self.user, reason=_("Diimpor oleh panitia"))
+        # The related rows were read above (the RT may be unsaved in a preview): only the
+        # entry's own fields are left to check.
+        instance.full_clean(
+            exclude=["category", "rt", "competition", "submitted_by"], validate_unique=False
+        )
+        if self.status == EntryStatus.VERIFIED:
+            reason = _("Diimpor oleh panitia sebagai terverifikasi: %(reason)s") % {
+                "reason": self.reason
+            }
+        else:
+            reason = _("Diimpor oleh panitia")
+        stamp(instance, by=self.user, reason=reason)
 
 
 def _required_text(value: Any) -> str:

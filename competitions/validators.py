@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,15 @@ def normalize_phone(value: str) -> str:
 
 
 def refuse_formula(value: str) -> str:
-    if str(value or "").lstrip().startswith("="):
+    if is_formula(str(value or "")):
         raise ValidationError(ERROR_FORMULA, code="formula")
     return value
+
+
+def is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.lstrip().startswith("=")
+
+
+def formula_errors(row: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The columns of a row whose cell is an Excel formula, each with the refusal."""
+    return {str(column): [ERROR_FORMULA] for column, value in row.items() if is_formula(value)}

@@ -61,8 +61,9 @@ CHUNK = 1024 * 1024
 
 # Rows that `migrate` creates in every database, with ids of its own.
 REBUILT_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
-# Not worth restoring: sessions end with a restore, login records are not the portal's data.
-LEFT_OUT = {"sessions.session"}
+# Not worth restoring: sessions end with a restore, login records are not the portal's data,
+# an import waiting for confirmation lives minutes and holds a file of phone numbers.
+LEFT_OUT = {"sessions.session", "competitions.importpreview"}
 LEFT_OUT_APPS = {"axes"}
 
 ERROR_ARCHIVE_MISSING = _("Arsip cadangan %(path)s tidak ditemukan.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -17,7 +19,7 @@ from competitions.selectors import (
 )
 from scoring.selectors import juror_tasks
 
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     Role.KELURAHAN: "home/kelurahan.html",
     Role.KECAMATAN: "home/kecamatan.html",
     Role.JURI: "home/juri.html",
@@ -37,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if competition is not None:
         entries = entries.filter(competition=competition)
     role = Role.ADMIN if user.is_superuser else user.role
-    context = {
+    context: dict[str, Any] = {
         "competition": competition,
         "status_counts": entry_status_counts(entries),
         "competitions": Competition.objects.for_user(user),

@@ -1,11 +1,14 @@
-"""The panitia imports a list of RTs: preview first, all rows or none, errors per row."""
+"""The panitia imports a list of RTs: preview first, all rows or none, errors per row.
+
+Bounds, the stage, the preview kept on the server: tests/competitions/test_import_bounds.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from competitions.imports import ERROR_IMPORT_COLUMNS
+from competitions.imports import ERROR_IMPORT_COLUMNS, ERROR_PREVIEW_GONE
 from competitions.models import RT, Entry, EntryStatus
 from tests.factories import EntryFactory, RTFactory, xlsx_upload
 
@@ -28,16 +31,22 @@ def url(competition) -> str:
     return f"/kompetisi/{competition.pk}/impor/"
 
 
-def upload(client, competition, file, status="proposed"):
-    return client.post(url(competition), {"import_file": file, "status": status})
+def upload(client, competition, file, status="proposed", reason=""):
+    return client.post(url(competition), {"import_file": file, "status": status, "reason": reason})
+
+
+def confirm(client, competition, preview_response, **kwargs):
+    """Confirm the preview shown in `preview_response` (its token is in the form)."""
+    token = preview_response.context["preview"].token
+    return client.post(url(competition), {"confirm": "1", "token": token}, **kwargs)
 
 
 def test_a_clean_list_is_previewed_then_saved(as_panitia, open_competition, panitia):
-    response = upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
-    assert "3 RT siap diimpor" in response.content.decode()
+    preview = upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
+    assert "3 RT siap diimpor" in preview.content.decode()
     assert Entry.objects.count() == 0 and RT.objects.count() == 0
 
-    response = as_panitia.post(url(open_competition), {"confirm": "1"}, follow=True)
+    response = confirm(as_panitia, open_competition, preview, follow=True)
     assert "3 RT diimpor sebagai peserta." in response.content.decode()
     entries = {
         (e.rt.kelurahan.name, e.rt.number): e
@@ -55,10 +64,18 @@ def test_a_clean_list_is_previewed_then_saved(as_panitia, open_competition, pani
     assert entries[("Eka Jaya", 1)].history.latest().history_change_reason == "Diimpor oleh panitia"
 
 
-def test_imported_entries_can_arrive_verified(as_panitia, open_competition):
-    upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS), status="verified")
-    as_panitia.post(url(open_competition), {"confirm": "1"})
+def test_imported_entries_can_arrive_verified_with_the_reason_in_their_history(
+    as_panitia, open_competition
+):
+    reason = "Berita acara verifikasi kecamatan no. 12/2026"
+    preview = upload(
+        as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS), "verified", reason
+    )
+    confirm(as_panitia, open_competition, preview)
     assert set(Entry.objects.values_list("status", flat=True)) == {"verified"}
+    assert {entry.history.latest().history_change_reason for entry in Entry.objects.all()} == {
+        f"Diimpor oleh panitia sebagai terverifikasi: {reason}"
+    }
 
 
 def test_bad_rows_are_listed_by_line_and_nothing_is_saved(as_panitia, open_competition):
@@ -100,10 +117,10 @@ def test_a_row_for_an_rt_already_entered_is_refused(as_panitia, open_competition
 def test_confirming_saves_nothing_if_the_data_changed_since_the_preview(
     as_panitia, open_competition, eka_jaya
 ):
-    upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
+    preview = upload(as_panitia, open_competition, xlsx_upload(HEADER, GOOD_ROWS))
     # Meanwhile a kelurahan registers one of the RTs in the file.
     EntryFactory(competition=open_competition, rt=RTFactory(kelurahan=eka_jaya, number=1))
-    response = as_panitia.post(url(open_competition), {"confirm": "1"})
+    response = confirm(as_panitia, open_competition, preview)
     assert "RT 01 Eka Jaya sudah terdaftar" in response.content.decode()
     assert Entry.objects.count() == 1
     assert RT.objects.count() == 1
@@ -134,16 +151,16 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(as_panitia, open_competitio
 
 def test_a_csv_list_is_accepted(as_panitia, open_competition):
     content = "kode_kelurahan,nomor_rt,nama_kampung,ketua_rt,jumlah_kk\n15.71.11.1003,9,Kampung Cempaka,Pak Hasan,88\n"
-    upload(
+    preview = upload(
         as_panitia, open_competition, SimpleUploadedFile("daftar.csv", content.encode("utf-8-sig"))
     )
-    as_panitia.post(url(open_competition), {"confirm": "1"})
+    confirm(as_panitia, open_competition, preview)
     assert Entry.objects.get().kk_count == 88
 
 
 def test_confirming_without_a_preview_asks_for_the_file_again(as_panitia, open_competition):
     response = as_panitia.post(url(open_competition), {"confirm": "1"}, follow=True)
-    assert "unggah berkasnya lagi" in response.content.decode()
+    assert str(ERROR_PREVIEW_GONE % {"minutes": 30}) in response.content.decode()
     assert Entry.objects.count() == 0
 
 

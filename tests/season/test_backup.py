@@ -325,6 +325,7 @@ def test_every_model_of_the_portal_is_backed_up():
         "contenttypes.contenttype",
         "auth.permission",
         "sessions.session",
+        "competitions.importpreview",
         "axes.accessattempt",
         "axes.accessattemptexpiration",
         "axes.accesslog",
