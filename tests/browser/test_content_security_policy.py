@@ -122,7 +122,7 @@ def pages_for(role: str, season: dict[str, object]) -> list[str]:
     ids=["public", "panitia", "kelurahan", "kecamatan", "pejabat", "juri", "admin"],
 )
 def test_the_main_pages_of_each_role_raise_no_csp_violation(new_page, season, role):
-    watched = Watched(new_page(viewport={"width": 800, "height": 1280}))
+    watched = Watched(new_page(bypass_csp=False, viewport={"width": 800, "height": 1280}))
     if role:
         log_in(watched.page, role, DEMO_PASSWORD)
     paths = pages_for(role, season)
@@ -141,7 +141,7 @@ def test_the_main_pages_of_each_role_raise_no_csp_violation(new_page, season, ro
 
 def test_what_the_inline_handlers_did_still_works(new_page, season, live_server):
     """The language switch, the confirmation before a withdrawal and the print button."""
-    watched = Watched(new_page(viewport={"width": 1366, "height": 900}))
+    watched = Watched(new_page(bypass_csp=False, viewport={"width": 1366, "height": 900}))
     log_in(watched.page, "kelurahan.ekajaya", DEMO_PASSWORD)
     page, own = watched.page, season["own"]
 
@@ -177,7 +177,7 @@ def test_what_the_inline_handlers_did_still_works(new_page, season, live_server)
 
 
 def test_the_print_button_opens_the_print_dialog(new_page, season):
-    watched = Watched(new_page(viewport={"width": 1366, "height": 900}))
+    watched = Watched(new_page(bypass_csp=False, viewport={"width": 1366, "height": 900}))
     log_in(watched.page, "panitia", DEMO_PASSWORD)
     watched.visit(f"/kompetisi/{season['published'].pk}/laporan/pemenang/")
     # The browser's own dialog cannot be seen headless: record the call instead.
