@@ -7,8 +7,9 @@ same sheet feeds the HTML page, so the three can never disagree.
 CSV cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) are
 prefixed with an apostrophe. The xlsx is written with XlsxWriter, row by row
 (constant_memory): real numbers, Rupiah format, title rows, frozen header,
-autofilter, and a landscape fit-to-width print set-up; text is always stored
-as text, never as a formula.
+autofilter, cell borders, a landscape fit-to-width print set-up with page
+numbers in the footer, and the report's signature block (when it has one) under
+the table; text is always stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:  # XlsxWriter is imported when an xlsx is written, not with every view
     import xlsxwriter
@@ -61,6 +63,24 @@ class Sheet:
             yield [column.value(row) for column in self.columns]
 
 
+@dataclass(frozen=True)
+class Signature:
+    """Who signs a printed list, and where and when: the same block in xlsx and PDF."""
+
+    place_date: str  # "Jambi, 26 Oktober 2020"
+    title: str  # "Wali Kota Jambi"
+    name: str  # empty: a dotted line to sign and write the name on
+    nip: str = ""  # left out when empty (an elected official has none)
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(role, text) from top to bottom; "space" is the room for the signature itself."""
+        name = self.name or "." * 30
+        lines = [("place", self.place_date), ("title", self.title), ("space", ""), ("name", name)]
+        if self.nip:
+            lines.append(("nip", _("NIP %(nip)s") % {"nip": self.nip}))
+        return lines
+
+
 @dataclass
 class Report:
     title: str
@@ -68,6 +88,7 @@ class Report:
     sheets: list[Sheet]
     subtitle: str = ""
     notes: list[str] = field(default_factory=list)
+    signature: Signature | None = None
 
 
 def neutralize(value: Any) -> Any:
@@ -133,7 +154,7 @@ class _XlsxFormats:
 
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.workbook = workbook
-        self._made: dict[tuple[str | None, bool, int | None, bool], Format] = {}
+        self._made: dict[tuple[str | None, bool, int | None, bool, bool, str], Format] = {}
 
     def get(
         self,
@@ -142,9 +163,11 @@ class _XlsxFormats:
         bold: bool = False,
         size: int | None = None,
         header: bool = False,
+        border: bool = False,
+        align: str = "",
     ) -> Format | None:
-        key = (number_format, bold, size, header)
-        if key == (None, False, None, False):
+        key = (number_format, bold, size, header, border, align)
+        if key == (None, False, None, False, False, ""):
             return None
         if key not in self._made:
             properties: dict[str, Any] = {"bold": bold}
@@ -154,6 +177,10 @@ class _XlsxFormats:
                 properties["font_size"] = size
             if header:
                 properties.update(pattern=1, bg_color="#D9EAD3", text_wrap=True, valign="vcenter")
+            if border:  # thin lines around every cell of the table, so that it prints as one
+                properties["border"] = 1
+            if align:
+                properties["align"] = align
             self._made[key] = self.workbook.add_format(properties)
         return self._made[key]
 
@@ -183,10 +210,10 @@ class _XlsxSheet:
 
     def _writers(self, number_format: str | None, *, bold: bool = False) -> dict[type, Writer]:
         worksheet, formats = self.worksheet, self.formats
-        text = formats.get(bold=bold)
-        number = formats.get(number_format, bold=bold)
-        moment = formats.get(DATETIME_FORMAT, bold=bold)
-        day = formats.get(DATE_FORMAT, bold=bold)
+        text = formats.get(bold=bold, border=True)
+        number = formats.get(number_format, bold=bold, border=True)
+        moment = formats.get(DATETIME_FORMAT, bold=bold, border=True)
+        day = formats.get(DATE_FORMAT, bold=bold, border=True)
 
         def write_string(row: int, column: int, value: str) -> None:
             worksheet.write_string(row, column, value, text)
@@ -195,8 +222,8 @@ class _XlsxSheet:
             worksheet.write_number(row, column, value, number)
 
         def write_blank(row: int, column: int, value: None) -> None:
-            if text is not None:  # the empty cells of a total row are bold too
-                worksheet.write_blank(row, column, None, text)
+            # An empty cell keeps its borders (and, in a total row, its bold).
+            worksheet.write_blank(row, column, None, text)
 
         def write_datetime(row: int, column: int, value: datetime) -> None:
             worksheet.write_datetime(row, column, _wall_time(value), moment)
@@ -231,7 +258,7 @@ class _XlsxSheet:
             else:
                 style = self.formats.get(size=11)
             worksheet.write_string(number, 0, text, style)
-        header = self.formats.get(bold=True, header=True)
+        header = self.formats.get(bold=True, header=True, border=True)
         for index, column in enumerate(columns):
             worksheet.write_string(header_row, index, str(column.header), header)
         row = header_row
@@ -240,7 +267,24 @@ class _XlsxSheet:
             self._write_row(row, values, self.data_writers)
         worksheet.autofilter(header_row, 0, row, len(columns) - 1)
         if self.sheet.total is not None:
-            self._write_row(row + 1, self.sheet.total, self.total_writers)
+            row += 1
+            self._write_row(row, self.sheet.total, self.total_writers)
+        if self.report.signature is not None:
+            self._write_signature(row + 2, self.report.signature)
+
+    def _write_signature(self, first_row: int, signature: Signature) -> None:
+        """The signature block under the table, centred over its last (up to four) columns."""
+        last = len(self.sheet.columns) - 1
+        start = max(0, last - 3)
+        for offset, (role, text) in enumerate(signature.lines()):
+            row = first_row + offset
+            style = self.formats.get(bold=role in ("title", "name"), align="center")
+            if role == "space":  # room for the signature and the stamp
+                self.worksheet.set_row(row, 48)
+            if start == last:
+                self.worksheet.write_string(row, start, text, style)
+            else:
+                self.worksheet.merge_range(row, start, row, last, text, style)
 
     def _set_up_page(self, header_row: int) -> None:
         worksheet = self.worksheet
@@ -251,6 +295,10 @@ class _XlsxSheet:
         worksheet.set_paper(9)  # A4
         worksheet.fit_to_pages(1, 0)  # one page wide, as many pages down as it takes
         worksheet.repeat_rows(header_row)
+        # &P and &N are Excel's page number and page count; && is a literal ampersand.
+        title = str(self.report.title)[:150].replace("&", "&&")  # a footer holds 255 characters
+        page = _("Halaman &P dari &N")
+        worksheet.set_footer(f"&L&8{title}&R&8{page}")
 
     def _write_row(
         self, row: int, values: Sequence[Any], writers: list[dict[type, Writer]]

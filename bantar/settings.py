@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "scoring",
     # The top layer: role home pages, the demo season, backup and restore (no models).
     "season",
+    # Also on top: the papers the city signs, as PDF (Lampiran SK, piagam, rapor, rekap).
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,29 @@ BANTAR_IMPORT_MAX_ROWS = int(os.environ.get("BANTAR_IMPORT_MAX_ROWS", "5000"))
 BANTAR_IMPORT_MAX_COLUMNS = int(os.environ.get("BANTAR_IMPORT_MAX_COLUMNS", "50"))
 # A checked import waits this long for the panitia's confirmation, stored on the server.
 BANTAR_IMPORT_PREVIEW_MINUTES = int(os.environ.get("BANTAR_IMPORT_PREVIEW_MINUTES", "30"))
+
+# --- Printed documents (README, "Documents to print and sign") ----------------------
+# The letterhead (kop surat) of every PDF: lines separated by "|", the first in bold, and an
+# optional logo (a PNG or JPEG file on the server; empty: none).
+BANTAR_KOP_LINES = [
+    line.strip()
+    for line in os.environ.get(
+        "BANTAR_KOP_LINES",
+        "PEMERINTAH KOTA JAMBI|PANITIA LOMBA KAMPUNG BERSIH, AMAN DAN PINTAR (BANTAR)"
+        "|Sekretariat: DPMPPA Kota Jambi",
+    ).split("|")
+    if line.strip()
+]
+BANTAR_KOP_LOGO = os.environ.get("BANTAR_KOP_LOGO", "")
+# Who signs the Lampiran SK, the piagam and the printed lists, and where. An empty name
+# prints a dotted line to write it by hand; an empty NIP leaves the NIP line out.
+BANTAR_SIGNATORY_PLACE = os.environ.get("BANTAR_SIGNATORY_PLACE", "Jambi")
+BANTAR_SIGNATORY_TITLE = os.environ.get("BANTAR_SIGNATORY_TITLE", "Wali Kota Jambi")
+BANTAR_SIGNATORY_NAME = os.environ.get("BANTAR_SIGNATORY_NAME", "")
+BANTAR_SIGNATORY_NIP = os.environ.get("BANTAR_SIGNATORY_NIP", "")
+# The address the piagam's QR code points to (https://bantar.jambikota.go.id); empty: the
+# address the PDF was requested at.
+BANTAR_PUBLIC_URL = os.environ.get("BANTAR_PUBLIC_URL", "").rstrip("/")
 
 # --- Evidence photos ------------------------------------------------------------
 BANTAR_PHOTO_MAX_BYTES = int(os.environ.get("BANTAR_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))

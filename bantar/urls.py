@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("competitions.urls")),
     path("", include("scoring.urls")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

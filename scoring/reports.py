@@ -1,6 +1,7 @@
 """The city's four lists, as row generators for HTML, CSV and xlsx (bantar/exports.py).
 
-1. Daftar pemenang: winners per category with prize and totals, for the SK.
+1. Daftar pemenang: winners per category with prize and totals, for the SK (and, with
+   `decree_columns`, the Lampiran SK the documents app prints).
 2. Rekap per kecamatan: the city's own table (domain/rekap_2020.csv) plus the prize total.
 3. Matriks nilai: RT x indicator x juror, with the method on the sheet.
 4. Daftar peserta: competitions.reports.participants_report.
@@ -9,15 +10,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet
+from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from indicators.models import Indicator
 from scoring.result_selectors import ResultTable, score_breakdown
@@ -51,6 +54,28 @@ def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -
     )
 
 
+def long_date(day: date) -> str:
+    """26 Oktober 2020: a day as the city writes it, in the language being rendered."""
+    return formats.date_format(day, "j F Y")
+
+
+def document_date(table: ResultTable | None) -> date:
+    """The date a list is signed: the announcement, else the finalisation, else today."""
+    result_set = table.result_set if table is not None and table.frozen else None
+    moment = result_set and (result_set.published_at or result_set.finalised_at)
+    return timezone.localtime(moment).date() if moment else timezone.localdate()
+
+
+def signature_for(table: ResultTable | None) -> Signature:
+    """The signatory of the city's lists and documents (settings BANTAR_SIGNATORY_*)."""
+    return Signature(
+        place_date=f"{settings.BANTAR_SIGNATORY_PLACE}, {long_date(document_date(table))}",
+        title=settings.BANTAR_SIGNATORY_TITLE,
+        name=settings.BANTAR_SIGNATORY_NAME,
+        nip=settings.BANTAR_SIGNATORY_NIP,
+    )
+
+
 def winner_columns() -> list[Column]:
     return [
         Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
@@ -70,6 +95,20 @@ def winner_columns() -> list[Column]:
     ]
 
 
+def decree_columns() -> list[Column]:
+    """The Lampiran SK's columns: no head of RT, no KK, no pillar scores."""
+    return [
+        Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
+        Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
+        Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
+        Column("RT", lambda item: item[1].entry.rt.label, width=7),
+        Column(_("Kampung"), lambda item: item[1].entry.kampung_name, width=22),
+        Column(_("Nilai"), lambda item: item[1].final.quantize(HUNDREDTH), DECIMAL, 8),
+        Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
+        Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
+    ]
+
+
 def _total_row(columns: list[Column], label: str, prize: int, count: int) -> list[object]:
     row: list[object] = [None] * len(columns)
     row[1] = label
@@ -78,8 +117,18 @@ def _total_row(columns: list[Column], label: str, prize: int, count: int) -> lis
     return row
 
 
-def winners_report(competition: Competition, table: ResultTable, *, scope: str) -> Report:
-    """Daftar pemenang: a summary sheet, then one sheet per category, each with a total row."""
+def winners_report(
+    competition: Competition,
+    table: ResultTable,
+    *,
+    scope: str,
+    columns: list[Column] | None = None,
+) -> Report:
+    """Daftar pemenang: a summary sheet, then one sheet per category, each with a total row.
+
+    `columns` (default `winner_columns`) picks what each category's sheet shows; the
+    rows and totals are the same whichever columns show them.
+    """
     names = dict(competition.size_categories.values_list("code", "name"))
     prizes = dict(competition.size_categories.values_list("code", "prize"))
     winners = {code: [row for row in rows if row.is_winner] for code, rows in table.by_category()}
@@ -104,7 +153,7 @@ def winners_report(competition: Competition, table: ResultTable, *, scope: str) 
         total=[_("Jumlah"), sum(r[1] for r in summary_rows), None, sum(r[3] for r in summary_rows)],
     )
     sheets = [summary]
-    columns = winner_columns()
+    columns = columns or winner_columns()
     for code in names:
         rows = winners.get(code, [])
         sheets.append(
@@ -120,6 +169,7 @@ def winners_report(competition: Competition, table: ResultTable, *, scope: str) 
         subtitle=_subtitle(competition, table, scope),
         filename=f"daftar-pemenang-{competition.year}-{competition.period}",
         sheets=sheets,
+        signature=signature_for(table),
     )
 
 
@@ -222,6 +272,7 @@ def rekap_report(
                 name=_("Rekap"), columns=columns, rows=rows, total=[c.value(total) for c in columns]
             )
         ],
+        signature=signature_for(table),
     )
 
 

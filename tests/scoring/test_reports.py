@@ -38,12 +38,16 @@ def workbook(response):
 
 
 def table(sheet) -> tuple[list, list[list]]:
-    """The header row and the data rows under it (title rows skipped)."""
+    """The header row and the data rows under it (title rows skipped), up to the blank row
+    before the signature block."""
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     start = next(i for i, row in enumerate(rows) if row[0] in ("No", "Kategori", "Kecamatan"))
-    return rows[start], [
-        row for row in rows[start + 1 :] if any(value is not None for value in row)
-    ]
+    data = []
+    for row in rows[start + 1 :]:
+        if all(value is None for value in row):
+            break
+        data.append(row)
+    return rows[start], data
 
 
 def test_the_winners_list_is_ready_for_the_decree(client, pejabat, published, open_competition):

@@ -1,0 +1,166 @@
+"""Reads for the printed documents, each in a fixed number of queries.
+
+The rows come from the same result tables as the plenary, the lists and the public
+pages (`scoring.result_selectors`): a document never counts differently from them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import QuerySet
+
+from competitions.models import Competition, CompetitionStatus
+from documents.certificates import certificate_code, result_pk_for
+from indicators.models import Indicator, Level, Pillar
+from scoring.models import Result
+from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
+
+
+def category_names(competition: Competition) -> dict[str, str]:
+    return dict(competition.size_categories.values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class Certificate:
+    row: ResultRow
+    category: str
+    code: str
+
+
+def certificates(
+    competition: Competition, table: ResultTable, *, entry_pk: int | None = None
+) -> list[Certificate]:
+    """One piagam per winner of the frozen results, in the order of the Lampiran SK."""
+    names = category_names(competition)
+    return [
+        Certificate(row, names[code], certificate_code(row.frozen_result))
+        for code, rows in table.by_category()
+        for row in rows
+        if row.is_winner
+        and row.frozen_result is not None
+        and (entry_pk is None or row.entry.pk == entry_pk)
+    ]
+
+
+def published_results() -> QuerySet[Result]:
+    """Results the public may see: the current set of a published competition."""
+    return Result.objects.filter(
+        result_set__superseded_at__isnull=True,
+        result_set__published_at__isnull=False,
+        result_set__competition__status=CompetitionStatus.PUBLISHED,
+    )
+
+
+def verified_certificate(code: str) -> Result | None:
+    """The published winning result a piagam's code stands for, or None (a wrong code)."""
+    pk = result_pk_for(code)
+    if pk is None:
+        return None
+    return (
+        published_results()
+        .filter(pk=pk, is_winner=True)
+        .select_related(
+            "entry__rt__kelurahan__kecamatan", "entry__category", "result_set__competition"
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str
+    text: str
+    mean: Decimal | None
+    next_level: int | None  # None at the top of the scale
+    next_descriptor: str
+
+
+@dataclass(frozen=True)
+class PillarLine:
+    name: str
+    score: Decimal
+    indicators: list[IndicatorLine]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    title: str
+    category: str
+    final: Decimal
+    rank: int
+    is_winner: bool
+
+
+@dataclass
+class Rapor:
+    row: ResultRow
+    category: str
+    pillars: list[PillarLine]
+    history: list[HistoryLine] = field(default_factory=list)
+
+
+def next_level(mean: Decimal | None, scale_max: int) -> int | None:
+    """The first whole level above the mean (3.50 -> 4, 4.00 -> 5), None at the top."""
+    if mean is None:
+        return None
+    level = int(mean.to_integral_value(rounding=ROUND_FLOOR)) + 1
+    return level if level <= scale_max else None
+
+
+def rapor(competition: Competition, table: ResultTable, entries: list[int]) -> list[Rapor]:
+    """Each entry's report card: pillars, indicator levels and the next level's descriptor,
+    and the RT's published history. Six queries, however many entries."""
+    rows = {row.entry.pk: row for row in table.rows if row.entry.pk in set(entries)}
+    breakdown = score_breakdown(competition, table)
+    indicators = list(Indicator.objects.order_by("pillar__order", "number"))
+    pillars = list(Pillar.objects.order_by("order"))
+    descriptors = dict(
+        ((pk, value), text)
+        for pk, value, text in Level.objects.values_list("indicator_id", "value", "descriptor")
+    )
+    history = _histories({row.entry.rt.pk for row in rows.values()})
+    names = category_names(competition)
+    scores = {"B": "bersih", "A": "aman", "P": "pintar"}
+    cards = []
+    for row in sorted(rows.values(), key=_place):
+        means = breakdown.get(row.entry.pk, ({}, {}))[1]
+        lines = []
+        for pillar in pillars:
+            items = []
+            for indicator in (i for i in indicators if i.pillar_id == pillar.pk):
+                mean = means.get(indicator.code)
+                level = next_level(mean, competition.scale_max)
+                text = descriptors.get((indicator.pk, level), "") if level else ""
+                items.append(IndicatorLine(indicator.code, indicator.text, mean, level, text))
+            score = getattr(row, scores.get(pillar.code, ""), Decimal(0))
+            lines.append(PillarLine(pillar.name, score, items))
+        cards.append(Rapor(row, names[row.category], lines, history.get(row.entry.rt.pk, [])))
+    return cards
+
+
+def _place(row: ResultRow) -> tuple[str, int]:
+    return (row.entry.rt.kelurahan.code, row.entry.rt.number)
+
+
+def _histories(rt_ids: set[int]) -> dict[int, list[HistoryLine]]:
+    """RT -> its published results over the years, oldest first (one query)."""
+    found: dict[int, list[HistoryLine]] = defaultdict(list)
+    results = (
+        published_results()
+        .filter(entry__rt__in=rt_ids)
+        .order_by("result_set__competition__year", "result_set__competition__period")
+        .values_list(
+            "entry__rt_id",
+            "result_set__competition__title",
+            "entry__category__name",
+            "final",
+            "rank",
+            "is_winner",
+        )
+    )
+    for rt, title, category, final, rank, winner in results:
+        found[rt].append(HistoryLine(title, category, final, rank, winner))
+    return found
