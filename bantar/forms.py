@@ -2,8 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.forms import AuthenticationForm
+from django import forms
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from bantar.mail import Mail, mail_send
+from bantar.models import MailKind, User
 
 # Django's own Indonesian catalogue leaves these empty, so they are ours.
 ERROR_INVALID_LOGIN = _(
@@ -28,3 +39,59 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
+
+
+class ChosenPasswordMixin:
+    """A password the user chose itself: a temporary one from the admin no longer applies."""
+
+    user: User
+
+    def save(self, commit: bool = True) -> User:
+        self.user.must_change_password = False
+        return super().save(commit)  # type: ignore[misc]
+
+
+class OwnPasswordChangeForm(ChosenPasswordMixin, PasswordChangeForm):
+    """/accounts/password/: the old password, then the new one twice."""
+
+
+class ResetPasswordSetForm(ChosenPasswordMixin, SetPasswordForm):
+    """The page a reset link opens: the new password twice."""
+
+
+class LoggedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending through `bantar.mail` so that a failure is logged.
+
+    Like Django's, it says the same whether or not the address belongs to an account.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Alamat surel")
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = " ".join(render_to_string(subject_template_name, context).split())
+        body = render_to_string(email_template_name, context)
+        mail_send(mail=Mail(kind=MailKind.PASSWORD_RESET, to=to_email, subject=subject, body=body))
+
+
+class TemporaryPasswordForm(AdminPasswordChangeForm):
+    """The admin's password form for a user, which may make the new password temporary."""
+
+    must_change = forms.BooleanField(
+        label=_("Kata sandi sementara: wajib diganti saat masuk berikutnya"),
+        required=False,
+        initial=True,
+    )
+
+    def save(self, commit: bool = True) -> User:
+        self.user.must_change_password = self.cleaned_data.get("must_change", False)
+        return super().save(commit)

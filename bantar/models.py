@@ -51,6 +51,13 @@ class User(AbstractUser):
         related_name="officers",
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    # Set with a temporary password by the admin: every page leads to the password change
+    # until the user has chosen its own (bantar/password_policy.py).
+    must_change_password = models.BooleanField(
+        _("wajib ganti kata sandi"),
+        default=False,
+        help_text=_("Pengguna harus mengganti kata sandinya sebelum membuka halaman lain."),
+    )
 
     class Meta:
         verbose_name = _("pengguna")
@@ -82,3 +89,41 @@ class User(AbstractUser):
         if self.role == Role.KECAMATAN and self.kecamatan:
             return str(self.kecamatan)
         return str(_("Kota Jambi"))
+
+
+class MailKind(models.TextChoices):
+    ENTRY_RETURNED = "entry_returned", _("Usulan dikembalikan")
+    DIGEST = "digest", _("Ringkasan harian kecamatan")
+    ASSIGNED = "assigned", _("Penugasan juri")
+    SHEET_REOPENED = "sheet_reopened", _("Lembar nilai dibuka kembali")
+    PUBLISHED = "published", _("Hasil diumumkan")
+    PASSWORD_RESET = "password_reset", _("Atur ulang kata sandi")
+
+
+class MailStatus(models.TextChoices):
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+
+
+class MailLog(models.Model):
+    """One e-mail the portal tried to send, and whether the mail server took it.
+
+    Written by `bantar.mail.mail_send` after the action that caused the mail has been
+    committed, so a failure is recorded here without undoing that action; the panitia
+    sees failures on its home page and on /surel/.
+    """
+
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=MailKind.choices)
+    recipients = models.TextField(_("penerima"))
+    subject = models.CharField(_("judul"), max_length=200)
+    status = models.CharField(_("status"), max_length=8, choices=MailStatus.choices)
+    error = models.TextField(_("kesalahan"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("catatan surel")
+        verbose_name_plural = _("catatan surel")
+
+    def __str__(self) -> str:
+        return f"{self.subject} -> {self.recipients} ({self.get_status_display()})"

@@ -50,3 +50,6 @@ def is_admin(user: User) -> bool:
 
 is_city_reader = is_panitia | is_pejabat
 is_region_officer = is_kelurahan_officer | is_kecamatan_officer
+
+# The portal's own actions (each app names its own in its rules.py).
+rules.add_perm("bantar.read_mail_log", is_panitia)

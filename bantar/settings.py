@@ -331,3 +331,28 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- E-mail -------------------------------------------------------------------------
+# README, "E-mail and passwords". On a laptop mail is printed to the console; the
+# production settings send through SMTP once EMAIL_HOST is set. A failed send never
+# blocks the action that caused it: it is logged (bantar.MailLog) for the panitia.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A mail server that does not answer holds the request that sends (after its commit) at most
+# this long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portal BANTAR <bantar@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address in mails sent outside a request (the digest from cron, notifications).
+BANTAR_SITE_URL = os.environ.get("BANTAR_SITE_URL", "http://127.0.0.1:8000")
+# Password reset links work this long (Django's PASSWORD_RESET_TIMEOUT, in seconds): 1 day.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
+# An account given a temporary password by the admin is sent to the password change first.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("bantar.session_timeout.SessionTimeoutMiddleware") + 1,
+    "bantar.password_policy.MustChangePasswordMiddleware",
+)

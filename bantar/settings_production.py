@@ -64,3 +64,8 @@ LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
 # "Login throttling"). BANTAR_BEHIND_PROXY, its older name, is still understood.
 if "BANTAR_TRUSTED_PROXIES" not in os.environ and "BANTAR_BEHIND_PROXY" in os.environ:
     BANTAR_TRUSTED_PROXIES = 1 if env_bool("BANTAR_BEHIND_PROXY", False) else 0
+
+# Mail through the city's SMTP server once EMAIL_HOST is set (README, "E-mail and
+# passwords"); without it mail is written to the log, as on a laptop.
+if EMAIL_HOST and "EMAIL_BACKEND" not in os.environ:  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -5,7 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bantar.forms import LoginForm
+from bantar import views
+from bantar.forms import (
+    LoggedPasswordResetForm,
+    LoginForm,
+    OwnPasswordChangeForm,
+    ResetPasswordSetForm,
+)
 
 admin.site.site_header = _("Administrasi Portal BANTAR")
 admin.site.site_title = _("Portal BANTAR")
@@ -26,12 +32,42 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(form_class=OwnPasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "accounts/password/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Forgotten password: a link by e-mail (Django's views, templates/registration/).
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=LoggedPasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=ResetPasswordSetForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("surel/", views.mail_log, name="mail-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("indicators.urls")),
     path("", include("competitions.urls")),

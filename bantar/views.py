@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING, cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
+from bantar.access import AuthenticatedRequest, permission_required
+from bantar.models import MailLog, MailStatus
 from bantar.rules import is_juror, is_region_officer
 
 if TYPE_CHECKING:
@@ -70,3 +73,23 @@ def not_found_message(request: HttpRequest) -> str:
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", {"message": not_found_message(request)}, status=404)
+
+
+MAIL_LOG_LENGTH = 200
+
+
+@require_safe
+@permission_required("bantar.read_mail_log")
+def mail_log(request: AuthenticatedRequest) -> HttpResponse:
+    """The panitia's view of the portal's mail: the latest sends, failures first if asked."""
+    failed_only = request.GET.get("status") == MailStatus.FAILED
+    mails = MailLog.objects.all()
+    if failed_only:
+        mails = mails.filter(status=MailStatus.FAILED)
+    context = {
+        "mails": mails[:MAIL_LOG_LENGTH],
+        "failed_only": failed_only,
+        "failed_count": MailLog.objects.filter(status=MailStatus.FAILED).count(),
+        "limit": MAIL_LOG_LENGTH,
+    }
+    return render(request, "bantar/mail_log.html", context)

@@ -39,6 +39,7 @@ from competitions.selectors import (
     entry_status_counts,
     entry_timeline,
     kecamatan_category_table,
+    verification_entries,
 )
 from competitions.services import (
     entry_propose,
@@ -280,9 +281,7 @@ def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("competitions.verify_entries")
 def verification_queue(request: HttpRequest) -> HttpResponse:
     competition = _chosen_competition(request)
-    entries = entries_for_list(request.user, competition).exclude(
-        status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN]
-    )
+    entries = verification_entries(request.user, competition)
     context = {
         "competition": competition,
         "entries": entries,

@@ -110,6 +110,16 @@ def entries_for_list(
     return entries.order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number")
 
 
+def verification_entries(user: User, competition: Competition) -> QuerySet[Entry]:
+    """The kecamatan's queue (/verifikasi/): what its kelurahan submitted, not drafts or withdrawn.
+
+    The kecamatan's home and daily digest count from this same queryset.
+    """
+    return entries_for_list(user, competition).exclude(
+        status__in=[EntryStatus.DRAFT, EntryStatus.WITHDRAWN]
+    )
+
+
 @dataclass(frozen=True)
 class CategoryRow:
     name: str

@@ -28,6 +28,7 @@ from competitions.models import (
     EntryStatus,
     SizeCategory,
 )
+from competitions.notifications import entry_returned_notify
 
 ERROR_KK_BELOW_MINIMUM = gettext_lazy(
     "Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK "
@@ -533,6 +534,7 @@ def entry_return(*, entry: Entry, by: User, note: str) -> Entry:
     entry.return_note = note
     _record(entry, by=by, reason=_("Dikembalikan: %(note)s") % {"note": note})
     entry.save()
+    entry_returned_notify(entry=entry)  # after the commit; a failed send undoes nothing
     return entry
 
 

@@ -17,6 +17,7 @@ from competitions.models import Competition, CompetitionStatus
 from competitions.services import competition_move
 from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
+from scoring.notifications import results_published_notify
 from scoring.result_selectors import explained_results, missing_sheets, results_inputs
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
@@ -116,6 +117,7 @@ def competition_publish(*, competition: Competition, by: User) -> ResultSet:
         by=by,
         reason=_("Hasil diumumkan"),
     )
+    results_published_notify(competition=competition)  # after the commit, to everyone concerned
     return result_set
 
 

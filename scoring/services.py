@@ -36,6 +36,7 @@ from scoring.models import (
     ScoreSheet,
     SheetStatus,
 )
+from scoring.notifications import assignments_notify, sheet_reopened_notify
 from scoring.panel import check_in_remit, check_may_score, membership_for, remit_indicators
 
 logger = logging.getLogger(__name__)
@@ -137,8 +138,12 @@ def _check_assignable(entry: Entry, team: JuryTeam) -> None:
 
 
 @transaction.atomic
-def entry_assign(*, entry: Entry, team: JuryTeam, by: User) -> Assignment:
-    """Give an entry to a team, or move it. Sheets already scored stay, with their history."""
+def entry_assign(*, entry: Entry, team: JuryTeam, by: User, notify: bool = True) -> Assignment:
+    """Give an entry to a team, or move it. Sheets already scored stay, with their history.
+
+    The team's jurors get a mail after the commit (`notify=False`: the caller sends one
+    mail for many assignments).
+    """
     _check_assignable(entry, team)
     assignment = Assignment.objects.select_for_update().filter(entry=entry).first()
     if assignment is None:
@@ -149,6 +154,8 @@ def entry_assign(*, entry: Entry, team: JuryTeam, by: User) -> Assignment:
         assignment.team = team
     stamp(assignment, by=by)
     assignment.save()
+    if notify:
+        assignments_notify(assignments=[assignment])
     return assignment
 
 
@@ -195,8 +202,9 @@ def entries_assign_balanced(
         if Assignment.objects.filter(entry=entry).exists():
             continue
         team = min(teams, key=lambda t: (loads[t.pk], t.name))
-        made.append(entry_assign(entry=entry, team=team, by=by))
+        made.append(entry_assign(entry=entry, team=team, by=by, notify=False))
         loads[team.pk] += 1
+    assignments_notify(assignments=made)  # one mail per juror for the whole round
     return made
 
 
@@ -334,4 +342,5 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
     sheet.submitted_at = None
     stamp(sheet, by=by, reason=_("Dibuka kembali oleh panitia: %(reason)s") % {"reason": reason})
     sheet.save()
+    sheet_reopened_notify(sheet=sheet, reason=reason)
     return sheet

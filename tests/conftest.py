@@ -94,7 +94,26 @@ def master_data(transactional_db):
     call_command("loaddata", *MASTER_FIXTURES, verbosity=0)
 
 
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), and the portal sending to it over SMTP."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.BANTAR_SITE_URL = "https://bantar.example"
+    yield server
+    server.stop()
+
+
 def make_user(username: str, role: str, **extra) -> User:
+    extra.setdefault("email", f"{username}@bantar.example")
     user = User(username=username, role=role, first_name=username.title(), **extra)
     user.set_password(PASSWORD)
     user.full_clean()

@@ -116,6 +116,8 @@ def build_world() -> World:
             "name": "pemenang",
             "export_format": "xlsx",
         },
+        # A reset link that was never sent: the page says the link no longer works.
+        "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
     }
     assert current.status == CompetitionStatus.PLENARY
     return World(users, current, published, entry, team, evidence, kwargs)
