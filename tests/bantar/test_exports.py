@@ -9,7 +9,17 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, write_xlsx
+from bantar.exports import (
+    DECIMAL,
+    INTEGER,
+    MONEY,
+    NUMBER,
+    Column,
+    Report,
+    Sheet,
+    Signature,
+    write_xlsx,
+)
 
 RUPIAH = '"Rp" #,##0'
 
@@ -154,3 +164,81 @@ def test_lazy_text_safe_strings_and_int_subclasses_are_written_as_their_base_typ
     assert rows[3][0].value == "RT"
     assert (rows[4][1].value, rows[4][1].data_type) == ("=1+1", "s")
     assert (rows[4][2].value, rows[4][2].number_format) == (1, "#,##0")
+
+
+def printed(report: Report):
+    target = io.BytesIO()
+    write_xlsx(report, target)
+    return load_workbook(io.BytesIO(target.getvalue())).active
+
+
+def test_every_cell_of_the_table_has_borders_and_the_title_none():
+    sheet = printed(
+        Report(title="Daftar pemenang", filename="x", sheets=[winners_sheet(ROWS, total=TOTAL)])
+    )
+    table = [row for row in sheet.iter_rows(min_row=3, max_row=6)]  # header, 2 rows, total
+    sides = {
+        (
+            cell.border.left.style,
+            cell.border.right.style,
+            cell.border.top.style,
+            cell.border.bottom.style,
+        )
+        for row in table
+        for cell in row
+    }
+    assert sides == {("thin", "thin", "thin", "thin")}
+    assert table[3][3].value is None  # an empty cell of the total row keeps its borders
+    assert sheet["A1"].border.bottom.style is None
+
+
+def test_the_footer_numbers_the_pages_and_names_the_list():
+    sheet = printed(Report(title="Rekap & ringkasan", filename="x", sheets=[winners_sheet(ROWS)]))
+    footer = sheet.oddFooter
+    assert footer.right.text == "Halaman &P dari &N"
+    assert footer.left.text == "Rekap && ringkasan"
+
+
+def test_the_signature_block_sits_under_the_table_over_its_last_columns():
+    signature = Signature(
+        place_date="Jambi, 26 Oktober 2020",
+        title="Wali Kota Jambi",
+        name="Dr. H. Budi Santoso",
+        nip="19700101 199003 1 001",
+    )
+    report = Report(
+        title="Daftar pemenang",
+        filename="x",
+        sheets=[winners_sheet(ROWS, total=TOTAL)],
+        signature=signature,
+    )
+    sheet = printed(report)
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    # Title, blank, header, 2 rows, total (row 6), one blank row, then the block from row 8.
+    assert all(value is None for value in values[6])
+    block = [row[2] for row in values[7:12]]
+    assert block == [
+        "Jambi, 26 Oktober 2020",
+        "Wali Kota Jambi",
+        None,
+        "Dr. H. Budi Santoso",
+        "NIP 19700101 199003 1 001",
+    ]
+    assert {str(merged) for merged in sheet.merged_cells.ranges} >= {"C8:F8", "C11:F11"}
+    assert (
+        sheet["C9"].font.b and sheet["C11"].font.b and sheet["C8"].alignment.horizontal == "center"
+    )
+    assert sheet.row_dimensions[10].height == 48  # room to sign
+
+
+def test_a_signature_without_a_name_leaves_a_line_to_write_it_and_no_nip():
+    sheet = printed(
+        Report(
+            title="Rekap",
+            filename="x",
+            sheets=[winners_sheet(ROWS)],
+            signature=Signature(place_date="Jambi, 1 Mei 2024", title="Wali Kota Jambi", name=""),
+        )
+    )
+    values = [cell.value for row in sheet.iter_rows(min_row=7) for cell in row if cell.value]
+    assert values == ["Jambi, 1 Mei 2024", "Wali Kota Jambi", "." * 30]

@@ -415,3 +415,23 @@ def test_a_logo_that_is_not_an_image_is_left_out(settings, tmp_path):
     Image.new("RGB", (4, 4)).save(buffer := io.BytesIO(), "PNG")
     fake.write_bytes(buffer.getvalue())
     assert kop().logo.startswith("data:image/png;base64,")
+
+
+def test_the_xlsx_lists_carry_the_signature_block_of_the_pdf(
+    client, pejabat, published, open_competition, settings
+):
+    from openpyxl import load_workbook
+
+    settings.BANTAR_SIGNATORY_NAME = "Dr. H. Budi Santoso, M.Si."
+    announce_on(open_competition, datetime(2020, 10, 26, 9, 0, tzinfo=WIB))
+    client.force_login(pejabat)
+    block = ["Jambi, 26 Oktober 2020", "Wali Kota Jambi", "Dr. H. Budi Santoso, M.Si."]
+    pdf = " ".join(pdf_pages(client.get(url(open_competition, "lampiran-sk.pdf"))))
+    assert " ".join(block) in pdf
+    for name in ("pemenang", "rekap"):
+        response = client.get(f"/kompetisi/{open_competition.pk}/laporan/{name}.xlsx")
+        book = load_workbook(io.BytesIO(response.content))
+        for sheet in book.worksheets:
+            texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+            assert texts[-3:] == block, (name, sheet.title)
+            assert sheet.oddFooter.right.text == "Halaman &P dari &N"
