@@ -26,15 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from bantar.models import User
 from bantar.spreadsheets import Limits, as_dataset, read_table
-from competitions.models import Competition, CompetitionStatus, EntryStatus, ImportPreview
+from competitions.models import Competition, EntryStatus, ImportPreview
 from competitions.resources import EntryImportResource
+from competitions.stages import Write, check_stage
 
 ERROR_IMPORT_COLUMNS = gettext_lazy("Kolom wajib tidak ada di berkas: %(columns)s.")
 ERROR_IMPORT_EMPTY = gettext_lazy("Berkas tidak berisi baris data.")
-ERROR_IMPORT_STAGE = gettext_lazy(
-    "Impor peserta hanya dapat dilakukan selama tahap Pendaftaran atau Verifikasi; "
-    "%(competition)s sedang dalam tahap %(stage)s."
-)
 ERROR_IMPORT_STATUS = gettext_lazy(
     "Peserta hasil impor hanya dapat berstatus Diusulkan atau Terverifikasi."
 )
@@ -47,7 +44,6 @@ ERROR_PREVIEW_GONE = gettext_lazy(
     "menit). Unggah berkasnya lagi."
 )
 
-IMPORT_STAGES = (CompetitionStatus.REGISTRATION, CompetitionStatus.VERIFICATION)
 IMPORT_STATUSES = (EntryStatus.PROPOSED, EntryStatus.VERIFIED)
 
 
@@ -67,12 +63,7 @@ class ImportOutcome:
 
 def check_import_open(competition: Competition) -> None:
     """Entries come in while the kelurahan propose and the kecamatan verify, not later."""
-    if competition.status not in IMPORT_STAGES:
-        raise ValidationError(
-            ERROR_IMPORT_STAGE,
-            code="import_stage",
-            params={"competition": competition.title, "stage": competition.get_status_display()},
-        )
+    check_stage(competition, Write.ENTRY_IMPORT)
 
 
 def check_import_status(*, status: str, reason: str) -> None:
@@ -161,6 +152,7 @@ def import_preview_create(
     content: bytes,
 ) -> ImportPreview:
     """Keep a checked file on the server until the panitia confirms or cancels it."""
+    check_import_open(competition)
     _expired_removed()
     preview = ImportPreview(
         token=secrets.token_urlsafe(32),
@@ -200,6 +192,7 @@ def import_preview_confirm(
     *, token: str, competition: Competition, by: User
 ) -> tuple[ImportPreview, ImportOutcome]:
     """Save the previewed file's entries (all or none); the preview is gone either way."""
+    check_import_open(competition)
     _expired_removed()  # on its own: the refusal below must not bring an expired one back
     preview = _preview_taken(token=token, competition=competition, by=by)
     outcome = entry_import(

@@ -29,6 +29,10 @@ from competitions.models import (
     SizeCategory,
 )
 from competitions.notifications import entry_returned_notify
+from competitions.stages import (
+    Write,
+    check_stage,
+)
 
 ERROR_KK_BELOW_MINIMUM = gettext_lazy(
     "Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK "
@@ -266,15 +270,9 @@ def competition_move(
 
 # --- Entries: registration by kelurahan, verification by kecamatan -----------------
 
-ERROR_REGISTRATION_CLOSED = gettext_lazy(
-    "Pendaftaran %(competition)s tidak sedang dibuka (tahap: %(status)s)."
-)
 ERROR_DEADLINE_PASSED = gettext_lazy(
     "Batas waktu pendaftaran (%(deadline)s WIB) sudah lewat; usulan tidak dapat ditambah "
     "atau diubah lagi."
-)
-ERROR_VERIFICATION_CLOSED = gettext_lazy(
-    "Tahap verifikasi %(competition)s sudah selesai (tahap: %(status)s)."
 )
 ERROR_RT_TAKEN = gettext_lazy(
     "%(rt)s sudah terdaftar pada %(competition)s (status: %(status)s). "
@@ -314,26 +312,12 @@ def _format_deadline(competition: Competition) -> str:
 
 
 def check_registration_open(competition: Competition) -> None:
-    if competition.status != CompetitionStatus.REGISTRATION:
-        raise ValidationError(
-            ERROR_REGISTRATION_CLOSED,
-            code="registration_closed",
-            params={"competition": competition.title, "status": competition.get_status_display()},
-        )
+    check_stage(competition, Write.ENTRY_SAVE)
     if not competition.is_registration_open:
         raise ValidationError(
             ERROR_DEADLINE_PASSED,
             code="deadline_passed",
             params={"deadline": _format_deadline(competition)},
-        )
-
-
-def _check_verification_open(competition: Competition) -> None:
-    if not competition.is_verification_open:
-        raise ValidationError(
-            ERROR_VERIFICATION_CLOSED,
-            code="verification_closed",
-            params={"competition": competition.title, "status": competition.get_status_display()},
         )
 
 
@@ -344,7 +328,7 @@ def check_entry_editable(entry: Entry) -> None:
             ERROR_NOT_EDITABLE, code="not_editable", params={"status": entry.get_status_display()}
         )
     if entry.status == EntryStatus.RETURNED:
-        _check_verification_open(entry.competition)
+        check_stage(entry.competition, Write.ENTRY_FIX_RETURNED)
     else:
         check_registration_open(entry.competition)
 
@@ -501,7 +485,7 @@ def entry_withdraw(*, entry: Entry, by: User) -> Entry:
 
 
 def _check_can_be_checked(entry: Entry) -> None:
-    _check_verification_open(entry.competition)
+    check_stage(entry.competition, Write.ENTRY_CHECK)
     if entry.status not in (EntryStatus.PROPOSED, EntryStatus.VERIFIED):
         raise ValidationError(
             ERROR_CANNOT_CHECK, code="cannot_check", params={"status": entry.get_status_display()}

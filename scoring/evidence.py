@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy
 
 from bantar.models import User
 from competitions.models import Entry
+from competitions.stages import Write, check_stage
 from indicators.models import Indicator
 from scoring.images import process_photo
-from scoring.models import Evidence
+from scoring.models import Evidence, ScoreSheet, SheetStatus
 from scoring.panel import check_in_remit, check_may_score, membership_for
-from scoring.services import ERROR_SHEET_LOCKED, check_scoring_open, sheet_for
+from scoring.services import ERROR_SHEET_LOCKED
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +69,8 @@ def evidence_add(
     check_may_score(entry=entry, member=member)
     if indicator is not None:
         check_in_remit(member=member, indicator=indicator)
-    check_scoring_open(entry.competition)
-    if sheet_for(entry=entry, juror=juror).is_locked:
+    check_stage(entry.competition, Write.SCORE)
+    if _sheet_locked(entry, juror):
         raise ValidationError(ERROR_SHEET_LOCKED, code="locked")
     photo = process_photo(data)
     place = place or PhotoPlace()
@@ -104,6 +105,14 @@ def evidence_add(
         raise
     transaction.on_commit(lambda: _remove_leftovers(evidence))
     return evidence, True
+
+
+def _sheet_locked(entry: Entry, juror: User) -> bool:
+    """Read, never create: a photo needs no sheet, and a write here would take SQLite's lock
+    before the photo's own files are written (tests/faults/test_kill.py)."""
+    return ScoreSheet.objects.filter(
+        entry=entry, juror=juror, status=SheetStatus.SUBMITTED
+    ).exists()
 
 
 def _remove_files(names: Iterable[str]) -> None:
@@ -165,7 +174,8 @@ def evidence_remove_orphans(*, older_than: timedelta) -> list[str]:
 def evidence_delete(*, evidence: Evidence, by: User) -> None:
     if evidence.juror_id != by.pk:
         raise PermissionDenied(ERROR_PHOTO_NOT_YOURS)
-    if sheet_for(entry=evidence.entry, juror=by).is_locked:
+    check_stage(evidence.entry.competition, Write.SCORE)
+    if _sheet_locked(evidence.entry, by):
         raise ValidationError(ERROR_SHEET_LOCKED, code="locked")
     names = [evidence.image.name, evidence.web.name, evidence.thumb.name]
     evidence.delete()

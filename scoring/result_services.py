@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus
 from competitions.services import competition_move
+from competitions.stages import Write, check_stage
 from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
@@ -23,17 +24,8 @@ from scoring.result_selectors import explained_results, missing_sheets, results_
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
     "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
 )
-ERROR_NOT_PLENARY = gettext_lazy(
-    "Finalisasi hanya dari tahap Rapat pleno (tahap sekarang: %(status)s)."
-)
 ERROR_SHEETS_MISSING = gettext_lazy(
     "Belum dapat difinalisasi: %(count)s lembar nilai belum lengkap. %(items)s"
-)
-ERROR_NOT_FINAL = gettext_lazy(
-    "Hanya hasil yang sudah final yang dapat diumumkan (tahap sekarang: %(status)s)."
-)
-ERROR_REOPEN_RESULTS_STAGE = gettext_lazy(
-    "Hanya hasil final atau yang sudah diumumkan yang dapat dibuka kembali."
 )
 ERROR_REOPEN_RESULTS_REASON = gettext_lazy(
     "Tuliskan alasan koreksi; alasan ini tercatat dan terlihat."
@@ -53,10 +45,7 @@ def check_ready_for_plenary(competition: Competition) -> None:
 def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    if competition.status != CompetitionStatus.PLENARY:
-        raise ValidationError(
-            ERROR_NOT_PLENARY, params={"status": competition.get_status_display()}
-        )
+    check_stage(competition, Write.FINALISE)
     missing = missing_sheets(competition)
     if missing:
         shown = "; ".join(missing[:10]) + (
@@ -104,10 +93,9 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
 @transaction.atomic
 def competition_publish(*, competition: Competition, by: User) -> ResultSet:
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    check_stage(competition, Write.PUBLISH)
     if competition.status == CompetitionStatus.PUBLISHED:
         return ResultSet.objects.current().get(competition=competition)
-    if competition.status != CompetitionStatus.FINAL:
-        raise ValidationError(ERROR_NOT_FINAL, params={"status": competition.get_status_display()})
     result_set = ResultSet.objects.current().get(competition=competition)
     result_set.published_at = timezone.now()
     result_set.save(update_fields=["published_at"])
@@ -128,8 +116,7 @@ def competition_reopen_results(*, competition: Competition, by: User, reason: st
     if not reason:
         raise ValidationError({"reason": ValidationError(ERROR_REOPEN_RESULTS_REASON)})
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
-    if competition.status not in (CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED):
-        raise ValidationError(ERROR_REOPEN_RESULTS_STAGE)
+    check_stage(competition, Write.REOPEN_RESULTS)
     ResultSet.objects.current().filter(competition=competition).update(
         superseded_at=timezone.now(), superseded_by=by, superseded_reason=reason
     )

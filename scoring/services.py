@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from bantar.history import stamp
 from bantar.models import Role, User
-from competitions.models import Competition, CompetitionStatus, Entry, EntryStatus, Kelurahan
+from competitions.models import Competition, Entry, EntryStatus, Kelurahan
+from competitions.stages import Write, check_stage
 from indicators.models import Indicator, Pillar
 from scoring.models import (
     Assignment,
@@ -48,18 +49,11 @@ ERROR_ENTRY_NOT_VERIFIED = gettext_lazy(
     "Hanya RT yang sudah terverifikasi yang dapat ditugaskan (%(rt)s: %(status)s)."
 )
 ERROR_TEAM_OTHER_COMPETITION = gettext_lazy("Tim %(team)s bukan tim kompetisi ini.")
-ERROR_ASSIGN_STAGE = gettext_lazy(
-    "Penugasan hanya dapat diatur pada tahap Verifikasi atau Penilaian lapangan."
-)
 ERROR_NO_TEAMS = gettext_lazy("Belum ada tim juri untuk kompetisi ini.")
 ERROR_VISIT_UNASSIGNED = gettext_lazy(
     "%(rt)s belum ditugaskan ke tim juri: pilih timnya sebelum jadwal kunjungan."
 )
-ERROR_RECUSAL_STAGE = gettext_lazy("Pengunduran diri juri tidak dapat dicatat setelah hasil final.")
 ERROR_RECUSAL_REASON = gettext_lazy("Tuliskan alasan juri tidak menilai RT ini.")
-ERROR_SCORING_CLOSED = gettext_lazy(
-    "Penilaian %(competition)s tidak sedang dibuka (tahap: %(status)s)."
-)
 ERROR_SCORE_RANGE = gettext_lazy("Nilai harus bilangan bulat %(min)s sampai %(max)s.")
 ERROR_SHEET_LOCKED = gettext_lazy(
     "Lembar nilai sudah dikirim dan terkunci. Minta panitia membukanya kembali bila perlu koreksi."
@@ -71,8 +65,6 @@ ERROR_REOPEN_REASON = gettext_lazy("Tuliskan alasan lembar nilai dibuka kembali.
 ERROR_NOTE_TOO_LONG = gettext_lazy("Catatan paling panjang %(max)s huruf.")
 
 NOTE_MAX = 2000
-SCORING_STAGES = (CompetitionStatus.ASSESSMENT, CompetitionStatus.PLENARY)
-ASSIGNING_STAGES = (CompetitionStatus.VERIFICATION, CompetitionStatus.ASSESSMENT)
 
 
 # --- Teams and assignments (panitia) ----------------------------------------------
@@ -80,6 +72,7 @@ ASSIGNING_STAGES = (CompetitionStatus.VERIFICATION, CompetitionStatus.ASSESSMENT
 
 @transaction.atomic
 def team_create(*, competition: Competition, name: str) -> JuryTeam:
+    check_stage(competition, Write.TEAM_CHANGE)
     team = JuryTeam(competition=competition, name=name.strip())
     team.full_clean()
     team.save()
@@ -95,6 +88,7 @@ def team_add_member(
     home_kelurahan: Kelurahan | None = None,
     pillars: Iterable[Pillar] = (),
 ) -> JuryMember:
+    check_stage(team.competition, Write.TEAM_CHANGE)
     if user.role != Role.JURI:
         raise ValidationError(
             ERROR_NOT_A_JUROR, params={"user": user.get_full_name() or user.username}
@@ -118,6 +112,7 @@ def team_add_member(
 
 @transaction.atomic
 def team_set_leader(*, team: JuryTeam, user: User) -> JuryTeam:
+    check_stage(team.competition, Write.TEAM_CHANGE)
     if not team.members.filter(user=user).exists():
         raise ValidationError(ERROR_LEADER_NOT_MEMBER)
     team.leader = user
@@ -126,8 +121,7 @@ def team_set_leader(*, team: JuryTeam, user: User) -> JuryTeam:
 
 
 def _check_assignable(entry: Entry, team: JuryTeam) -> None:
-    if entry.competition.status not in ASSIGNING_STAGES:
-        raise ValidationError(ERROR_ASSIGN_STAGE)
+    check_stage(entry.competition, Write.ASSIGN)
     if team.competition_id != entry.competition_id:
         raise ValidationError(ERROR_TEAM_OTHER_COMPETITION, params={"team": team.name})
     if entry.status != EntryStatus.VERIFIED:
@@ -164,8 +158,7 @@ def assignment_plan_visit(
     *, entry: Entry, visit_date: date | None, visit_order: int | None, by: User
 ) -> Assignment:
     """Set (or clear, with None) the day and place in the team's round of an assigned entry."""
-    if entry.competition.status not in ASSIGNING_STAGES:
-        raise ValidationError(ERROR_ASSIGN_STAGE)
+    check_stage(entry.competition, Write.ASSIGN)
     assignment = Assignment.objects.select_for_update().filter(entry=entry).first()
     if assignment is None:
         raise ValidationError(ERROR_VISIT_UNASSIGNED, params={"rt": str(entry.rt)})
@@ -213,8 +206,7 @@ def recusal_record(*, entry: Entry, juror: User, reason: str, by: User) -> Recus
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ValidationError(ERROR_RECUSAL_REASON)})
-    if entry.competition.status not in (*ASSIGNING_STAGES, *SCORING_STAGES):
-        raise ValidationError(ERROR_RECUSAL_STAGE)
+    check_stage(entry.competition, Write.RECUSAL)
     recusal, _created = Recusal.objects.update_or_create(
         entry=entry, juror=juror, defaults={"reason": reason, "recorded_by": by}
     )
@@ -222,15 +214,6 @@ def recusal_record(*, entry: Entry, juror: User, reason: str, by: User) -> Recus
 
 
 # --- A juror's sheet ----------------------------------------------------------------
-
-
-def check_scoring_open(competition: Competition) -> None:
-    if competition.status not in SCORING_STAGES:
-        raise ValidationError(
-            ERROR_SCORING_CLOSED,
-            code="scoring_closed",
-            params={"competition": competition.title, "status": competition.get_status_display()},
-        )
 
 
 def sheet_for(*, entry: Entry, juror: User) -> ScoreSheet:
@@ -271,7 +254,7 @@ def score_save(
         return ScoreSaved(
             Score.objects.filter(sheet=sheet, indicator=indicator).first(), False, sheet
         )
-    check_scoring_open(entry.competition)
+    check_stage(entry.competition, Write.SCORE)
     if sheet.is_locked:
         raise ValidationError(ERROR_SHEET_LOCKED, code="locked")
     competition = entry.competition
@@ -309,7 +292,7 @@ def sheet_submit(*, entry: Entry, juror: User) -> ScoreSheet:
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet_for(entry=entry, juror=juror).pk)
     if sheet.is_locked:
         return sheet
-    check_scoring_open(entry.competition)
+    check_stage(entry.competition, Write.SCORE)
     scored = set(sheet.scores.filter(value__isnull=False).values_list("indicator_id", flat=True))
     missing = [
         indicator.code for indicator in remit_indicators(member) if indicator.pk not in scored
@@ -335,7 +318,7 @@ def sheet_reopen(*, sheet: ScoreSheet, by: User, reason: str) -> ScoreSheet:
     sheet = (
         ScoreSheet.objects.select_for_update().select_related("entry__competition").get(pk=sheet.pk)
     )
-    check_scoring_open(sheet.entry.competition)
+    check_stage(sheet.entry.competition, Write.SCORE)
     if not sheet.is_locked:
         return sheet
     sheet.status = SheetStatus.DRAFT

@@ -31,11 +31,11 @@ from bantar.spreadsheets import (
 )
 from competitions.imports import (
     ERROR_IMPORT_REASON,
-    ERROR_IMPORT_STAGE,
     ERROR_PREVIEW_GONE,
     entry_import,
 )
 from competitions.models import RT, CompetitionStatus, Entry, ImportPreview, Kelurahan
+from competitions.stages import ERROR_IMPORT_STAGE
 from competitions.validators import ERROR_FORMULA
 from tests.factories import xlsx_upload
 

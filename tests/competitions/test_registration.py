@@ -16,10 +16,10 @@ from competitions.services import (
     ERROR_KK_NOT_POSITIVE,
     ERROR_KK_TOO_LARGE,
     ERROR_NOT_EDITABLE,
-    ERROR_REGISTRATION_CLOSED,
     ERROR_RT_OTHER_KELURAHAN,
     ERROR_RT_TAKEN,
 )
+from competitions.stages import ERROR_REGISTRATION_CLOSED
 from competitions.validators import ERROR_PHONE
 from tests.competitions.conftest import entry_form
 from tests.factories import EntryFactory, RTFactory

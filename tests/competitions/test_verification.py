@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from competitions.models import CompetitionStatus, EntryStatus
-from competitions.services import ERROR_RETURN_NOTE_REQUIRED, ERROR_VERIFICATION_CLOSED
+from competitions.services import ERROR_RETURN_NOTE_REQUIRED
+from competitions.stages import ERROR_VERIFICATION_CLOSED
 from tests.competitions.conftest import entry_form
 from tests.factories import EntryFactory, RTFactory
 

@@ -157,7 +157,7 @@ def scored_then_limited(open_competition, eka_jaya):
 
 def test_levels_outside_the_remit_never_count(scored_then_limited, open_competition):
     entry, _juror = scored_then_limited
-    _rules, inputs, _panel, levels = results_inputs(open_competition)
+    _rules, _inputs, _panel, levels = results_inputs(open_competition)
     assert {code[0] for _e, _j, code, _v in levels} == {"A"}
     row = result_table(open_competition).row(entry.pk)
     assert row is not None

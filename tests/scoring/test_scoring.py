@@ -7,10 +7,10 @@ import uuid
 import pytest
 
 from competitions.models import CompetitionStatus
+from competitions.stages import ERROR_SCORING_CLOSED
 from scoring.models import Score, ScoreSheet, SheetStatus
 from scoring.services import (
     ERROR_SCORE_RANGE,
-    ERROR_SCORING_CLOSED,
     ERROR_SHEET_INCOMPLETE,
     ERROR_SHEET_LOCKED,
     entry_assign,

@@ -11,16 +11,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from competitions.models import CompetitionStatus
+from competitions.services import competition_create
+from competitions.stages import ERROR_SCORING_CLOSED
 from indicators.models import Indicator
 from scoring.evidence import evidence_add
 from scoring.models import AppliedChange, Evidence, Score, ScoreSheet, SheetStatus
 from scoring.panel import ERROR_CONFLICT, ERROR_NOT_IN_REMIT
 from scoring.services import (
-    ERROR_SCORING_CLOSED,
     ERROR_SHEET_INCOMPLETE,
     ERROR_SHEET_LOCKED,
     entry_assign,
     sheet_reopen,
+    team_add_member,
+    team_create,
 )
 from scoring.sync import (
     ERROR_BATCH_NOT_JSON,
@@ -176,21 +179,33 @@ def test_a_change_to_a_locked_sheet_is_refused_and_another_sheet_is_applied(
     assert Score.objects.get(sheet__entry=entry_eka_jaya, indicator__code="B1").value == 3
 
 
-def test_a_change_after_scoring_closed_is_refused_and_a_photo_deletion_still_applies(
-    as_juror, assessment, entry_eka_jaya, juror
+def test_changes_after_scoring_closed_are_refused_and_another_competitions_apply(
+    as_juror, assessment, entry_eka_jaya, juror, panitia, eka_jaya
 ):
+    # Last year's competition still in its field assessment, the juror in one of its teams.
+    other = competition_create(year=assessment.year - 1)
+    other.status = CompetitionStatus.ASSESSMENT
+    other.save()
+    last_year = EntryFactory(
+        competition=other, rt=RTFactory(kelurahan=eka_jaya, number=20), status="verified"
+    )
+    team = team_create(competition=other, name="Tim Lalu")
+    team_add_member(team=team, user=juror, agency="DLH")
+    entry_assign(entry=last_year, team=team, by=panitia)
     photo = add_photo(entry_eka_jaya, juror)
     assessment.status = CompetitionStatus.VERIFICATION
     assessment.save()
-    response = sync(as_juror, [score(entry_eka_jaya, "B1", 4), photo_delete(photo.pk)])
-    assert statuses(response) == ["refused", "applied"]
-    closed = response.json()["results"][0]
-    assert closed["code"] == "scoring_closed"
-    assert closed["error"] == ERROR_SCORING_CLOSED % {
+    changes = [score(entry_eka_jaya, "B1", 4), score(last_year, "B1", 4), photo_delete(photo.pk)]
+    response = sync(as_juror, changes)
+    assert statuses(response) == ["refused", "applied", "refused"]
+    expected = ERROR_SCORING_CLOSED % {
         "competition": assessment.title,
         "status": assessment.get_status_display(),
     }
-    assert not Score.objects.exists() and not Evidence.objects.exists()
+    for closed in (response.json()["results"][0], response.json()["results"][2]):
+        assert (closed["code"], closed["error"]) == ("scoring_closed", expected)
+    assert list(Score.objects.values_list("sheet__entry", flat=True)) == [last_year.pk]
+    assert Evidence.objects.filter(pk=photo.pk).exists()
 
 
 def test_a_juror_with_a_conflict_of_interest_is_refused_per_change(
@@ -363,3 +378,63 @@ def test_queries_per_change_are_bounded(as_juror, entry_eka_jaya, second_entry, 
         )
     assert large <= 12 * 50
     assert per_change <= 11
+
+
+def test_a_change_claimed_by_a_request_running_alongside_answers_duplicate(
+    as_juror, entry_eka_jaya, juror
+):
+    """The other request committed its claim after this one read the applied ids (the race)."""
+    from scoring import sync as batch_sync
+
+    change = batch_sync.change_parse(0, submit(entry_eka_jaya))
+    AppliedChange.objects.create(
+        client_id=change.client_id, kind="submit", user=juror, entry=entry_eka_jaya
+    )
+    entries = {entry_eka_jaya.pk: entry_eka_jaya}
+    outcome = batch_sync.Outcome(client_id=str(change.client_id))
+    assert batch_sync._apply_submit(change, outcome, juror, entries) == "duplicate"
+    assert not ScoreSheet.objects.exists()  # not even the refusal's empty sheet
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database locks whole tables across threads; "
+    "SQLite serialises writers anyway (BEGIN IMMEDIATE). Runs on PostgreSQL.",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_same_batch_sent_twice_at_once_is_applied_once(
+    master_data, client, juror, team1, entry_eka_jaya
+):
+    """A tablet that timed out and sent its batch again while the first was still running."""
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    photo = add_photo(entry_eka_jaya, juror)
+    changes = [score(entry_eka_jaya, code, 4) for code in codes()]
+    changes += [photo_delete(photo.pk), submit(entry_eka_jaya)]
+    barrier = threading.Barrier(2, timeout=30)
+    answers: list[list[str]] = []
+
+    def send() -> None:
+        tablet = Client()
+        tablet.force_login(juror)
+        barrier.wait()
+        try:
+            answers.append(statuses(sync(tablet, changes)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 2
+    for first, second in zip(*answers, strict=True):
+        assert sorted([first, second]) == ["applied", "duplicate"]
+    sheet = ScoreSheet.objects.get(entry=entry_eka_jaya, juror=juror)
+    assert sheet.status == SheetStatus.SUBMITTED
+    assert Score.history.filter(sheet_id=sheet.pk).count() == 21
+    assert AppliedChange.objects.count() == 2 and not Evidence.objects.exists()

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from competitions.models import CompetitionStatus
+from competitions.stages import ERROR_ASSIGN_STAGE
 from scoring.models import Assignment, JuryMember, JuryTeam
 from scoring.services import (
     ERROR_ALREADY_IN_TEAM,
-    ERROR_ASSIGN_STAGE,
     ERROR_ENTRY_NOT_VERIFIED,
     ERROR_NOT_A_JUROR,
     entries_assign_balanced,

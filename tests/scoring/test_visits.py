@@ -8,15 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from competitions.models import CompetitionStatus
+from competitions.stages import ERROR_ASSIGN_STAGE
 from scoring.forms import ERROR_VISIT_ORDER
 from scoring.models import Assignment
 from scoring.selectors import juror_tasks
-from scoring.services import (
-    ERROR_ASSIGN_STAGE,
-    ERROR_VISIT_UNASSIGNED,
-    assignment_plan_visit,
-    entry_assign,
-)
+from scoring.services import ERROR_VISIT_UNASSIGNED, assignment_plan_visit, entry_assign
 from tests.factories import EntryFactory, RTFactory
 
 pytestmark = pytest.mark.django_db
