@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -262,3 +266,48 @@ def test_a_proxy_that_is_not_trusted_does_not_lock_the_whole_city_out(client, pa
     spray(client, PER_ADDRESS + 5, address="127.0.0.1")
 
     assert log_in(client, "panitia", PASSWORD, address="127.0.0.1").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "0"),
+        ({"BANTAR_TRUSTED_PROXIES": "1"}, "1"),
+        ({"BANTAR_BEHIND_PROXY": "true"}, "1"),  # the older setting still means one proxy
+        ({"BANTAR_BEHIND_PROXY": "false"}, "0"),
+        ({"BANTAR_BEHIND_PROXY": "true", "BANTAR_TRUSTED_PROXIES": "2"}, "2"),
+    ],
+)
+def test_production_trusts_no_proxy_unless_told(environment, expected):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "BANTAR_TRUSTED_PROXIES",
+            "BANTAR_BEHIND_PROXY",
+        }
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bantar.settings_production",
+        SECRET_KEY="x7#Gq2!pZ9@wL4$vN8^tR1&yK6*hJ3(mB5)cD0-eF2+aS9=uQ7",
+        ALLOWED_HOSTS="bantar.jambikota.go.id",
+        **environment,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from bantar import settings_production as s; print(s.BANTAR_TRUSTED_PROXIES)",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
