@@ -303,7 +303,7 @@ def batch_apply(*, user: User, changes: list[Any]) -> BatchResult:
 
     Queries: a fixed handful for the batch (entries, photos, applied ids, the
     sheets' counts at the end), one membership check per entry, and for each
-    change what its service costs (a score change about ten).
+    change what its service costs (a score change about eight).
     """
     outcomes: list[Outcome] = []
     parsed: list[Change] = []
