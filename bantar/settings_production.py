@@ -57,7 +57,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
-LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
+LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # type: ignore[index]  # noqa: F405
 
 # Login throttling counts failures per client address. Behind nginx every request comes
 # from 127.0.0.1: set BANTAR_TRUSTED_PROXIES=1 so the address nginx saw counts (README,

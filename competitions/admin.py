@@ -88,7 +88,7 @@ class BoundedImportForm(ImportForm):
         return upload
 
 
-class MasterDataAdmin(ScopedAdminMixin, ImportExportModelAdmin):
+class MasterDataAdmin(ScopedAdminMixin, ImportExportModelAdmin):  # type: ignore[misc]  # the import-export stubs' own base classes disagree with ModelAdmin's
     formats = [XLSX, CSV]
     import_formats = [BoundedXLSX, BoundedCSV]
     export_formats = [XLSX, CSV]

@@ -14,14 +14,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import get_for_user_or_404, may, permission_required, require
+from bantar.access import (
+    AuthenticatedRequest,
+    get_for_user_or_404,
+    may,
+    permission_required,
+    require,
+)
 from bantar.exports import export_response
 from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
 from competitions.imports import (
@@ -51,7 +57,7 @@ from competitions.services import (
 )
 
 
-def _chosen_competition(request: HttpRequest) -> Competition:
+def _chosen_competition(request: AuthenticatedRequest) -> Competition:
     chosen = request.GET.get("kompetisi")
     if chosen and chosen.isdigit():
         return get_for_user_or_404(Competition.objects, request.user, pk=int(chosen))
@@ -61,12 +67,12 @@ def _chosen_competition(request: HttpRequest) -> Competition:
     return competition
 
 
-def _entry(request: HttpRequest, pk: int) -> Entry:
+def _entry(request: AuthenticatedRequest, pk: int) -> Entry:
     return get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
 
 
 def _filtered(
-    request: HttpRequest, competition: Competition
+    request: AuthenticatedRequest, competition: Competition
 ) -> tuple[EntryFilterForm, QuerySet[Entry], str]:
     form = EntryFilterForm(request.GET or None, user=request.user, competition=competition)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -81,7 +87,7 @@ def _filtered(
 
 @require_safe
 @permission_required("competitions.view_entries")
-def entry_list(request: HttpRequest) -> HttpResponse:
+def entry_list(request: AuthenticatedRequest) -> HttpResponse:
     competition = _chosen_competition(request)
     form, entries, status = _filtered(request, competition)
     context = {
@@ -103,7 +109,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @permission_required("competitions.view_entries")
-def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
+def entry_export(request: AuthenticatedRequest, export_format: str) -> HttpResponse:
     competition = _chosen_competition(request)
     _form, entries, status = _filtered(request, competition)
     if status:
@@ -118,7 +124,7 @@ def entry_export(request: HttpRequest, export_format: str) -> HttpResponse:
 
 
 def _form_context(
-    request: HttpRequest, competition: Competition, form: EntryForm, entry: Entry | None
+    request: AuthenticatedRequest, competition: Competition, form: EntryForm, entry: Entry | None
 ) -> dict:
     categories = [
         {"name": c.name, "min": c.min_kk, "max": c.max_kk, "prize": c.prize}
@@ -134,7 +140,7 @@ def _form_context(
 
 
 def _save_entry(
-    request: HttpRequest, competition: Competition, entry: Entry | None
+    request: AuthenticatedRequest, competition: Competition, entry: Entry | None
 ) -> HttpResponse:
     initial = _initial_from(entry) if entry else {}
     form = EntryForm(request.POST or None, officer=request.user, initial=initial)
@@ -174,7 +180,7 @@ def _initial_from(entry: Entry) -> dict[str, Any]:
     return {"rt": entry.rt_id, **{name: getattr(entry, name) for name in fields}}
 
 
-def _announce_saved(request: HttpRequest, entry: Entry) -> None:
+def _announce_saved(request: AuthenticatedRequest, entry: Entry) -> None:
     if entry.status == EntryStatus.PROPOSED:
         messages.success(request, _("%(rt)s diusulkan ke kecamatan.") % {"rt": entry.rt})
     else:
@@ -185,14 +191,14 @@ def _announce_saved(request: HttpRequest, entry: Entry) -> None:
 
 
 @login_required
-def entry_create(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def entry_create(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     require(request.user, "competitions.propose_entry")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     return _save_entry(request, competition, None)
 
 
 @login_required
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     require(request.user, "competitions.edit_entry", entry)
     return _save_entry(request, entry.competition, entry)
@@ -200,7 +206,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @permission_required("competitions.view_entries")
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     context = {
         "entry": entry,
@@ -214,7 +220,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transition(
-    request: HttpRequest, pk: int, permission: str, action: Any, done: str, **extra: Any
+    request: AuthenticatedRequest, pk: int, permission: str, action: Any, done: str, **extra: Any
 ) -> HttpResponse:
     entry = _entry(request, pk)
     require(request.user, permission, entry)
@@ -228,7 +234,7 @@ def _transition(
     return _back(request, entry)
 
 
-def _back(request: HttpRequest, entry: Entry) -> HttpResponse:
+def _back(request: AuthenticatedRequest, entry: Entry) -> HttpResponse:
     """To the page the action came from (the verification queue), else the entry."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
@@ -240,7 +246,7 @@ def _back(request: HttpRequest, entry: Entry) -> HttpResponse:
 
 @require_POST
 @login_required
-def entry_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_propose_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, "competitions.edit_entry", entry_propose, _("%(rt)s diusulkan ke kecamatan.")
     )
@@ -248,7 +254,7 @@ def entry_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def entry_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_withdraw_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, "competitions.edit_entry", entry_withdraw, _("%(rt)s ditarik dari lomba.")
     )
@@ -256,7 +262,7 @@ def entry_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def entry_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_verify_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _transition(
         request, pk, "competitions.verify_entry", entry_verify, _("%(rt)s terverifikasi.")
     )
@@ -264,7 +270,7 @@ def entry_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_return_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _transition(
@@ -279,7 +285,7 @@ def entry_return_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @permission_required("competitions.verify_entries")
-def verification_queue(request: HttpRequest) -> HttpResponse:
+def verification_queue(request: AuthenticatedRequest) -> HttpResponse:
     competition = _chosen_competition(request)
     entries = verification_entries(request.user, competition)
     context = {
@@ -292,7 +298,7 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def entry_import_view(request: HttpRequest, competition_pk: int) -> HttpResponse:
+def entry_import_view(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     """Upload -> preview (nothing saved, the file kept on the server) -> confirm or cancel."""
     require(request.user, "competitions.import_entries")
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
@@ -317,7 +323,7 @@ def entry_import_view(request: HttpRequest, competition_pk: int) -> HttpResponse
 
 
 def _import_check(
-    request: HttpRequest, competition: Competition, form: EntryImportForm
+    request: AuthenticatedRequest, competition: Competition, form: EntryImportForm
 ) -> dict[str, Any]:
     """The preview of an uploaded file; a clean one is kept for the confirmation."""
     upload, status = form.cleaned_data["import_file"], form.cleaned_data["status"]
@@ -351,7 +357,7 @@ def _import_check(
     return context
 
 
-def _import_confirm(request: HttpRequest, competition: Competition) -> HttpResponse:
+def _import_confirm(request: AuthenticatedRequest, competition: Competition) -> HttpResponse:
     try:
         preview, outcome = import_preview_confirm(
             token=request.POST.get("token", ""), competition=competition, by=request.user

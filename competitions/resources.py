@@ -173,7 +173,8 @@ class EntryImportResource(FormulaRefusingMixin, resources.ModelResource):
                     % {"number": number, "kelurahan": kelurahan.name, "line": self.seen_rows[key]}
                 }
             )
-        self.seen_rows[key] = line + 1 if line else line
+        # import-export numbers rows from 1 after the header: the spreadsheet's line is one more.
+        self.seen_rows[key] = line + 1 if line else 0
         rt = self.rts.get(key)
         if rt is None and kwargs.get("dry_run"):
             rt = RT(kelurahan=kelurahan, number=number, name_kampung=row["nama_kampung"])

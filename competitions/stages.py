@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from competitions.models import Competition, CompetitionStatus
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as LazyText
 
 S = CompetitionStatus
 
@@ -72,11 +75,11 @@ class Write(StrEnum):
 @dataclass(frozen=True)
 class StageRule:
     stages: frozenset[CompetitionStatus]
-    refusal: Promise  # with %(competition)s and %(status)s (or %(stage)s) available
+    refusal: LazyText  # with %(competition)s and %(status)s (or %(stage)s) available
     code: str
 
 
-def _rule(refusal: Promise, code: str, *stages: CompetitionStatus) -> StageRule:
+def _rule(refusal: LazyText, code: str, *stages: CompetitionStatus) -> StageRule:
     return StageRule(frozenset(stages), refusal, code)
 
 

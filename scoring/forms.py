@@ -14,6 +14,13 @@ from scoring.images import ERROR_PHOTO_EMPTY
 from scoring.models import AGENCY_SUGGESTIONS, JuryTeam
 
 
+def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
+    """A model choice field of the form, to narrow its queryset to the page's competition."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Nama tim"), max_length=60)
 
@@ -44,7 +51,7 @@ class LeaderForm(forms.Form):
 
     def __init__(self, *args: Any, team: JuryTeam, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(jury_memberships__team=team)
+        _choices(self, "user").queryset = User.objects.filter(jury_memberships__team=team)
 
 
 ERROR_VISIT_ORDER = _("Urutan kunjungan: bilangan bulat 1 sampai 99, atau kosong.")
@@ -74,10 +81,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entry"].queryset = Entry.objects.filter(
+        _choices(self, "entry").queryset = Entry.objects.filter(
             competition=competition, status=EntryStatus.VERIFIED
         )
-        self.fields["team"].queryset = JuryTeam.objects.filter(competition=competition)
+        _choices(self, "team").queryset = JuryTeam.objects.filter(competition=competition)
 
 
 class BulkAssignForm(forms.Form):

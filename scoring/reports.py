@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from indicators.models import Indicator
-from scoring.result_selectors import ResultTable, score_breakdown
+from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
 HUNDREDTH = Decimal("0.01")
@@ -32,11 +32,11 @@ HUNDREDTH = Decimal("0.01")
 def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -> str:
     if table is None:
         state = ""
-    elif table.frozen and table.result_set.published_at:
+    elif table.result_set is not None and table.result_set.published_at:
         state = _("hasil diumumkan %(when)s") % {
             "when": timezone.localtime(table.result_set.published_at).strftime("%d-%m-%Y")
         }
-    elif table.frozen:
+    elif table.result_set is not None:
         state = _("hasil final %(when)s, belum diumumkan") % {
             "when": timezone.localtime(table.result_set.finalised_at).strftime("%d-%m-%Y")
         }
@@ -192,7 +192,8 @@ def rekap_rows(
 ) -> tuple[list[str], list[RekapRow], int]:
     """Per kecamatan: kelurahan and RTs from the master data, entries proposed, winners by category."""
     categories = list(competition.size_categories.values_list("code", "name"))
-    kecamatan = Kecamatan.objects.annotate(
+    every: QuerySet[Kecamatan] = Kecamatan.objects.all()  # typed, so the annotations are seen
+    kecamatan = every.annotate(
         n_kelurahan=Count("kelurahan", filter=_active(competition), distinct=True),
         n_rt=Coalesce(Sum("kelurahan__rt_count", filter=_active(competition)), 0),
     ).order_by("code")
@@ -288,7 +289,7 @@ def matrix_report(competition: Competition, table: ResultTable, *, scope: str) -
     """Matriks nilai: one row per RT and juror, then the RT's indicator means."""
     codes = list(Indicator.objects.values_list("code", flat=True))
     breakdown = score_breakdown(competition, table)
-    rows = []
+    rows: list[tuple[ResultRow, str, list[int | Decimal | None]]] = []
     for result in sorted(table.rows, key=lambda r: (r.entry.rt.kelurahan.code, r.entry.rt.number)):
         levels, means = breakdown.get(result.entry.pk, ({}, {}))
         per_juror: dict[str, dict[str, int]] = {}

@@ -21,7 +21,7 @@ from bantar.access import (
     permission_required,
     require,
 )
-from bantar.exports import export_response
+from bantar.exports import Report, export_response
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
@@ -145,7 +145,7 @@ def reopen_view(request: AuthenticatedRequest, competition_pk: int) -> HttpRespo
     return _decision(request, competition_pk, "reopen")
 
 
-def _report(request: AuthenticatedRequest, competition: Competition, name: str):
+def _report(request: AuthenticatedRequest, competition: Competition, name: str) -> Report:
     user = request.user
     scope = str(user.scope_label)
     if name == "peserta":

@@ -293,7 +293,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict[str, Any]:
         info.uname = info.gname = ""
         info.mode = 0o600
         reader = _HashingReader(stream)
-        tar.addfile(info, reader)  # type: ignore[arg-type]
+        tar.addfile(info, reader)
     return {"sha256": reader.sha256.hexdigest(), "size": info.size}
 
 
@@ -302,7 +302,7 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     info.size = len(data)
     info.mode = 0o600
     info.mtime = int(timezone.now().timestamp())
-    tar.addfile(info, _BytesReader(data))  # type: ignore[arg-type]
+    tar.addfile(info, _BytesReader(data))
 
 
 class _BytesReader:
@@ -514,11 +514,8 @@ def _delete_portal_rows(using: str) -> None:
     tables = []
     for model in backed_up_models(using):
         tables.append(model._meta.db_table)
-        tables += [
-            m2m.remote_field.through._meta.db_table
-            for m2m in model._meta.local_many_to_many
-            if m2m.remote_field.through._meta.auto_created
-        ]
+        throughs = (m2m.remote_field.through for m2m in model._meta.local_many_to_many)
+        tables += [t._meta.db_table for t in throughs if t is not None and t._meta.auto_created]
     statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=False)
     connection.ops.execute_sql_flush(statements)
 

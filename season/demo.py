@@ -204,7 +204,7 @@ def build_2020(*, panitia: User) -> Competition:
         for index, (category, wins) in enumerate(plan):
             home = kelurahan[index % len(kelurahan)]
             number = 1 + (index // len(kelurahan)) * 3 + rng.randrange(3)
-            rt = RT.objects.get(kelurahan=home, number=min(number, home.rt_count))
+            rt = RT.objects.get(kelurahan=home, number=min(number, home.rt_count or number))
             kk = rng.randint(*KK_RANGES[category])
             entry = Entry(
                 competition=competition,
@@ -267,13 +267,15 @@ def _teams_2020(competition: Competition) -> list:
     teams = []
     for number in range(1, 7):
         team = team_create(competition=competition, name=f"Tim {number}")
+        seated = []
         for seat in range(3):
             agency = AGENCIES[(number + seat) % len(AGENCIES)]
             juror = _juror(
                 f"juri2020.t{number}{'abc'[seat]}", f"Juri {number}{'ABC'[seat]} {agency}"
             )
             team_add_member(team=team, user=juror, agency=agency)
-        team.leader = team.members.first().user
+            seated.append(juror)
+        team.leader = seated[0]  # juri2020.t<n>a, the first by username
         team.save(update_fields=["leader"])
         teams.append(team)
     return teams
