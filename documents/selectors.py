@@ -164,3 +164,12 @@ def _histories(rt_ids: set[int]) -> dict[int, list[HistoryLine]]:
     for rt, title, category, final, rank, winner in results:
         found[rt].append(HistoryLine(title, category, final, rank, winner))
     return found
+
+
+def kecamatan_counts(table: ResultTable) -> list[tuple[int, str, int]]:
+    """(id, name, entries) of each kecamatan in the table, in code order."""
+    counts: dict[tuple[str, int, str], int] = defaultdict(int)
+    for row in table.rows:
+        kecamatan = row.entry.rt.kelurahan.kecamatan
+        counts[(kecamatan.code, kecamatan.pk, kecamatan.name)] += 1
+    return [(pk, name, n) for (_code, pk, name), n in sorted(counts.items())]

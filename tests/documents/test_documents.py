@@ -435,3 +435,17 @@ def test_the_xlsx_lists_carry_the_signature_block_of_the_pdf(
             texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
             assert texts[-3:] == block, (name, sheet.title)
             assert sheet.oddFooter.right.text == "Halaman &P dari &N"
+
+
+def test_the_city_prints_the_rapor_per_kecamatan(client, panitia, published, open_competition):
+    from competitions.models import Kecamatan
+
+    client.force_login(panitia)
+    paal_merah = Kecamatan.objects.get(name="Paal Merah")
+    html = client.get(url(open_competition, "")).content.decode()
+    assert f"rapor.pdf?kecamatan={paal_merah.pk}" in html
+    pages = pdf_pages(client.get(url(open_competition, f"rapor.pdf?kecamatan={paal_merah.pk}")))
+    titles = [page[page.index("RAPOR RT:") :][:40] for page in pages if "RAPOR RT:" in page]
+    assert titles and all("EKA JAYA" in title for title in titles) and len(titles) == 3
+    everything = pdf_pages(client.get(url(open_competition, "rapor.pdf")))
+    assert len([page for page in everything if "RAPOR RT:" in page]) == 7
