@@ -158,6 +158,30 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("field-sync", "POST"): answers(403, anonymous=401, juror_assigned=400, juror_other=400),
     ("field-devices", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
     ("field-devices", "POST"): answers(405),
+    # The printed documents of last year's published competition (documents/), and the
+    # public check of a piagam's code.
+    ("documents", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
+    ("documents", "POST"): answers(405),
+    ("document-decree", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("document-decree", "POST"): answers(405),
+    ("document-certificates", "GET"): answers(
+        403, anonymous=302, panitia=200, pejabat=200, admin=200
+    ),
+    ("document-certificates", "POST"): answers(405),
+    ("document-certificate", "GET"): answers(
+        403, anonymous=302, panitia=200, pejabat=200, admin=200
+    ),
+    ("document-certificate", "POST"): answers(405),
+    ("document-rekap", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
+    ("document-rekap", "POST"): answers(405),
+    ("document-rapor-all", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
+    ("document-rapor-all", "POST"): answers(405),
+    ("document-rapor", "GET"): answers(
+        200, anonymous=302, kelurahan_beringin=404, juror_assigned=403, juror_other=403
+    ),
+    ("document-rapor", "POST"): answers(405),
+    ("certificate-verify", "GET"): answers(200),
+    ("certificate-verify", "POST"): answers(405),
 }
 
 

@@ -9,8 +9,9 @@ from typing import Any
 from bantar.models import Role, User
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from competitions.services import competition_create
+from documents.certificates import certificate_code
 from indicators.models import Indicator
-from scoring.models import Evidence, JuryTeam, ScoreSheet
+from scoring.models import Evidence, JuryTeam, Result, ScoreSheet
 from scoring.result_services import competition_finalise, competition_publish
 from scoring.services import team_add_member, team_create
 from season.demo import make_photos
@@ -118,6 +119,16 @@ def build_world() -> World:
         },
         # A reset link that was never sent: the page says the link no longer works.
         "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
+        "documents": {"competition_pk": published.pk},
+        "document-decree": {"competition_pk": published.pk},
+        "document-certificates": {"competition_pk": published.pk},
+        "document-certificate": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
+        "document-rekap": {"competition_pk": published.pk},
+        "document-rapor-all": {"competition_pk": published.pk},
+        "document-rapor": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
+        "certificate-verify": {
+            "code": certificate_code(Result.objects.get(entry=last_year["A"], is_winner=True).pk)
+        },
     }
     assert current.status == CompetitionStatus.PLENARY
     return World(users, current, published, entry, team, evidence, kwargs)
