@@ -449,3 +449,12 @@ def test_the_city_prints_the_rapor_per_kecamatan(client, panitia, published, ope
     assert titles and all("EKA JAYA" in title for title in titles) and len(titles) == 3
     everything = pdf_pages(client.get(url(open_competition, "rapor.pdf")))
     assert len([page for page in everything if "RAPOR RT:" in page]) == 7
+
+
+def test_the_plenary_links_the_documents(client, panitia, season, open_competition):
+    client.force_login(panitia)
+    html = client.get(f"/kompetisi/{open_competition.pk}/pleno/").content.decode()
+    assert url(open_competition, "") in html
+    page = client.get(url(open_competition, "")).content.decode()
+    assert url(open_competition, "lampiran-sk.pdf") in page  # provisional, from the plenary
+    assert url(open_competition, "piagam.pdf") not in page  # not before final
