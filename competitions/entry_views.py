@@ -97,6 +97,7 @@ def entry_list(request: AuthenticatedRequest) -> HttpResponse:
         "status_counts": entry_status_counts(entries),
         "entries": entries.filter(status=status) if status else entries,
         "query": request.GET.urlencode(),
+        "show_contacts": may(request.user, "scoring.see_contacts"),
         "can_propose": may(request.user, "competitions.propose_entry"),
         "can_import": may(request.user, "competitions.import_entries"),
     }
@@ -118,7 +119,7 @@ def entry_export(request: AuthenticatedRequest, export_format: str) -> HttpRespo
         competition,
         entries,
         scope=str(request.user.scope_label),
-        with_contacts=may(request.user, "competitions.see_contacts"),
+        with_contacts=may(request.user, "scoring.see_contacts"),
     )
     return export_response(report, export_format)
 
@@ -212,6 +213,7 @@ def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "timeline": entry_timeline(entry),
         "boundary_warning": near_band_boundary(entry),
+        "show_contacts": may(request.user, "scoring.see_contacts", entry),
         "can_edit": may(request.user, "competitions.edit_entry", entry),
         "can_verify": may(request.user, "competitions.verify_entry", entry),
         "return_form": ReturnForm(),

@@ -13,15 +13,16 @@ from competitions.models import Competition, Entry
 
 
 def participant_columns(*, with_contacts: bool) -> list[Column]:
+    """`with_contacts`: the head of RT's name and phone (`scoring.see_contacts`)."""
     columns = [
         Column(pgettext("nomor urut", "No"), lambda row: row[0], INTEGER, 5),
         Column(_("Kecamatan"), lambda row: row[1].rt.kelurahan.kecamatan.name, width=16),
         Column(_("Kelurahan"), lambda row: row[1].rt.kelurahan.name, width=18),
         Column("RT", lambda row: row[1].rt.label, width=8),
         Column(_("Kampung"), lambda row: row[1].kampung_name, width=22),
-        Column(_("Ketua RT"), lambda row: row[1].ketua_rt, width=20),
     ]
     if with_contacts:
+        columns.append(Column(_("Ketua RT"), lambda row: row[1].ketua_rt, width=20))
         columns.append(Column(_("Telepon"), lambda row: row[1].phone, width=15))
     columns += [
         Column(_("Jumlah KK"), lambda row: row[1].kk_count, INTEGER, 9),

@@ -46,5 +46,5 @@ rules.add_perm("competitions.verify_entries", is_kecamatan_officer)
 rules.add_perm("competitions.verify_entry", is_entry_kecamatan_officer)
 rules.add_perm("competitions.import_entries", is_panitia)
 rules.add_perm("competitions.advance_stage", is_panitia)
-# Heads of RT's names and phones: those who work with the RTs, not the readers.
-rules.add_perm("competitions.see_contacts", is_region_officer | is_panitia)
+# Who sees a head of RT's name and phone is `scoring.see_contacts` (scoring/rules.py): it
+# needs the jury's assignments, which live above this app.

@@ -76,8 +76,9 @@ def signature_for(table: ResultTable | None) -> Signature:
     )
 
 
-def winner_columns() -> list[Column]:
-    return [
+def winner_columns(*, with_contacts: bool = True) -> list[Column]:
+    """The winners list's columns; the head of RT only for those `scoring.see_contacts` allows."""
+    columns = [
         Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
         Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
         Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
@@ -93,6 +94,7 @@ def winner_columns() -> list[Column]:
         Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
         Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
     ]
+    return columns if with_contacts else [c for c in columns if c.header != _("Ketua RT")]
 
 
 def decree_columns() -> list[Column]:

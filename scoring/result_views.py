@@ -27,7 +27,7 @@ from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
 from scoring.forms import ReopenForm
-from scoring.reports import matrix_report, rekap_report, winners_report
+from scoring.reports import matrix_report, rekap_report, winner_columns, winners_report
 from scoring.result_selectors import (
     ResultTable,
     disagreements,
@@ -152,11 +152,14 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
         require(user, "scoring.read_participants")
         entries = Entry.objects.for_user(user).filter(competition=competition).with_region()
         return participants_report(
-            competition, entries, scope=scope, with_contacts=may(user, "competitions.see_contacts")
+            competition, entries, scope=scope, with_contacts=may(user, "scoring.see_contacts")
         )
     table = _readable_table(user, competition)
     if name == "pemenang":
-        return winners_report(competition, table, scope=scope)
+        contacts = may(user, "scoring.see_contacts")
+        return winners_report(
+            competition, table, scope=scope, columns=winner_columns(with_contacts=contacts)
+        )
     if name == "rekap":
         kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
         return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)

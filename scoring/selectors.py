@@ -40,6 +40,7 @@ from scoring.models import (
     SheetStatus,
 )
 from scoring.panel import exclusion, has_conflict, in_remit, remit_of
+from scoring.rules import juror_sees_contacts
 
 
 @dataclass
@@ -57,6 +58,11 @@ class JurorTask:
     @property
     def done(self) -> bool:
         return self.sheet_status == SheetStatus.SUBMITTED
+
+    @property
+    def show_contacts(self) -> bool:
+        """`scoring.see_contacts` for a juror of the entry's team: while the assessment is open."""
+        return juror_sees_contacts(self.entry)
 
 
 def juror_tasks(user: User) -> list[JurorTask]:

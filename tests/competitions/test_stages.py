@@ -61,6 +61,7 @@ SERVICE_MODULES: list[ModuleType] = [
 NOT_WRITES = {
     "size_category_for": "a read",
     "near_band_boundary": "a read",
+    "advance_blockers": "a read of what the next step would refuse",
     "validate_size_categories": "a check",
     "validate_pillar_weights": "a check",
     "check_registration_open": "the stage check of entry_save itself",
