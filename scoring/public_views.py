@@ -17,6 +17,7 @@ from scoring.public import (
     rt_history,
     winners_chart,
 )
+from scoring.streaks import rt_won_years, winning_streak
 
 
 @require_safe
@@ -66,4 +67,5 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
 @cache_control(public=True, max_age=300)
 def rt_page(request: HttpRequest, rt_pk: int) -> HttpResponse:
     rt = get_object_or_404(RT.objects.select_related("kelurahan__kecamatan"), pk=rt_pk)
-    return render(request, "public/rt.html", {"rt": rt, "history": rt_history(rt)})
+    context = {"rt": rt, "history": rt_history(rt), "streak": winning_streak(rt_won_years(rt))}
+    return render(request, "public/rt.html", context)

@@ -70,3 +70,6 @@ def test_a_phone_scanning_a_piagam_sees_that_it_is_genuine(new_page, settings, t
         page.goto(f"/piagam/{winner.pk}-{'a' * 20}/")
         assert page.get_by_test_id("certificate-unknown").is_visible()
         save_screenshot(page, f"documents-verify-unknown-{name}", full_page=False)
+        page.goto(f"/rt/{winner.entry.rt.pk}/")  # the RT's page, with its winning streak
+        assert page.get_by_test_id("streak").is_visible()
+        save_screenshot(page, f"public-rt-streak-{name}", full_page=False)
