@@ -229,6 +229,16 @@ class Competition(models.Model):
         _("batas pemenang per kategori"), null=True, blank=True
     )
     budget = models.PositiveBigIntegerField(_("pagu hadiah (Rp)"), null=True, blank=True)
+    # After publication, kelurahan and kecamatan officers see their RTs' levels and the jurors'
+    # notes; whose they were only if this is on (scoring.see_juror_names).
+    jurors_named_to_officers = models.BooleanField(
+        _("nama juri terlihat oleh petugas wilayah"),
+        default=False,
+        help_text=_(
+            "Setelah hasil diumumkan, petugas kelurahan dan kecamatan melihat nilai dan catatan "
+            "juri untuk RT-nya; tanpa centang ini, nama juri diganti Juri 1, Juri 2, ..."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CompetitionQuerySet.as_manager()

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from indicators.models import Indicator
-from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
+from scoring.result_selectors import JurorNumbers, ResultRow, ResultTable, score_breakdown
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
 HUNDREDTH = Decimal("0.01")
@@ -287,8 +287,13 @@ METHOD = _(
 )
 
 
-def matrix_report(competition: Competition, table: ResultTable, *, scope: str) -> Report:
-    """Matriks nilai: one row per RT and juror, then the RT's indicator means."""
+def matrix_report(
+    competition: Competition, table: ResultTable, *, scope: str, juror_names: bool = True
+) -> Report:
+    """Matriks nilai: one row per RT and juror, then the RT's indicator means.
+
+    Without `juror_names` (`scoring.see_juror_names`), each RT's jurors are Juri 1, 2, ...
+    """
     codes = list(Indicator.objects.values_list("code", flat=True))
     breakdown = score_breakdown(competition, table)
     rows: list[tuple[ResultRow, str, list[int | Decimal | None]]] = []
@@ -298,8 +303,10 @@ def matrix_report(competition: Competition, table: ResultTable, *, scope: str) -
         for code, pairs in levels.items():
             for juror, level in pairs:
                 per_juror.setdefault(juror, {})[code] = level
+        numbers = JurorNumbers()
         for juror, given in sorted(per_juror.items()):
-            rows.append((result, juror, [given.get(code) for code in codes]))
+            label = juror if juror_names else numbers(juror)
+            rows.append((result, label, [given.get(code) for code in codes]))
         rows.append((result, _("Rata-rata"), [means.get(code) for code in codes]))
     weights = "/".join(str(competition.pillar_weights.get(p)) for p in ("B", "A", "P"))
     minimum = (

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from bantar.models import User
 from competitions.models import (
@@ -357,6 +358,69 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     result.rank, result.tied_with = row.rank, row.tied_with
     result.is_winner, result.held_back, result.prize = row.is_winner, row.held_back, row.prize
     return results.explain(result, rules, named)
+
+
+def with_notes(competition: Competition, row: ResultRow) -> dict[str, Any]:
+    """`explanation` with each indicator's notes from the counted sheets: [[juror, note], ...]."""
+    explained = explanation(competition, row)
+    notes = juror_notes(competition, row.entry.pk)
+    pillars = [
+        {
+            **pillar,
+            "indicators": [
+                {**item, "notes": notes.get(item["code"], [])} for item in pillar["indicators"]
+            ],
+        }
+        for pillar in explained.get("pillars", [])
+    ]
+    return {**explained, "pillars": pillars}
+
+
+def juror_notes(competition: Competition, entry_id: int) -> dict[str, list[tuple[str, str]]]:
+    """Indicator -> (juror's name, note) of the counted sheets' notes for one entry."""
+    rows = (
+        counted_scores(competition)
+        .filter(sheet__entry_id=entry_id)
+        .exclude(note="")
+        .order_by("sheet__juror_id")
+        .values_list("sheet__juror_id", "indicator__code", "note")
+    )
+    names = _juror_names(juror for juror, _code, _note in rows)
+    notes: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for juror, code, note in rows:
+        notes[code].append((names[juror], note))
+    return dict(notes)
+
+
+class JurorNumbers:
+    """Jurors named by number ("Juri 1", "Juri 2", ...) in the order they first appear.
+
+    What region officers see of one RT after publication, unless the competition
+    names the jurors to them (`scoring.see_juror_names`).
+    """
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        return self.numbers.setdefault(name, _("Juri %(n)s") % {"n": len(self.numbers) + 1})
+
+    def explanation(self, explained: dict[str, Any]) -> dict[str, Any]:
+        pillars = [
+            {
+                **pillar,
+                "indicators": [
+                    {
+                        **item,
+                        "levels": [[self(juror), level] for juror, level in item["levels"]],
+                        "notes": [[self(juror), note] for juror, note in item.get("notes", [])],
+                    }
+                    for item in pillar["indicators"]
+                ],
+            }
+            for pillar in explained.get("pillars", [])
+        ]
+        return {**explained, "pillars": pillars}
 
 
 def score_breakdown(

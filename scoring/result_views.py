@@ -29,14 +29,15 @@ from scoring import result_services
 from scoring.forms import ReopenForm
 from scoring.reports import matrix_report, rekap_report, winner_columns, winners_report
 from scoring.result_selectors import (
+    JurorNumbers,
     ResultTable,
     disagreements,
-    explanation,
     juror_progress,
     missing_sheets,
     result_table,
     result_table_for,
     shared_photos,
+    with_notes,
 )
 
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
@@ -86,13 +87,17 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         raise Http404
     names = dict(competition.size_categories.values_list("code", "name"))
     tied = {r.entry.pk: r.entry for r in table.rows if r.entry.pk in row.tied_with}
+    explained = with_notes(competition, row)
+    if not may(request.user, "scoring.see_juror_names", competition):
+        explained = JurorNumbers().explanation(explained)
     context = {
         "competition": competition,
         "row": row,
-        "explanation": explanation(competition, row),
+        "explanation": explained,
         "table": table,
         "category": names[row.category],
         "tied": tied.values(),
+        "can_read_plenary": may(request.user, "scoring.read_plenary"),
     }
     return render(request, "scoring/explain.html", context)
 
@@ -163,7 +168,8 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
     if name == "rekap":
         kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
         return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
-    return matrix_report(competition, table, scope=scope)
+    names = may(user, "scoring.see_juror_names", competition)
+    return matrix_report(competition, table, scope=scope, juror_names=names)
 
 
 def _kecamatan_ids(user: User) -> set[int]:

@@ -47,6 +47,15 @@ rules.add_perm(
     "scoring.see_contacts", is_panitia | is_entry_officer | is_assigned_juror_while_scoring
 )
 
+
+@rules.predicate
+def names_jurors_to_officers(_user: User, competition: Competition | None) -> bool:
+    return competition is not None and competition.jurors_named_to_officers
+
+
+# Whose levels and notes they were: the city's readers; officers only where the competition says.
+rules.add_perm("scoring.see_juror_names", is_city_reader | names_jurors_to_officers)
+
 rules.add_perm("scoring.manage_teams", is_panitia)
 rules.add_perm("scoring.review_sheets", is_panitia)
 rules.add_perm("scoring.score", is_juror)
