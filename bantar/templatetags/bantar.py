@@ -7,9 +7,16 @@ from typing import Any
 
 from django import template
 
+from bantar import access
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column
 
 register = template.Library()
+
+
+@register.filter
+def may(user: Any, permission: str) -> bool:
+    """`{% if user|may:"scoring.score" %}`: the same rules as the views (`bantar.access.may`)."""
+    return access.may(user, permission)
 
 
 @register.filter
