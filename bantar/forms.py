@@ -41,10 +41,27 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Kata sandi")
 
 
+# Django's Indonesian catalogue says "sandi" and "anda"; the portal says "kata sandi" and "Anda".
+NEW_PASSWORD_HELP = _(
+    "Paling sedikit 8 karakter, tidak hanya angka, tidak mirip nama pengguna atau nama Anda, "
+    "dan bukan kata sandi yang umum dipakai."
+)
+
+
 class ChosenPasswordMixin:
     """A password the user chose itself: a temporary one from the admin no longer applies."""
 
     user: User
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+        self.fields["new_password2"].help_text = ""
+        if "old_password" in self.fields:
+            self.fields["old_password"].label = _("Kata sandi sekarang")
 
     def save(self, commit: bool = True) -> User:
         self.user.must_change_password = False

@@ -111,6 +111,8 @@ def mail_send_on_commit(*, kind: str, compose: Callable[[], Iterable[Mail]]) -> 
     `compose` runs after the commit, so it reads what the action wrote; a rolled-back
     action sends nothing. robust: an error here is logged and never reaches the user.
     """
+    if getattr(_muted, "on", False):
+        return
     transaction.on_commit(lambda: mails_send(kind=kind, compose=compose), robust=True)
 
 

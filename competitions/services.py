@@ -208,6 +208,20 @@ def _label(status: str) -> str:
     return str(CompetitionStatus(status).label)
 
 
+def advance_blockers(competition: Competition) -> list[str]:
+    """What `competition_advance` would refuse the next step with, read without writing.
+
+    The panitia's home lists these, so what it shows is what the stage button will say.
+    """
+    blockers = []
+    for check in STEP_CHECKS.get(competition.next_status or "", []):
+        try:
+            check(competition)
+        except ValidationError as error:
+            blockers += error.messages
+    return blockers
+
+
 @transaction.atomic
 def competition_advance(
     *, competition: Competition, to_status: str, by: User | None
