@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from bantar.access import AuthenticatedRequest, permission_required
 from bantar.models import MailLog, MailStatus
-from bantar.rules import is_juror, is_region_officer
+from bantar.rules import is_juror, is_kelurahan_officer, is_region_officer
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -64,8 +64,12 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def not_found_message(request: HttpRequest) -> str:
     """The same words for "does not exist" and "not yours to see", per kind of scope."""
     user = cast("User", request.user)
+    if is_kelurahan_officer(user):
+        region = _("Kelurahan %(name)s") % {"name": user.scope_label}
+        return str(ERROR_NOT_FOUND_REGION % {"region": region})
     if is_region_officer(user):
-        return str(ERROR_NOT_FOUND_REGION % {"region": user.scope_label})
+        region = _("Kecamatan %(name)s") % {"name": user.scope_label}
+        return str(ERROR_NOT_FOUND_REGION % {"region": region})
     if is_juror(user):
         return str(ERROR_NOT_FOUND_JUROR)
     return str(ERROR_NOT_FOUND)

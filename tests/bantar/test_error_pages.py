@@ -69,7 +69,7 @@ def test_a_region_officer_gets_the_same_404_for_another_region_and_for_nothing(
     other_region = client.get(f"/peserta/{eka_jaya_entry.pk}/")
     nowhere = client.get("/peserta/999999/")
     assert other_region.status_code == nowhere.status_code == 404
-    expected = str(ERROR_NOT_FOUND_REGION % {"region": "Beringin"})
+    expected = str(ERROR_NOT_FOUND_REGION % {"region": "Kelurahan Beringin"})
     assert "mungkin milik wilayah lain" in expected
     for response in (other_region, nowhere):
         page = page_of(response)
@@ -82,7 +82,7 @@ def test_a_region_officer_gets_the_same_404_for_another_region_and_for_nothing(
 def test_a_kecamatan_officer_is_told_its_own_region(client, officer_paal_merah):
     client.force_login(officer_paal_merah)
     page = page_of(client.get("/peserta/999999/"))
-    assert str(ERROR_NOT_FOUND_REGION % {"region": "Paal Merah"}) in page
+    assert str(ERROR_NOT_FOUND_REGION % {"region": "Kecamatan Paal Merah"}) in page
 
 
 def test_a_juror_is_told_the_rt_may_not_be_its_teams(client, juror, open_competition):
@@ -145,7 +145,7 @@ def test_a_failing_view_answers_the_plain_indonesian_500_page(panitia):
     page = page_of(response)
     assert_portal_page(page)
     assert "Terjadi kesalahan di server" in page
-    assert "Data yang sudah tersimpan sebelumnya tidak hilang" in page
+    assert "periksa apakah tindakan terakhir Anda sudah tersimpan" in page
     assert "Server Error" not in page
 
 

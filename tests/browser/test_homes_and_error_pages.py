@@ -41,6 +41,12 @@ def shoot_everywhere(page, name: str) -> None:
         page.reload()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= size["width"], f"{name} scrolls sideways on the {device}: {width}px"
+        # Nor does any table inside it (a table-responsive box would scroll on its own).
+        boxes = page.evaluate(
+            "[...document.querySelectorAll('.table-responsive')]"
+            ".filter(box => box.scrollWidth > box.clientWidth + 1).length"
+        )
+        assert boxes == 0, f"{name}: {boxes} table(s) scroll sideways on the {device}"
         save_screenshot(page, f"{name}-{device}")
 
 
@@ -59,7 +65,7 @@ def test_the_error_pages_read_on_every_screen(new_page, season, settings):
     eka_jaya_entry = Entry.objects.filter(rt__kelurahan__name="Eka Jaya").first()
     response = page.goto(f"/peserta/{eka_jaya_entry.pk}/")
     assert response.status == 404
-    assert str(ERROR_NOT_FOUND_REGION % {"region": "Beringin"}) in page.content()
+    assert str(ERROR_NOT_FOUND_REGION % {"region": "Kelurahan Beringin"}) in page.content()
     shoot_everywhere(page, "error-404-region")
     page.get_by_test_id("home-link").click()
     page.wait_for_url("**/")
