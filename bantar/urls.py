@@ -73,5 +73,6 @@ urlpatterns = [
     path("", include("competitions.urls")),
     path("", include("scoring.urls")),
     path("", include("documents.urls")),
+    path("", include("coaching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ LAYERS = {
     "scoring": 2,
     "season": 3,
     "documents": 3,
+    "coaching": 3,
 }
 
 

@@ -1,0 +1,100 @@
+"""The coaching view as a report: the same sheets feed the page and the xlsx."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from bantar.exports import DECIMAL, INTEGER, Column, Report, Sheet
+from coaching.selectors import CoachingFigures, Drop, RTRecord, Showing, WeakIndicator, YearShare
+
+HUNDREDTH = Decimal("0.01")
+
+
+def _editions(showings: list[Showing]) -> str:
+    return ", ".join(
+        f"{s.edition.label} ({s.final.quantize(HUNDREDTH)}{'*' if s.is_winner else ''})"
+        for s in showings
+    )
+
+
+def _rt_columns() -> list[Column]:
+    return [
+        Column(_("Kecamatan"), lambda r: r.kecamatan, width=15),
+        Column(_("Kelurahan"), lambda r: r.rt.kelurahan.name, width=17),
+        Column("RT", lambda r: r.rt.label, width=7),
+        Column(_("Kampung"), lambda r: r.rt.name_kampung, width=22),
+        Column(_("Hasil yang diumumkan (* menang)"), lambda r: _editions(r.showings), width=40),
+    ]
+
+
+def rt_sheet(name: str, records: list[RTRecord]) -> Sheet:
+    return Sheet(name=name, columns=_rt_columns(), rows=records)
+
+
+def weakest_sheet(rows: list[WeakIndicator]) -> Sheet:
+    return Sheet(
+        name=_("Indikator terlemah"),
+        columns=[
+            Column(_("Kode"), lambda w: w.code, width=6),
+            Column(_("Indikator"), lambda w: w.text, width=60),
+            Column(_("Rata-rata nilai (1-5)"), lambda w: w.mean, DECIMAL, 12),
+            Column(_("Jumlah hasil"), lambda w: w.results, INTEGER, 10),
+        ],
+        rows=rows,
+    )
+
+
+def drops_sheet(rows: list[Drop]) -> Sheet:
+    return Sheet(
+        name=_("Nilai turun"),
+        columns=[
+            Column(_("Kelurahan"), lambda d: d.record.rt.kelurahan.name, width=17),
+            Column("RT", lambda d: d.record.rt.label, width=7),
+            Column(_("Lomba sebelumnya"), lambda d: d.before.edition.label, width=10),
+            Column(_("Nilai sebelumnya"), lambda d: d.before.final.quantize(HUNDREDTH), DECIMAL),
+            Column(_("Lomba berikutnya"), lambda d: d.after.edition.label, width=10),
+            Column(_("Nilai berikutnya"), lambda d: d.after.final.quantize(HUNDREDTH), DECIMAL),
+            Column(_("Perubahan"), lambda d: d.change.quantize(HUNDREDTH), DECIMAL, 10),
+        ],
+        rows=rows,
+    )
+
+
+def shares_sheet(rows: list[YearShare]) -> Sheet:
+    return Sheet(
+        name=_("Predikat per tahun"),
+        columns=[
+            Column(_("Tahun"), lambda s: s.year, INTEGER, 8),
+            Column(_("Jumlah RT"), lambda s: s.rts, INTEGER, 10),
+            Column(_("RT ikut lomba"), lambda s: s.took_part, INTEGER, 12),
+            Column(_("RT berpredikat (menang)"), lambda s: s.winners, INTEGER, 14),
+            Column(_("Persen RT berpredikat"), lambda s: s.share, DECIMAL, 14),
+        ],
+        rows=rows,
+    )
+
+
+def coaching_sheets(figures: CoachingFigures) -> dict[str, Sheet]:
+    return {
+        "never": rt_sheet(_("Belum pernah ikut"), figures.never),
+        "not_won": rt_sheet(_("Ikut, belum menang"), figures.not_won),
+        "won_not_back": rt_sheet(_("Menang, tidak ikut lagi"), figures.won_not_back),
+        "weakest": weakest_sheet(figures.weakest),
+        "drops": drops_sheet(figures.drops),
+        "shares": shares_sheet(figures.shares),
+    }
+
+
+def coaching_report(figures: CoachingFigures) -> Report:
+    editions = ", ".join(edition.label for edition in figures.editions) or "-"
+    return Report(
+        title=_("Pembinaan RT %(area)s") % {"area": figures.area},
+        subtitle=_("Hasil yang diumumkan: %(editions)s · dicetak %(day)s")
+        % {"editions": editions, "day": timezone.localdate().strftime("%d-%m-%Y")},
+        filename=pgettext("file name", "pembinaan-%(area)s") % {"area": figures.area},
+        sheets=list(coaching_sheets(figures).values()),
+    )

@@ -1,0 +1,11 @@
+"""The coaching view's one action, named once (django-rules)."""
+
+from __future__ import annotations
+
+import rules
+
+from bantar.rules import is_city_reader, is_region_officer
+
+# The kelurahan officer for its kelurahan, the kecamatan officer for its kecamatan, the
+# panitia and the pejabat for the city; the scope itself is each queryset's `for_user`.
+rules.add_perm("coaching.view", is_region_officer | is_city_reader)

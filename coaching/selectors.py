@@ -1,0 +1,223 @@
+"""The coaching view's figures (pembinaan): where an area's RTs stand after the award.
+
+Only published results count: the current (not superseded) result set of a competition in
+the published stage. The area is the user's, through `RT.objects.for_user`, as everywhere.
+Five queries whatever the size of the city: the area's RTs, the published editions, their
+results in the area, the indicators, the user's region name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from bantar.models import User
+from competitions.models import RT, Competition, CompetitionStatus
+from indicators.models import Indicator
+from scoring.models import Result
+from scoring.results import as_decimal
+
+
+@dataclass(frozen=True)
+class Edition:
+    pk: int
+    year: int
+    period: int
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}" if self.period == 1 else f"{self.year}/{self.period}"
+
+
+@dataclass(frozen=True)
+class Showing:
+    """One RT's published result in one edition."""
+
+    edition: Edition
+    final: Decimal
+    is_winner: bool
+
+
+@dataclass
+class RTRecord:
+    rt: RT
+    showings: list[Showing] = field(default_factory=list)  # oldest edition first
+
+    @property
+    def name(self) -> str:
+        return str(self.rt)
+
+    @property
+    def kecamatan(self) -> str:
+        return self.rt.kelurahan.kecamatan.name
+
+    @property
+    def wins(self) -> list[Showing]:
+        return [showing for showing in self.showings if showing.is_winner]
+
+    @property
+    def last(self) -> Showing | None:
+        return self.showings[-1] if self.showings else None
+
+
+@dataclass(frozen=True)
+class Drop:
+    record: RTRecord
+    before: Showing
+    after: Showing
+
+    @property
+    def change(self) -> Decimal:
+        return self.after.final - self.before.final
+
+
+@dataclass(frozen=True)
+class WeakIndicator:
+    code: str
+    text: str
+    mean: Decimal  # mean level over the area's published results, on the jurors' scale
+    results: int  # how many results it is the mean of
+
+
+@dataclass(frozen=True)
+class YearShare:
+    year: int
+    rts: int  # the area's RTs (master data)
+    took_part: int
+    winners: int  # RTs that won in a competition of that year (two periods: once)
+
+    @property
+    def share(self) -> Decimal:
+        """Percent of the area's RTs holding the predicate, 2 places half up."""
+        return as_decimal(Fraction(100 * self.winners, self.rts) if self.rts else Fraction(0))
+
+
+@dataclass
+class CoachingFigures:
+    area: str
+    editions: list[Edition]
+    rt_count: int
+    never: list[RTRecord]
+    not_won: list[RTRecord]
+    won_not_back: list[RTRecord]
+    weakest: list[WeakIndicator]
+    drops: list[Drop]
+    shares: list[YearShare]
+
+    @property
+    def took_part(self) -> int:
+        return self.rt_count - len(self.never)
+
+
+def area_name(user: User) -> str:
+    if user.is_city_wide:
+        return _("Kota Jambi")
+    return str(user.scope_label)
+
+
+def published_editions() -> list[Edition]:
+    """Editions whose results are published, oldest first."""
+    rows = (
+        Competition.objects.filter(
+            status=CompetitionStatus.PUBLISHED,
+            result_sets__superseded_at__isnull=True,
+            result_sets__published_at__isnull=False,
+        )
+        .order_by("year", "period")
+        .values_list("pk", "year", "period", "title")
+        .distinct()
+    )
+    return [Edition(*row) for row in rows]
+
+
+def _indicator_means(explanations: list[dict]) -> dict[str, list[Decimal]]:
+    """Indicator code -> the mean level of each frozen explanation that has one."""
+    means: dict[str, list[Decimal]] = defaultdict(list)
+    for explanation in explanations:
+        for pillar in explanation.get("pillars", []):
+            for indicator in pillar.get("indicators", []):
+                if indicator.get("mean"):
+                    means[indicator["code"]].append(Decimal(indicator["mean"]))
+    return means
+
+
+def coaching_figures(user: User) -> CoachingFigures:
+    rts = list(RT.objects.for_user(user).select_related("kelurahan__kecamatan"))
+    editions = published_editions()
+    by_pk = {edition.pk: edition for edition in editions}
+    records = {rt.pk: RTRecord(rt) for rt in rts}
+    rows = (
+        Result.objects.filter(
+            entry__rt__in=records.keys(),
+            result_set__competition__in=by_pk.keys(),
+            result_set__superseded_at__isnull=True,
+            result_set__published_at__isnull=False,
+        )
+        .order_by("result_set__competition__year", "result_set__competition__period")
+        .values_list(
+            "entry__rt_id", "result_set__competition_id", "final", "is_winner", "explanation"
+        )
+    )
+    explanations = []
+    for rt_id, competition_id, final, is_winner, explanation in rows:
+        records[rt_id].showings.append(Showing(by_pk[competition_id], final, is_winner))
+        explanations.append(explanation)
+    texts = dict(Indicator.objects.values_list("code", "text"))
+    order = list(texts)
+    means = _indicator_means(explanations)
+    weakest = sorted(
+        (
+            WeakIndicator(
+                code,
+                texts.get(code, ""),
+                as_decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values)),
+                len(values),
+            )
+            for code, values in means.items()
+        ),
+        key=lambda item: (item.mean, order.index(item.code) if item.code in order else 99),
+    )
+    ordered = [records[rt.pk] for rt in rts]
+    position = {edition.pk: index for index, edition in enumerate(editions)}
+    won_not_back = []
+    for record in ordered:
+        if record.wins:
+            last_win = position[record.wins[-1].edition.pk]
+            came_back = any(position[s.edition.pk] > last_win for s in record.showings)
+            if not came_back and last_win < len(editions) - 1:
+                won_not_back.append(record)
+    drops = [
+        Drop(record, before, after)
+        for record in ordered
+        for before, after in zip(record.showings, record.showings[1:], strict=False)
+        if after.final < before.final
+    ]
+    drops.sort(key=lambda drop: (drop.change, drop.record.name))
+    return CoachingFigures(
+        area=area_name(user),
+        editions=editions,
+        rt_count=len(rts),
+        never=[record for record in ordered if not record.showings],
+        not_won=[record for record in ordered if record.showings and not record.wins],
+        won_not_back=won_not_back,
+        weakest=weakest,
+        drops=drops,
+        shares=_shares(ordered, editions, len(rts)),
+    )
+
+
+def _shares(records: list[RTRecord], editions: list[Edition], rt_count: int) -> list[YearShare]:
+    years = sorted({edition.year for edition in editions})
+    took_part: dict[int, set[int]] = defaultdict(set)
+    winners: dict[int, set[int]] = defaultdict(set)
+    for record in records:
+        for showing in record.showings:
+            took_part[showing.edition.year].add(record.rt.pk)
+            if showing.is_winner:
+                winners[showing.edition.year].add(record.rt.pk)
+    return [YearShare(year, rt_count, len(took_part[year]), len(winners[year])) for year in years]

@@ -1,0 +1,30 @@
+/* Runs static/js/selfcheck-maths.js (the page's own file) for the Python tests: one JSON
+   question per line on stdin ({rules, levels, kk}), one JSON answer per line on stdout. */
+"use strict";
+var path = require("path");
+var readline = require("readline");
+var maths = require(path.join(__dirname, "..", "..", "static", "js", "selfcheck-maths.js"));
+
+var lines = readline.createInterface({ input: process.stdin, terminal: false });
+lines.on("line", function (line) {
+  var question = JSON.parse(line), answer;
+  try {
+    var result = maths.score(question.rules, question.levels);
+    var found = maths.category(question.rules, question.kk);
+    var pillars = {};
+    result.pillars.forEach(function (p) { pillars[p.code] = maths.fixed(p.score, 2); });
+    answer = {
+      pillars: pillars,
+      final: maths.fixed(result.final, 2),
+      gated: result.gated,
+      passed: result.passed,
+      category: found ? found.code : null,
+      improvements: maths.improvements(question.rules, question.levels).map(function (item) {
+        return [item.code, item.to, maths.fixed(item.gain, 6)];
+      }),
+    };
+  } catch (error) {
+    answer = { error: String(error) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});

@@ -1,0 +1,164 @@
+"""The coaching view (pembinaan): its figures on a city of three published editions, its scope."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from bantar.access import may
+from coaching.selectors import coaching_figures
+from tests.coaching.city import build_city
+from tests.conftest import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city(panitia):
+    return build_city(panitia)
+
+
+def labels(records) -> list[str]:
+    return [str(record.rt) for record in records]
+
+
+def test_the_kelurahan_sees_its_rts_by_how_they_took_part(city, officer_eka_jaya):
+    figures = coaching_figures(officer_eka_jaya)
+    assert figures.area == "Eka Jaya"
+    assert [e.label for e in figures.editions] == ["2021", "2022", "2023"]  # 2024: not published
+    assert figures.rt_count == 5
+    assert labels(figures.never) == ["RT 09 Eka Jaya"]  # only in the unpublished 2024
+    assert labels(figures.not_won) == ["RT 07 Eka Jaya"]
+    assert labels(figures.won_not_back) == ["RT 04 Eka Jaya"]  # RT 10 won the latest edition
+
+
+def test_the_weakest_indicator_is_the_one_the_jurors_scored_lowest(city, officer_eka_jaya):
+    weakest = coaching_figures(officer_eka_jaya).weakest
+    assert (weakest[0].code, weakest[0].mean, weakest[0].results) == ("B3", Decimal("1.00"), 7)
+    # Every other indicator: 5, 5, 4 (RT 01), 4 (RT 04), 3, 2 (RT 07), 5 (RT 10) = 28 / 7.
+    assert {w.mean for w in weakest[1:]} == {Decimal("4.00")}
+    assert [w.code for w in weakest[1:4]] == ["B1", "B2", "B4"]  # ties in the guide's order
+
+
+def test_drops_between_editions(city, officer_eka_jaya, officer_beringin):
+    drops = coaching_figures(officer_eka_jaya).drops
+    assert [
+        (str(d.record.rt), d.before.edition.label, str(d.before.final), d.after.edition.label)
+        for d in drops
+    ] == [
+        ("RT 01 Eka Jaya", "2022", "95.2381", "2023"),
+        ("RT 07 Eka Jaya", "2021", "47.6190", "2022"),
+    ]
+    assert drops[0].change == Decimal("71.4286") - Decimal("95.2381")
+    assert coaching_figures(officer_beringin).drops == []  # RT 05 rose from 25 to 50
+
+
+def test_the_share_of_rts_holding_the_predicate_per_year(city, officer_eka_jaya, panitia):
+    shares = {
+        s.year: (s.rts, s.took_part, s.winners, s.share)
+        for s in coaching_figures(officer_eka_jaya).shares
+    }
+    assert shares == {
+        2021: (5, 3, 2, Decimal("40.00")),
+        2022: (5, 2, 1, Decimal("20.00")),
+        2023: (5, 2, 2, Decimal("40.00")),
+    }
+    city_wide = {s.year: (s.rts, s.winners, s.share) for s in coaching_figures(panitia).shares}
+    assert city_wide == {
+        2021: (8, 3, Decimal("37.50")),
+        2022: (8, 1, Decimal("12.50")),
+        2023: (8, 2, Decimal("25.00")),
+    }
+
+
+def test_eka_jaya_does_not_see_beringin_and_the_other_way_round(
+    city, client, officer_eka_jaya, officer_beringin
+):
+    client.force_login(officer_eka_jaya)
+    html = client.get(reverse("coaching")).content.decode()
+    assert "Eka Jaya" in html and "Beringin" not in html
+    beringin = coaching_figures(officer_beringin)
+    assert labels(beringin.never) == ["RT 03 Beringin"]
+    assert labels(beringin.not_won) == ["RT 05 Beringin"]
+    assert labels(beringin.won_not_back) == ["RT 02 Beringin"]
+    assert {w.mean for w in beringin.weakest} == {Decimal("3.00")}  # 4, 2, 3: no B3 change
+    client.force_login(officer_beringin)
+    html = client.get(reverse("coaching")).content.decode()
+    assert "Beringin" in html and "Eka Jaya" not in html
+
+
+def test_the_kecamatan_sees_its_kelurahan_and_the_city_sees_all(city, officer_paal_merah, pejabat):
+    assert coaching_figures(officer_paal_merah).rt_count == 5  # Eka Jaya is in Paal Merah
+    everything = coaching_figures(pejabat)
+    assert everything.rt_count == 8
+    assert labels(everything.won_not_back) == ["RT 02 Beringin", "RT 04 Eka Jaya"]
+
+
+def test_who_may_open_it(officer_eka_jaya, officer_paal_merah, panitia, pejabat, juror):
+    assert all(
+        may(user, "coaching.view")
+        for user in (officer_eka_jaya, officer_paal_merah, panitia, pejabat)
+    )
+    assert not may(juror, "coaching.view")
+
+
+def test_the_xlsx_has_the_page_s_figures(city, client, officer_eka_jaya):
+    client.force_login(officer_eka_jaya)
+    response = client.get(reverse("coaching-export"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "Belum pernah ikut",
+        "Ikut, belum menang",
+        "Menang, tidak ikut lagi",
+        "Indikator terlemah",
+        "Nilai turun",
+        "Predikat per tahun",
+    ]
+    cells = [
+        [cell for cell in row if cell is not None]
+        for row in book["Predikat per tahun"].iter_rows(values_only=True)
+    ]
+    assert [2021, 5, 3, 2, 40] in cells
+    weakest = [row for row in book["Indikator terlemah"].iter_rows(values_only=True) if row[0]]
+    assert any(row[0] == "B3" and row[2] == 1 and row[3] == 7 for row in weakest)
+    text = " ".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
+    assert "Beringin" not in text
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(city, client, panitia):
+    client.force_login(panitia)
+    before = count_queries(client, reverse("coaching"))
+    build_city_more(panitia)
+    assert count_queries(client, reverse("coaching")) == before
+
+
+def build_city_more(panitia) -> None:
+    """A fifth edition with new RTs: more rows, not more queries."""
+    from competitions.services import competition_create
+    from scoring.result_services import competition_finalise, competition_publish
+    from tests.scoring.seasons import PLANS, build_season
+
+    competition = competition_create(year=2025)
+    build_season(competition, plans=PLANS)
+    competition_finalise(competition=competition, by=panitia)
+    competition_publish(competition=competition, by=panitia)
+
+
+def test_the_page_shows_the_figures(city, client, officer_eka_jaya):
+    client.force_login(officer_eka_jaya)
+    html = client.get(reverse("coaching")).content.decode()
+    assert 'data-testid="count-never">1<' in html
+    assert 'data-testid="count-won-not-back">1<' in html
+    assert '<tr class="table-warning" data-code="B3">' in html
+    assert "40,00%" in html or "40.00%" in html
