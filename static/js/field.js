@@ -317,6 +317,7 @@
       });
   }
   function settle(item, result, serverTime, extra) {
+    progressed = true;
     if (result.status === "applied" || result.status === "duplicate") {
       return journalAdd(item, result, serverTime, extra).then(function () { return del("outbox", item.client_id); })
         .then(function () { emit("result", { item: item, result: result }); });
@@ -394,7 +395,9 @@
       });
     });
   }
-  var syncing = null, timer = null, retryDelay = RETRY_FIRST, rounds = 0;
+  // The backoff grows only while nothing gets through: on a weak link that drops one
+  // request in three, every answered request starts it again from RETRY_FIRST.
+  var syncing = null, timer = null, retryDelay = RETRY_FIRST, rounds = 0, progressed = false;
   function withLock(work) {
     if (navigator.locks && navigator.locks.request) {
       return navigator.locks.request("bantar-sync", { ifAvailable: true }, function (lock) { return lock ? work() : "busy"; });
@@ -406,6 +409,7 @@
     if (syncing) { return syncing; }
     clearTimeout(timer);
     rounds = 0;
+    progressed = false;
     syncing = withLock(function loop() {
       return round().then(function (outcome) {
         if (outcome === "again" && ++rounds < 20) { return loop(); }
@@ -427,6 +431,7 @@
     }, function (error) {
       var ended = error instanceof SessionEnded;
       if (!ended && !(error instanceof Retry)) { console.error(error); }
+      if (progressed) { retryDelay = RETRY_FIRST; }
       var wait = Math.round(retryDelay * (0.8 + Math.random() * 0.4));
       retryDelay = Math.min(retryDelay * 2, RETRY_MAX);
       timer = setTimeout(F.sync, wait);

@@ -80,6 +80,16 @@ def assign_another(entries: list[Entry], number: int) -> Entry:
     return entry
 
 
+def sign_in(page: Any, username: str, password: str) -> None:
+    """conftest's log_in, waiting for the page after the login (not the login page itself)."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
+    page.wait_for_selector('[data-testid="whoami"]', state="attached")
+
+
 def prepare_day(page: Any) -> dict[str, Any]:
     """Open the list with a connection and wait until every assigned RT is ready offline."""
     page.goto("/penilaian/")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from scoring.models import AppliedChange, Evidence, Score, ScoreSheet, SheetStatus
 from season.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, save_screenshot
+from tests.browser.conftest import save_screenshot
 from tests.browser.fieldkit import (
     CODES,
     TABLET,
@@ -20,6 +20,7 @@ from tests.browser.fieldkit import (
     field_season,
     js,
     prepare_day,
+    sign_in,
     tap_level,
     wait_until,
     waiting_items,
@@ -36,7 +37,7 @@ def checked(page, code: str) -> str | None:
 def test_a_day_in_the_field_with_the_network_off_arrives_once(new_page, tmp_path):
     first, second, _third = field_season(rts=3)
     page = new_page(**TABLET)
-    log_in(page, "juri1", DEMO_PASSWORD)
+    sign_in(page, "juri1", DEMO_PASSWORD)
 
     state = prepare_day(page)
     assert state["complete"] and len(state["order"]) == 3

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from season.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, save_screenshot
-from tests.browser.fieldkit import CODES, field_season, js, prepare_day, press, tap_level
+from tests.browser.conftest import save_screenshot
+from tests.browser.fieldkit import CODES, field_season, js, prepare_day, press, sign_in, tap_level
 
 SCREENS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
@@ -31,7 +31,7 @@ SMALL_TARGETS = f"""[...document.querySelectorAll('{TARGETS}')]
 def test_the_scoring_page_fits_the_screen_and_leads_to_the_end(new_page, screen):
     first, second = field_season(rts=2)
     page = new_page(**SCREENS[screen])
-    log_in(page, "juri1", DEMO_PASSWORD)
+    sign_in(page, "juri1", DEMO_PASSWORD)
     prepare_day(page)
     save_screenshot(page, f"field-list-{screen}")
     width = SCREENS[screen]["viewport"]["width"]

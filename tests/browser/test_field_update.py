@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from scoring.models import Score
 from season.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in
 from tests.browser.fieldkit import (
     KIT_READY,
     TABLET,
@@ -17,6 +16,7 @@ from tests.browser.fieldkit import (
     field_season,
     js,
     prepare_day,
+    sign_in,
     tap_level,
     wait_until,
     waiting_items,
@@ -28,7 +28,7 @@ VERSION = "BantarField.sw({type: 'version'}).then(answer => answer.version)"
 def test_a_new_release_keeps_queued_items_and_prepared_rts_until_it_has_its_own(new_page, settings):
     first, second = field_season(rts=2)
     page = new_page(**TABLET)
-    log_in(page, "juri1", DEMO_PASSWORD)
+    sign_in(page, "juri1", DEMO_PASSWORD)
     prepare_day(page)
     old = page.evaluate(VERSION)
     old_caches = [name for name in cache_names(page) if name != "bantar-meta"]
