@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import (
@@ -29,7 +30,8 @@ from bantar.access import (
     require,
 )
 from bantar.exports import export_response
-from competitions.forms import EntryFilterForm, EntryForm, EntryImportForm, ReturnForm
+from competitions.filters import EntryFilter, page_of
+from competitions.forms import EntryForm, EntryImportForm, ReturnForm
 from competitions.imports import (
     check_import_open,
     entry_import,
@@ -37,7 +39,7 @@ from competitions.imports import (
     import_preview_create,
     import_preview_discard,
 )
-from competitions.models import Competition, Entry, EntryStatus
+from competitions.models import RT, Competition, Entry, EntryStatus, RepeatEntry
 from competitions.reports import participants_report
 from competitions.selectors import (
     current_competition,
@@ -48,12 +50,15 @@ from competitions.selectors import (
     verification_entries,
 )
 from competitions.services import (
+    category_overrides,
     entry_propose,
     entry_return,
     entry_save,
     entry_verify,
     entry_withdraw,
     near_band_boundary,
+    repeat_entry_message,
+    took_part_last_year,
 )
 
 
@@ -71,33 +76,31 @@ def _entry(request: AuthenticatedRequest, pk: int) -> Entry:
     return get_for_user_or_404(Entry.objects.with_region(), request.user, pk=pk)
 
 
-def _filtered(
-    request: AuthenticatedRequest, competition: Competition
-) -> tuple[EntryFilterForm, QuerySet[Entry], str]:
-    form = EntryFilterForm(request.GET or None, user=request.user, competition=competition)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = entries_for_list(
-        request.user,
-        competition,
-        kelurahan=filters.get("kelurahan"),
-        category=filters.get("category", ""),
+def _filtered(request: AuthenticatedRequest, competition: Competition) -> EntryFilter:
+    """The list's filters and search from the URL, over the user's entries of one competition."""
+    return EntryFilter(
+        request.GET or None,
+        queryset=entries_for_list(request.user, competition),
+        user=request.user,
+        competition=competition,
     )
-    return form, entries, filters.get("status", "")
 
 
 @require_safe
 @permission_required("competitions.view_entries")
 def entry_list(request: AuthenticatedRequest) -> HttpResponse:
     competition = _chosen_competition(request)
-    form, entries, status = _filtered(request, competition)
+    filters = _filtered(request, competition)
+    entries = filters.qs
     context = {
         "competition": competition,
         "competitions": Competition.objects.for_user(request.user),
-        "filter_form": form,
-        "status_counts": entry_status_counts(entries),
-        "entries": entries.filter(status=status) if status else entries,
+        "filter_form": filters.form,
+        # The counts by status read the other filters, so a status chip says what it would show.
+        "status_counts": entry_status_counts(_without_status(request, competition)),
+        "page": page_of(request, entries),
         "query": request.GET.urlencode(),
-        "show_contacts": may(request.user, "scoring.see_contacts"),
+        "show_contacts": filters.with_contacts,
         "can_propose": may(request.user, "competitions.propose_entry"),
         "can_import": may(request.user, "competitions.import_entries"),
     }
@@ -108,16 +111,26 @@ def entry_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "competitions/entry_list.html", context)
 
 
+def _without_status(request: AuthenticatedRequest, competition: Competition) -> QuerySet[Entry]:
+    data = request.GET.copy()
+    data.pop("status", None)
+    data.pop("halaman", None)
+    return EntryFilter(
+        data or None,
+        queryset=entries_for_list(request.user, competition),
+        user=request.user,
+        competition=competition,
+    ).qs
+
+
 @require_safe
 @permission_required("competitions.view_entries")
 def entry_export(request: AuthenticatedRequest, export_format: str) -> HttpResponse:
+    """Every row the filters match, whatever page the list shows (?halaman is ignored)."""
     competition = _chosen_competition(request)
-    _form, entries, status = _filtered(request, competition)
-    if status:
-        entries = entries.filter(status=status)
     report = participants_report(
         competition,
-        entries,
+        _filtered(request, competition).qs,
         scope=str(request.user.scope_label),
         with_contacts=may(request.user, "scoring.see_contacts"),
     )
@@ -130,14 +143,37 @@ def _form_context(
     categories = [
         {"name": c.name, "min": c.min_kk, "max": c.max_kk, "prize": c.prize}
         for c in competition.size_categories.all()
+        if not c.is_kencana
     ]
     return {
         "competition": competition,
         "form": form,
         "entry": entry,
         "categories": categories,
+        "rt_notes": _rt_notes(request, competition),
         "boundary_margin": settings.BANTAR_BOUNDARY_WARNING_KK,
     }
+
+
+def _rt_notes(request: AuthenticatedRequest, competition: Competition) -> dict[str, dict]:
+    """Per RT of the officer's kelurahan, what the live preview says when it is chosen:
+    the Kencana category and why, and the year-before warning or refusal (two queries)."""
+    rts = list(RT.objects.for_user(request.user).select_related("kelurahan"))
+    notes: dict[str, dict] = {}
+    for rt_id, override in category_overrides(competition=competition, rts=rts).items():
+        notes[str(rt_id)] = {
+            "category": override.category.name,
+            "prize": override.category.prize,
+            "reason": override.reason,
+        }
+    if competition.repeat_entry != RepeatEntry.ALLOW:
+        repeated = took_part_last_year(competition=competition, rt_ids=[rt.pk for rt in rts])
+        for rt in rts:
+            if rt.pk in repeated:
+                message = repeat_entry_message(competition=competition, rt=rt)
+                notes.setdefault(str(rt.pk), {})["repeat"] = message
+                notes[str(rt.pk)]["refused"] = competition.repeat_entry == RepeatEntry.REFUSE
+    return notes
 
 
 def _save_entry(
@@ -189,6 +225,9 @@ def _announce_saved(request: AuthenticatedRequest, entry: Entry) -> None:
     boundary = near_band_boundary(entry)
     if boundary is not None:
         messages.warning(request, boundary)
+    repeat = repeat_entry_message(competition=entry.competition, rt=entry.rt)
+    if repeat is not None:
+        messages.warning(request, repeat)
 
 
 @login_required
@@ -213,12 +252,21 @@ def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "timeline": entry_timeline(entry),
         "boundary_warning": near_band_boundary(entry),
+        "kencana_reason": _kencana_reason(entry),
         "show_contacts": may(request.user, "scoring.see_contacts", entry),
         "can_edit": may(request.user, "competitions.edit_entry", entry),
         "can_verify": may(request.user, "competitions.verify_entry", entry),
         "return_form": ReturnForm(),
     }
     return render(request, "competitions/entry_detail.html", context)
+
+
+def _kencana_reason(entry: Entry) -> str | None:
+    """Why the entry is in the Kencana category (its streak), for the entry page."""
+    if not entry.category.is_kencana:
+        return None
+    override = category_overrides(competition=entry.competition, rts=[entry.rt]).get(entry.rt_id)
+    return override.reason if override is not None else None
 
 
 def _transition(
@@ -289,14 +337,74 @@ def entry_return_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @permission_required("competitions.verify_entries")
 def verification_queue(request: AuthenticatedRequest) -> HttpResponse:
     competition = _chosen_competition(request)
-    entries = verification_entries(request.user, competition)
+    queue = verification_entries(request.user, competition)
+    filters = EntryFilter(
+        request.GET or None, queryset=queue, user=request.user, competition=competition
+    )
     context = {
         "competition": competition,
-        "entries": entries,
-        "status_counts": entry_status_counts(entries),
+        "filter_form": filters.form,
+        "page": page_of(request, filters.qs),
+        "status_counts": entry_status_counts(queue),
         "return_form": ReturnForm(),
     }
     return render(request, "competitions/verification_queue.html", context)
+
+
+ERROR_BULK_NONE_CHOSEN = gettext_lazy("Pilih dulu usulan yang akan diverifikasi.")
+ERROR_BULK_OUT_OF_SCOPE = gettext_lazy(
+    "%(count)s usulan yang dipilih tidak ada di kecamatan Anda dan tidak diverifikasi."
+)
+ERROR_BULK_NOT_ALLOWED = gettext_lazy("%(rt)s: Anda tidak berwenang memverifikasi usulan ini.")
+
+
+@require_POST
+@permission_required("competitions.verify_entries")
+def verification_bulk(request: AuthenticatedRequest) -> HttpResponse:
+    """Verify the ticked proposals, each through `entry_verify`: one message per refusal.
+
+    Ids outside the officer's region are refused (counted, never named, never touched).
+    """
+    ids = {int(pk) for pk in request.POST.getlist("entry") if pk.isdigit()}
+    if not ids:
+        messages.error(request, ERROR_BULK_NONE_CHOSEN)
+        return _back_to_queue(request)
+    entries = list(
+        Entry.objects.for_user(request.user).filter(pk__in=ids).with_region().order_by("pk")
+    )
+    outside = len(ids) - len(entries)
+    if outside:
+        messages.error(request, ERROR_BULK_OUT_OF_SCOPE % {"count": outside})
+    verified = []
+    for entry in entries:
+        if not may(request.user, "competitions.verify_entry", entry):
+            messages.error(request, ERROR_BULK_NOT_ALLOWED % {"rt": entry.rt})
+            continue
+        try:
+            entry_verify(entry=entry, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(
+                    request, _("%(rt)s: %(reason)s") % {"rt": entry.rt, "reason": message}
+                )
+        else:
+            verified.append(entry)
+    if verified:
+        messages.success(
+            request,
+            _("%(count)s usulan terverifikasi: %(rts)s.")
+            % {"count": len(verified), "rts": ", ".join(str(entry.rt) for entry in verified)},
+        )
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request: AuthenticatedRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("verification-queue")
 
 
 @login_required

@@ -14,7 +14,7 @@ heads of RT's phone numbers for as long as the login lasts.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -51,6 +51,9 @@ IMPORT_STATUSES = (EntryStatus.PROPOSED, EntryStatus.VERIFIED)
 class ImportOutcome:
     result: Any  # import_export.results.Result
     saved: bool
+    # Rows that go in all the same, with a note (an RT that took part the year before, when
+    # the competition warns about it).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
@@ -128,7 +131,7 @@ def entry_import(
             using_transactions=False,
             collect_failed_rows=False,
         )
-    outcome = ImportOutcome(result=result, saved=False)
+    outcome = ImportOutcome(result=result, saved=False, warnings=resource.warnings)
     outcome.saved = confirm and not outcome.has_errors
     return outcome
 

@@ -174,6 +174,19 @@ class CompetitionStatus(models.TextChoices):
     PUBLISHED = "published", _("Diumumkan")
 
 
+class RepeatEntry(models.TextChoices):
+    """What registration does with an RT that took part in the year before."""
+
+    ALLOW = "allow", _("Boleh")
+    WARN = "warn", _("Boleh, dengan peringatan")
+    REFUSE = "refuse", _("Tidak boleh (jeda satu tahun)")
+
+
+# The Kencana category is a size category with this code and no KK band of its own: an RT
+# enters it by its winning streak, never by its KK count (issue 15).
+KENCANA_CODE = "kencana"
+
+
 # The only order a competition may move in, one step at a time.
 STATUS_ORDER = list(CompetitionStatus)
 
@@ -239,6 +252,48 @@ class Competition(models.Model):
             "juri untuk RT-nya; tanpa centang ini, nama juri diganti Juri 1, Juri 2, ..."
         ),
     )
+    # Issue 15, Kencana: an RT that won this many years in a row (over its published results)
+    # competes in the Kencana category instead of its KK band. Empty or 0: no Kencana.
+    kencana_wins = models.PositiveSmallIntegerField(
+        _("menang berturut-turut untuk Kencana"),
+        null=True,
+        blank=True,
+        default=3,
+        help_text=_(
+            "RT yang menang sekian tahun berturut-turut ikut kategori Kampung BANTAR Kencana. "
+            "Kosong atau 0: tanpa kategori Kencana."
+        ),
+    )
+    kencana_pass_mark = models.DecimalField(
+        _("batas lulus kategori Kencana (0-100)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Kosong: sama dengan batas lulus kompetisi."),
+    )
+    # Issue 15, pause after taking part: an RT entered the year before.
+    repeat_entry = models.CharField(
+        _("RT yang ikut tahun lalu"),
+        max_length=8,
+        choices=RepeatEntry.choices,
+        default=RepeatEntry.ALLOW,
+    )
+    # Issue 15, Kelurahan BANTAR: the share of a kelurahan's RTs holding the predicate at which
+    # the kelurahan itself is named Kelurahan BANTAR. Empty: not used.
+    bantar_kelurahan_share = models.DecimalField(
+        _("persentase RT berpredikat untuk Kelurahan BANTAR"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Misalnya 75: kelurahan yang 75% RT-nya berpredikat Kampung BANTAR disebut "
+            "Kelurahan BANTAR di rekap dan halaman hasil. Kosong: tidak dipakai."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CompetitionQuerySet.as_manager()
@@ -301,11 +356,19 @@ class SizeCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_kencana(self) -> bool:
+        return self.code == KENCANA_CODE
+
     def contains(self, kk_count: int) -> bool:
+        if self.is_kencana:
+            return False
         return kk_count >= self.min_kk and (self.max_kk is None or kk_count <= self.max_kk)
 
     @property
     def band_label(self) -> str:
+        if self.is_kencana:
+            return str(_("menang berturut-turut"))
         if self.max_kk is None:
             return _("%(min)s KK atau lebih") % {"min": self.min_kk}
         return _("%(min)s-%(max)s KK") % {"min": self.min_kk, "max": self.max_kk}

@@ -17,8 +17,25 @@ from import_export.widgets import ForeignKeyWidget, IntegerWidget
 
 from bantar.history import stamp
 from bantar.models import User
-from competitions.models import RT, Competition, Entry, EntryStatus, Kecamatan, Kelurahan
-from competitions.services import ERROR_RT_TAKEN, size_category_for
+from competitions.models import (
+    RT,
+    Competition,
+    Entry,
+    EntryStatus,
+    Kecamatan,
+    Kelurahan,
+    RepeatEntry,
+    SizeCategory,
+)
+from competitions.services import (
+    ERROR_REPEAT_REFUSED,
+    ERROR_RT_TAKEN,
+    WARNING_REPEAT,
+    category_overrides,
+    category_saved,
+    size_category_for,
+    took_part_last_year,
+)
 from competitions.validators import formula_errors, normalize_phone, refuse_formula
 
 
@@ -142,6 +159,17 @@ class EntryImportResource(FormulaRefusingMixin, resources.ModelResource):
         self.rts = {(rt.kelurahan_id, rt.number): rt for rt in RT.objects.all()}
         self.taken = {entry.rt_id: entry for entry in Entry.objects.filter(competition=competition)}
         prefetch_related_objects([competition], "size_categories")
+        # Kencana and the year before, read once for every RT the city has, not per row.
+        rts = list(self.rts.values())
+        self.overrides = category_overrides(competition=competition, rts=rts)
+        self.last_year = (
+            set()
+            if competition.repeat_entry == RepeatEntry.ALLOW
+            else took_part_last_year(competition=competition, rt_ids=[rt.pk for rt in rts])
+        )
+        self.saved_categories: dict[str, SizeCategory] = {}
+        # Rows that go in with a warning (repeat_entry "warn"): shown on the preview.
+        self.warnings: list[str] = []
 
     def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
         super().before_import_row(row, **kwargs)  # formulas, in any column
@@ -194,6 +222,14 @@ class EntryImportResource(FormulaRefusingMixin, resources.ModelResource):
                     }
                 }
             )
+        if rt.pk in self.last_year:
+            params = {"rt": str(rt), "year": self.competition.year - 1}
+            if self.competition.repeat_entry == RepeatEntry.REFUSE:
+                raise ValidationError({"nomor_rt": ERROR_REPEAT_REFUSED % params})
+            self.warnings.append(
+                _("Baris %(line)s: %(message)s")
+                % {"line": self.seen_rows[key], "message": WARNING_REPEAT % params}
+            )
         row["_rt"] = rt
 
     def _kelurahan(self, value: Any) -> Kelurahan:
@@ -217,11 +253,17 @@ class EntryImportResource(FormulaRefusingMixin, resources.ModelResource):
 
     def before_save_instance(self, instance: Entry, row: dict[str, Any], **kwargs: Any) -> None:
         try:
-            instance.category = size_category_for(
-                competition=self.competition, kk_count=instance.kk_count
-            )
+            category = size_category_for(competition=self.competition, kk_count=instance.kk_count)
         except ValidationError as error:
             raise ValidationError({"jumlah_kk": error.messages}) from None
+        override = self.overrides.get(instance.rt.pk) if instance.rt.pk else None
+        if override is not None:
+            category = override.category
+            if not kwargs.get("dry_run"):
+                # Saved once per file (the preview writes nothing).
+                code = category.code
+                category = self.saved_categories.setdefault(code, category_saved(category))
+        instance.category = category
         # The related rows were read above (the RT may be unsaved in a preview): only the
         # entry's own fields are left to check.
         instance.full_clean(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy
 from bantar.history import stamp
 from bantar.models import User
 from competitions.models import (
+    KENCANA_CODE,
     RT,
     STATUS_ORDER,
     Competition,
     CompetitionStatus,
     Entry,
     EntryStatus,
+    RepeatEntry,
     SizeCategory,
 )
 from competitions.notifications import entry_returned_notify
@@ -83,14 +85,76 @@ def _check_kk_range(kk_count: int) -> None:
         )
 
 
-def size_category_for(*, competition: Competition, kk_count: int) -> SizeCategory:
+# --- Categories chosen by something other than the KK count -------------------------
+# Apps above this one add functions here when they load (scoring: the Kencana category for
+# an RT on a winning streak, scoring/apps.py), so competitions never imports scoring.
+
+
+@dataclass(frozen=True)
+class CategoryOverride:
+    """An RT placed in `category` instead of its KK band, and why, in words for the form."""
+
+    category: SizeCategory  # unsaved until the first entry in it is saved
+    reason: str
+
+
+CategoryOverrides = Callable[[Competition, Sequence[RT]], dict[int, CategoryOverride]]
+CATEGORY_OVERRIDES: list[CategoryOverrides] = []
+
+
+def category_overrides(
+    *, competition: Competition, rts: Sequence[RT]
+) -> dict[int, CategoryOverride]:
+    """RT id -> the category it is placed in instead of its KK band (saved RTs only)."""
+    saved = [rt for rt in rts if rt.pk is not None]
+    found: dict[int, CategoryOverride] = {}
+    if not saved:
+        return found
+    for overrides in CATEGORY_OVERRIDES:
+        for rt_id, override in overrides(competition, saved).items():
+            found.setdefault(rt_id, override)
+    return found
+
+
+def kencana_category(competition: Competition) -> SizeCategory:
+    """The competition's Kencana category, or an unsaved one with the default prize."""
+    for category in competition.size_categories.all():
+        if category.is_kencana:
+            return category
+    return SizeCategory(
+        competition=competition,
+        code=KENCANA_CODE,
+        name=settings.BANTAR_KENCANA_NAME,
+        min_kk=0,
+        max_kk=None,
+        prize=settings.BANTAR_DEFAULT_KENCANA_PRIZE,
+    )
+
+
+def category_saved(category: SizeCategory) -> SizeCategory:
+    """An override's category, saved the first time an entry goes into it."""
+    if category.pk is None:
+        existing = SizeCategory.objects.filter(
+            competition=category.competition, code=category.code
+        ).first()
+        if existing is not None:
+            return existing
+        category.full_clean()
+        category.save()
+    return category
+
+
+def size_category_for(
+    *, competition: Competition, kk_count: int, rt: RT | None = None
+) -> SizeCategory:
     """The size category an RT of `kk_count` households competes in.
 
     Refuses counts below the smallest band (30 KK by default) with a message
-    the kelurahan officer can act on.
+    the kelurahan officer can act on. With `rt`, an override (Kencana) wins over
+    the band; the category it gives may still be unsaved (see `category_saved`).
     """
     _check_kk_range(kk_count)
-    categories = list(competition.size_categories.all())
+    categories = [c for c in competition.size_categories.all() if not c.is_kencana]
     if not categories:
         raise ValidationError(ERROR_NO_CATEGORIES, code="no_categories")
     minimum = min(category.min_kk for category in categories)
@@ -100,6 +164,10 @@ def size_category_for(*, competition: Competition, kk_count: int) -> SizeCategor
             code="kk_below_minimum",
             params={"kk": kk_count, "min": minimum},
         )
+    if rt is not None:
+        override = category_overrides(competition=competition, rts=[rt]).get(rt.pk)
+        if override is not None:
+            return override.category
     for category in categories:
         if category.contains(kk_count):
             return category
@@ -107,7 +175,9 @@ def size_category_for(*, competition: Competition, kk_count: int) -> SizeCategor
 
 
 def validate_size_categories(categories: list[SizeCategory]) -> None:
-    ordered = sorted(categories, key=lambda category: category.min_kk)
+    # The Kencana category has no KK band: it cannot overlap one.
+    bands = [category for category in categories if not category.is_kencana]
+    ordered = sorted(bands, key=lambda category: category.min_kk)
     for lower, upper in pairwise(ordered):
         if lower.max_kk is None or lower.max_kk >= upper.min_kk:
             raise ValidationError(
@@ -393,6 +463,48 @@ def _refuse_taken_rt(*, competition: Competition, rt: RT, entry: Entry | None) -
         )
 
 
+ERROR_REPEAT_REFUSED = gettext_lazy(
+    "%(rt)s sudah ikut lomba tahun %(year)s. Pada kompetisi ini RT yang ikut tahun lalu "
+    "beristirahat satu tahun: usulkan RT lain."
+)
+WARNING_REPEAT = gettext_lazy(
+    "%(rt)s sudah ikut lomba tahun %(year)s. Periksa apakah kelurahan memang ingin "
+    "mengusulkannya lagi tahun ini."
+)
+
+
+def took_part_last_year(*, competition: Competition, rt_ids: Sequence[int]) -> set[int]:
+    """Of `rt_ids`, the RTs verified in a competition of the year before (one query)."""
+    return set(
+        Entry.objects.filter(
+            competition__year=competition.year - 1,
+            status=EntryStatus.VERIFIED,
+            rt_id__in=rt_ids,
+        ).values_list("rt_id", flat=True)
+    )
+
+
+def repeat_entry_message(*, competition: Competition, rt: RT) -> str | None:
+    """The warning or refusal for an RT that took part the year before, per the competition's
+    setting (`repeat_entry`); None when allowed or when it did not take part."""
+    if competition.repeat_entry == RepeatEntry.ALLOW or rt.pk is None:
+        return None
+    if not took_part_last_year(competition=competition, rt_ids=[rt.pk]):
+        return None
+    message = (
+        ERROR_REPEAT_REFUSED if competition.repeat_entry == RepeatEntry.REFUSE else WARNING_REPEAT
+    )
+    return str(message % {"rt": str(rt), "year": competition.year - 1})
+
+
+def _refuse_repeat_entry(*, competition: Competition, rt: RT) -> None:
+    if competition.repeat_entry != RepeatEntry.REFUSE:
+        return
+    message = repeat_entry_message(competition=competition, rt=rt)
+    if message is not None:
+        raise ValidationError({"rt": ValidationError(message, code="repeat_refused")})
+
+
 @transaction.atomic
 def entry_save(
     *,
@@ -423,10 +535,13 @@ def entry_save(
         officer=officer, rt=rt, new_rt_number=new_rt_number, kampung_name=data.kampung_name
     )
     _refuse_taken_rt(competition=competition, rt=rt, entry=entry)
+    if entry is None or entry.rt_id != rt.pk:
+        _refuse_repeat_entry(competition=competition, rt=rt)
     try:
-        category = size_category_for(competition=competition, kk_count=data.kk_count)
+        category = size_category_for(competition=competition, kk_count=data.kk_count, rt=rt)
     except ValidationError as error:
         raise ValidationError({"kk_count": error.error_list}) from None
+    category = category_saved(category)
     created = entry is None
     if entry is None:
         entry = Entry(competition=competition, client_token=client_token, submitted_by=officer)
@@ -549,7 +664,11 @@ def near_band_boundary(entry: Entry) -> str | None:
     side (57..62 around 60 with the default margin of 3) the category could flip.
     """
     margin = settings.BANTAR_BOUNDARY_WARNING_KK
+    if entry.category.is_kencana:
+        return None  # placed by its streak: the KK count does not choose the category
     for category in entry.competition.size_categories.all():
+        if category.is_kencana:
+            continue
         edge = category.min_kk
         if edge - margin <= entry.kk_count <= edge + margin - 1:
             return str(

@@ -31,4 +31,5 @@ urlpatterns = [
     path("peserta/<int:pk>/verifikasi/", entry_views.entry_verify_view, name="entry-verify"),
     path("peserta/<int:pk>/kembalikan/", entry_views.entry_return_view, name="entry-return"),
     path("verifikasi/", entry_views.verification_queue, name="verification-queue"),
+    path("verifikasi/setujui/", entry_views.verification_bulk, name="verification-bulk"),
 ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from bantar.models import User
 from competitions.models import (
+    KENCANA_CODE,
     Competition,
     CompetitionStatus,
     Entry,
@@ -46,6 +47,12 @@ def results_rules(competition: Competition) -> results.Rules:
         cap_per_category=competition.cap_per_category,
         budget=competition.budget,
         missing=settings.BANTAR_MISSING_INDICATOR,
+        # The Kencana category's own pass mark, when the competition sets one (issue 15).
+        pass_marks=(
+            {KENCANA_CODE: competition.kencana_pass_mark}
+            if competition.kencana_pass_mark is not None
+            else {}
+        ),
     )
 
 

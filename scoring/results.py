@@ -67,6 +67,11 @@ class Rules:
     cap_per_category: int | None = None
     budget: int | None = None
     missing: str = MISSING_LOWEST
+    # category code -> its own pass mark (the Kencana category's, issue 15); others: pass_mark.
+    pass_marks: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def pass_mark_for(self, category: str) -> Decimal:
+        return self.pass_marks.get(category, self.pass_mark)
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,7 @@ def score_entry(entry: EntryInput, rules: Rules) -> EntryResult:
     if rules.pillar_minimum is not None:
         minimum = Fraction(str(rules.pillar_minimum))
         gated = [pillar for pillar in rules.pillar_order if pillar_scores[pillar] < minimum]
-    passed = not gated and final >= Fraction(str(rules.pass_mark))
+    passed = not gated and final >= Fraction(str(rules.pass_mark_for(entry.category)))
     return EntryResult(
         entry_id=entry.entry_id,
         category=entry.category,
@@ -338,6 +343,10 @@ def compute_totals(
     final_scale = scale * sum(weight)
     # An integer score is below x exactly when it is below ceil(x).
     pass_mark = math.ceil(Fraction(str(rules.pass_mark)) * final_scale)
+    pass_marks = {
+        code: math.ceil(Fraction(str(mark)) * final_scale)
+        for code, mark in rules.pass_marks.items()
+    }
     minimum = (
         None
         if rules.pillar_minimum is None
@@ -360,7 +369,9 @@ def compute_totals(
             result.final += w * scores[pillar]
         if minimum is not None:
             result.gated_pillars = [pillar for pillar in order if scores[pillar] < minimum]
-        result.passed = not result.gated_pillars and result.final >= pass_mark
+        result.passed = not result.gated_pillars and result.final >= pass_marks.get(
+            result.category, pass_mark
+        )
         return result
 
     results = []
@@ -414,6 +425,12 @@ def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
             "missing": rules.missing,
             "indicators": dict(sorted(rules.indicators.items())),
             "pillar_order": list(rules.pillar_order),
+            # Only when set, so that results frozen before per-category pass marks keep their hash.
+            **(
+                {"pass_marks": {k: _canonical(v) for k, v in sorted(rules.pass_marks.items())}}
+                if rules.pass_marks
+                else {}
+            ),
         },
         "entries": sorted(
             [e.entry_id, e.category, {k: sorted(v) for k, v in sorted(e.scores.items())}]
@@ -458,7 +475,7 @@ def explain(
         "pillars": pillars,
         "final": _text(result.final, 2),
         "final_exact": _text(result.final, 6),
-        "pass_mark": str(rules.pass_mark),
+        "pass_mark": str(rules.pass_mark_for(result.category)),
         "pillar_minimum": None if rules.pillar_minimum is None else str(rules.pillar_minimum),
         "passed": result.passed,
         "rank": result.rank,

@@ -7,6 +7,7 @@ is `scoring.panel`'s rule. The results' reads are in `scoring.result_selectors`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -184,8 +185,10 @@ class AssignmentRow:
     visit_order: int | None = None
 
 
-def assignment_rows(competition: Competition) -> list[AssignmentRow]:
-    """Verified entries with their team and the jurors who would have a conflict."""
+def assignment_rows(
+    competition: Competition, entries: Iterable[Entry] | None = None
+) -> list[AssignmentRow]:
+    """Verified entries (or the given ones: one page of them) with team and conflicts."""
     members = list(
         JuryMember.objects.filter(team__competition=competition).select_related(
             "user", "home_kelurahan"
@@ -194,11 +197,12 @@ def assignment_rows(competition: Competition) -> list[AssignmentRow]:
     by_team: dict[int, list[JuryMember]] = defaultdict(list)
     for member in members:
         by_team[member.team_id].append(member)
-    entries = (
-        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
-        .select_related("rt__kelurahan__kecamatan", "category", "assignment__team")
-        .order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number")
-    )
+    if entries is None:
+        entries = (
+            Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
+            .select_related("rt__kelurahan__kecamatan", "category", "assignment__team")
+            .order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number")
+        )
     rows = []
     for entry in entries:
         assignment = getattr(entry, "assignment", None)

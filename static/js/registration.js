@@ -1,17 +1,33 @@
 /* Registration form: show the size category and prize as the KK count is typed,
-   and warn near a band edge. No framework needed. */
+   and warn near a band edge. A chosen RT on a winning streak shows the Kencana category
+   and why; one that took part the year before shows the competition's warning or refusal.
+   No framework needed. */
 (function () {
   "use strict";
   var texts = document.getElementById("category-texts");
   var source = document.getElementById("size-categories");
   var input = document.querySelector("[data-kk-input]") || document.getElementById("id_kk_count");
   var preview = document.getElementById("category-preview");
+  var notesSource = document.getElementById("rt-notes");
+  var rtSelect = document.getElementById("id_rt");
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
 
   function update() {
+    var notes = notesSource ? JSON.parse(notesSource.textContent) : {};
+    var note = (rtSelect && notes[rtSelect.value]) || {};
+    show(note);
+    if (note.repeat) {
+      if (preview.className.indexOf("alert-danger") < 0) {
+        preview.className = "alert py-2 " + (note.refused ? "alert-danger" : "alert-warning");
+      }
+      preview.textContent += " · " + note.repeat;
+    }
+  }
+
+  function show(note) {
     var categories = JSON.parse(source.textContent);
     var margin = parseInt(texts.dataset.margin, 10);
     var kk = parseInt(input.value, 10);
@@ -21,6 +37,14 @@
     if (kk < minimum) {
       preview.className = "alert py-2 alert-danger";
       preview.textContent = fill(texts.dataset.below, { min: minimum });
+      return;
+    }
+    if (note.category) {
+      preview.className = "alert py-2 alert-info";
+      preview.dataset.category = note.category;
+      preview.textContent = fill(texts.dataset.kencana, {
+        name: note.category, prize: new Intl.NumberFormat("id-ID").format(note.prize), reason: note.reason
+      });
       return;
     }
     var match = categories.filter(function (c) { return kk >= c.min && (c.max === null || kk <= c.max); })[0];
@@ -39,6 +63,7 @@
 
   if (texts && source && input && preview) {
     input.addEventListener("input", update);
+    if (rtSelect) { rtSelect.addEventListener("change", update); }
     update();
   }
 })();

@@ -61,6 +61,11 @@ SERVICE_MODULES: list[ModuleType] = [
 NOT_WRITES = {
     "size_category_for": "a read",
     "near_band_boundary": "a read",
+    "category_overrides": "a read (Kencana: the RTs' published results)",
+    "kencana_category": "a read (an unsaved category when there is none yet)",
+    "category_saved": "inside entry_save and the import, after their stage check",
+    "took_part_last_year": "a read",
+    "repeat_entry_message": "a read",
     "advance_blockers": "a read of what the next step would refuse",
     "validate_size_categories": "a check",
     "validate_pillar_weights": "a check",

@@ -101,12 +101,18 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ),
     ("verification-queue", "GET"): answers(403, anonymous=302, kecamatan_paalmerah=200),
     ("verification-queue", "POST"): answers(405),
+    # Bulk verify: the queue's ticked proposals (none ticked: back to the queue with a message).
+    ("verification-bulk", "GET"): answers(405),
+    ("verification-bulk", "POST"): answers(403, anonymous=302, kecamatan_paalmerah=302),
     ("scoring-teams", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
     ("scoring-teams", "POST"): answers(405),
     ("team-create", "GET"): answers(405),
     ("team-create", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("member-add", "GET"): answers(405),
     ("member-add", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
+    ("member-remit", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
+    # The team has sent sheets: without a reason the form comes back with the refusal.
+    ("member-remit", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
     ("leader-set", "GET"): answers(405),
     ("leader-set", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("assign", "GET"): answers(405),

@@ -1,0 +1,136 @@
+"""The filters and search of the long entry lists, in the URL (a view can be bookmarked).
+
+Every choice comes from the user's scope, and the rows from `Entry.objects.for_user`, so
+no filter leads outside a region: a forged kelurahan of another region makes the form
+invalid, and an invalid filter shows nothing rather than quietly dropping the filter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bantar.access import may
+from bantar.models import User
+from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
+
+# "RT 5", "RT05", "rt.7" or a bare "5": a search term that names an RT number.
+RT_NUMBER = re.compile(r"^(?:rt\.?)?0*(\d{1,3})$", re.IGNORECASE)
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search; "RT 5" is one term (the number), not "RT" and "5"."""
+    words = re.findall(r"[\w.]+", text or "")
+    terms = []
+    for word in words:
+        if word.lower().rstrip(".") == "rt":
+            continue
+        terms.append(word)
+    return terms[:8]  # a pasted paragraph must not become a query of a hundred ORs
+
+
+def entry_search(entries: QuerySet[Entry], text: str, *, with_contacts: bool) -> QuerySet[Entry]:
+    """Each term must match the RT number, kampung, kelurahan or (when allowed) head of RT.
+
+    Without `scoring.see_contacts` the head of RT is not searched at all, so a name
+    typed into the box cannot tell which rows belong to that person.
+    """
+    for term in search_terms(text):
+        match = (
+            Q(kampung_name__icontains=term)
+            | Q(rt__name_kampung__icontains=term)
+            | Q(rt__kelurahan__name__icontains=term)
+        )
+        number = RT_NUMBER.match(term)
+        if number:
+            match |= Q(rt__number=int(number.group(1)))
+        if with_contacts:
+            match |= Q(ketua_rt__icontains=term)
+        entries = entries.filter(match)
+    return entries
+
+
+class EntryFilter(django_filters.FilterSet):
+    """The participants list and the verification queue: status, region, category, search."""
+
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=EntryStatus.choices, empty_label=_("Semua status")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"),
+        field_name="rt__kelurahan__kecamatan",
+        queryset=Kecamatan.objects.none(),
+        empty_label=_("Semua kecamatan"),
+    )
+    kelurahan = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"),
+        field_name="rt__kelurahan",
+        queryset=Kelurahan.objects.none(),
+        empty_label=_("Semua kelurahan"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Kategori"), field_name="category__code", empty_label=_("Semua kategori")
+    )
+
+    class Meta:
+        model = Entry
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        queryset: QuerySet[Entry],
+        user: User,
+        competition: Competition,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.user = user
+        self.with_contacts = may(user, "scoring.see_contacts")
+        self.filters["kecamatan"].queryset = Kecamatan.objects.for_user(user).order_by("code")
+        self.filters["kelurahan"].queryset = (
+            Kelurahan.objects.for_user(user).select_related("kecamatan").order_by("code")
+        )
+        self.filters["category"].extra["choices"] = [
+            (category.code, category.name) for category in competition.size_categories.all()
+        ]
+        self.filters["q"].field.widget.attrs.update(
+            placeholder=self.search_placeholder(), type="search"
+        )
+        if not user.is_city_wide:
+            # A kelurahan or kecamatan officer already sees one kecamatan at most.
+            del self.filters["kecamatan"]
+
+    def search_placeholder(self) -> str:
+        if self.with_contacts:
+            return str(_("No. RT, kampung, kelurahan atau ketua RT"))
+        return str(_("No. RT, kampung atau kelurahan"))
+
+    def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        return entry_search(queryset, value, with_contacts=self.with_contacts)
+
+    @property
+    def qs(self) -> QuerySet[Entry]:
+        # django-filter drops an invalid field and filters by the rest; a forged region
+        # must instead show nothing (the form says why).
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+def page_of(request: HttpRequest, rows: Any) -> Page:
+    """One page of rows (?halaman=N, BANTAR_PAGE_SIZE a page); a bad number gives the last."""
+    paginator = Paginator(rows, settings.BANTAR_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("halaman"))
+    # The template cannot pass the page number to get_elided_page_range itself.
+    page.numbers = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))  # type: ignore[attr-defined]
+    return page
