@@ -194,6 +194,10 @@ BANTAR_DEFAULT_SIZE_CATEGORIES = [
     ("kecil", "Kecil", 30, 59, 5_000_000),
 ]
 BANTAR_DEFAULT_PASS_MARK = "70"
+# The Kencana category (issue 15): its name and prize when a competition's first Kencana RT
+# registers; the panitia may change the prize afterwards like any category's.
+BANTAR_KENCANA_NAME = "Kencana"
+BANTAR_DEFAULT_KENCANA_PRIZE = int(os.environ.get("BANTAR_DEFAULT_KENCANA_PRIZE", "15000000"))
 BANTAR_DEFAULT_SCALE = (1, 5)
 BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
 # How close (in KK) to a band boundary the registration form warns.
