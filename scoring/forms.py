@@ -102,6 +102,22 @@ class BulkAssignForm(forms.Form):
     )
 
 
+class RemitForm(forms.Form):
+    pillars = forms.ModelMultipleChoiceField(
+        label=_("Pilar yang dinilai"),
+        queryset=Pillar.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tidak ada yang dicentang: semua pilar."),
+    )
+    reason = forms.CharField(
+        label=_("Alasan perubahan"),
+        max_length=300,
+        required=False,
+        help_text=_("Wajib bila tim ini sudah mengirim lembar nilai."),
+    )
+
+
 class RecusalForm(forms.Form):
     juror = forms.ModelChoiceField(label=_("Juri"), queryset=User.objects.filter(role=Role.JURI))
     reason = forms.CharField(label=_("Alasan"), max_length=300)

@@ -95,6 +95,9 @@ class JuryMember(models.Model):
         help_text=_("Kosong: semua pilar."),
     )
 
+    # A remit changed after scoring changes what counts (scoring.panel): who, when, why, old, new.
+    history = HistoricalRecords(m2m_fields=[pillars])
+
     class Meta:
         ordering = ["team", "user__username"]
         constraints = [

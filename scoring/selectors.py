@@ -278,18 +278,36 @@ class ScoreChange:
     new: int | None
     note: str
     reason: str
+    outside_remit: bool = False  # the juror's remit now leaves this indicator out: not counted
+
+
+def _remits(entry: Entry) -> dict[int, set[int]]:
+    """Juror id -> remit pillar ids of the members of the entry's team, as they are now."""
+    members = JuryMember.objects.filter(team__assignments__entry=entry)
+    # Every member, also those with an empty remit (every pillar).
+    remits: dict[int, set[int]] = {user: set() for user in members.values_list("user", flat=True)}
+    for user_id, pillar_id in members.filter(pillars__isnull=False).values_list(
+        "user_id", "pillars"
+    ):
+        remits[user_id].add(pillar_id)
+    return remits
 
 
 def score_history(entry: Entry) -> list[ScoreChange]:
-    """Every change of every score on the entry's sheets, oldest first, with the old value."""
+    """Every change of every score on the entry's sheets, oldest first, with the old value.
+
+    A level outside its juror's remit as it is now is marked: the results leave it out.
+    """
     records = (
         Score.history.filter(sheet__entry=entry)
         .select_related("history_user", "indicator", "sheet__juror")
         .order_by("history_date", "history_id")
     )
+    remits = _remits(entry)
     last: dict[int, int | None] = {}
     changes = []
     for record in records:
+        remit = remits.get(record.sheet.juror_id)
         who = record.history_user
         changes.append(
             ScoreChange(
@@ -301,7 +319,36 @@ def score_history(entry: Entry) -> list[ScoreChange]:
                 new=record.value if record.history_type != "-" else None,
                 note=record.note,
                 reason=record.history_change_reason or "",
+                outside_remit=remit is not None and not in_remit(remit, record.indicator.pillar_id),
             )
         )
         last[record.id] = record.value
     return changes
+
+
+@dataclass(frozen=True)
+class RemitChange:
+    when: Any
+    who: str
+    pillars: list[str]  # empty: every pillar
+    reason: str
+
+
+def remit_history(member: JuryMember) -> list[RemitChange]:
+    """Every version of the member's remit, oldest first: who, when, which pillars, why."""
+    records = (
+        member.history.select_related("history_user")
+        .prefetch_related("historicaljurymember_pillars_set__pillar")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        RemitChange(
+            record.history_date,
+            (record.history_user.get_full_name() or record.history_user.username)
+            if record.history_user
+            else "sistem",
+            sorted(str(item.pillar.name) for item in record.historicaljurymember_pillars_set.all()),
+            record.history_change_reason or "",
+        )
+        for record in records
+    ]

@@ -54,6 +54,10 @@ ERROR_VISIT_UNASSIGNED = gettext_lazy(
     "%(rt)s belum ditugaskan ke tim juri: pilih timnya sebelum jadwal kunjungan."
 )
 ERROR_RECUSAL_REASON = gettext_lazy("Tuliskan alasan juri tidak menilai RT ini.")
+ERROR_REMIT_REASON = gettext_lazy(
+    "Tim %(team)s sudah mengirim lembar nilai: tuliskan alasan pilar juri ini diubah. "
+    "Nilai di luar pilar barunya tidak lagi dihitung."
+)
 ERROR_SCORE_RANGE = gettext_lazy("Nilai harus bilangan bulat %(min)s sampai %(max)s.")
 ERROR_SHEET_LOCKED = gettext_lazy(
     "Lembar nilai sudah dikirim dan terkunci. Minta panitia membukanya kembali bila perlu koreksi."
@@ -106,6 +110,29 @@ def team_add_member(
     member = JuryMember(team=team, user=user, agency=agency.strip(), home_kelurahan=home_kelurahan)
     member.full_clean()
     member.save()
+    member.pillars.set(pillars)
+    return member
+
+
+@transaction.atomic
+def member_set_remit(
+    *, member: JuryMember, pillars: Iterable[Pillar], by: User, reason: str = ""
+) -> JuryMember:
+    """Change the pillars a juror scores (none: every pillar), kept in the member's history.
+
+    Levels already given outside the new remit stay on the sheets but no longer count
+    (scoring.panel); once the team has a submitted sheet the change needs a reason.
+    """
+    check_stage(member.team.competition, Write.TEAM_CHANGE)
+    reason = (reason or "").strip()
+    submitted = ScoreSheet.objects.filter(
+        entry__assignment__team=member.team, status=SheetStatus.SUBMITTED
+    )
+    if not reason and submitted.exists():
+        raise ValidationError(
+            {"reason": ValidationError(ERROR_REMIT_REASON, params={"team": member.team.name})}
+        )
+    stamp(member, by=by, reason=reason or _("Pilar yang dinilai diubah"))
     member.pillars.set(pillars)
     return member
 

@@ -22,6 +22,11 @@ urlpatterns = [
     path(
         "kompetisi/<int:competition_pk>/tugaskan-rata/", views.assign_bulk_view, name="assign-bulk"
     ),
+    path(
+        "kompetisi/<int:competition_pk>/tim/anggota/<int:member_pk>/pilar/",
+        views.member_remit_page,
+        name="member-remit",
+    ),
     path("peserta/<int:pk>/lembar-nilai/", views.entry_sheets_page, name="scoring-entry"),
     path(
         "kompetisi/<int:competition_pk>/tablet/",

@@ -34,16 +34,18 @@ from scoring.forms import (
     MemberForm,
     PhotoForm,
     RecusalForm,
+    RemitForm,
     ReopenForm,
     ScoreChangeForm,
     TeamForm,
 )
-from scoring.models import Evidence, JuryTeam, ScoreSheet
+from scoring.models import Evidence, JuryMember, JuryTeam, ScoreSheet
 from scoring.selectors import (
     assignment_rows,
     entry_sheets,
     juror_sheet,
     juror_tasks,
+    remit_history,
     score_history,
     scoring_cards,
     teams_with_members,
@@ -174,6 +176,38 @@ def assign_bulk_view(request: AuthenticatedRequest, competition: Competition) ->
         competition=competition, entries=entries, by=request.user
     )
     messages.success(request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)})
+
+
+@permission_required("scoring.manage_teams")
+def member_remit_page(
+    request: AuthenticatedRequest, competition_pk: int, member_pk: int
+) -> HttpResponse:
+    """The pillars one juror scores: changed with a reason once the team has sent sheets."""
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    member = get_object_or_404(
+        JuryMember.objects.select_related("user", "team"),
+        pk=member_pk,
+        team__competition=competition,
+    )
+    form = RemitForm(request.POST or None, initial={"pillars": list(member.pillars.all())})
+    if request.method == "POST":
+        try:
+            data = _valid(form)
+            services.member_set_remit(
+                member=member, pillars=data["pillars"], by=request.user, reason=data["reason"]
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Pilar %(member)s diubah.") % {"member": member})
+            return redirect("scoring-teams", competition_pk=competition.pk)
+    context = {
+        "competition": competition,
+        "member": member,
+        "form": form,
+        "history": remit_history(member),
+    }
+    return render(request, "scoring/member_remit.html", context)
 
 
 @permission_required("scoring.review_sheets")

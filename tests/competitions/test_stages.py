@@ -250,6 +250,12 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
             team=w.team, user=make_user("juri.baru", Role.JURI), agency="PMI"
         ),
     ),
+    "member_set_remit": (
+        Write.TEAM_CHANGE,
+        lambda w: scoring.services.member_set_remit(
+            member=w.team.members.get(user=w.juror), pillars=[], by=w.panitia, reason="Koreksi"
+        ),
+    ),
     "team_set_leader": (
         Write.TEAM_CHANGE,
         lambda w: scoring.services.team_set_leader(team=w.team, user=w.juror),

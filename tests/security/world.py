@@ -94,6 +94,7 @@ def build_world() -> World:
         "field-devices": {"competition_pk": current.pk},
         "team-create": {"competition_pk": current.pk},
         "member-add": {"competition_pk": current.pk, "team_pk": team.pk},
+        "member-remit": {"competition_pk": current.pk, "member_pk": team.members.first().pk},
         "leader-set": {"competition_pk": current.pk, "team_pk": team.pk},
         "assign": {"competition_pk": current.pk},
         "assign-bulk": {"competition_pk": current.pk},
