@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import AuthenticatedRequest, get_for_user_or_404, permission_required, require
-from competitions.models import Competition, Entry, EntryStatus
+from competitions.filters import page_of
+from competitions.models import Competition, Entry
 from scoring import evidence, panel, services
+from scoring.filters import AssignmentFilter, verified_entries
 from scoring.forms import (
     AssignForm,
-    BulkAssignForm,
     LeaderForm,
     MemberForm,
     PhotoForm,
@@ -40,6 +41,7 @@ from scoring.forms import (
     TeamForm,
 )
 from scoring.models import Evidence, JuryMember, JuryTeam, ScoreSheet
+from scoring.notifications import assignments_notify as notify_assignments
 from scoring.selectors import (
     assignment_rows,
     entry_sheets,
@@ -64,20 +66,37 @@ def _errors(request: AuthenticatedRequest, error: ValidationError) -> None:
 # --- Panitia: teams and assignments -------------------------------------------------
 
 
+def _assignment_filter(
+    request: AuthenticatedRequest, competition: Competition, data: Any, teams: list[JuryTeam]
+) -> AssignmentFilter:
+    return AssignmentFilter(
+        data or None,
+        queryset=verified_entries(competition),
+        user=request.user,
+        competition=competition,
+        teams=teams,
+    )
+
+
 @require_safe
 @permission_required("scoring.manage_teams")
 def teams_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     teams = teams_with_members(competition)
-    rows = assignment_rows(competition)
+    filters = _assignment_filter(request, competition, request.GET, teams)
+    page = page_of(request, filters.qs)
+    verified = verified_entries(competition)
     context = {
         "competition": competition,
         "teams": teams,
-        "rows": rows,
-        "unassigned": sum(1 for row in rows if row.team is None),
+        "filter_form": filters.form,
+        "filtered": filters.active(),
+        "page": page,
+        "rows": assignment_rows(competition, page.object_list),
+        "verified_count": verified.count(),
+        "unassigned": verified.filter(assignment__isnull=True).count(),
         "team_form": TeamForm(),
         "member_form": MemberForm(),
-        "bulk_form": BulkAssignForm(),
     }
     return render(request, "scoring/teams.html", context)
 
@@ -162,20 +181,66 @@ def assign_view(request: AuthenticatedRequest, competition: Competition) -> None
     )
 
 
-@_panitia_post
-def assign_bulk_view(request: AuthenticatedRequest, competition: Competition) -> None:
-    data = _valid(BulkAssignForm(request.POST))
-    entries = Entry.objects.filter(
-        competition=competition, status=EntryStatus.VERIFIED
-    ).select_related("rt__kelurahan__kecamatan")
-    if data["kelurahan"]:
-        entries = entries.filter(rt__kelurahan=data["kelurahan"])
-    elif data["kecamatan"]:
-        entries = entries.filter(rt__kelurahan__kecamatan=data["kecamatan"])
-    made = services.entries_assign_balanced(
-        competition=competition, entries=entries, by=request.user
-    )
-    messages.success(request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)})
+ERROR_BULK_NOTHING_MATCHES = gettext_lazy("Tidak ada RT terverifikasi yang sesuai saringan.")
+
+
+@require_POST
+@permission_required("scoring.manage_teams")
+def assign_bulk_view(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
+    """Assign every entry the page's filters match (all pages) to one team, or share them out.
+
+    With a team, each entry goes through `entry_assign` (its refusals, one message per RT);
+    without one, `entries_assign_balanced` shares the unassigned ones among the teams.
+    """
+    competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
+    teams = list(JuryTeam.objects.filter(competition=competition).order_by("name"))
+    entries = list(_assignment_filter(request, competition, request.POST, teams).qs)
+    team_pk = request.POST.get("team", "")
+    team = next((t for t in teams if str(t.pk) == team_pk), None)
+    try:
+        if not entries:
+            raise ValidationError(ERROR_BULK_NOTHING_MATCHES)
+        if team is None:
+            made = services.entries_assign_balanced(
+                competition=competition, entries=entries, by=request.user
+            )
+            messages.success(
+                request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)}
+            )
+        else:
+            _assign_each(request, entries, team)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect(_teams_url(competition, request.POST.get("next", "")))
+
+
+def _assign_each(request: AuthenticatedRequest, entries: list[Entry], team: JuryTeam) -> None:
+    made = []
+    for entry in entries:
+        current = getattr(entry, "assignment", None)
+        if current is not None and current.team_id == team.pk:
+            continue  # already there: no second mail to the team's jurors
+        try:
+            made.append(
+                services.entry_assign(entry=entry, team=team, by=request.user, notify=False)
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(
+                    request, _("%(rt)s: %(reason)s") % {"rt": entry.rt, "reason": message}
+                )
+    notify_assignments(assignments=made)  # one mail per juror for the whole set
+    if made:
+        messages.success(
+            request,
+            _("%(count)s RT ditugaskan ke %(team)s.") % {"count": len(made), "team": team.name},
+        )
+
+
+def _teams_url(competition: Competition, query: str) -> str:
+    """Back to the teams page with the filters the bulk action was sent from."""
+    url = reverse("scoring-teams", kwargs={"competition_pk": competition.pk})
+    return f"{url}?{query}" if query and not query.startswith(("/", "?")) else url
 
 
 @permission_required("scoring.manage_teams")
