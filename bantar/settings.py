@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "season",
     # Also on top: the papers the city signs, as PDF (Lampiran SK, piagam, rapor, rekap).
     "documents",
+    # Also on top: after the award, the public self-check and the coaching view (no models).
+    "coaching",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,7 @@ def selfcheck_rules() -> dict[str, Any]:
         {
             "code": pillar.code,
             "name": pillar.name,
+            "weight": data["weights"].get(pillar.code, "0"),  # for the page's line of rules
             "indicators": [
                 {
                     "code": indicator.code,

@@ -30,7 +30,7 @@ var PARALLEL = 3;
 function userCache(user, version) { return PREFIX + (version || VERSION) + "-u" + user; }
 function isUserCache(name, user) { return name.indexOf(PREFIX) === 0 && /-u\d+$/.test(name) && (user === undefined || name.slice(-("-u" + user).length) === "-u" + user); }
 
-var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/bukti\/\d+\/thumb\/$/];
+var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/];
 function isPersonal(path) { return PERSONAL.some(function (pattern) { return pattern.test(path); }); }
 function isStatic(path) { return path.indexOf("/static/") === 0 || path === "/manifest.webmanifest"; }
 
