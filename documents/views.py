@@ -94,7 +94,9 @@ def decree_pdf(request: AuthenticatedRequest, competition_pk: int) -> HttpRespon
     if competition.status not in DECREE_STAGES:
         return _unavailable(request, _named(ERROR_NOT_YET, competition))
     table = result_table(competition)
-    report = winners_list(competition, table, scope="Kota Jambi", columns=decree_columns())
+    report = winners_list(
+        competition, table, scope="Kota Jambi", columns=decree_columns(), appendices=False
+    )
     context = {
         "competition": competition,
         "report": report,

@@ -22,7 +22,10 @@ from django.utils.translation import pgettext
 
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
+from competitions.models import CompetitionStatus as Stage
+from competitions.models import Kelurahan as KelurahanModel
 from indicators.models import Indicator
+from scoring.models import Result
 from scoring.result_selectors import JurorNumbers, ResultRow, ResultTable, score_breakdown
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
@@ -76,6 +79,19 @@ def signature_for(table: ResultTable | None) -> Signature:
     )
 
 
+def coverage_status(row: ResultRow) -> str:
+    """What a provisional list says of an RT that cannot be ranked yet ("" when it can)."""
+    if not row.scored:
+        return _("Belum dinilai")
+    if not row.complete:
+        return _("Belum lengkap (nilai sementara)")
+    return ""
+
+
+def _sheets(row: ResultRow) -> str:
+    return f"{row.sheets_in}/{row.sheets_expected}"
+
+
 def winner_columns(*, with_contacts: bool = True) -> list[Column]:
     """The winners list's columns; the head of RT only for those `scoring.see_contacts` allows."""
     columns = [
@@ -111,6 +127,26 @@ def decree_columns() -> list[Column]:
     ]
 
 
+def _pending_columns() -> list[Column]:
+    """The RTs a provisional winners list leaves out for now, with how far their sheets are."""
+    return [
+        Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
+        Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
+        Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
+        Column("RT", lambda item: item[1].entry.rt.label, width=7),
+        Column(_("Kategori"), lambda item: item[1].entry.category.name, width=9),
+        Column(_("Lembar masuk"), lambda item: _sheets(item[1]), width=9),
+        Column(
+            _("Nilai sementara"),
+            lambda item: item[1].final.quantize(HUNDREDTH) if item[1].scored else None,
+            DECIMAL,
+            10,
+        ),
+        Column(_("Status"), lambda item: coverage_status(item[1]), width=24),
+        Column(_("Indikator tanpa nilai"), lambda item: ", ".join(item[1].missing), width=24),
+    ]
+
+
 def _total_row(columns: list[Column], label: str, prize: int, count: int) -> list[object]:
     row: list[object] = [None] * len(columns)
     row[1] = label
@@ -125,11 +161,13 @@ def winners_report(
     *,
     scope: str,
     columns: list[Column] | None = None,
+    appendices: bool = True,
 ) -> Report:
     """Daftar pemenang: a summary sheet, then one sheet per category, each with a total row.
 
     `columns` (default `winner_columns`) picks what each category's sheet shows; the
-    rows and totals are the same whichever columns show them.
+    rows and totals are the same whichever columns show them. `appendices` adds, after
+    the categories, the RTs a provisional list leaves out for now (sheet "Belum lengkap").
     """
     names = dict(competition.size_categories.values_list("code", "name"))
     prizes = dict(competition.size_categories.values_list("code", "prize"))
@@ -166,10 +204,29 @@ def winners_report(
                 total=_total_row(columns, _("Jumlah"), sum(r.prize for r in rows), len(rows)),
             )
         )
+    notes = []
+    pending = [row for _code, rows in table.by_category() for row in rows if not row.ranked]
+    if pending and appendices:
+        counts = table.coverage_counts
+        notes.append(
+            _(
+                "%(incomplete)s RT belum lengkap dan %(unscored)s RT belum dinilai: "
+                "belum diberi peringkat dan belum dapat menjadi pemenang (lembar %(sheet)s)."
+            )
+            % {**counts, "sheet": _("Belum lengkap")}
+        )
+        sheets.append(
+            Sheet(
+                name=_("Belum lengkap"),
+                columns=_pending_columns(),
+                rows=list(enumerate(pending, start=1)),
+            )
+        )
     return Report(
         title=_("Daftar pemenang %(competition)s") % {"competition": competition.title},
         subtitle=_subtitle(competition, table, scope),
         filename=f"daftar-pemenang-{competition.year}-{competition.period}",
+        notes=notes,
         sheets=sheets,
         signature=signature_for(table),
     )
@@ -332,8 +389,22 @@ def matrix_report(
             for index, code in enumerate(codes)
         ],
         Column(
+            _("Lembar masuk"),
+            lambda row: _sheets(row[0]) if row[1] == _("Rata-rata") else None,
+            width=9,
+        ),
+        Column(
+            _("Status"),
+            lambda row: coverage_status(row[0]) if row[1] == _("Rata-rata") else None,
+            width=24,
+        ),
+        Column(
             _("Nilai akhir"),
-            lambda row: row[0].final.quantize(HUNDREDTH) if row[1] == _("Rata-rata") else None,
+            lambda row: (
+                row[0].final.quantize(HUNDREDTH)
+                if row[1] == _("Rata-rata") and row[0].scored
+                else None
+            ),
             DECIMAL,
             9,
         ),
@@ -344,4 +415,155 @@ def matrix_report(
         filename=f"matriks-nilai-{competition.year}-{competition.period}",
         notes=[method],
         sheets=[Sheet(name=_("Matriks"), columns=columns, rows=rows)],
+    )
+
+
+# --- Rekap per kelurahan and Kelurahan BANTAR (issue 15) ------------------------------
+# An RT holds the predicate Kampung BANTAR once it has won: in this competition (the table
+# given) or in an earlier published one. A kelurahan whose share of RTs holding it reaches the
+# competition's `bantar_kelurahan_share` is listed as Kelurahan BANTAR (off when empty).
+
+
+@dataclass
+class KelurahanRekapRow:
+    number: int | str
+    kecamatan: str
+    kelurahan: str
+    rts: int  # the kelurahan's RTs: its rt_count, else the RTs in the master data
+    proposed: int
+    winners: int  # winners of this competition
+    holders: int  # RTs holding the predicate (this competition or an earlier published one)
+    is_bantar: bool = False
+
+    @property
+    def share(self) -> Decimal | None:
+        """Percent of the kelurahan's RTs holding the predicate, to one decimal."""
+        if not self.rts:
+            return None
+        return (Decimal(100 * self.holders) / self.rts).quantize(Decimal("0.1"))
+
+
+def _earlier_holders(competition: Competition) -> set[tuple[int, int]]:
+    """(kelurahan id, RT id) of RTs that won an earlier published competition (one query)."""
+    earlier = Q(result_set__competition__year__lt=competition.year) | Q(
+        result_set__competition__year=competition.year,
+        result_set__competition__period__lt=competition.period,
+    )
+    return set(
+        Result.objects.filter(
+            earlier,
+            is_winner=True,
+            result_set__superseded_at__isnull=True,
+            result_set__published_at__isnull=False,
+            result_set__competition__status=Stage.PUBLISHED,
+        ).values_list("entry__rt__kelurahan_id", "entry__rt_id")
+    )
+
+
+def kelurahan_rekap_rows(
+    competition: Competition, table: ResultTable, kecamatan_ids: set[int] | None
+) -> list[KelurahanRekapRow]:
+    """Per active kelurahan: RTs, entries proposed, winners, RTs holding the predicate, the
+    share, and whether it is Kelurahan BANTAR (four queries, whatever the city's size)."""
+    every: QuerySet[KelurahanModel] = KelurahanModel.objects.active_in(competition.year)
+    kelurahan = (
+        every.select_related("kecamatan")
+        .annotate(n_rt=Count("rts"))
+        .order_by("kecamatan__code", "code")
+    )
+    if kecamatan_ids is not None:
+        kelurahan = kelurahan.filter(kecamatan_id__in=kecamatan_ids)
+    proposed = dict(
+        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
+        .values_list("rt__kelurahan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    holders = _earlier_holders(competition)
+    winners: dict[int, int] = {}
+    for row in table.rows:
+        if row.is_winner:
+            kelurahan_id = row.entry.rt.kelurahan.pk
+            winners[kelurahan_id] = winners.get(kelurahan_id, 0) + 1
+            holders.add((kelurahan_id, row.entry.rt.pk))
+    held: dict[int, int] = {}
+    for kelurahan_id, _rt in holders:
+        held[kelurahan_id] = held.get(kelurahan_id, 0) + 1
+    threshold = competition.bantar_kelurahan_share
+    rows = []
+    for number, item in enumerate(kelurahan, start=1):
+        row = KelurahanRekapRow(
+            number,
+            item.kecamatan.name,
+            item.name,
+            item.rt_count or item.n_rt,
+            proposed.get(item.pk, 0),
+            winners.get(item.pk, 0),
+            held.get(item.pk, 0),
+        )
+        row.is_bantar = threshold is not None and row.share is not None and row.share >= threshold
+        rows.append(row)
+    return rows
+
+
+def bantar_kelurahan(competition: Competition, table: ResultTable) -> list[KelurahanRekapRow]:
+    """The kelurahan listed as Kelurahan BANTAR; none when the competition sets no share."""
+    if competition.bantar_kelurahan_share is None:
+        return []
+    return [row for row in kelurahan_rekap_rows(competition, table, None) if row.is_bantar]
+
+
+def kelurahan_rekap_report(
+    competition: Competition, table: ResultTable, *, scope: str, kecamatan_ids: set[int] | None
+) -> Report:
+    rows = kelurahan_rekap_rows(competition, table, kecamatan_ids)
+    threshold = competition.bantar_kelurahan_share
+    columns = [
+        Column(pgettext("nomor urut", "No"), lambda row: row.number, INTEGER, 5),
+        Column(_("Kecamatan"), lambda row: row.kecamatan, width=16),
+        Column(_("Kelurahan"), lambda row: row.kelurahan, width=20),
+        Column(_("Jumlah RT"), lambda row: row.rts, INTEGER, 10),
+        Column(_("RT diusulkan"), lambda row: row.proposed, INTEGER, 11),
+        Column(_("Pemenang"), lambda row: row.winners, INTEGER, 11),
+        Column(_("RT berpredikat Kampung BANTAR"), lambda row: row.holders, INTEGER, 14),
+        Column(_("Persentase RT berpredikat (%)"), lambda row: row.share, DECIMAL, 12),
+    ]
+    notes = [
+        _(
+            "RT berpredikat: RT yang menang pada kompetisi ini atau pada kompetisi sebelumnya "
+            "yang sudah diumumkan. Persentase terhadap jumlah RT kelurahan."
+        )
+    ]
+    if threshold is not None:
+        columns.append(
+            Column(
+                _("Kelurahan BANTAR"),
+                lambda row: _("Kelurahan BANTAR") if row.is_bantar else "",
+                width=16,
+            )
+        )
+        notes.append(
+            _("Kelurahan BANTAR: paling sedikit %(share)s%% RT-nya berpredikat Kampung BANTAR.")
+            % {"share": formats.number_format(threshold.normalize())}
+        )
+    total = KelurahanRekapRow(
+        "",
+        _("Jumlah"),
+        "",
+        sum(r.rts for r in rows),
+        sum(r.proposed for r in rows),
+        sum(r.winners for r in rows),
+        sum(r.holders for r in rows),
+    )
+    total_values = [c.value(total) for c in columns]
+    if threshold is not None:
+        total_values[-1] = sum(1 for r in rows if r.is_bantar)
+    return Report(
+        title=_("Rekapitulasi Kampung BANTAR per kelurahan, %(competition)s")
+        % {"competition": competition.title},
+        subtitle=_subtitle(competition, table, scope),
+        filename=f"rekap-kelurahan-{competition.year}-{competition.period}",
+        notes=notes,
+        sheets=[Sheet(name=_("Rekap kelurahan"), columns=columns, rows=rows, total=total_values)],
+        signature=signature_for(table),
     )

@@ -56,10 +56,47 @@ def results_rules(competition: Competition) -> results.Rules:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many of an entry's expected sheets are in: the one rule for "complete"."""
+
+    expected: int  # the jurors `jury_panel` expects (conflicts and recusals left out)
+    submitted: int  # of those, the ones whose sheet is submitted
+
+    @property
+    def complete(self) -> bool:
+        return self.expected > 0 and self.submitted >= self.expected
+
+
+def _submitted_pairs(competition: Competition) -> set[tuple[int, int]]:
+    return set(
+        ScoreSheet.objects.filter(
+            entry__competition=competition, status=SheetStatus.SUBMITTED
+        ).values_list("entry_id", "juror_id")
+    )
+
+
+def sheet_coverage(competition: Competition, panel: Panel) -> dict[int, Coverage]:
+    """Verified entry -> its coverage, from the panel and the submitted sheets (1 query).
+
+    An entry with no team, or whose team has nobody who may score it, expects
+    nothing and is never complete. A sheet of a recused, conflicted or
+    reassigned juror is not expected and not counted.
+    """
+    submitted = _submitted_pairs(competition)
+    coverage = {entry_id: Coverage(0, 0) for entry_id in panel.unassigned}
+    for entry_id, jurors in panel.expected.items():
+        coverage[entry_id] = Coverage(
+            len(jurors), sum(1 for juror in jurors if (entry_id, juror) in submitted)
+        )
+    return coverage
+
+
 def results_inputs(
     competition: Competition,
 ) -> tuple[results.Rules, list[results.EntryInput], Panel, list]:
     panel = jury_panel(competition)
+    coverage = sheet_coverage(competition, panel)
     levels = counted_levels(competition, panel)
     by_entry: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for entry_id, _juror, code, value in levels:
@@ -71,11 +108,19 @@ def results_inputs(
     )
     entries = [
         results.EntryInput(
-            entry_id=pk, category=code, scores={k: list(v) for k, v in by_entry[pk].items()}
+            entry_id=pk,
+            category=code,
+            scores={k: list(v) for k, v in by_entry[pk].items()},
+            complete=_complete(coverage, pk),
         )
         for pk, code in categories.items()
     ]
     return results_rules(competition), entries, panel, levels
+
+
+def _complete(coverage: dict[int, Coverage], entry_id: int) -> bool:
+    found = coverage.get(entry_id)
+    return found is not None and found.complete
 
 
 def missing_sheets(competition: Competition) -> list[str]:
@@ -148,6 +193,15 @@ class ResultRow:
     held_back: str
     tied_with: list[int]
     frozen_result: int | None = None  # the Result row, once finalised; see `explanation`
+    sheets_in: int = 0  # coverage: the expected sheets submitted ...
+    sheets_expected: int = 0  # ... of those the panel expects
+    missing: list[str] = field(default_factory=list)  # indicators nobody gave a level
+    complete: bool = True  # every expected sheet is in (provisional results: else no rank)
+    scored: bool = True  # some juror gave a level ("belum dinilai" otherwise)
+
+    @property
+    def ranked(self) -> bool:
+        return self.complete and self.scored
 
 
 @dataclass
@@ -164,9 +218,21 @@ class ResultTable:
 
     def by_category(self) -> list[tuple[str, list[ResultRow]]]:
         grouped: dict[str, list[ResultRow]] = {code: [] for code in self.category_order}
-        for row in sorted(self.rows, key=lambda r: (r.rank, -r.final, r.entry.pk)):
+        # Ranked rows first; then the incomplete by provisional score, the unscored last.
+        for row in sorted(
+            self.rows, key=lambda r: (not r.ranked, not r.scored, r.rank, -r.final, r.entry.pk)
+        ):
             grouped.setdefault(row.category, []).append(row)
         return [(code, rows) for code, rows in grouped.items() if rows]
+
+    @property
+    def coverage_counts(self) -> dict[str, int]:
+        """How far the table can be trusted: complete, incomplete and unscored rows."""
+        return {
+            "complete": sum(1 for row in self.rows if row.ranked),
+            "incomplete": sum(1 for row in self.rows if row.scored and not row.complete),
+            "unscored": sum(1 for row in self.rows if not row.scored),
+        }
 
     def row(self, entry_id: int) -> ResultRow | None:
         return next((row for row in self.rows if row.entry.pk == entry_id), None)
@@ -194,9 +260,10 @@ def result_table(competition: Competition) -> ResultTable:
     ):
         # The explanations stay in the database until a page asks for one (`explanation`).
         frozen = result_set.results.defer("explanation").annotate(
-            tied_with=F("explanation__tied_with")
+            tied_with=F("explanation__tied_with"), missing=F("explanation__missing_indicators")
         )
         entries = _entry_refs(competition, Entry.objects.filter(results__result_set=result_set))
+        coverage = sheet_coverage(competition, jury_panel(competition))
         rows = [
             ResultRow(
                 entries[r.entry_id],
@@ -212,6 +279,10 @@ def result_table(competition: Competition) -> ResultTable:
                 r.held_back,
                 r.tied_with or [],
                 r.pk,
+                *_sheets(coverage, r.entry_id),
+                r.missing or [],
+                complete=True,  # finalising needs every sheet
+                scored=r.rank > 0,
             )
             for r in frozen
         ]
@@ -222,8 +293,9 @@ def result_table(competition: Competition) -> ResultTable:
         competition, Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
     )
     categories = {pk: entry.category.code for pk, entry in entries.items()}
-    outcome = live_outcome(competition, results_rules(competition), categories)
-    rows = [live_row(entries[r.entry_id], r, outcome) for r in outcome.results]
+    coverage = sheet_coverage(competition, jury_panel(competition))
+    outcome = live_outcome(competition, results_rules(competition), categories, coverage)
+    rows = [live_row(entries[r.entry_id], r, outcome, coverage) for r in outcome.results]
     return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
 
 
@@ -244,7 +316,17 @@ def result_table_for(user: User, competition: Competition) -> ResultTable:
     return table
 
 
-def live_row(entry: EntryRef, result: results.EntryResult, outcome: results.Outcome) -> ResultRow:
+def _sheets(coverage: dict[int, Coverage], entry_id: int) -> tuple[int, int]:
+    found = coverage.get(entry_id, Coverage(0, 0))
+    return found.submitted, found.expected
+
+
+def live_row(
+    entry: EntryRef,
+    result: results.EntryResult,
+    outcome: results.Outcome,
+    coverage: dict[int, Coverage] | None = None,
+) -> ResultRow:
     """One computed result as the pages show it: figures rounded once, to 4 places."""
     return ResultRow(
         entry,
@@ -259,13 +341,23 @@ def live_row(entry: EntryRef, result: results.EntryResult, outcome: results.Outc
         result.prize,
         result.held_back,
         result.tied_with,
+        None,
+        *_sheets(coverage or {}, result.entry_id),
+        list(result.missing),
+        result.complete,
+        result.scored,
     )
 
 
 def live_outcome(
-    competition: Competition, rules: results.Rules, categories: dict[int, str]
+    competition: Competition,
+    rules: results.Rules,
+    categories: dict[int, str],
+    coverage: dict[int, Coverage] | None = None,
 ) -> results.Outcome:
     """`results.compute` over the submitted sheets of `categories`' entries (id -> category).
+
+    `coverage` (default: `sheet_coverage` now) says which entries are complete.
 
     The database adds up each entry's pillars; only an entry where a counted juror
     left an indicator empty is read level by level.
@@ -292,8 +384,10 @@ def live_outcome(
         if n != size[pillar] * jurors:
             incomplete.add(entry_id)
         pillars[entry_id][pillar] = results.PillarTotal(levels, jurors)
+    if coverage is None:
+        coverage = sheet_coverage(competition, jury_panel(competition))
     totals = [
-        results.EntryTotals(pk, code, pillars.get(pk, {}))
+        results.EntryTotals(pk, code, pillars.get(pk, {}), _complete(coverage, pk))
         for pk, code in categories.items()
         if pk not in incomplete
     ]
@@ -308,7 +402,7 @@ def live_outcome(
             if value is not None:  # counted_scores has only levels; the column may be empty
                 gap_levels[entry_id][code].append(value)
         exact = [
-            results.EntryInput(pk, categories[pk], dict(gap_levels[pk]))
+            results.EntryInput(pk, categories[pk], dict(gap_levels[pk]), _complete(coverage, pk))
             for pk in sorted(incomplete)
             if pk in categories
         ]
@@ -361,7 +455,9 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     levels = named_levels(counted_scores(competition).filter(sheet__entry_id=row.entry.pk))
     named = levels.get(row.entry.pk, {})
     scores = {code: [level for _juror, level in pairs] for code, pairs in named.items()}
-    result = results.score_entry(results.EntryInput(row.entry.pk, row.category, scores), rules)
+    result = results.score_entry(
+        results.EntryInput(row.entry.pk, row.category, scores, row.complete), rules
+    )
     result.rank, result.tied_with = row.rank, row.tied_with
     result.is_winner, result.held_back, result.prize = row.is_winner, row.held_back, row.prize
     return results.explain(result, rules, named)
@@ -547,12 +643,11 @@ def juror_progress(competition: Competition) -> list[JurorProgress]:
     for jurors in panel.expected.values():
         for juror in jurors:
             expected[juror] += 1
-    submitted = dict(
-        ScoreSheet.objects.filter(entry__competition=competition, status=SheetStatus.SUBMITTED)
-        .values_list("juror_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    # Only the sheets that count: a recused, conflicted or reassigned juror's sheet does not.
+    submitted: dict[int, int] = defaultdict(int)
+    for entry_id, juror in _submitted_pairs(competition):
+        if juror in panel.expected.get(entry_id, {}):
+            submitted[juror] += 1
     members = JuryMember.objects.filter(team__competition=competition).select_related(
         "user", "team"
     )

@@ -15,6 +15,11 @@ Order of the rules, as DESIGN.md sets them:
    never split silently: the whole tied group stays out and is reported;
 7. each winner receives its category's prize.
 
+Coverage comes in as plain data (`complete` on each input): an entry whose
+expected sheets are not all in keeps its provisional scores but is not ranked
+and cannot win; an entry nobody scored (`scored` false) is neither. Frozen
+results are always complete: finalising needs every sheet.
+
 Arithmetic is exact (fractions), so that equal scores are equal whatever the
 order of the jurors; values become Decimal only at the edges, rounded for display.
 """
@@ -80,6 +85,7 @@ class EntryInput:
     category: str
     # indicator code -> the levels given by the jurors who scored it
     scores: Mapping[str, Sequence[int]]
+    complete: bool = True  # every expected sheet is in (see result_selectors.sheet_coverage)
 
 
 @dataclass
@@ -98,6 +104,12 @@ class EntryResult:
     is_winner: bool = False
     held_back: str = ""  # why a passing entry did not win (cap, budget)
     prize: int = 0
+    complete: bool = True  # every expected sheet is in: only then ranked and a possible winner
+    scored: bool = True  # some juror gave a level
+
+    @property
+    def ranked(self) -> bool:
+        return self.complete and self.scored
 
     @property
     def sort_key(self) -> tuple[Fraction | int, ...]:
@@ -118,6 +130,7 @@ class EntryTotals(NamedTuple):
     entry_id: int
     category: str
     pillars: Mapping[str, PillarTotal]  # a pillar nobody scored is absent
+    complete: bool = True  # as EntryInput.complete
 
 
 @dataclass
@@ -218,6 +231,8 @@ def score_entry(entry: EntryInput, rules: Rules) -> EntryResult:
         missing=missing,
         gated_pillars=gated,
         passed=passed,
+        complete=entry.complete,
+        scored=any(entry.scores.values()),
     )
 
 
@@ -253,13 +268,13 @@ def _hold_back(groups: Iterable[list[EntryResult]], reason: str) -> list[EntryRe
 def apply_caps(results: list[EntryResult], rules: Rules, warnings: list[str]) -> None:
     """At most `cap_per_category` winners per category, whole tie groups only."""
     for result in results:
-        result.is_winner = result.passed
+        result.is_winner = result.passed and result.ranked
     if rules.cap_per_category is None:
         return
     cap = rules.cap_per_category
     by_category: dict[str, list[EntryResult]] = defaultdict(list)
     for result in results:
-        if result.passed:
+        if result.is_winner:
             by_category[result.category].append(result)
     for category, passing in sorted(by_category.items()):
         groups = list(tie_groups(best_first(passing)))
@@ -378,7 +393,7 @@ def compute_totals(
     for result in exact_results:
         result.pillar_scores = {p: int(s * scale) for p, s in result.pillar_scores.items()}
         results.append(judged(result))
-    for entry_id, category, pillars in totals:
+    for entry_id, category, pillars, complete in totals:
         scores: dict[str, Fraction | int] = {}
         missing: list[str] = []
         for pillar in order:
@@ -389,7 +404,9 @@ def compute_totals(
                 continue
             lowest, step = steps[pillar, total.jurors]
             scores[pillar] = (total.levels - lowest) * step
-        results.append(judged(EntryResult(entry_id, category, {}, {}, scores, 0, missing)))
+        result = EntryResult(entry_id, category, {}, {}, scores, 0, missing)
+        result.complete, result.scored = complete, bool(pillars)
+        results.append(judged(result))
     return Outcome(results, decide(results, rules), scale, final_scale)
 
 
@@ -398,7 +415,10 @@ def decide(results: list[EntryResult], rules: Rules) -> list[str]:
     warnings: list[str] = []
     by_category: dict[str, list[EntryResult]] = defaultdict(list)
     for result in results:
-        by_category[result.category].append(result)
+        if result.ranked:  # an incomplete or unscored entry has no rank yet
+            by_category[result.category].append(result)
+        else:
+            result.rank, result.tied_with = 0, []
     for group in by_category.values():
         rank_category(group)
     apply_caps(results, rules, warnings)
@@ -484,6 +504,9 @@ def explain(
         "is_winner": result.is_winner,
         "prize": result.prize,
         "missing": rules.missing,
+        "missing_indicators": list(result.missing),
+        "complete": result.complete,
+        "scored": result.scored,
     }
 
 

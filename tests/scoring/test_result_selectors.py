@@ -28,6 +28,7 @@ from scoring.result_selectors import (
     live_row,
     result_table,
     results_inputs,
+    sheet_coverage,
 )
 from scoring.result_services import competition_finalise
 from scoring.services import team_add_member
@@ -90,9 +91,11 @@ def ready_to_finalise(season) -> None:
 
 def reference(competition) -> tuple[dict[int, ResultRow], list[str]]:
     """The rows that every level, in fractions, gives (the entries left out)."""
-    rules, inputs, _panel, _levels = results_inputs(competition)
+    rules, inputs, panel, _levels = results_inputs(competition)
     outcome = results.compute(inputs, rules)
-    return {r.entry_id: live_row(None, r, outcome) for r in outcome.results}, outcome.warnings
+    coverage = sheet_coverage(competition, panel)
+    rows = {r.entry_id: live_row(None, r, outcome, coverage) for r in outcome.results}
+    return rows, outcome.warnings
 
 
 def live(competition) -> tuple[dict[int, ResultRow], list[str]]:

@@ -831,3 +831,49 @@ def test_compute_totals_warns_about_a_pillar_nobody_scored():
     outcome = compute_totals([EntryTotals(1, "besar", {"B": PillarTotal(35, 1)})], rules())
     assert outcome.results[0].missing == [c for c, p in INDICATORS.items() if p != "B"]
     assert outcome.warnings == ["1 RT memiliki indikator tanpa nilai juri."]
+
+
+# Coverage: an incomplete or unscored RT is neither ranked nor a winner.
+
+
+@fast
+@given(competitions(), competition_rules(), st.data())
+def test_incomplete_rts_are_left_out_as_if_they_had_not_entered(
+    entries: list[EntryInput], rules_: Rules, data: st.DataObject
+):
+    pending = set(data.draw(st.lists(st.sampled_from([e.entry_id for e in entries]))))
+    marked = [dataclasses.replace(e, complete=e.entry_id not in pending) for e in entries]
+    outcome = compute(marked, rules_)
+    alone = compute([e for e in entries if e.entry_id not in pending], rules_).by_entry()
+    for result in outcome.results:
+        if result.entry_id in pending:
+            assert (result.rank, result.tied_with, result.is_winner, result.prize) == (
+                0,
+                [],
+                False,
+                0,
+            )
+            assert result.final == compute([entries[result.entry_id - 1]], rules_).results[0].final
+        else:
+            other = alone[result.entry_id]
+            assert (result.rank, result.tied_with, result.is_winner, result.prize) == (
+                other.rank,
+                other.tied_with,
+                other.is_winner,
+                other.prize,
+            )
+            assert result.held_back == other.held_back
+
+
+def test_an_rt_nobody_scored_has_no_rank_and_no_prize():
+    empty = EntryInput(entry_id=1, category="besar", scores={})
+    best = EntryInput(entry_id=2, category="besar", scores=dict.fromkeys(INDICATORS, (5,)))
+    outcome = compute([empty, best], rules(pass_mark=Decimal(0)))
+    unscored, winner = outcome.results
+    assert (unscored.scored, unscored.rank, unscored.passed, unscored.is_winner) == (
+        False,
+        0,
+        True,  # 0 >= a pass mark of 0; still it cannot win
+        False,
+    )
+    assert (winner.rank, winner.is_winner) == (1, True)
