@@ -162,3 +162,29 @@ def test_the_eka_jaya_officer_opens_the_coaching_view(new_page, master_data, dja
     page.emulate_media(media="print")
     save_screenshot(page, "coaching-print")
     page.emulate_media(media="screen")
+
+
+def test_a_juror_s_tablet_keeps_the_self_check_offline_like_the_guide(new_page):
+    """The field kit's service worker keeps the self-check once opened (static/js/field-sw.js).
+
+    Only where the kit is installed (a juror's device): an anonymous visitor's browser has no
+    service worker from the portal, see README "Cek mandiri dan pembinaan".
+    """
+    from season.management.commands.seed_demo import DEMO_PASSWORD
+    from tests.browser.fieldkit import TABLET, field_season, prepare_day, sign_in
+
+    field_season(rts=1)
+    page = new_page(**TABLET)
+    sign_in(page, "juri1", DEMO_PASSWORD)
+    prepare_day(page)
+    page.goto("/panduan/cek-mandiri/")
+    page.get_by_test_id("kk").fill("45")
+    page.locator('label.selfcheck-level:has([data-testid="level-B1-5"])').tap()
+    page.context.set_offline(True)
+    page.goto("/panduan/")  # the guide, from the kit
+    page.goto("/panduan/cek-mandiri/")  # and the self-check, from the copy kept when opened
+    page.get_by_test_id("tab-results").tap()
+    assert page.get_by_test_id("kk").input_value() == "45"
+    assert "Kategori Kecil" in page.get_by_test_id("category").inner_text()
+    assert page.get_by_test_id("score-B").inner_text() == "14,29"  # (5 + 6 x 1) / 7 -> 1/7 of 4
+    page.context.set_offline(False)
