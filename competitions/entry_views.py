@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,6 +51,7 @@ from competitions.selectors import (
 )
 from competitions.services import (
     category_overrides,
+    entry_check,
     entry_propose,
     entry_return,
     entry_save,
@@ -181,6 +182,8 @@ def _save_entry(
 ) -> HttpResponse:
     initial = _initial_from(entry) if entry else {}
     form = EntryForm(request.POST or None, officer=request.user, initial=initial)
+    if request.method == "POST":
+        _check_all(request, competition, form, entry)
     if request.method == "POST" and form.is_valid():
         try:
             entry = entry_save(
@@ -196,11 +199,34 @@ def _save_entry(
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _announce_saved(request, entry)
+            _announce_saved(request, entry, proposed=bool(request.POST.get("propose")))
             return redirect("entry-detail", pk=entry.pk)
     return render(
         request, "competitions/entry_form.html", _form_context(request, competition, form, entry)
     )
+
+
+def _check_all(
+    request: AuthenticatedRequest, competition: Competition, form: EntryForm, entry: Entry | None
+) -> None:
+    """Adds the service's refusals to the form's own errors, so all come in one round."""
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        entry_check(
+            competition=competition,
+            officer=request.user,
+            rt=data.get("rt"),
+            new_rt_number=data.get("new_rt_number"),
+            kk_count=data.get("kk_count"),
+            entry=entry,
+            client_token=data.get("client_token"),
+        )
+    except ValidationError as error:
+        for field, errors in error.error_dict.items():
+            # A field the form already refused keeps its own message only.
+            if field == NON_FIELD_ERRORS or field not in form.errors:
+                form.add_error(None if field == NON_FIELD_ERRORS else field, errors)
 
 
 def _initial_from(entry: Entry) -> dict[str, Any]:
@@ -217,11 +243,17 @@ def _initial_from(entry: Entry) -> dict[str, Any]:
     return {"rt": entry.rt_id, **{name: getattr(entry, name) for name in fields}}
 
 
-def _announce_saved(request: AuthenticatedRequest, entry: Entry) -> None:
-    if entry.status == EntryStatus.PROPOSED:
+def _announce_saved(request: AuthenticatedRequest, entry: Entry, *, proposed: bool) -> None:
+    if proposed:
         messages.success(request, _("%(rt)s diusulkan ke kecamatan.") % {"rt": entry.rt})
-    else:
+    elif entry.status == EntryStatus.DRAFT:
         messages.success(request, _("%(rt)s disimpan sebagai draf.") % {"rt": entry.rt})
+    else:
+        messages.success(
+            request,
+            _("Perubahan %(rt)s disimpan; statusnya tetap %(status)s.")
+            % {"rt": entry.rt, "status": entry.get_status_display()},
+        )
     boundary = near_band_boundary(entry)
     if boundary is not None:
         messages.warning(request, boundary)

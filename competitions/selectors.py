@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import translation
 
 from bantar.models import User
 from competitions.models import (
@@ -172,6 +174,13 @@ class TimelineEvent:
     reason: str
 
 
+def _status_names(label: Any) -> set[str]:
+    """A status's name in the page's language and in Indonesian, as a stamp may hold it."""
+    with translation.override("id"):
+        indonesian = str(label)
+    return {str(label), indonesian, str(label).lower(), indonesian.lower()}
+
+
 def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     """Every status change of an entry: who, when, and why (one query)."""
     events: list[TimelineEvent] = []
@@ -181,12 +190,18 @@ def entry_timeline(entry: Entry) -> list[TimelineEvent]:
     ):
         if record.status != previous:
             who = record.history_user
+            status = EntryStatus(record.status).label
+            reason = record.history_change_reason or ""
+            # The services stamp a plain move with its status's own name ("Diusulkan"),
+            # which the line already shows: only a reason that says more is repeated.
+            if reason in _status_names(status):
+                reason = ""
             events.append(
                 TimelineEvent(
                     when=record.history_date,
                     who=(who.get_full_name() or who.username) if who else "sistem",
-                    status=str(EntryStatus(record.status).label),
-                    reason=record.history_change_reason or "",
+                    status=str(status),
+                    reason=reason,
                 )
             )
         previous = record.status

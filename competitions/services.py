@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -571,6 +572,58 @@ def entry_save(
         _refuse_taken_rt(competition=competition, rt=rt, entry=None)
         raise
     return entry
+
+
+def entry_check(
+    *,
+    competition: Competition,
+    officer: User,
+    rt: RT | None,
+    new_rt_number: int | None,
+    kk_count: int | None,
+    entry: Entry | None = None,
+    client_token: uuid.UUID | None = None,
+) -> None:
+    """Every refusal `entry_save` would give about the RT and the KK count, all at once.
+
+    The form calls it with whatever fields it could read, so an officer sees the taken RT
+    and the KK count below the minimum in one round instead of one after the other.
+    Nothing is saved (a new RT number is looked up, not made); `entry_save` still checks.
+    """
+    sent_twice = entry is None and client_token is not None
+    if sent_twice and Entry.objects.filter(client_token=client_token).exists():
+        return  # entry_save returns the entry made the first time
+    errors: dict[str, Any] = {}
+    target = rt
+    if rt is not None and new_rt_number is not None:
+        ValidationError({"rt": ValidationError(ERROR_RT_BOTH, code="rt_both")}).update_error_dict(
+            errors
+        )
+    elif rt is None and new_rt_number is None:
+        ValidationError(
+            {"rt": ValidationError(ERROR_RT_MISSING, code="rt_missing")}
+        ).update_error_dict(errors)
+    elif rt is not None and rt.kelurahan_id != officer.kelurahan_id:
+        ValidationError(
+            {"rt": ValidationError(ERROR_RT_OTHER_KELURAHAN, code="rt_other_kelurahan")}
+        ).update_error_dict(errors)
+        target = None
+    elif rt is None and new_rt_number is not None and officer.kelurahan_id is not None:
+        target = RT.objects.filter(kelurahan_id=officer.kelurahan_id, number=new_rt_number).first()
+    if target is not None and "rt" not in errors:
+        try:
+            _refuse_taken_rt(competition=competition, rt=target, entry=entry)
+            if entry is None or entry.rt_id != target.pk:
+                _refuse_repeat_entry(competition=competition, rt=target)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+    if kk_count is not None:
+        try:
+            size_category_for(competition=competition, kk_count=kk_count, rt=target)
+        except ValidationError as error:
+            ValidationError({"kk_count": error.error_list}).update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _locked(entry: Entry) -> Entry:
