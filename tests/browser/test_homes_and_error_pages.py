@@ -106,3 +106,29 @@ def test_the_password_reset_pages_read_on_every_screen(new_page, season, mailout
     shoot_everywhere(page, "reset-complete")
     log_in(page, "kelurahan.ekajaya", "Kampung-Melati-2026!")
     assert "Kelurahan Eka Jaya" in page.content()
+
+
+def test_the_mail_log_reads_on_every_screen(new_page, season):
+    from bantar.models import MailKind, MailLog, MailStatus
+
+    MailLog.objects.create(
+        kind=MailKind.ENTRY_RETURNED,
+        recipients="kelurahan.ekajaya@bantar.example",
+        subject="Usulan RT 09 Eka Jaya dikembalikan kecamatan",
+        status=MailStatus.FAILED,
+        error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
+    MailLog.objects.create(
+        kind=MailKind.ASSIGNED,
+        recipients="juri1@bantar.example",
+        subject="4 RT ditugaskan kepada Tim 1 · Lomba Kampung BANTAR",
+        status=MailStatus.SENT,
+    )
+    page = new_page()
+    log_in(page, "panitia", DEMO_PASSWORD)
+    assert page.get_by_test_id("failed-mails").is_visible()
+    shoot_everywhere(page, "home-panitia-failed-mail")
+    page.get_by_role("link", name="Lihat semua").click()
+    page.wait_for_url("**/surel/?status=failed")
+    assert page.locator('[data-status="failed"]').count() == 1
+    shoot_everywhere(page, "mail-log")

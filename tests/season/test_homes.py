@@ -267,7 +267,12 @@ def test_a_failed_mail_is_on_the_panitia_home_and_a_small_page(client, panitia):
     assert data_count(page, "failed-mails") == 1
     assert "1 surel gagal terkirim" in page and "kecamatan@bantar.example" in page
     listing = client.get("/surel/?status=failed").content.decode()
-    assert len(re.findall(r'<tr data-mail="\d+" data-status="failed"', listing)) == 1
+    assert (
+        len(
+            re.findall(r'<li class="list-group-item" data-mail="\d+" data-status="failed"', listing)
+        )
+        == 1
+    )
     assert "Connection refused" in listing and 'data-status="sent"' not in listing
 
 
