@@ -17,6 +17,7 @@ from scoring.public import (
     rt_history,
     winners_chart,
 )
+from scoring.reports import bantar_kelurahan
 from scoring.streaks import rt_won_years, winning_streak
 
 
@@ -59,6 +60,8 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "bars": bars,
         "legend": legend,
         "chart_height": BAR_STEP * len(bars) + 10,
+        "bantar_kelurahan": bantar_kelurahan(competition, table),
+        "bantar_share": competition.bantar_kelurahan_share,
     }
     return render(request, "public/results.html", context)
 

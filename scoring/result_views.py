@@ -27,7 +27,13 @@ from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
 from scoring.forms import ReopenForm
-from scoring.reports import matrix_report, rekap_report, winner_columns, winners_report
+from scoring.reports import (
+    kelurahan_rekap_report,
+    matrix_report,
+    rekap_report,
+    winner_columns,
+    winners_report,
+)
 from scoring.result_selectors import (
     JurorNumbers,
     ResultTable,
@@ -41,6 +47,9 @@ from scoring.result_selectors import (
 )
 
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
+# Besides the city's four lists: the rekap per kelurahan with Kelurahan BANTAR (issue 15).
+KELURAHAN_REKAP = "kelurahan"  # /laporan/kelurahan/ and .xlsx, .csv
+PAGES = (*REPORTS, KELURAHAN_REKAP)
 
 
 def _competition(request: AuthenticatedRequest, pk: int) -> Competition:
@@ -168,6 +177,9 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
     if name == "rekap":
         kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
         return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
+    if name == KELURAHAN_REKAP:
+        kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
+        return kelurahan_rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
     names = may(user, "scoring.see_juror_names", competition)
     return matrix_report(competition, table, scope=scope, juror_names=names)
 
@@ -182,7 +194,7 @@ def _kecamatan_ids(user: User) -> set[int]:
 @require_safe
 @login_required
 def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -> HttpResponse:
-    if name not in REPORTS:
+    if name not in PAGES:
         raise Http404
     competition = _competition(request, competition_pk)
     report = _report(request, competition, name)
@@ -196,7 +208,7 @@ def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -
 def report_export(
     request: AuthenticatedRequest, competition_pk: int, name: str, export_format: str
 ) -> HttpResponse:
-    if name not in REPORTS:
+    if name not in PAGES:
         raise Http404
     competition = _competition(request, competition_pk)
     return export_response(_report(request, competition, name), export_format)
