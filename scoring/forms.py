@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bantar.models import Role, User
@@ -21,14 +22,26 @@ def _choices(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return field
 
 
+class JurorChoiceField(forms.ModelChoiceField):
+    """A juror as the panitia knows them: full name first, the username to tell twins apart."""
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
+def _jurors() -> QuerySet[User]:
+    return User.objects.filter(role=Role.JURI, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Nama tim"), max_length=60)
 
 
 class MemberForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=_("Juri"), queryset=User.objects.filter(role=Role.JURI, is_active=True)
-    )
+    user = JurorChoiceField(label=_("Juri"), queryset=_jurors())
     agency = forms.CharField(
         label=_("Instansi"),
         max_length=80,
@@ -119,8 +132,16 @@ class RemitForm(forms.Form):
 
 
 class RecusalForm(forms.Form):
-    juror = forms.ModelChoiceField(label=_("Juri"), queryset=User.objects.filter(role=Role.JURI))
+    """Only a juror of the team assigned to the entry can step back from scoring it."""
+
+    juror = JurorChoiceField(label=_("Juri"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+    def __init__(self, *args: Any, entry: Entry, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "juror").queryset = (
+            _jurors().filter(jury_memberships__team__assignments__entry=entry).distinct()
+        )
 
 
 class ReopenForm(forms.Form):

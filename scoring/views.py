@@ -136,7 +136,13 @@ def team_create_view(request: AuthenticatedRequest, competition: Competition) ->
     team = services.team_create(
         competition=competition, name=_valid(TeamForm(request.POST))["name"]
     )
-    messages.success(request, _("Tim %(team)s dibuat.") % {"team": team.name})
+    # Teams are usually named "Tim 1", "Tim 2": "Tim Tim 2 dibuat." stuttered.
+    named = (
+        team.name
+        if team.name.lower().startswith("tim")
+        else _("Tim %(team)s") % {"team": team.name}
+    )
+    messages.success(request, _("%(team)s dibuat.") % {"team": named})
 
 
 @_panitia_post
@@ -286,7 +292,7 @@ def entry_sheets_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "entry": entry,
         "rows": entry_sheets(entry),
         "history": score_history(entry),
-        "recusal_form": RecusalForm(),
+        "recusal_form": RecusalForm(entry=entry),
         "reopen_form": ReopenForm(),
     }
     return render(request, "scoring/entry_sheets.html", context)
@@ -295,7 +301,7 @@ def entry_sheets_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _entry_sheets_action(request: AuthenticatedRequest, entry: Entry) -> None:
     try:
         if request.POST.get("action") == "recuse":
-            data = _valid(RecusalForm(request.POST))
+            data = _valid(RecusalForm(request.POST, entry=entry))
             services.recusal_record(
                 entry=entry, juror=data["juror"], reason=data["reason"], by=request.user
             )
