@@ -8,6 +8,7 @@ the page can keep its queued changes and send them after the juror logs in again
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
@@ -221,7 +222,7 @@ def assign_bulk_view(request: AuthenticatedRequest, competition_pk: int) -> Http
 
 
 def _assign_each(request: AuthenticatedRequest, entries: list[Entry], team: JuryTeam) -> None:
-    made = []
+    made, refused = [], defaultdict(list)
     for entry in entries:
         current = getattr(entry, "assignment", None)
         if current is not None and current.team_id == team.pk:
@@ -232,15 +233,23 @@ def _assign_each(request: AuthenticatedRequest, entries: list[Entry], team: Jury
             )
         except ValidationError as error:
             for message in error.messages:
-                messages.error(
-                    request, _("%(rt)s: %(reason)s") % {"rt": entry.rt, "reason": message}
-                )
+                refused[message].append(str(entry.rt))
     notify_assignments(assignments=made)  # one mail per juror for the whole set
+    for message, rts in refused.items():
+        # One message per refusal, naming its RTs (a stage refusal would otherwise say the
+        # same thing for every one of 1,650 RTs).
+        named = ", ".join(rts[:BULK_NAMED])
+        if len(rts) > BULK_NAMED:
+            named += " " + _("dan %(count)s RT lainnya") % {"count": len(rts) - BULK_NAMED}
+        messages.error(request, _("%(reason)s (%(rts)s)") % {"reason": message, "rts": named})
     if made:
         messages.success(
             request,
             _("%(count)s RT ditugaskan ke %(team)s.") % {"count": len(made), "team": team.name},
         )
+
+
+BULK_NAMED = 5  # RTs named in one refusal message
 
 
 def _teams_url(competition: Competition, query: str) -> str:
