@@ -490,9 +490,9 @@ def kelurahan_rekap_rows(
     for kelurahan_id, _rt in holders:
         held[kelurahan_id] = held.get(kelurahan_id, 0) + 1
     threshold = competition.bantar_kelurahan_share
-    rows = []
+    rows: list[KelurahanRekapRow] = []
     for number, item in enumerate(kelurahan, start=1):
-        row = KelurahanRekapRow(
+        rekap = KelurahanRekapRow(
             number,
             item.kecamatan.name,
             item.name,
