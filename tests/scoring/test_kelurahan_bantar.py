@@ -117,3 +117,11 @@ def test_the_rows_cost_three_queries_whatever_the_city(season, django_assert_num
     with django_assert_num_queries(3):  # kelurahan with RT counts, proposals, earlier winners
         rows = kelurahan_rekap_rows(season, table, None)
     assert len(rows) == Kelurahan.objects.active_in(season.year).count()
+
+
+def test_jurors_and_strangers_do_not_read_it(season, client, juror):
+    url = f"/kompetisi/{season.pk}/laporan/kelurahan/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(juror)
+    assert client.get(url).status_code == 403
+    assert client.get(f"/kompetisi/{season.pk}/laporan/kelurahan.csv").status_code == 403
