@@ -501,8 +501,9 @@ def kelurahan_rekap_rows(
             winners.get(item.pk, 0),
             held.get(item.pk, 0),
         )
-        row.is_bantar = threshold is not None and row.share is not None and row.share >= threshold
-        rows.append(row)
+        share = rekap.share
+        rekap.is_bantar = threshold is not None and share is not None and share >= threshold
+        rows.append(rekap)
     return rows
 
 
