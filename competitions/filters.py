@@ -37,20 +37,22 @@ def search_terms(text: str) -> list[str]:
 
 
 def entry_search(entries: QuerySet[Entry], text: str, *, with_contacts: bool) -> QuerySet[Entry]:
-    """Each term must match the RT number, kampung, kelurahan or (when allowed) head of RT.
+    """Each number must be the RT number, each word the kampung, kelurahan or head of RT.
 
     Without `scoring.see_contacts` the head of RT is not searched at all, so a name
     typed into the box cannot tell which rows belong to that person.
     """
     for term in search_terms(text):
+        number = RT_NUMBER.match(term)
+        if number:
+            # A number is an RT number: "RT 1" must not also find every "Jalan 17".
+            entries = entries.filter(rt__number=int(number.group(1)))
+            continue
         match = (
             Q(kampung_name__icontains=term)
             | Q(rt__name_kampung__icontains=term)
             | Q(rt__kelurahan__name__icontains=term)
         )
-        number = RT_NUMBER.match(term)
-        if number:
-            match |= Q(rt__number=int(number.group(1)))
         if with_contacts:
             match |= Q(ketua_rt__icontains=term)
         entries = entries.filter(match)
