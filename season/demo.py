@@ -26,6 +26,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history
 
+from bantar.history import stamp
 from bantar.models import Role, User
 from competitions.models import (
     RT,
@@ -143,7 +144,7 @@ def _scores_for(
     levels: tuple[int, ...],
     rng: random.Random,
 ) -> list[Score]:
-    return [
+    scores = [
         Score(
             sheet=sheet,
             indicator=indicator,
@@ -154,6 +155,11 @@ def _scores_for(
         for sheet in sheets
         for indicator in indicators
     ]
+    for score in scores:
+        # The score history credits each level to the juror of its own sheet (one
+        # default user for the whole batch credited juri1 with juri2's levels).
+        stamp(score, by=score.sheet.juror)
+    return scores
 
 
 def make_photos(
@@ -376,9 +382,7 @@ def build_current_year(
     ]
     scores = _scores_for(done, indicators, (3, 4, 5), rng)
     scores += _scores_for(started, indicators[:9], (2, 3, 4), rng)
-    bulk_create_with_history(
-        scores, Score, default_user=jurors[0], default_change_reason="Diisi juri"
-    )
+    bulk_create_with_history(scores, Score, default_change_reason="Diisi juri")
     Evidence.objects.bulk_create(make_photos(entries[0], jurors[0], indicators, rng, count=2))
     _registrations(second, officers, rng)
     return first, second

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from openpyxl import load_workbook
 
 from bantar.models import User
@@ -118,3 +119,11 @@ def test_every_demo_account_has_something_to_do(client, demo):
             assert "Rp 892.000.000" in page
     client.force_login(User.objects.get(username="juri3"))
     assert "Tidak Anda nilai" in client.get("/penilaian/").content.decode()
+
+
+def test_the_score_history_credits_each_level_to_the_juror_of_its_sheet(demo):
+    history = Score.history.all()
+    assert history.count() == Score.objects.count()
+    assert not history.exclude(history_user=F("sheet__juror")).exists()
+    # juri2 began one sheet this season: its levels are juri2's, not juri1's.
+    assert history.filter(sheet__juror__username="juri2", history_user__username="juri2").exists()
