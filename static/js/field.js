@@ -356,8 +356,9 @@
             return settle(item, result, Date.now(), extra).then(function () {
               // Deleted by the juror while it was on its way: delete it on the server too.
               if (now && now.deleted) { return F.add({ kind: "photo_delete", entry: item.entry, entry_label: item.entry_label, photo: answer.id }); }
-              // Warm the cache with the thumbnail, so the sheet shows it offline.
-              return fetch(answer.thumb, { credentials: "same-origin" }).catch(function () { return null; });
+              // Warm the cache with the thumbnail, so the sheet shows it offline; not waited
+              // for: on a weak link the next photo's upload need not queue behind it.
+              fetch(answer.thumb, { credentials: "same-origin" }).catch(function () { return null; });
             });
           });
         });

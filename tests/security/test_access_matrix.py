@@ -164,6 +164,16 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("field-sync", "POST"): answers(403, anonymous=401, juror_assigned=400, juror_other=400),
     ("field-devices", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
     ("field-devices", "POST"): answers(405),
+    # The field kit: what a juror's tablet prepares, its outbox page; the service worker and
+    # the manifest are public (they hold no data, only code and the app's name).
+    ("field-kit", "GET"): answers(403, anonymous=302, juror_assigned=200, juror_other=200),
+    ("field-kit", "POST"): answers(405),
+    ("field-outbox", "GET"): answers(403, anonymous=302, juror_assigned=200, juror_other=200),
+    ("field-outbox", "POST"): answers(405),
+    ("field-sw", "GET"): answers(200),
+    ("field-sw", "POST"): answers(405),
+    ("field-manifest", "GET"): answers(200),
+    ("field-manifest", "POST"): answers(405),
     # The printed documents of last year's published competition (documents/), and the
     # public check of a piagam's code.
     ("documents", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
