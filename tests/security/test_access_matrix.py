@@ -198,6 +198,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("document-rapor", "POST"): answers(405),
     ("certificate-verify", "GET"): answers(200),
     ("certificate-verify", "POST"): answers(405),
+    ("selfcheck", "GET"): answers(200),
+    ("selfcheck", "POST"): answers(405),
+    ("coaching", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
+    ("coaching", "POST"): answers(405),
+    ("coaching-export", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
+    ("coaching-export", "POST"): answers(405),
 }
 
 
