@@ -55,3 +55,18 @@ def test_the_preview_says_why_an_rt_is_kencana(new_page):
     page.get_by_label("Jumlah KK").fill("120")
     assert f"sudah ikut lomba tahun {year - 1}" in preview.inner_text()
     assert "alert-warning" in (preview.get_attribute("class") or "")
+
+    # Saved: the entry page says why the RT is Kencana; the flash repeats the warning.
+    page.get_by_label("Nama kampung").fill("Kampung Emas")
+    page.get_by_label("Nama ketua RT").fill("Pak Ketua")
+    page.get_by_label("Telepon ketua RT").fill("0812 7411 2233")
+    page.get_by_role("button", name="Simpan dan usulkan ke kecamatan").click()
+    page.get_by_test_id("kencana-reason").wait_for()
+    assert "Kencana" in page.content() and f"sudah ikut lomba tahun {year - 1}" in page.content()
+    entry_url = page.url
+    for size, (width, height) in SIZES.items():
+        viewer = new_page(viewport={"width": width, "height": height})
+        log_in(viewer, "kelurahan.kencana", PASSWORD)
+        viewer.goto(entry_url)
+        assert f"({year - 3}-{year - 1})" in viewer.get_by_test_id("kencana-reason").inner_text()
+        save_screenshot(viewer, f"kencana-entry-{size}")
