@@ -50,7 +50,7 @@ class Mail:
 
 def site_url(path: str = "") -> str:
     """An absolute address on the portal, for mails sent outside a request (cron, commit)."""
-    return settings.BANTAR_SITE_URL.rstrip("/") + path
+    return (settings.BANTAR_SITE_URL or "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def language_of(user: User) -> str:

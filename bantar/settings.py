@@ -240,9 +240,6 @@ BANTAR_SIGNATORY_PLACE = os.environ.get("BANTAR_SIGNATORY_PLACE", "Jambi")
 BANTAR_SIGNATORY_TITLE = os.environ.get("BANTAR_SIGNATORY_TITLE", "Wali Kota Jambi")
 BANTAR_SIGNATORY_NAME = os.environ.get("BANTAR_SIGNATORY_NAME", "")
 BANTAR_SIGNATORY_NIP = os.environ.get("BANTAR_SIGNATORY_NIP", "")
-# The address the piagam's QR code points to (https://bantar.jambikota.go.id); empty: the
-# address the PDF was requested at.
-BANTAR_PUBLIC_URL = os.environ.get("BANTAR_PUBLIC_URL", "").rstrip("/")
 
 # --- Evidence photos ------------------------------------------------------------
 BANTAR_PHOTO_MAX_BYTES = int(os.environ.get("BANTAR_PHOTO_MAX_BYTES", str(15 * 1024 * 1024)))
@@ -355,8 +352,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portal BANTAR <bantar@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The portal's address in mails sent outside a request (the digest from cron, notifications).
-BANTAR_SITE_URL = os.environ.get("BANTAR_SITE_URL", "http://127.0.0.1:8000")
+# The portal's public address (https://bantar.jambikota.go.id): in mails sent outside a request
+# (the digest from cron, notifications) and in the piagam's QR code. Empty: mails use
+# http://127.0.0.1:8000 and the QR code the address the PDF was requested at.
+BANTAR_SITE_URL = os.environ.get("BANTAR_SITE_URL", "").rstrip("/")
 # Password reset links work this long (Django's PASSWORD_RESET_TIMEOUT, in seconds): 1 day.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 60 * 60)))
 # An account given a temporary password by the admin is sent to the password change first.

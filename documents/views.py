@@ -54,8 +54,8 @@ def _named(message: object, competition: Competition) -> str:
 
 
 def _verify_base(request: HttpRequest) -> str:
-    """Where the QR code sends a phone: BANTAR_PUBLIC_URL, else the portal as requested."""
-    return settings.BANTAR_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    """Where the QR code sends a phone: BANTAR_SITE_URL, else the portal as requested."""
+    return settings.BANTAR_SITE_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 @require_safe

@@ -211,7 +211,7 @@ def test_the_qr_code_opens_the_public_page_that_confirms_the_piagam(
 def test_the_qr_code_points_to_the_public_address_when_one_is_set(
     client, panitia, published, open_competition, settings
 ):
-    settings.BANTAR_PUBLIC_URL = "https://bantar.jambikota.go.id"
+    settings.BANTAR_SITE_URL = "https://bantar.jambikota.go.id"
     client.force_login(panitia)
     text = pdf_pages(client.get(url(open_competition, f"piagam/{published['A'].pk}.pdf")))[0]
     assert "https://bantar.jambikota.go.id/piagam/" in text
