@@ -97,6 +97,33 @@ class YearShare:
         return as_decimal(Fraction(100 * self.winners, self.rts) if self.rts else Fraction(0))
 
 
+@dataclass(frozen=True)
+class KelurahanCount:
+    kecamatan: str
+    kelurahan: str
+    count: int  # the RTs of the list in this kelurahan
+    rts: int  # every RT of the kelurahan in the master data
+
+
+# Longer lists show on the page as counts per kelurahan; the xlsx always names every RT.
+PAGE_LIST_LIMIT = 100
+
+
+def by_kelurahan(records: list[RTRecord], every: list[RTRecord]) -> list[KelurahanCount]:
+    totals: dict[int, int] = defaultdict(int)
+    for record in every:
+        totals[record.rt.kelurahan_id] += 1
+    counts: dict[int, int] = defaultdict(int)
+    first: dict[int, RT] = {}
+    for record in records:
+        counts[record.rt.kelurahan_id] += 1
+        first.setdefault(record.rt.kelurahan_id, record.rt)
+    return [
+        KelurahanCount(rt.kelurahan.kecamatan.name, rt.kelurahan.name, counts[pk], totals[pk])
+        for pk, rt in first.items()
+    ]
+
+
 @dataclass
 class CoachingFigures:
     area: str
@@ -108,10 +135,18 @@ class CoachingFigures:
     weakest: list[WeakIndicator]
     drops: list[Drop]
     shares: list[YearShare]
+    every: list[RTRecord] = field(default_factory=list, repr=False)
 
     @property
     def took_part(self) -> int:
         return self.rt_count - len(self.never)
+
+    @property
+    def never_summary(self) -> list[KelurahanCount] | None:
+        """Counts per kelurahan when the list is too long to read on a page, else None."""
+        if len(self.never) <= PAGE_LIST_LIMIT:
+            return None
+        return by_kelurahan(self.never, self.every)
 
 
 def area_name(user: User) -> str:
@@ -208,6 +243,7 @@ def coaching_figures(user: User) -> CoachingFigures:
         weakest=weakest,
         drops=drops,
         shares=_shares(ordered, editions, len(rts)),
+        every=ordered,
     )
 
 

@@ -162,3 +162,19 @@ def test_the_page_shows_the_figures(city, client, officer_eka_jaya):
     assert 'data-testid="count-won-not-back">1<' in html
     assert '<tr class="table-warning" data-code="B3">' in html
     assert "40,00%" in html or "40.00%" in html
+
+
+def test_a_long_list_of_rts_that_never_took_part_shows_per_kelurahan(
+    city, client, panitia, monkeypatch
+):
+    monkeypatch.setattr("coaching.selectors.PAGE_LIST_LIMIT", 1)
+    figures = coaching_figures(panitia)
+    assert [(c.kelurahan, c.count, c.rts) for c in figures.never_summary] == [
+        ("Beringin", 1, 3),
+        ("Eka Jaya", 1, 5),
+    ]
+    client.force_login(panitia)
+    html = client.get(reverse("coaching")).content.decode()
+    assert 'data-testid="never-summary"' in html
+    monkeypatch.setattr("coaching.selectors.PAGE_LIST_LIMIT", 100)
+    assert coaching_figures(panitia).never_summary is None
