@@ -1,0 +1,369 @@
+"""Every page of the portal at city scale: server time, HTML size and SQL queries per page.
+
+Budgets (DESIGN.md, "Performance budgets", issue 19): at city scale every HTML page answers
+in <= 0.5 s of server time with <= 300 KB of HTML; at 10x the data no page takes more than
+2x its city-scale time; the queries of a page are the same for 10 entries as for 1,000.
+
+    .venv/bin/python benchmarks/bench_pages.py               # 10 entries and 1x, about 3 min
+    .venv/bin/python benchmarks/bench_pages.py --tenfold     # also 10x (16,500 entries), long
+    .venv/bin/python benchmarks/bench_pages.py --documents   # also the big PDFs (minutes each)
+
+The URL list comes from the resolver, as in tests/security/test_access_matrix.py: each
+named portal URL is requested with GET, with the kwargs of one object of the season (the
+access matrix's world idea), as the first persona in ROLES' order that gets a 200 (the role
+that uses the page: the verification queue as the kecamatan officer, the juror's pages as
+an assigned juror, the lists as the panitia, who sees the most rows). A few pages are also
+measured with their filters, as a committee uses them. POST-only URLs (405 on GET) are listed
+and not measured.
+
+Each scale runs in its own child process with a fresh SQLite file (deleted afterwards):
+a published competition of the same size (last year, for the public pages, reports and
+documents) and the current one in the plenary, every entry verified, assigned and scored
+(benchmarks/citydata.py). Server time is the test client's request time in the process
+(middleware, view, template; no network), the median of 3 runs after a warm-up; the
+baseline is the minimal view of benchmarks/bench_urls.py (`ping`) in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TIME_BUDGET = 0.5  # seconds
+SIZE_BUDGET = 300 * 1024  # bytes of HTML
+GROWTH_BUDGET = 2.0
+RUNS = 3
+RESULT = "RESULT "
+# Who uses a page, in order of preference: the first that may open it is measured.
+ROLES = ("panitia", "kecamatan", "kelurahan", "juror", "pejabat", "admin", "anonymous")
+# The PDFs of every winner or every RT of the city: minutes of WeasyPrint each at city scale.
+HEAVY = {"document-rapor-all", "document-certificates"}
+# Pages measured again with the filters a committee uses (name, query).
+FILTERED = [
+    ("entry-list", "status=verified&category=besar"),
+    ("entry-list", "q=RT+3"),
+    ("scoring-teams", "tim=belum"),
+    ("verification-queue", "status=proposed"),
+]
+
+
+def child(entries: int, documents: bool) -> None:
+    from benchmarks.citydata import fresh_sqlite_url, prepare_schema, setup, sqlite_path
+
+    url = fresh_sqlite_url("bantar-pages-")
+    setup(url, settings_module="benchmarks.bench_settings")
+    import logging
+
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the 403s of other roles
+    try:
+        prepare_schema()
+        rows = measure(entries, documents)
+    finally:
+        path = sqlite_path(url)
+        if path is not None and path.exists():
+            path.unlink()
+    print(RESULT + json.dumps({"entries": entries, "rows": rows}), flush=True)
+
+
+def _world(entries: int) -> tuple[dict, dict]:
+    """Both competitions, the personas and the kwargs of every URL name."""
+    from django.contrib.auth.hashers import make_password
+
+    from bantar.models import Role, User
+    from benchmarks.citydata import build_city
+    from competitions.models import Competition, Entry, Kelurahan
+    from scoring.models import Evidence, JuryMember, Result
+    from scoring.result_services import competition_finalise, competition_publish
+
+    hashed = make_password("bantar-bench-2099")
+    kelurahan = Kelurahan.objects.order_by("code").first()
+    assert kelurahan is not None
+
+    def user(name: str, role: str, **extra) -> User:
+        return User.objects.create(username=name, role=role, password=hashed, **extra)
+
+    users = {
+        "panitia": user("bench.panitia", Role.PANITIA),
+        "kecamatan": user("bench.kecamatan", Role.KECAMATAN, kecamatan=kelurahan.kecamatan),
+        "kelurahan": user("bench.kelurahan", Role.KELURAHAN, kelurahan=kelurahan),
+        "pejabat": user("bench.pejabat", Role.PEJABAT),
+        "admin": user("bench.admin", Role.ADMIN, is_staff=True, is_superuser=True),
+    }
+    published_city = build_city(entries=entries, quiet=True, seed=2018)
+    published = Competition.objects.get(pk=published_city.competition_id)
+    competition_finalise(competition=published, by=users["panitia"])
+    competition_publish(competition=published, by=users["panitia"])
+    city = build_city(entries=entries, quiet=True)
+    current = Competition.objects.get(pk=city.competition_id)
+    juror_name, juror_entry_pk = next(iter(city.juror_entry.items()))
+    users["juror"] = User.objects.get(username=juror_name)
+    # The officers' own RT (the kelurahan officer's region), also some proposals in the queue.
+    mine = Entry.objects.filter(competition=current, rt__kelurahan=kelurahan).order_by("pk")
+    Entry.objects.filter(pk__in=list(mine.values_list("pk", flat=True)[:3])).update(
+        status="proposed"
+    )
+    entry = mine.first()
+    assert entry is not None
+    winner = Result.objects.filter(entry__competition=published, is_winner=True).first()
+    old_entry = winner.entry if winner else Entry.objects.filter(competition=published).first()
+    assert old_entry is not None
+    evidence = Evidence.objects.first()
+    member = JuryMember.objects.filter(team__competition=current).first()
+    assert member is not None
+    code = ""
+    if winner is not None:
+        from documents.certificates import certificate_code
+
+        code = certificate_code(winner.pk)
+    kwargs = {
+        "competition-detail": {"pk": current.pk},
+        "competition-advance": {"pk": current.pk},
+        "entry-create": {"competition_pk": current.pk},
+        "entry-import": {"competition_pk": current.pk},
+        "entry-export": {"export_format": "xlsx"},
+        "entry-detail": {"pk": entry.pk},
+        "entry-edit": {"pk": entry.pk},
+        "entry-propose": {"pk": entry.pk},
+        "entry-withdraw": {"pk": entry.pk},
+        "entry-verify": {"pk": entry.pk},
+        "entry-return": {"pk": entry.pk},
+        "scoring-teams": {"competition_pk": current.pk},
+        "field-devices": {"competition_pk": current.pk},
+        "team-create": {"competition_pk": current.pk},
+        "member-add": {"competition_pk": current.pk, "team_pk": member.team_id},
+        "member-remit": {"competition_pk": current.pk, "member_pk": member.pk},
+        "leader-set": {"competition_pk": current.pk, "team_pk": member.team_id},
+        "assign": {"competition_pk": current.pk},
+        "assign-bulk": {"competition_pk": current.pk},
+        "scoring-entry": {"pk": juror_entry_pk},
+        "scoring-page": {"entry_pk": juror_entry_pk},
+        "score-api": {"entry_pk": juror_entry_pk},
+        "photo-api": {"entry_pk": juror_entry_pk},
+        "sheet-submit": {"entry_pk": juror_entry_pk},
+        "photo-delete": {"pk": evidence.pk if evidence else 1},
+        "evidence-file": {"pk": evidence.pk if evidence else 1, "variant": "thumb"},
+        "public-competition": {"competition_pk": published.pk},
+        "public-rt": {"rt_pk": old_entry.rt_id},
+        "plenary": {"competition_pk": current.pk},
+        "explain": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
+        "finalise": {"competition_pk": current.pk},
+        "publish": {"competition_pk": current.pk},
+        "reopen-results": {"competition_pk": current.pk},
+        "report": {"competition_pk": current.pk, "name": "matriks"},
+        "report-export": {
+            "competition_pk": published.pk,
+            "name": "pemenang",
+            "export_format": "xlsx",
+        },
+        "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
+        "documents": {"competition_pk": published.pk},
+        "document-decree": {"competition_pk": published.pk},
+        "document-certificates": {"competition_pk": published.pk},
+        "document-certificate": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
+        "document-rekap": {"competition_pk": published.pk},
+        "document-rapor-all": {"competition_pk": published.pk},
+        "document-rapor": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
+        "certificate-verify": {"code": code or "bukan-kode"},
+    }
+    extra = {  # the other reports, as pages of their own
+        "report:pemenang": ("report", {"competition_pk": published.pk, "name": "pemenang"}),
+        "report:rekap": ("report", {"competition_pk": published.pk, "name": "rekap"}),
+        "report:peserta": ("report", {"competition_pk": current.pk, "name": "peserta"}),
+        "report:matriks (published)": (
+            "report",
+            {"competition_pk": published.pk, "name": "matriks"},
+        ),
+    }
+    return {"users": users, "kwargs": kwargs, "extra": extra}, {"current": current.pk}
+
+
+def url_names() -> list[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: list[str] = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace != "admin" and pattern.name:
+                names.append(pattern.name)
+
+    walk(get_resolver("bantar.urls").url_patterns)
+    return sorted(set(names))
+
+
+def measure(entries: int, documents: bool) -> list[dict]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    world, _ids = _world(entries)
+    clients = {"anonymous": Client(HTTP_HOST="127.0.0.1")}
+    for role, user in world["users"].items():
+        clients[role] = Client(HTTP_HOST="127.0.0.1")
+        clients[role].force_login(user)
+
+    def timed(client: Client, url: str) -> dict:
+        client.get(url)  # warm-up (and the session's once-a-minute activity write)
+        timings = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        content = b"".join(response) if response.streaming else response.content
+        return {
+            "status": response.status_code,
+            "type": response.get("Content-Type", "").split(";")[0],
+            "seconds": statistics.median(timings),
+            "bytes": len(content),
+            "queries": len(queries),
+        }
+
+    rows = [
+        {
+            "page": "baseline (ping)",
+            "role": "anonymous",
+            **timed(clients["anonymous"], "/bench/ping/"),
+        }
+    ]
+    targets = [(name, name, world["kwargs"].get(name, {}), "") for name in url_names()]
+    targets += [(label, name, kw, "") for label, (name, kw) in world["extra"].items()]
+    targets += [
+        (f"{name}?{query}", name, world["kwargs"].get(name, {}), query) for name, query in FILTERED
+    ]
+    for label, name, kw, query in targets:
+        if name == "bench-ping":
+            continue
+        if name in HEAVY and not documents:
+            rows.append({"page": label, "skipped": "PDF of the whole city (--documents)"})
+            continue
+        try:
+            url = reverse(name, kwargs=kw)
+        except NoReverseMatch:
+            rows.append({"page": label, "skipped": "no kwargs"})
+            continue
+        if query:
+            url += "?" + query
+        row = None
+        for role in ROLES:
+            status = clients[role].get(url).status_code
+            if status == 405:
+                row = {"page": label, "skipped": "POST only"}
+                break
+            if status == 200:
+                row = {"page": label, "role": role, "url": url, **timed(clients[role], url)}
+                break
+        rows.append(row or {"page": label, "skipped": "no persona gets 200"})
+        print(
+            f"  {label}: {rows[-1].get('seconds', rows[-1].get('skipped'))}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return rows
+
+
+def run_child(entries: int, documents: bool) -> dict:
+    command = [sys.executable, __file__, "--child", str(entries)]
+    if documents:
+        command.append("--documents")
+    started = time.perf_counter()
+    output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    for line in output.stdout.splitlines():
+        if line.startswith(RESULT):
+            result = json.loads(line[len(RESULT) :])
+            result["wall"] = time.perf_counter() - started
+            return result
+    sys.stderr.write(output.stdout[-3000:] + output.stderr[-6000:])
+    raise SystemExit(f"child with {entries} entries failed")
+
+
+def is_html(row: dict) -> bool:
+    return row.get("type") == "text/html"
+
+
+def verdict(row: dict) -> str:
+    if not is_html(row):
+        return "(not HTML)"
+    problems = []
+    if row["seconds"] > TIME_BUDGET:
+        problems.append("time")
+    if row["bytes"] > SIZE_BUDGET:
+        problems.append("size")
+    return "met" if not problems else f"NOT MET ({', '.join(problems)})"
+
+
+def report(small: dict, city: dict, tenfold: dict | None) -> int:
+    from benchmarks.bench_results import machine
+
+    print(f"machine: {machine()}")
+    by_small = {row["page"]: row for row in small["rows"]}
+    by_ten = {row["page"]: row for row in tenfold["rows"]} if tenfold else {}
+    header = "| page | role | 1x s | 1x KB | queries 1x (10 entries) | budget 1x |"
+    if tenfold:
+        header += " 10x s | 10x / 1x | budget 10x |"
+    print(f"\n{city['entries']:,} entries at 1x (built and measured in {city['wall']:.0f} s)")
+    print(header)
+    print("|" + "---|" * (header.count("|") - 1))
+    failures = 0
+    skipped = []
+    for row in city["rows"]:
+        if "skipped" in row:
+            skipped.append(f"{row['page']} ({row['skipped']})")
+            continue
+        few = by_small.get(row["page"], {})
+        queries = f"{row['queries']} ({few.get('queries', '?')})"
+        same_queries = few.get("queries") == row["queries"]
+        if not same_queries and is_html(row):
+            queries += " GROWS"
+            failures += 1
+        line = (
+            f"| {row['page']} | {row['role']} | {row['seconds']:.3f} | {row['bytes'] / 1024:,.0f} "
+            f"| {queries} | {verdict(row)} |"
+        )
+        if verdict(row).startswith("NOT"):
+            failures += 1
+        if tenfold:
+            ten = by_ten.get(row["page"])
+            if ten and "seconds" in ten:
+                growth = ten["seconds"] / row["seconds"] if row["seconds"] else 0
+                ok = growth <= GROWTH_BUDGET or not is_html(row)
+                failures += 0 if ok else 1
+                line += f" {ten['seconds']:.3f} | {growth:.1f}x | {'met' if ok else 'NOT MET'} |"
+            else:
+                line += " - | - | - |"
+        print(line)
+    print("\nnot measured: " + "; ".join(skipped))
+    print(f"\n{failures} budget(s) not met")
+    return failures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--tenfold", action="store_true", help="also 10x (16,500 entries)")
+    parser.add_argument("--documents", action="store_true", help="also the whole-city PDFs")
+    parser.add_argument("--entries", type=int, default=1650, help="city scale (default 1,650)")
+    arguments = parser.parse_args()
+    if arguments.child is not None:
+        child(arguments.child, arguments.documents)
+        return
+    small = run_child(10, arguments.documents)
+    city = run_child(arguments.entries, arguments.documents)
+    tenfold = run_child(arguments.entries * 10, arguments.documents) if arguments.tenfold else None
+    report(small, city, tenfold)
+
+
+if __name__ == "__main__":
+    main()
