@@ -101,8 +101,8 @@ def neutralize(value: Any) -> Any:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
+    if isinstance(value, Decimal):  # a decimal comma, as every Indonesian file writes it
+        return format(value, "f").replace(".", ",")
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return neutralize(value if not isinstance(value, date) else value.isoformat())

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bantar.exports import DECIMAL, INTEGER, Column, Report, Sheet
+from bantar.numbers import comma, hundredths
 from coaching.selectors import CoachingFigures, Drop, RTRecord, Showing, WeakIndicator, YearShare
-
-HUNDREDTH = Decimal("0.01")
 
 
 def _editions(showings: list[Showing]) -> str:
     return ", ".join(
-        f"{s.edition.label} ({s.final.quantize(HUNDREDTH)}{'*' if s.is_winner else ''})"
-        for s in showings
+        f"{s.edition.label} ({comma(s.final)}{'*' if s.is_winner else ''})" for s in showings
     )
 
 
@@ -55,10 +51,10 @@ def drops_sheet(rows: list[Drop]) -> Sheet:
             Column(_("Kelurahan"), lambda d: d.record.rt.kelurahan.name, width=17),
             Column("RT", lambda d: d.record.rt.label, width=7),
             Column(_("Lomba sebelumnya"), lambda d: d.before.edition.label, width=10),
-            Column(_("Nilai sebelumnya"), lambda d: d.before.final.quantize(HUNDREDTH), DECIMAL),
+            Column(_("Nilai sebelumnya"), lambda d: hundredths(d.before.final), DECIMAL),
             Column(_("Lomba berikutnya"), lambda d: d.after.edition.label, width=10),
-            Column(_("Nilai berikutnya"), lambda d: d.after.final.quantize(HUNDREDTH), DECIMAL),
-            Column(_("Perubahan"), lambda d: d.change.quantize(HUNDREDTH), DECIMAL, 10),
+            Column(_("Nilai berikutnya"), lambda d: hundredths(d.after.final), DECIMAL),
+            Column(_("Perubahan"), lambda d: hundredths(d.change), DECIMAL, 10),
         ],
         rows=rows,
     )

@@ -27,9 +27,9 @@ from competitions.models import Kelurahan as KelurahanModel
 from indicators.models import Indicator
 from scoring.models import Result
 from scoring.result_selectors import JurorNumbers, ResultRow, ResultTable, score_breakdown
+from scoring.results import display
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
-HUNDREDTH = Decimal("0.01")
 
 
 def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -> str:
@@ -103,10 +103,10 @@ def winner_columns(*, with_contacts: bool = True) -> list[Column]:
         Column(_("Ketua RT"), lambda item: item[1].entry.ketua_rt, width=20),
         Column("KK", lambda item: item[1].entry.kk_count, INTEGER, 6),
         Column(_("Kategori"), lambda item: item[1].entry.category.name, width=9),
-        Column(_("Bersih"), lambda item: item[1].bersih.quantize(HUNDREDTH), DECIMAL, 8),
-        Column(_("Aman"), lambda item: item[1].aman.quantize(HUNDREDTH), DECIMAL, 8),
-        Column(_("Pintar"), lambda item: item[1].pintar.quantize(HUNDREDTH), DECIMAL, 8),
-        Column(_("Nilai akhir"), lambda item: item[1].final.quantize(HUNDREDTH), DECIMAL, 9),
+        Column(_("Bersih"), lambda item: display(item[1].bersih), DECIMAL, 8),
+        Column(_("Aman"), lambda item: display(item[1].aman), DECIMAL, 8),
+        Column(_("Pintar"), lambda item: display(item[1].pintar), DECIMAL, 8),
+        Column(_("Nilai akhir"), lambda item: display(item[1].final), DECIMAL, 9),
         Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
         Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
     ]
@@ -121,7 +121,7 @@ def decree_columns() -> list[Column]:
         Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
         Column("RT", lambda item: item[1].entry.rt.label, width=7),
         Column(_("Kampung"), lambda item: item[1].entry.kampung_name, width=22),
-        Column(_("Nilai"), lambda item: item[1].final.quantize(HUNDREDTH), DECIMAL, 8),
+        Column(_("Nilai"), lambda item: display(item[1].final), DECIMAL, 8),
         Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
         Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
     ]
@@ -138,7 +138,7 @@ def _pending_columns() -> list[Column]:
         Column(_("Lembar masuk"), lambda item: _sheets(item[1]), width=9),
         Column(
             _("Nilai sementara"),
-            lambda item: item[1].final.quantize(HUNDREDTH) if item[1].scored else None,
+            lambda item: display(item[1].final) if item[1].scored else None,
             DECIMAL,
             10,
         ),
@@ -401,9 +401,7 @@ def matrix_report(
         Column(
             _("Nilai akhir"),
             lambda row: (
-                row[0].final.quantize(HUNDREDTH)
-                if row[1] == _("Rata-rata") and row[0].scored
-                else None
+                display(row[0].final) if row[1] == _("Rata-rata") and row[0].scored else None
             ),
             DECIMAL,
             9,

@@ -260,10 +260,11 @@ def result_table(competition: Competition) -> ResultTable:
     ):
         # The explanations stay in the database until a page asks for one (`explanation`).
         frozen = result_set.results.defer("explanation").annotate(
-            tied_with=F("explanation__tied_with"), missing=F("explanation__missing_indicators")
+            tied_with=F("explanation__tied_with"),
+            missing=F("explanation__missing_indicators"),
+            sheets=F("explanation__sheets"),  # as they were when finalised: all in
         )
         entries = _entry_refs(competition, Entry.objects.filter(results__result_set=result_set))
-        coverage = sheet_coverage(competition, jury_panel(competition))
         rows = [
             ResultRow(
                 entries[r.entry_id],
@@ -279,8 +280,9 @@ def result_table(competition: Competition) -> ResultTable:
                 r.held_back,
                 r.tied_with or [],
                 r.pk,
-                *_sheets(coverage, r.entry_id),
-                r.missing or [],
+                sheets_in=(r.sheets or (0, 0))[0],
+                sheets_expected=(r.sheets or (0, 0))[1],
+                missing=r.missing or [],
                 complete=True,  # finalising needs every sheet
                 scored=r.rank > 0,
             )
@@ -421,7 +423,17 @@ def explained_results(
     per_entry: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     for entry_id, juror, code, value in levels:
         per_entry[entry_id][code].append((names[juror], value))
-    return [(r, results.explain(r, rules, per_entry[r.entry_id])) for r in outcome.results]
+    coverage = sheet_coverage(competition, jury_panel(competition))
+    return [
+        (
+            r,
+            {
+                **results.explain(r, rules, per_entry[r.entry_id]),
+                "sheets": list(_sheets(coverage, r.entry_id)),
+            },
+        )
+        for r in outcome.results
+    ]
 
 
 def _juror_names(ids: Iterable[int]) -> dict[int, str]:
@@ -460,7 +472,7 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     )
     result.rank, result.tied_with = row.rank, row.tied_with
     result.is_winner, result.held_back, result.prize = row.is_winner, row.held_back, row.prize
-    return results.explain(result, rules, named)
+    return {**results.explain(result, rules, named), "sheets": [row.sheets_in, row.sheets_expected]}
 
 
 def with_notes(competition: Competition, row: ResultRow) -> dict[str, Any]:

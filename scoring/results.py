@@ -41,6 +41,8 @@ from typing import NamedTuple, overload
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from bantar.numbers import hundredths
+
 WARNING_CAP_SPLIT = gettext_noop(
     "Batas %(cap)s pemenang kategori %(category)s memisahkan %(count)s RT yang nilainya sama "
     "pada peringkat %(rank)s (peserta %(ids)s). Semuanya ditahan; panitia perlu memutuskan."
@@ -510,6 +512,12 @@ def explain(
     }
 
 
+def display(value: Fraction | Decimal | int) -> Decimal:
+    """A score as every page and file shows it: half up to 2 places (`bantar.numbers`)."""
+    return hundredths(value)
+
+
 def _text(value: Fraction | int | None, places: int) -> str | None:
-    decimal = as_decimal(value, places)
-    return None if decimal is None else str(decimal)
+    if value is None:
+        return None
+    return str(display(value) if places == 2 else as_decimal(value, places))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from bantar import access
+from bantar import access, numbers
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column
 
 register = template.Library()
@@ -28,7 +28,8 @@ def rupiah(value: Any) -> str:
 
 
 def _decimal(value: Any) -> str:
-    return f"{Decimal(value):.2f}".replace(".", ",")
+    """Half up to 2 places, with a decimal comma: the one rule (bantar.numbers)."""
+    return numbers.comma(value)
 
 
 @register.filter
