@@ -50,6 +50,8 @@ from competitions.selectors import (
     verification_entries,
 )
 from competitions.services import (
+    ERROR_KK_BELOW_MINIMUM,
+    ERROR_KK_TOO_LARGE,
     category_overrides,
     entry_check,
     entry_propose,
@@ -57,6 +59,7 @@ from competitions.services import (
     entry_save,
     entry_verify,
     entry_withdraw,
+    kk_minimum,
     near_band_boundary,
     repeat_entry_message,
     took_part_last_year,
@@ -146,6 +149,7 @@ def _form_context(
         for c in competition.size_categories.all()
         if not c.is_kencana
     ]
+    bands = [c for c in competition.size_categories.all() if not c.is_kencana]
     return {
         "competition": competition,
         "form": form,
@@ -153,6 +157,13 @@ def _form_context(
         "categories": categories,
         "rt_notes": _rt_notes(request, competition),
         "boundary_margin": settings.BANTAR_BOUNDARY_WARNING_KK,
+        # The preview refuses what the server refuses, in the server's own words.
+        "kk_limits": {
+            "min": kk_minimum(bands) if bands else 1,
+            "max": settings.BANTAR_MAX_KK,
+            "below": ERROR_KK_BELOW_MINIMUM,
+            "above": ERROR_KK_TOO_LARGE,
+        },
     }
 
 
@@ -181,7 +192,13 @@ def _save_entry(
     request: AuthenticatedRequest, competition: Competition, entry: Entry | None
 ) -> HttpResponse:
     initial = _initial_from(entry) if entry else {}
-    form = EntryForm(request.POST or None, officer=request.user, initial=initial)
+    form = EntryForm(
+        request.POST or None,
+        officer=request.user,
+        initial=initial,
+        competition=competition,
+        entry=entry,
+    )
     if request.method == "POST":
         _check_all(request, competition, form, entry)
     if request.method == "POST" and form.is_valid():

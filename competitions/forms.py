@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from bantar.models import User
 from bantar.spreadsheets import Limits, check_upload_size
 from competitions.imports import ERROR_IMPORT_REASON
-from competitions.models import RT, Competition, CompetitionStatus, EntryStatus, Kelurahan
+from competitions.models import (
+    RT,
+    Competition,
+    CompetitionStatus,
+    Entry,
+    EntryStatus,
+    Kelurahan,
+)
 from competitions.services import ERROR_KK_NOT_POSITIVE, ERROR_RT_OTHER_KELURAHAN, EntryData
 from competitions.validators import normalize_phone
 
@@ -30,11 +37,39 @@ class AdvanceForm(forms.Form):
     )
 
 
+class RTSelect(forms.Select):
+    """Each RT option carries its kampung's name (the form fills it in when chosen) and
+    whether the RT already has an entry in this competition."""
+
+    taken: dict[int, str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken = {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        rt = getattr(option["value"], "instance", None)
+        if isinstance(rt, RT):
+            option["attrs"]["data-kampung"] = rt.name_kampung
+            if rt.pk in self.taken:
+                option["attrs"]["data-taken"] = "1"
+        return option
+
+
 class RTChoiceField(forms.ModelChoiceField):
-    """An RT as the officer knows it: its number, then its kampung's name."""
+    """An RT as the officer knows it: its number, then its kampung's name, and a mark
+    when it already has an entry in the competition (choosing it again is refused)."""
+
+    widget = RTSelect
 
     def label_from_instance(self, obj: RT) -> str:
-        return f"{obj.label} {obj.name_kampung}".strip()
+        label = f"{obj.label} {obj.name_kampung}".strip()
+        assert isinstance(self.widget, RTSelect)
+        status = self.widget.taken.get(obj.pk)
+        if status is not None:
+            return _("%(rt)s · sudah terdaftar (%(status)s)") % {"rt": label, "status": status}
+        return label
 
 
 class EntryForm(forms.Form):
@@ -88,11 +123,26 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, officer: User, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        officer: User,
+        competition: Competition | None = None,
+        entry: Entry | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         rt = self.fields["rt"]
         assert isinstance(rt, forms.ModelChoiceField)  # declared above; tells mypy the field's type
         rt.queryset = RT.objects.for_user(officer).select_related("kelurahan")
+        if competition is not None:
+            assert isinstance(rt.widget, RTSelect)
+            others = Entry.objects.filter(competition=competition, rt__in=rt.queryset)
+            if entry is not None:
+                others = others.exclude(pk=entry.pk)
+            rt.widget.taken = {
+                other.rt_id: other.get_status_display() for other in others.only("rt", "status")
+            }
         if not self.is_bound and not self.initial.get("client_token"):
             self.initial["client_token"] = uuid.uuid4()
         self.helper = FormHelper()

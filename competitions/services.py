@@ -145,6 +145,15 @@ def category_saved(category: SizeCategory) -> SizeCategory:
     return category
 
 
+def kk_minimum(categories: Sequence[SizeCategory]) -> int:
+    """The fewest households an RT needs to take part: the smallest size band's floor.
+
+    The registration form's live preview is given this and BANTAR_MAX_KK, so it refuses
+    exactly what `size_category_for` refuses.
+    """
+    return min(category.min_kk for category in categories if not category.is_kencana)
+
+
 def size_category_for(
     *, competition: Competition, kk_count: int, rt: RT | None = None
 ) -> SizeCategory:
@@ -158,7 +167,7 @@ def size_category_for(
     categories = [c for c in competition.size_categories.all() if not c.is_kencana]
     if not categories:
         raise ValidationError(ERROR_NO_CATEGORIES, code="no_categories")
-    minimum = min(category.min_kk for category in categories)
+    minimum = kk_minimum(categories)
     if kk_count < minimum:
         raise ValidationError(
             ERROR_KK_BELOW_MINIMUM,

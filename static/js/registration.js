@@ -33,10 +33,14 @@
     var kk = parseInt(input.value, 10);
     preview.className = "alert py-2 alert-secondary";
     if (!(kk > 0)) { preview.textContent = texts.dataset.none; return; }
-    var minimum = Math.min.apply(null, categories.map(function (c) { return c.min; }));
-    if (kk < minimum) {
+    // The server's limits and refusals (data-min, data-max): the preview never shows a
+    // category for a count the server will refuse.
+    var minimum = parseInt(texts.dataset.min, 10);
+    var maximum = parseInt(texts.dataset.max, 10);
+    if (kk < minimum || kk > maximum) {
       preview.className = "alert py-2 alert-danger";
-      preview.textContent = fill(texts.dataset.below, { min: minimum });
+      preview.textContent = fill(kk < minimum ? texts.dataset.below : texts.dataset.above,
+        { kk: kk, min: minimum, max: maximum });
       return;
     }
     if (note.category) {
@@ -60,6 +64,17 @@
     preview.dataset.category = match.name;
     preview.textContent = message;
   }
+
+  // Choosing a known RT fills its kampung's name, unless the officer typed another one.
+  var kampung = document.getElementById("id_kampung_name");
+  function fillKampung() {
+    var option = rtSelect.options[rtSelect.selectedIndex];
+    var name = option && option.dataset.kampung;
+    if (!name || (kampung.value && kampung.value !== kampung.dataset.filled)) { return; }
+    kampung.value = name;
+    kampung.dataset.filled = name;
+  }
+  if (rtSelect && kampung) { rtSelect.addEventListener("change", fillKampung); }
 
   if (texts && source && input && preview) {
     input.addEventListener("input", update);

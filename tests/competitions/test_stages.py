@@ -66,6 +66,8 @@ NOT_WRITES = {
     "category_saved": "inside entry_save and the import, after their stage check",
     "took_part_last_year": "a read",
     "repeat_entry_message": "a read",
+    "entry_check": "a read: entry_save's refusals gathered for the form, nothing saved",
+    "kk_minimum": "a read of the size bands",
     "advance_blockers": "a read of what the next step would refuse",
     "validate_size_categories": "a check",
     "validate_pillar_weights": "a check",
