@@ -18,7 +18,13 @@ from scoring.models import Result
 from scoring.result_selectors import ResultTable, result_table
 
 BAR_STEP = 28  # px between bars
-CATEGORY_COLOURS = {"besar": "#146c43", "sedang": "#0d6efd", "kecil": "#fd7e14"}
+# Kencana (issue 15) in gold: the category of RTs that won three years in a row.
+CATEGORY_COLOURS = {
+    "besar": "#146c43",
+    "sedang": "#0d6efd",
+    "kecil": "#fd7e14",
+    "kencana": "#b8860b",
+}
 
 
 def published_competitions() -> QuerySet[Competition]:

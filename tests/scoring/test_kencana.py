@@ -21,6 +21,7 @@ from competitions.services import (
     validate_size_categories,
 )
 from scoring import results
+from scoring.result_selectors import result_table
 from scoring.result_services import competition_finalise, competition_publish
 from tests.competitions.conftest import entry_form
 from tests.factories import xlsx_upload
@@ -208,3 +209,25 @@ def test_kencana_ranks_on_its_own_with_its_own_pass_mark():
     assert results.explain(by_id[2], rules, {})["pass_mark"] == "80"
     plain = results.Rules(**{**rules.__dict__, "pass_marks": {}})
     assert results.inputs_hash(entries, plain) != results.inputs_hash(entries, rules)
+
+
+def test_a_kencana_entry_is_ranked_and_paid_in_its_own_category(client, panitia):
+    from competitions.services import category_saved, kencana_category
+
+    competition = competition_create(year=YEAR)
+    entries = build_season(competition)  # A 100 and B, C 75 in besar; E 75 in sedang
+    # After the season is built: build_season saves its own copy of the competition.
+    type(competition).objects.filter(pk=competition.pk).update(kencana_pass_mark=Decimal("80"))
+    competition.refresh_from_db()
+    kencana = category_saved(kencana_category(competition))
+    Entry.objects.filter(pk__in=[entries["A"].pk, entries["E"].pk]).update(category=kencana)
+    competition_finalise(competition=competition, by=panitia)
+    competition_publish(competition=competition, by=panitia)
+    rows = {row.entry.pk: row for row in result_table(competition).rows}
+    a, b, e = rows[entries["A"].pk], rows[entries["B"].pk], rows[entries["E"].pk]
+    assert (a.category, a.rank, a.is_winner, a.prize) == (KENCANA_CODE, 1, True, 15_000_000)
+    assert (e.category, e.passed, e.prize) == (KENCANA_CODE, False, 0)  # 75 < Kencana's 80
+    assert (b.rank, b.is_winner) == (1, True)  # besar ranks without A
+    html = client.get(f"/hasil/{competition.pk}/").content.decode()
+    section = html.split('data-category="Kencana"')[1].split("</section>")[0]
+    assert "RT 01" in section and "Rp 15.000.000" in section
