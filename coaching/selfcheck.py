@@ -105,4 +105,5 @@ TEXTS = {
     "copied": _("Tautan disalin."),
     "copy_failed": _("Salin tautan di atas secara manual."),
     "unanswered": _("belum dijawab"),
+    "confirm_clear": _("Hapus semua jawaban di ponsel ini?"),
 }

@@ -174,6 +174,7 @@
     });
   });
   $("[data-clear]").addEventListener("click", function () {
+    if (!window.confirm(texts.confirm_clear)) { return; }
     state = { levels: {}, kk: "" };
     try { window.localStorage.removeItem(STORE); } catch (error) { /* nothing stored */ }
     redraw();

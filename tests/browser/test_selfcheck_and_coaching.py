@@ -188,3 +188,17 @@ def test_a_juror_s_tablet_keeps_the_self_check_offline_like_the_guide(new_page):
     assert "Kategori Kecil" in page.get_by_test_id("category").inner_text()
     assert page.get_by_test_id("score-B").inner_text() == "14,29"  # (5 + 6 x 1) / 7 -> 1/7 of 4
     page.context.set_offline(False)
+
+
+def test_clearing_asks_first_and_then_forgets_the_answers(new_page, master_data):
+    page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    page.goto("/panduan/cek-mandiri/#l=5&kk=40")
+    page.get_by_test_id("tab-results").tap()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_test_id("clear").tap()
+    assert page.get_by_test_id("kk").input_value() == "40"  # "Batal": nothing lost
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("clear").tap()
+    assert page.get_by_test_id("kk").input_value() == ""
+    page.goto("/panduan/cek-mandiri/")
+    assert page.evaluate("() => window.localStorage.getItem('bantar-selfcheck')") == "l=" + "0" * 21
