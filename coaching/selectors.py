@@ -16,10 +16,10 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 
 from bantar.models import User
+from bantar.numbers import hundredths
 from competitions.models import RT, Competition, CompetitionStatus
 from indicators.models import Indicator
 from scoring.models import Result
-from scoring.results import as_decimal
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class YearShare:
     @property
     def share(self) -> Decimal:
         """Percent of the area's RTs holding the predicate, 2 places half up."""
-        return as_decimal(Fraction(100 * self.winners, self.rts) if self.rts else Fraction(0))
+        return hundredths(Fraction(100 * self.winners, self.rts) if self.rts else Fraction(0))
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def coaching_figures(user: User) -> CoachingFigures:
             WeakIndicator(
                 code,
                 texts.get(code, ""),
-                as_decimal(sum((Fraction(v) for v in values), Fraction(0)) / len(values)),
+                hundredths(sum((Fraction(v) for v in values), Fraction(0)) / len(values)),
                 len(values),
             )
             for code, values in means.items()

@@ -3,8 +3,8 @@
    The same steps as scoring/results.py score_entry (DESIGN.md, "Order of the rules"):
    indicator level -> pillar mean (an unanswered indicator counts as the lowest level, or is
    left out, as the competition's `missing` says) -> pillar score 0-100 -> weighted final
-   score -> pillar minimum, then the pass mark. Exact fractions (BigInt), rounded half up
-   once at the end, so that 2 places here are 2 places there: the tests run this very file
+   score -> pillar minimum, then the pass mark. Exact fractions (BigInt), rounded for display
+   only, by the portal's rule (`shown`), so that 2 places here are 2 places there: the tests run this very file
    with node against the Python on random inputs (tests/coaching/test_selfcheck_maths.py).
    Pure: no DOM, no storage; static/js/selfcheck.js draws the page. */
 (function (root, factory) {
@@ -49,8 +49,18 @@
     }
     return (n < 0n && whole !== 0n ? "-" : "") + text;
   }
+  /* A score as the portal shows it (bantar/numbers.py hundredths): half up to the 4 places a
+     result is stored with, then half up to 2, so that 65.62496 shows 65.63 here as there. */
+  function shown(value) {
+    var n = value.n, d = value.d;
+    var stored = (2n * abs(n) * 10000n + d) / (2n * d);
+    var whole = (2n * stored + 100n) / 200n;
+    var text = whole.toString();
+    while (text.length <= 2) { text = "0" + text; }
+    return (n < 0n && whole !== 0n ? "-" : "") + text.slice(0, text.length - 2) + "." + text.slice(text.length - 2);
+  }
   /* For people: a decimal comma (the portal's Indonesian display). */
-  function display(value, places) { return fixed(value, places).replace(".", ","); }
+  function display(value) { return shown(value).replace(".", ","); }
 
   function indicatorCodes(rules, pillar) {
     var found = [];
@@ -124,6 +134,6 @@
     return found;
   }
 
-  return { frac: frac, decimal: decimal, fixed: fixed, display: display, score: score, category: category,
+  return { frac: frac, decimal: decimal, fixed: fixed, shown: shown, display: display, score: score, category: category,
     improvements: improvements, indicatorCodes: indicatorCodes };
 }));

@@ -95,18 +95,18 @@
     });
     result.pillars.forEach(function (pillar) {
       var cell = $('[data-pillar-score="' + pillar.code + '"]');
-      cell.textContent = maths.display(pillar.score, 2);
+      cell.textContent = maths.display(pillar.score);
       cell.classList.toggle("text-danger", result.gated.indexOf(pillar.code) >= 0);
     });
-    $("[data-final]").textContent = maths.display(result.final, 2);
+    $("[data-final]").textContent = maths.display(result.final);
     var category = state.kk === "" ? null : maths.category(rules, state.kk);
     $("[data-category]").textContent = state.kk === "" ? texts.no_kk : (category
       ? say(texts.category, { name: category.name, band: band(category) })
       : say(texts.no_category, { kk: state.kk, bands: rules.categories.map(band).join(", ") }));
-    var verdict = $("[data-verdict]"), mark = maths.display(maths.decimal(rules.pass_mark), 2);
+    var verdict = $("[data-verdict]"), mark = maths.display(maths.decimal(rules.pass_mark));
     if (result.gated.length) {
       var names = result.pillars.filter(function (p) { return result.gated.indexOf(p.code) >= 0; }).map(function (p) { return p.name; });
-      verdict.textContent = say(texts.gated, { pillars: names.join(", "), minimum: maths.display(maths.decimal(rules.pillar_minimum), 2) });
+      verdict.textContent = say(texts.gated, { pillars: names.join(", "), minimum: maths.display(maths.decimal(rules.pillar_minimum)) });
     } else {
       verdict.textContent = say(result.passed ? texts.passed : texts.not_passed, { mark: mark });
     }
@@ -139,7 +139,7 @@
       head.appendChild(badge); head.appendChild(title);
       var gain = document.createElement("div");
       gain.className = "small fw-semibold text-success";
-      gain.textContent = say(texts.gain, { gain: maths.display(item.gain, 2) }) + " · " + say(texts.from_to, { from: item.from, to: item.to });
+      gain.textContent = say(texts.gain, { gain: maths.display(item.gain) }) + " · " + say(texts.from_to, { from: item.from, to: item.to });
       var descriptor = document.createElement("div");
       descriptor.className = "small";
       descriptor.textContent = next ? next.name + ": " + next.descriptor : "";

@@ -9,13 +9,17 @@ var lines = readline.createInterface({ input: process.stdin, terminal: false });
 lines.on("line", function (line) {
   var question = JSON.parse(line), answer;
   try {
+    if (question.shown) {  // [numerator, denominator]: how the page writes that score
+      process.stdout.write(JSON.stringify({ shown: maths.shown(maths.frac(question.shown[0], question.shown[1])) }) + "\n");
+      return;
+    }
     var result = maths.score(question.rules, question.levels);
     var found = maths.category(question.rules, question.kk);
     var pillars = {};
-    result.pillars.forEach(function (p) { pillars[p.code] = maths.fixed(p.score, 2); });
+    result.pillars.forEach(function (p) { pillars[p.code] = maths.shown(p.score); });
     answer = {
       pillars: pillars,
-      final: maths.fixed(result.final, 2),
+      final: maths.shown(result.final),
       gated: result.gated,
       passed: result.passed,
       category: found ? found.code : null,

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bantar.numbers import hundredths
 from coaching.selfcheck import selfcheck_rules
 from competitions.models import Competition, CompetitionStatus
 from indicators.models import Indicator
@@ -99,8 +101,9 @@ def python_answer(rules: results.Rules, levels: dict[str, int], kk: int, competi
         None,
     )
     return {
-        "pillars": {p: str(results.as_decimal(s)) for p, s in scored.pillar_scores.items()},
-        "final": str(results.as_decimal(scored.final)),
+        # As every page shows a score (bantar.numbers: 4 places, then 2, half up).
+        "pillars": {p: str(hundredths(s)) for p, s in scored.pillar_scores.items()},
+        "final": str(hundredths(scored.final)),
         "gated": scored.gated_pillars,
         "passed": scored.passed,
         "category": category,
@@ -181,3 +184,18 @@ def test_the_catalogue_is_the_guide(db):
     codes = [i["code"] for p in rules["pillars"] for i in p["indicators"]]
     assert codes == list(Indicator.objects.values_list("code", flat=True)) == CODES
     assert all(len(i["levels"]) == 5 for p in rules["pillars"] for i in p["indicators"])
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+# Scores and gains are 0-100 (a negative Decimal would keep a "-0.00" the page never writes).
+@given(value=st.fractions(min_value=0, max_value=100, max_denominator=10**6))
+def test_a_score_shows_by_the_portal_s_rounding_rule(node, value):
+    """4 places first, then 2, half up (bantar.numbers.hundredths), on any fraction."""
+    answer = node.ask({"shown": [value.numerator, value.denominator]})
+    assert answer == {"shown": str(hundredths(value))}
+
+
+def test_the_rounding_rule_on_the_case_that_tells_it_apart(node):
+    # Exact 65.62496 is 65.62 rounded once; stored with 4 places (65.6250) it shows 65.63.
+    value = Fraction("65.62496")
+    assert node.ask({"shown": [value.numerator, value.denominator]}) == {"shown": "65.63"}
