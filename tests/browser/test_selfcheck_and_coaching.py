@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from bantar.numbers import hundredths
 from competitions.models import CompetitionStatus
 from competitions.services import competition_create
 from indicators.models import Indicator
@@ -51,7 +52,7 @@ def expected(competition) -> tuple[dict[str, str], str]:
     codes = list(Indicator.objects.values_list("code", flat=True))
     entry = results.EntryInput(1, "sedang", {code: [levels_for(code)] for code in codes})
     scored = results.score_entry(entry, results_rules(competition))
-    comma = lambda value: str(results.as_decimal(value)).replace(".", ",")  # noqa: E731
+    comma = lambda value: str(hundredths(value)).replace(".", ",")  # noqa: E731
     return {p: comma(s) for p, s in scored.pillar_scores.items()}, comma(scored.final)
 
 
