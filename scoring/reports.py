@@ -20,13 +20,20 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from bantar import dates
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from competitions.models import CompetitionStatus as Stage
 from competitions.models import Kelurahan as KelurahanModel
 from indicators.models import Indicator
 from scoring.models import Result
-from scoring.result_selectors import JurorNumbers, ResultRow, ResultTable, score_breakdown
+from scoring.result_selectors import (
+    JurorNumbers,
+    ResultRow,
+    ResultTable,
+    method_text,
+    score_breakdown,
+)
 from scoring.results import display
 
 SUBMITTED = (EntryStatus.PROPOSED, EntryStatus.VERIFIED, EntryStatus.RETURNED)
@@ -37,15 +44,15 @@ def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -
         state = ""
     elif table.result_set is not None and table.result_set.published_at:
         state = _("hasil diumumkan %(when)s") % {
-            "when": timezone.localtime(table.result_set.published_at).strftime("%d-%m-%Y")
+            "when": dates.tanggal(table.result_set.published_at)
         }
     elif table.result_set is not None:
         state = _("hasil final %(when)s, belum diumumkan") % {
-            "when": timezone.localtime(table.result_set.finalised_at).strftime("%d-%m-%Y")
+            "when": dates.tanggal(table.result_set.finalised_at)
         }
     else:
         state = _("HASIL SEMENTARA, belum final")
-    stamp = timezone.localtime().strftime("%d-%m-%Y %H:%M")
+    stamp = dates.tanggal_jam(timezone.now())
     return " · ".join(
         part
         for part in (
@@ -127,6 +134,42 @@ def decree_columns() -> list[Column]:
     ]
 
 
+# Excel allows 31 characters in a sheet name: "Ditahan, perlu keputusan panitia" has 32.
+HELD_SHEET = pgettext("lembar", "Ditahan, perlu putusan panitia")
+
+
+def held_reason(row: ResultRow) -> str:
+    if row.held_back == "cap":
+        return _("Nilai sama terpisah oleh batas pemenang per kategori")
+    if row.held_back == "budget":
+        return _("Nilai sama terpisah oleh pagu hadiah")
+    return ""
+
+
+def _held_columns(table: ResultTable) -> list[Column]:
+    """The RTs of a tie a cap or the budget would split: all held back, for the panitia."""
+    labels = {
+        row.entry.pk: f"{row.entry.rt.label} {row.entry.rt.kelurahan.name}" for row in table.rows
+    }
+    return [
+        Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
+        Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
+        Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
+        Column("RT", lambda item: item[1].entry.rt.label, width=7),
+        Column(_("Kampung"), lambda item: item[1].entry.kampung_name, width=22),
+        Column(_("Kategori"), lambda item: item[1].entry.category.name, width=9),
+        Column(_("Nilai akhir"), lambda item: display(item[1].final), DECIMAL, 9),
+        Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
+        Column(_("Alasan"), lambda item: held_reason(item[1]), width=30),
+        Column(
+            _("Sama dengan"),
+            lambda item: ", ".join(labels.get(pk, str(pk)) for pk in item[1].tied_with),
+            width=30,
+        ),
+        Column(_("Hadiah bila diputuskan"), lambda item: item[1].entry.category.prize, MONEY, 15),
+    ]
+
+
 def _pending_columns() -> list[Column]:
     """The RTs a provisional winners list leaves out for now, with how far their sheets are."""
     return [
@@ -204,7 +247,18 @@ def winners_report(
                 total=_total_row(columns, _("Jumlah"), sum(r.prize for r in rows), len(rows)),
             )
         )
-    notes = []
+    notes = [method_text(competition)] if appendices else []
+    held = [row for _code, rows in table.by_category() for row in rows if row.undecided]
+    if held and appendices:
+        notes.append(
+            _(
+                "%(count)s RT ditahan karena nilai sama terpisah oleh batas atau pagu (lembar %(sheet)s)."
+            )
+            % {"count": len(held), "sheet": HELD_SHEET}
+        )
+        sheets.append(
+            Sheet(name=HELD_SHEET, columns=_held_columns(table), rows=list(enumerate(held, 1)))
+        )
     pending = [row for _code, rows in table.by_category() for row in rows if not row.ranked]
     if pending and appendices:
         counts = table.coverage_counts
@@ -336,14 +390,6 @@ def rekap_report(
     )
 
 
-METHOD = _(
-    "Cara hitung: nilai indikator = rata-rata nilai juri yang menilai (skala %(min)s-%(max)s); "
-    "nilai pilar = rata-rata 7 indikator, diubah ke 0-100 ((rata-rata - %(min)s) / %(span)s x 100); "
-    "nilai akhir = rata-rata berbobot nilai pilar (bobot B/A/P %(weights)s); lulus bila nilai akhir "
-    ">= %(pass_mark)s%(minimum)s; peringkat per kategori menurut nilai akhir, lalu Bersih, Aman, Pintar."
-)
-
-
 def matrix_report(
     competition: Competition, table: ResultTable, *, scope: str, juror_names: bool = True
 ) -> Report:
@@ -365,20 +411,7 @@ def matrix_report(
             label = juror if juror_names else numbers(juror)
             rows.append((result, label, [given.get(code) for code in codes]))
         rows.append((result, _("Rata-rata"), [means.get(code) for code in codes]))
-    weights = "/".join(str(competition.pillar_weights.get(p)) for p in ("B", "A", "P"))
-    minimum = (
-        _(" dan setiap pilar >= %(min)s") % {"min": competition.pillar_minimum}
-        if competition.pillar_minimum is not None
-        else ""
-    )
-    method = METHOD % {
-        "min": competition.scale_min,
-        "max": competition.scale_max,
-        "span": competition.scale_max - competition.scale_min,
-        "weights": weights,
-        "pass_mark": competition.pass_mark,
-        "minimum": minimum,
-    }
+    method = method_text(competition)
     columns = [
         Column(_("Kecamatan"), lambda row: row[0].entry.rt.kelurahan.kecamatan.name, width=14),
         Column(_("Kelurahan"), lambda row: row[0].entry.rt.kelurahan.name, width=16),

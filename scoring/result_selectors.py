@@ -56,6 +56,15 @@ def results_rules(competition: Competition) -> results.Rules:
     )
 
 
+def method_text(competition: Competition) -> str:
+    """The method text of the matrix, the winners list and the explain page: every rule in force."""
+    return results.method(
+        results_rules(competition),
+        dict(Pillar.objects.values_list("code", "name")),
+        dict(competition.size_categories.values_list("code", "name")),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """How many of an entry's expected sheets are in: the one rule for "complete"."""
@@ -198,6 +207,7 @@ class ResultRow:
     missing: list[str] = field(default_factory=list)  # indicators nobody gave a level
     complete: bool = True  # every expected sheet is in (provisional results: else no rank)
     scored: bool = True  # some juror gave a level ("belum dinilai" otherwise)
+    undecided: bool = False  # held back in a tie the cap or budget splits: "Ditahan"
 
     @property
     def ranked(self) -> bool:
@@ -263,6 +273,7 @@ def result_table(competition: Competition) -> ResultTable:
             tied_with=F("explanation__tied_with"),
             missing=F("explanation__missing_indicators"),
             sheets=F("explanation__sheets"),  # as they were when finalised: all in
+            undecided=F("explanation__undecided"),
         )
         entries = _entry_refs(competition, Entry.objects.filter(results__result_set=result_set))
         rows = [
@@ -285,6 +296,7 @@ def result_table(competition: Competition) -> ResultTable:
                 missing=r.missing or [],
                 complete=True,  # finalising needs every sheet
                 scored=r.rank > 0,
+                undecided=bool(r.undecided),
             )
             for r in frozen
         ]
@@ -348,6 +360,7 @@ def live_row(
         list(result.missing),
         result.complete,
         result.scored,
+        result.undecided,
     )
 
 
@@ -472,6 +485,7 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     )
     result.rank, result.tied_with = row.rank, row.tied_with
     result.is_winner, result.held_back, result.prize = row.is_winner, row.held_back, row.prize
+    result.undecided = row.undecided
     return {**results.explain(result, rules, named), "sheets": [row.sheets_in, row.sheets_expected]}
 
 

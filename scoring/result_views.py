@@ -39,6 +39,7 @@ from scoring.result_selectors import (
     ResultTable,
     disagreements,
     juror_progress,
+    method_text,
     missing_sheets,
     result_table,
     result_table_for,
@@ -107,6 +108,7 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         "category": names[row.category],
         "tied": tied.values(),
         "can_read_plenary": may(request.user, "scoring.read_plenary"),
+        "method": method_text(competition),
     }
     return render(request, "scoring/explain.html", context)
 

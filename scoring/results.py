@@ -108,6 +108,7 @@ class EntryResult:
     prize: int = 0
     complete: bool = True  # every expected sheet is in: only then ranked and a possible winner
     scored: bool = True  # some juror gave a level
+    undecided: bool = False  # in a tie that the cap or the budget splits: the panitia decides
 
     @property
     def ranked(self) -> bool:
@@ -286,6 +287,8 @@ def apply_caps(results: list[EntryResult], rules: Rules, warnings: list[str]) ->
                 admitted += len(group)
                 continue
             if admitted < cap:
+                for member in group:
+                    member.undecided = True
                 warnings.append(
                     _(WARNING_CAP_SPLIT)
                     % {
@@ -312,6 +315,8 @@ def apply_budget(results: list[EntryResult], rules: Rules, warnings: list[str]) 
             spent += cost
             continue
         if len(group) > 1 and spent + min(rules.prizes[r.category] for r in group) <= rules.budget:
+            for member in group:
+                member.undecided = True
             warnings.append(
                 _(WARNING_BUDGET_SPLIT)
                 % {"budget": rupiah(rules.budget), "count": len(group), "ids": _ids(group)}
@@ -509,7 +514,99 @@ def explain(
         "missing_indicators": list(result.missing),
         "complete": result.complete,
         "scored": result.scored,
+        "undecided": result.undecided,
     }
+
+
+def method(rules: Rules, names: Mapping[str, str], categories: Mapping[str, str]) -> str:
+    """Every rule in force, in the order they apply: the method text of every list and page.
+
+    `names`: pillar code -> name; `categories`: category code -> name (prizes, own pass marks).
+    """
+    low, high = rules.scale_min, rules.scale_max
+    sizes = {pillar: 0 for pillar in rules.pillar_order}
+    for owner in rules.indicators.values():
+        sizes[owner] = sizes.get(owner, 0) + 1
+    counts = sorted(set(sizes.values()))
+    per_pillar = (
+        str(counts[0]) if len(counts) == 1 else "/".join(str(sizes[p]) for p in rules.pillar_order)
+    )
+    order = [names.get(p, p) for p in rules.pillar_order]
+    weights = ", ".join(
+        f"{names.get(p, p)} {_number(rules.weights[p])}" for p in rules.pillar_order
+    )
+    parts = [
+        _("nilai indikator = rata-rata nilai juri yang menilai (skala %(min)s-%(max)s)")
+        % {"min": low, "max": high},
+        _("indikator yang tidak dinilai juri mana pun dihitung sebagai nilai terendah (%(min)s)")
+        % {"min": low}
+        if rules.missing == MISSING_LOWEST
+        else _("indikator yang tidak dinilai juri mana pun tidak ikut dalam rata-rata pilarnya"),
+        _(
+            "nilai pilar = rata-rata %(count)s indikator, diubah ke 0-100 "
+            "((rata-rata - %(min)s) / %(span)s x 100)"
+        )
+        % {"count": per_pillar, "min": low, "span": high - low},
+        _("nilai akhir = rata-rata berbobot nilai pilar (bobot %(weights)s)")
+        % {"weights": weights},
+        _(
+            "nilai dihitung tepat dan dibulatkan setengah ke atas menjadi 2 desimal saat ditampilkan"
+        ),
+    ]
+    passing = _("lulus bila nilai akhir >= %(mark)s") % {"mark": _number(rules.pass_mark, 2)}
+    if rules.pillar_minimum is not None:
+        passing += _(" dan setiap pilar >= %(min)s") % {"min": _number(rules.pillar_minimum, 2)}
+    for code, mark in sorted(rules.pass_marks.items()):
+        passing += _(" (kategori %(name)s: >= %(mark)s)") % {
+            "name": categories.get(code, code),
+            "mark": _number(mark, 2),
+        }
+    parts.append(passing)
+    parts.append(
+        _(
+            "peringkat per kategori menurut nilai akhir, lalu %(order)s; yang masih sama "
+            "berbagi peringkat (1, 2, 2, 4)"
+        )
+        % {"order": ", ".join(order)}
+    )
+    parts.append(
+        _("paling banyak %(cap)s pemenang per kategori") % {"cap": rules.cap_per_category}
+        if rules.cap_per_category is not None
+        else _("tanpa batas jumlah pemenang per kategori")
+    )
+    parts.append(
+        _("pagu hadiah %(budget)s, dibayar mulai dari nilai tertinggi")
+        % {"budget": rupiah(rules.budget)}
+        if rules.budget is not None
+        else _("tanpa pagu hadiah")
+    )
+    if rules.cap_per_category is not None or rules.budget is not None:
+        parts.append(
+            _(
+                "RT bernilai sama yang akan terpisah oleh batas atau pagu semuanya ditahan "
+                "sampai panitia memutuskan"
+            )
+        )
+    prizes = ", ".join(
+        f"{categories.get(code, code)} {rupiah(prize)}" for code, prize in rules.prizes.items()
+    )
+    parts.append(_("hadiah per pemenang: %(prizes)s") % {"prizes": prizes})
+    parts.append(
+        _(
+            "sebelum final, RT yang lembar nilainya belum lengkap belum diberi peringkat "
+            "dan belum dapat menjadi pemenang"
+        )
+    )
+    return _("Cara hitung: %(rules)s.") % {"rules": "; ".join(parts)}
+
+
+def _number(value: Decimal | int | str, places: int | None = None) -> str:
+    """A rule's number with a decimal comma: 70 -> '70,00' (places=2), weight 1.5 -> '1,5'."""
+    number = Decimal(str(value))
+    if places is not None:
+        return str(hundredths(number)).replace(".", ",")
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",")
 
 
 def display(value: Fraction | Decimal | int) -> Decimal:
