@@ -169,7 +169,8 @@ def _form_context(
 
 def _rt_notes(request: AuthenticatedRequest, competition: Competition) -> dict[str, dict]:
     """Per RT of the officer's kelurahan, what the live preview says when it is chosen:
-    the Kencana category and why, and the year-before warning or refusal (two queries)."""
+    the Kencana category and why, and the year-before warning or refusal (at most four queries:
+    the RTs, their streaks, the Kencana category, last year's entries; none per RT)."""
     rts = list(RT.objects.for_user(request.user).select_related("kelurahan"))
     notes: dict[str, dict] = {}
     for rt_id, override in category_overrides(competition=competition, rts=rts).items():
