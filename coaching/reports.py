@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from bantar import dates
 from bantar.exports import DECIMAL, INTEGER, Column, Report, Sheet
 from bantar.numbers import comma, hundredths
 from coaching.selectors import CoachingFigures, Drop, RTRecord, Showing, WeakIndicator, YearShare
@@ -90,7 +91,7 @@ def coaching_report(figures: CoachingFigures) -> Report:
     return Report(
         title=_("Pembinaan RT %(area)s") % {"area": figures.area},
         subtitle=_("Hasil yang diumumkan: %(editions)s · dicetak %(day)s")
-        % {"editions": editions, "day": timezone.localdate().strftime("%d-%m-%Y")},
+        % {"editions": editions, "day": dates.tanggal(timezone.localdate())},
         filename=pgettext("file name", "pembinaan-%(area)s") % {"area": figures.area},
         sheets=list(coaching_sheets(figures).values()),
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from bantar import dates
 from bantar.exports import INTEGER, Column, Report, Sheet
 from competitions.models import Competition, Entry
 
@@ -40,7 +41,7 @@ def participants_report(
     return Report(
         title=_("Daftar peserta %(competition)s") % {"competition": competition.title},
         subtitle=_("Wilayah: %(scope)s · dicetak %(when)s WIB")
-        % {"scope": scope, "when": timezone.localtime().strftime("%d-%m-%Y %H:%M")},
+        % {"scope": scope, "when": dates.tanggal_jam(timezone.now())},
         filename=f"daftar-peserta-{competition.year}-{competition.period}",
         sheets=[
             Sheet(

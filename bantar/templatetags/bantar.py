@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from bantar import access, numbers
+from bantar import access, dates, numbers
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column
 
 register = template.Library()
@@ -61,3 +61,15 @@ def index(sequence: Any, position: int) -> Any:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key, key)
+
+
+@register.filter
+def tanggal(value: Any) -> str:
+    """A day as "26 Oktober 2020" (bantar.dates: the one date format)."""
+    return dates.tanggal(value)
+
+
+@register.filter
+def waktu(value: Any) -> str:
+    """A moment as "26 Oktober 2020 14:30 WIB" (bantar.dates)."""
+    return dates.waktu(value)
