@@ -62,6 +62,7 @@ from competitions.services import (
     kk_minimum,
     near_band_boundary,
     repeat_entry_message,
+    repeat_entry_text,
     took_part_last_year,
 )
 
@@ -183,7 +184,7 @@ def _rt_notes(request: AuthenticatedRequest, competition: Competition) -> dict[s
         repeated = took_part_last_year(competition=competition, rt_ids=[rt.pk for rt in rts])
         for rt in rts:
             if rt.pk in repeated:
-                message = repeat_entry_message(competition=competition, rt=rt)
+                message = repeat_entry_text(competition=competition, rt=rt)
                 notes.setdefault(str(rt.pk), {})["repeat"] = message
                 notes[str(rt.pk)]["refused"] = competition.repeat_entry == RepeatEntry.REFUSE
     return notes

@@ -501,6 +501,11 @@ def repeat_entry_message(*, competition: Competition, rt: RT) -> str | None:
         return None
     if not took_part_last_year(competition=competition, rt_ids=[rt.pk]):
         return None
+    return repeat_entry_text(competition=competition, rt=rt)
+
+
+def repeat_entry_text(*, competition: Competition, rt: RT) -> str:
+    """The words of the warning or refusal for an RT known to have taken part (no query)."""
     message = (
         ERROR_REPEAT_REFUSED if competition.repeat_entry == RepeatEntry.REFUSE else WARNING_REPEAT
     )

@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from competitions.models import RT, Entry, EntryStatus, RepeatEntry
 from competitions.services import ERROR_REPEAT_REFUSED, WARNING_REPEAT, competition_create
@@ -122,3 +124,26 @@ def test_import_warns_and_imports(client, panitia, open_competition, last_year_r
 def test_import_allows_without_a_warning(client, panitia, open_competition, last_year_rt):
     page = import_rows(client, panitia, open_competition, last_year_rt).content.decode()
     assert 'data-testid="import-warnings"' not in page and "1 RT siap diimpor" in page
+
+
+def test_the_form_reads_last_year_in_fixed_queries(
+    client,
+    officer_eka_jaya,
+    open_competition,
+    last_year_rt,
+    eka_jaya,
+    django_assert_max_num_queries,
+):
+    set_mode(open_competition, RepeatEntry.WARN)
+    client.force_login(officer_eka_jaya)
+    url = f"/kompetisi/{open_competition.pk}/peserta/baru/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    before = competition_create(year=open_competition.year - 1, period=2)
+    for number in range(10, 20):  # ten more RTs that took part last year
+        rt = RT.objects.create(kelurahan=eka_jaya, number=number)
+        EntryFactory(competition=before, rt=rt, status=EntryStatus.VERIFIED)
+    with CaptureQueriesContext(connection) as eleven:
+        client.get(url)
+    assert len(eleven.captured_queries) == len(one.captured_queries)

@@ -66,6 +66,7 @@ NOT_WRITES = {
     "category_saved": "inside entry_save and the import, after their stage check",
     "took_part_last_year": "a read",
     "repeat_entry_message": "a read",
+    "repeat_entry_text": "words, no database",
     "entry_check": "a read: entry_save's refusals gathered for the form, nothing saved",
     "kk_minimum": "a read of the size bands",
     "advance_blockers": "a read of what the next step would refuse",
