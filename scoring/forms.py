@@ -30,6 +30,13 @@ class JurorChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """A team by its own name ("Tim 3", "Tim Pagi"), whatever its model's text says."""
+
+    def label_from_instance(self, obj: JuryTeam) -> str:
+        return obj.name
+
+
 def _jurors() -> QuerySet[User]:
     return User.objects.filter(role=Role.JURI, is_active=True).order_by(
         "first_name", "last_name", "username"
@@ -71,8 +78,9 @@ ERROR_VISIT_ORDER = _("Urutan kunjungan: bilangan bulat 1 sampai 99, atau kosong
 
 
 class AssignForm(forms.Form):
-    entry = forms.ModelChoiceField(queryset=Entry.objects.none())
-    team = forms.ModelChoiceField(queryset=JuryTeam.objects.none())
+    # Labelled: a refusal reads "Tim juri: ...", and a field rendered from the form is named.
+    entry = forms.ModelChoiceField(label=_("RT"), queryset=Entry.objects.none())
+    team = TeamChoiceField(label=_("Tim juri"), queryset=JuryTeam.objects.none())
     # The teams page sends the visit with the team (plan_visit); other callers leave it alone.
     plan_visit = forms.BooleanField(required=False, widget=forms.HiddenInput)
     visit_date = forms.DateField(

@@ -38,7 +38,14 @@ from scoring.models import (
     SheetStatus,
 )
 from scoring.notifications import assignments_notify, sheet_reopened_notify
-from scoring.panel import check_in_remit, check_may_score, membership_for, remit_indicators
+from scoring.panel import (
+    check_in_remit,
+    check_may_score,
+    has_conflict,
+    in_remit,
+    membership_for,
+    remit_indicators,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +57,16 @@ ERROR_ENTRY_NOT_VERIFIED = gettext_lazy(
 )
 ERROR_TEAM_OTHER_COMPETITION = gettext_lazy("Tim %(team)s bukan tim kompetisi ini.")
 ERROR_NO_TEAMS = gettext_lazy("Belum ada tim juri untuk kompetisi ini.")
+ERROR_TEAM_EMPTY = gettext_lazy(
+    "%(team)s belum punya anggota; tambahkan juri dulu sebelum menugaskan RT ke tim ini."
+)
+ERROR_PILLAR_UNCOVERED = gettext_lazy(
+    "Tidak ada anggota %(team)s yang dapat menilai pilar %(pillar)s untuk %(rt)s "
+    "(pilar yang dinilai anggota atau konflik kepentingan di %(kelurahan)s)."
+)
+ERROR_NO_TEAM_COVERS = gettext_lazy(
+    "Tidak ada tim yang dapat menilai semua pilar %(rt)s: %(reasons)s"
+)
 ERROR_VISIT_UNASSIGNED = gettext_lazy(
     "%(rt)s belum ditugaskan ke tim juri: pilih timnya sebelum jadwal kunjungan."
 )
@@ -158,14 +175,75 @@ def _check_assignable(entry: Entry, team: JuryTeam) -> None:
         )
 
 
+# A team's members as the cover check needs them: (home kelurahan id, remit pillar ids).
+TeamMembers = list[tuple[int | None, frozenset[int]]]
+
+
+def _team_members(teams: Iterable[JuryTeam]) -> dict[int, TeamMembers]:
+    """Team id -> its members' homes and remits (2 queries for any number of teams)."""
+    ids = [team.pk for team in teams]
+    remits: dict[int, set[int]] = {}
+    for member_id, pillar_id in JuryMember.pillars.through.objects.filter(
+        jurymember__team__in=ids
+    ).values_list("jurymember_id", "pillar_id"):
+        remits.setdefault(member_id, set()).add(pillar_id)
+    members: dict[int, TeamMembers] = {pk: [] for pk in ids}
+    for member_id, team_id, home in JuryMember.objects.filter(team__in=ids).values_list(
+        "pk", "team_id", "home_kelurahan_id"
+    ):
+        members[team_id].append((home, frozenset(remits.get(member_id, ()))))
+    return members
+
+
+def _cover_problem(
+    entry: Entry, team: JuryTeam, members: TeamMembers, pillars: list[Pillar] | None = None
+) -> str:
+    """Why the team cannot score every pillar of the entry ("" when it can).
+
+    The panel rule (scoring.panel): a member scores the pillars of his remit, and
+    none of an RT in the kelurahan he lives in.
+    """
+    if not members:
+        return str(ERROR_TEAM_EMPTY % {"team": team.name})
+    kelurahan = entry.rt.kelurahan
+    able = [remit for home, remit in members if not has_conflict(home, kelurahan.pk)]
+    for pillar in pillars if pillars is not None else list(Pillar.objects.all()):
+        if not any(in_remit(remit, pillar.pk) for remit in able):
+            return str(
+                ERROR_PILLAR_UNCOVERED
+                % {
+                    "team": team.name,
+                    "pillar": pillar.name,
+                    "rt": entry.rt,
+                    "kelurahan": kelurahan.name,
+                }
+            )
+    return ""
+
+
 @transaction.atomic
-def entry_assign(*, entry: Entry, team: JuryTeam, by: User, notify: bool = True) -> Assignment:
+def entry_assign(
+    *,
+    entry: Entry,
+    team: JuryTeam,
+    by: User,
+    notify: bool = True,
+    members: TeamMembers | None = None,
+) -> Assignment:
     """Give an entry to a team, or move it. Sheets already scored stay, with their history.
 
+    Refused when the team has no members, or when no member may score some pillar of
+    the RT (remits, conflicts of interest): the RT would be stranded until finalisation.
+    `members` (from `_team_members`) spares the queries when assigning many.
     The team's jurors get a mail after the commit (`notify=False`: the caller sends one
     mail for many assignments).
     """
     _check_assignable(entry, team)
+    if members is None:
+        members = _team_members([team])[team.pk]
+    problem = _cover_problem(entry, team, members)
+    if problem:
+        raise ValidationError(problem, code="uncovered")
     assignment = Assignment.objects.select_for_update().filter(entry=entry).first()
     if assignment is None:
         assignment = Assignment(entry=entry, team=team)
@@ -210,6 +288,11 @@ def entries_assign_balanced(
     teams = list(JuryTeam.objects.filter(competition=competition).order_by("name"))
     if not teams:
         raise ValidationError(ERROR_NO_TEAMS)
+    members = _team_members(teams)
+    pillars = list(Pillar.objects.all())
+    empty = [team for team in teams if not members[team.pk]]
+    if empty:  # sharing out would strand RTs there: the panitia fills or removes the team
+        raise ValidationError([ERROR_TEAM_EMPTY % {"team": team.name} for team in empty])
     loads: dict[int, int] = dict(
         JuryTeam.objects.filter(competition=competition)
         .annotate(load=Count("assignments"))
@@ -221,8 +304,17 @@ def entries_assign_balanced(
     ):
         if Assignment.objects.filter(entry=entry).exists():
             continue
-        team = min(teams, key=lambda t: (loads[t.pk], t.name))
-        made.append(entry_assign(entry=entry, team=team, by=by, notify=False))
+        problems = {t.pk: _cover_problem(entry, t, members[t.pk], pillars) for t in teams}
+        able = [t for t in teams if not problems[t.pk]]
+        if not able:  # nothing is saved: the whole round is one transaction
+            raise ValidationError(
+                ERROR_NO_TEAM_COVERS,
+                params={"rt": entry.rt, "reasons": " ".join(problems.values())},
+            )
+        team = min(able, key=lambda t: (loads[t.pk], t.name))
+        made.append(
+            entry_assign(entry=entry, team=team, by=by, notify=False, members=members[team.pk])
+        )
         loads[team.pk] += 1
     assignments_notify(assignments=made)  # one mail per juror for the whole round
     return made

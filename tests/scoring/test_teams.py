@@ -17,9 +17,16 @@ from scoring.services import (
     team_add_member,
     team_create,
 )
+from tests.conftest import make_user
 from tests.factories import EntryFactory, RTFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def staffed(team: JuryTeam) -> JuryTeam:
+    """A team with one juror scoring every pillar: assignable anywhere (cover check)."""
+    team_add_member(team=team, user=make_user(f"juri.{team.pk}", "juri"), agency="DLH")
+    return team
 
 
 @pytest.fixture
@@ -71,7 +78,7 @@ def test_only_juror_accounts_join_a_team_and_only_once_per_competition(
 
 def test_bulk_assignment_is_balanced_across_teams(as_panitia, assessment, paal_merah, panitia):
     for name in ("Tim A", "Tim B", "Tim C"):
-        team_create(competition=assessment, name=name)
+        staffed(team_create(competition=assessment, name=name))
     kelurahan = list(paal_merah.kelurahan.all())
     for index in range(10):
         EntryFactory(
@@ -87,8 +94,8 @@ def test_bulk_assignment_is_balanced_across_teams(as_panitia, assessment, paal_m
 
 
 def test_bulk_assignment_leaves_assigned_entries_where_they_are(assessment, panitia, eka_jaya):
-    first = team_create(competition=assessment, name="Tim A")
-    team_create(competition=assessment, name="Tim B")
+    first = staffed(team_create(competition=assessment, name="Tim A"))
+    staffed(team_create(competition=assessment, name="Tim B"))
     entries = [
         EntryFactory(competition=assessment, rt=RTFactory(kelurahan=eka_jaya), status="verified")
         for _ in range(3)
@@ -115,7 +122,7 @@ def test_only_verified_entries_are_assigned(assessment, panitia, eka_jaya):
 
 
 def test_assignments_wait_for_verification(open_competition, panitia, eka_jaya):
-    team = team_create(competition=open_competition, name="Tim 1")
+    team = staffed(team_create(competition=open_competition, name="Tim 1"))
     entry = EntryFactory(
         competition=open_competition, rt=RTFactory(kelurahan=eka_jaya), status="verified"
     )
