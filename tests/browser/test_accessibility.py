@@ -15,7 +15,7 @@ from django.core.management import call_command
 from competitions.models import Competition, Entry
 from scoring.models import ScoreSheet
 from season.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, save_screenshot
 
 
 @pytest.fixture
@@ -99,3 +99,40 @@ def test_the_check_finds_a_contrast_failure(page, live_server) -> None:
     ids = [violation["id"] for violation in axe_violations(page)]
     assert "color-contrast" in ids
     page.goto("about:blank")
+
+
+SIZES = {"phone": (390, 844), "tablet": (800, 1280), "desktop": (1366, 900)}
+
+
+def test_the_pages_issue_18_changed_pass_on_every_screen(new_page, season) -> None:
+    """The plenary's winner rows, the verification queue, the entry form, the teams and an
+    entry's sheets, at the three sizes (the phone's collapsed menu included), kept as
+    screenshots."""
+    published = Competition.objects.get(year=2020, period=1)
+    current = Competition.objects.order_by("-year", "-period").first()
+    assert current is not None
+    assigned = Entry.objects.filter(competition__status="assessment", assignment__isnull=False)
+    sheets_of = assigned.order_by("pk").first()
+    assert sheets_of is not None
+    visits = {
+        "panitia": [
+            ("plenary-2020", f"/kompetisi/{published.pk}/pleno/"),
+            ("teams", f"/kompetisi/{sheets_of.competition_id}/tim/"),
+            ("entry-sheets", f"/peserta/{sheets_of.pk}/lembar-nilai/"),
+        ],
+        "kecamatan.paalmerah": [("verification-queue", "/verifikasi/")],
+        "kelurahan.ekajaya": [("entry-form", f"/kompetisi/{current.pk}/peserta/baru/")],
+    }
+    failures = []
+    for username, pages in visits.items():
+        for size, (width, height) in SIZES.items():
+            page = new_page(viewport={"width": width, "height": height})
+            log_in(page, username, DEMO_PASSWORD)
+            for name, url in pages:
+                assert page.goto(url).ok, url
+                failures += [
+                    f"{name} {size}: {v['id']} {v['nodes'][:2]}" for v in axe_violations(page)
+                ]
+                save_screenshot(page, f"a11y-{name}-{size}")
+            page.close()
+    assert failures == []
