@@ -24,6 +24,7 @@ BENCHMARKS = {
     "throughput": "bench_throughput.py",
     "photo": "bench_photo.py",
     "import": "bench_import.py",
+    "field": "bench_field.py",
 }
 
 

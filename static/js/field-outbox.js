@@ -90,7 +90,7 @@
         note.dataset.testid = "foreign-items";
         list.appendChild(note);
       });
-      var summary = waiting ? format(texts.count, { count: waiting }) : texts.empty;
+      var summary = waiting ? format(texts.count, { count: waiting }) : (refused ? texts.noneWaiting : texts.empty);
       if (refused) { summary += " · " + format(texts.refusedCount, { count: refused }); }
       document.getElementById("outbox-summary").textContent = summary;
       box.dataset.waiting = waiting;

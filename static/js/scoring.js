@@ -128,12 +128,15 @@
     else if (waiting && status.phase === "sending") { state = "sending"; }
     else if (waiting && (navigator.onLine === false || status.phase === "waiting")) { state = "waiting"; }
     else if (waiting) { state = "sending"; }
+    else if (counts.refused) { state = "refused"; } // nothing waits, but not all was accepted
     else { state = navigator.onLine === false ? "offline" : "saved"; }
     badge.dataset.state = state;
     // A long and a short wording: the phone's header keeps the RT's name readable.
     badge.textContent = "";
-    badge.appendChild(el("span", "sync-long", format(texts[state] || texts.saved, { count: waiting })));
-    badge.appendChild(el("span", "sync-short", format(texts[state + "Short"] || texts[state] || texts.saved, { count: waiting })));
+    var count = state === "refused" ? counts.refused : waiting;
+    var key = state === "refused" ? "refusedState" : state; // texts.refused prefixes messages
+    badge.appendChild(el("span", "sync-long", format(texts[key] || texts.saved, { count: count })));
+    badge.appendChild(el("span", "sync-short", format(texts[key + "Short"] || texts[key] || texts.saved, { count: count })));
     var login = document.getElementById("login-link");
     if (state === "login" && !login) {
       login = el("a", "btn btn-light btn-tap login-link", texts.loginLink);
@@ -263,9 +266,10 @@
 
   /* --- answers from the server while the page is open --------------------------------------------- */
   F.on("result", function (detail) {
-    var item = detail.item, result = detail.result;
-    if (String(item.entry) !== entry) { refresh(); return; }
+    var result = detail.result;
     var accepted = result.status === "applied" || result.status === "duplicate";
+    var item = Object.assign({}, detail.item, accepted ? {} : { state: "refused", error: result.error || "" });
+    if (String(item.entry) !== entry) { refresh(); return; }
     if (item.kind === "photo") {
       var pendingFigure = root.querySelector('[data-pending="' + item.client_id + '"]');
       if (pendingFigure && pendingFigure.tagName === "FIGURE") { pendingFigure.remove(); }

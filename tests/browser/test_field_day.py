@@ -9,6 +9,8 @@ opens a second RT. Back online, everything arrives once.
 
 from __future__ import annotations
 
+from competitions.models import CompetitionStatus
+from competitions.stages import ERROR_SCORING_CLOSED
 from scoring.models import AppliedChange, Evidence, Score, ScoreSheet, SheetStatus
 from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import save_screenshot
@@ -142,3 +144,46 @@ def test_a_day_in_the_field_with_the_network_off_arrives_once(new_page, tmp_path
     page.wait_for_selector('[data-testid="sheet-locked"]')
     page.wait_for_function(js("document.getElementById('sync-state').dataset.state === 'saved'"))
     assert page.locator('.photos[data-indicator="A2"] figure[data-photo]').count() == 1
+
+
+def test_a_sheet_the_server_refuses_after_the_field_stays_open_with_the_reason(new_page):
+    (entry,) = field_season(rts=1)
+    page = new_page(**TABLET)
+    sign_in(page, "juri1", DEMO_PASSWORD)
+    prepare_day(page)
+    page.context.set_offline(True)
+    page.goto(f"/penilaian/{entry.pk}/")
+    for code in CODES:
+        tap_level(page, code, 4)
+    page.locator("#submit-sheet").tap()
+    page.wait_for_selector('[data-testid="submit-waiting"]:not([hidden])')
+
+    # While the tablet is offline, the panitia closes the field assessment.
+    competition = entry.competition
+    competition.status = CompetitionStatus.FINAL
+    competition.save(update_fields=["status"])
+    page.context.set_offline(False)
+    wait_until(lambda: waiting_items(page) == 0)
+    refused = [item for item in all_items(page) if item["state"] == "refused"]
+    assert len(refused) == 22  # 21 levels and the submission, each with the server's reason
+    closed = str(ERROR_SCORING_CLOSED).split("%(competition)s")[1].split("(")[0].strip()
+    assert closed == "tidak sedang dibuka"
+    assert all(closed in item["error"] for item in refused), refused[0]["error"]
+    # The sheet is open again, not locked, and says why.
+    page.wait_for_selector('[data-testid="submit-waiting"]', state="hidden")
+    assert page.locator('[data-testid="sheet-locked"]').count() == 0
+    messages = page.locator("#scoring-messages").inner_text()
+    assert "Lembar nilai belum diterima server" in messages and closed in messages
+    assert closed in page.locator('.score-card[data-indicator="P7"] .card-error').inner_text()
+    page.wait_for_function(js("document.getElementById('sync-state').dataset.state === 'refused'"))
+    assert "Ditolak server · 22" in page.locator("#sync-state").inner_text()
+    assert ScoreSheet.objects.filter(entry=entry, status=SheetStatus.SUBMITTED).count() == 0
+    save_screenshot(page, "field-submit-refused-tablet", full_page=False)
+
+    # Kotak keluar keeps every refused item with its message until the juror dismisses it.
+    page.goto("/penilaian/kotak-keluar/")
+    page.wait_for_function(js("document.getElementById('outbox').dataset.refused === '22'"))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator('.outbox-item[data-kind="submit"] button').click()
+    page.wait_for_function(js("document.getElementById('outbox').dataset.refused === '21'"))
+    save_screenshot(page, "field-outbox-refused-tablet")
