@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,6 +88,7 @@ def teams_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRespon
     filters = _assignment_filter(request, competition, request.GET, teams)
     page = page_of(request, filters.qs)
     verified = verified_entries(competition)
+    member_form = MemberForm()
     context = {
         "competition": competition,
         "teams": teams,
@@ -97,7 +99,9 @@ def teams_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRespon
         "verified_count": verified.count(),
         "unassigned": verified.filter(assignment__isnull=True).count(),
         "team_form": TeamForm(),
-        "member_form": MemberForm(),
+        "member_form": member_form,
+        # The same form in every team's card: rendered once (crispy took 0.1 s a team).
+        "member_form_html": as_crispy_form(member_form),
     }
     return render(request, "scoring/teams.html", context)
 
