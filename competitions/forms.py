@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bantar.models import User
 from bantar.spreadsheets import Limits, check_upload_size
@@ -35,6 +36,17 @@ class AdvanceForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Saya sudah memeriksa dan ingin melanjutkan ke tahap berikutnya."), required=True
     )
+
+    def __init__(self, *args: Any, warnings: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if warnings:  # the confirmation names what the panitia goes ahead without
+            self.fields["confirm"].label = ngettext(
+                "Saya sudah membaca %(count)s hal yang belum lengkap di atas dan tetap ingin "
+                "melanjutkan ke tahap berikutnya.",
+                "Saya sudah membaca %(count)s hal yang belum lengkap di atas dan tetap ingin "
+                "melanjutkan ke tahap berikutnya.",
+                len(warnings),
+            ) % {"count": len(warnings)}
 
 
 class RTSelect(forms.Select):

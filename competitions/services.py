@@ -284,6 +284,21 @@ STEP_CHECKS: dict[str, list[Callable[[Competition], None]]] = {
 }
 
 
+# What the panitia should see and confirm before a step that does not refuse it (scoring:
+# the sheets still missing when the plenary starts). Read functions; apps above add theirs.
+STEP_WARNINGS: dict[str, list[Callable[[Competition], list[str]]]] = {
+    status: [] for status in CompetitionStatus.values
+}
+
+
+def advance_warnings(competition: Competition) -> list[str]:
+    """What the next step would go ahead with but the panitia confirms first, read only."""
+    found: list[str] = []
+    for warn in STEP_WARNINGS.get(competition.next_status or "", []):
+        found += warn(competition)
+    return found
+
+
 def _label(status: str) -> str:
     return str(CompetitionStatus(status).label)
 

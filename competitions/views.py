@@ -14,7 +14,7 @@ from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permis
 from competitions.forms import AdvanceForm
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.selectors import entry_status_counts
-from competitions.services import competition_advance
+from competitions.services import advance_warnings, competition_advance
 
 
 @require_safe
@@ -29,15 +29,22 @@ def competition_list(request: AuthenticatedRequest) -> HttpResponse:
 def competition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     competition = get_for_user_or_404(Competition.objects, request.user, pk=pk)
     entries = Entry.objects.for_user(request.user).filter(competition=competition)
+    # Final and published are decided on the plenary page, which checks the sheets.
+    can_advance = bool(
+        may(request.user, "competitions.advance_stage")
+        and competition.next_status
+        not in (None, CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED)
+    )
+    warnings = advance_warnings(competition) if can_advance else []
     context = {
         "competition": competition,
         "categories": competition.size_categories.all(),
         "status_counts": entry_status_counts(entries),
-        "advance_form": AdvanceForm(initial={"to_status": competition.next_status}),
-        # Final and published are decided on the plenary page, which checks the sheets.
-        "can_advance": may(request.user, "competitions.advance_stage")
-        and competition.next_status
-        not in (None, CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED),
+        "advance_form": AdvanceForm(
+            initial={"to_status": competition.next_status}, warnings=warnings
+        ),
+        "advance_warnings": warnings,
+        "can_advance": can_advance,
         "can_read_results": may(request.user, "scoring.read_plenary"),
     }
     return render(request, "competitions/detail.html", context)

@@ -132,8 +132,21 @@ def _complete(coverage: dict[int, Coverage], entry_id: int) -> bool:
     return found is not None and found.complete
 
 
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """One thing that keeps the competition from being finalised, and the RT's sheet page."""
+
+    entry_id: int
+    text: str
+
+
 def missing_sheets(competition: Competition) -> list[str]:
     """What keeps the competition from being finalised, named for the panitia."""
+    return [blocker.text for blocker in finalise_blockers(competition)]
+
+
+def finalise_blockers(competition: Competition) -> list[Blocker]:
+    """`missing_sheets` with the entry of each, so the plenary can link its sheet page."""
     panel = jury_panel(competition)
     submitted = set(
         ScoreSheet.objects.filter(
@@ -153,14 +166,19 @@ def missing_sheets(competition: Competition) -> list[str]:
         )
     }
     problems = [
-        f"{labels[entry_id]}: belum ditugaskan ke tim juri" for entry_id in panel.unassigned
+        Blocker(entry_id, f"{labels[entry_id]}: belum ditugaskan ke tim juri")
+        for entry_id in panel.unassigned
     ]
     for entry_id, jurors in sorted(panel.expected.items(), key=lambda item: labels[item[0]]):
         if not jurors:
-            problems.append(f"{labels[entry_id]}: tidak ada juri yang menilai")
+            problems.append(Blocker(entry_id, f"{labels[entry_id]}: tidak ada juri yang menilai"))
         for juror in sorted(jurors, key=lambda j: names[j]):
             if (entry_id, juror) not in submitted:
-                problems.append(f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim")
+                problems.append(
+                    Blocker(
+                        entry_id, f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim"
+                    )
+                )
     return problems
 
 

@@ -41,6 +41,14 @@ def check_ready_for_plenary(competition: Competition) -> None:
         raise ValidationError(ERROR_NO_SUBMITTED_SHEET)
 
 
+def plenary_warnings(competition: Competition) -> list[str]:
+    """What entering the plenary goes ahead without: the sheets finalising will still need.
+
+    Shown with the stage button (`competitions.services.STEP_WARNINGS`), to be confirmed.
+    """
+    return missing_sheets(competition)
+
+
 @transaction.atomic
 def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import (
@@ -38,9 +39,9 @@ from scoring.result_selectors import (
     JurorNumbers,
     ResultTable,
     disagreements,
+    finalise_blockers,
     juror_progress,
     method_text,
-    missing_sheets,
     result_table,
     result_table_for,
     shared_photos,
@@ -48,6 +49,10 @@ from scoring.result_selectors import (
 )
 
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
+ERROR_SEE_BLOCKERS = gettext_noop(
+    "Belum dapat difinalisasi: %(count)s lembar nilai belum lengkap. Buka setiap RT pada daftar "
+    "di bawah untuk mengirim lembar nilainya atau mencatat juri yang tidak menilai."
+)
 # Besides the city's four lists: the rekap per kelurahan with Kelurahan BANTAR (issue 15).
 KELURAHAN_REKAP = "kelurahan"  # /laporan/kelurahan/ and .xlsx, .csv
 PAGES = (*REPORTS, KELURAHAN_REKAP)
@@ -74,7 +79,7 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
         "progress": juror_progress(competition),
         "disagreements": disagreements(competition, table),
         "shared_photos": shared_photos(competition),
-        "missing": missing_sheets(competition)
+        "blockers": finalise_blockers(competition)
         if competition.status == CompetitionStatus.PLENARY
         else [],
         "can_decide": may(request.user, "scoring.decide_results"),
@@ -138,8 +143,12 @@ def _decision(request: AuthenticatedRequest, competition_pk: int, action: str) -
                 request, _("Hasil dibuka kembali untuk koreksi; hasil lama tetap tercatat.")
             )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        if getattr(error, "code", None) == "missing":  # the page lists them, each a link
+            count = (error.params or {}).get("count", 0)
+            messages.error(request, _(ERROR_SEE_BLOCKERS) % {"count": count})
+        else:
+            for message in error.messages:
+                messages.error(request, message)
     return redirect("plenary", competition_pk=competition.pk)
 
 

@@ -70,6 +70,8 @@ NOT_WRITES = {
     "entry_check": "a read: entry_save's refusals gathered for the form, nothing saved",
     "kk_minimum": "a read of the size bands",
     "advance_blockers": "a read of what the next step would refuse",
+    "advance_warnings": "a read of what the next step goes ahead without, to confirm",
+    "plenary_warnings": "a read: the sheets still missing when the plenary starts",
     "validate_size_categories": "a check",
     "validate_pillar_weights": "a check",
     "check_registration_open": "the stage check of entry_save itself",
