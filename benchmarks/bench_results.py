@@ -210,7 +210,7 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
         "queries": len(queries),
         "vendor": connection.vendor,
         "build_seconds": city.seconds,
-        "check": same_outcome(table, outcome),
+        "check": same_outcome(table, outcome, competition),
     }
     # Where the time goes in result_table, step by step.
     categories = {row.entry.pk: row.category for row in table.rows}
@@ -230,13 +230,15 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
     return figures
 
 
-def same_outcome(table, outcome) -> str:
+def same_outcome(table, outcome, competition) -> str:
     """Every row of result_table against the reference maths, field by field."""
     import dataclasses
 
-    from scoring.result_selectors import live_row
+    from scoring.panel import jury_panel
+    from scoring.result_selectors import live_row, sheet_coverage
 
-    expected = {r.entry_id: live_row(None, r, outcome) for r in outcome.results}
+    coverage = sheet_coverage(competition, jury_panel(competition))  # the sheets per row
+    expected = {r.entry_id: live_row(None, r, outcome, coverage) for r in outcome.results}
     got = {row.entry.pk: dataclasses.replace(row, entry=None) for row in table.rows}
     differing = [pk for pk in expected if got.get(pk) != expected[pk]]
     if differing or set(got) != set(expected) or table.warnings != outcome.warnings:
