@@ -196,3 +196,25 @@ def test_disagreements_name_the_counted_levels_only(season, open_competition):
     assert sum(1 for entry, _code in flagged if entry == season["F"].pk) == 21
     item = next(i for i in found if i.row.entry.pk == season["F"].pk and i.indicator == "B1")
     assert sorted(level for _juror, level in item.levels) == [1, 3, 3]
+
+
+def test_the_season_exercises_coverage_and_both_paths_agree_on_it(season, open_competition):
+    """E waits for juri.lokal's draft, H has no level, I no team: none is ranked or wins."""
+    expected, _warnings = reference(open_competition)
+    got, _warnings = live(open_competition)
+    for name, sheets, complete, scored in (
+        ("E", (2, 3), False, True),
+        ("H", (0, 3), False, False),
+        ("I", (0, 0), False, False),
+        ("A", (2, 2), True, True),  # juri.lokal lives in Eka Jaya: not expected
+        ("B", (2, 2), True, True),  # juri.dua recused: not expected
+    ):
+        for rows in (expected, got):
+            row = rows[season[name].pk]
+            assert ((row.sheets_in, row.sheets_expected), row.complete, row.scored) == (
+                sheets,
+                complete,
+                scored,
+            ), name
+            if not complete:
+                assert (row.rank, row.is_winner, row.prize) == (0, False, 0), name

@@ -877,3 +877,24 @@ def test_an_rt_nobody_scored_has_no_rank_and_no_prize():
         False,
     )
     assert (winner.rank, winner.is_winner) == (1, True)
+
+
+@fast
+@given(competitions(), competition_rules())
+def test_only_a_tie_a_limit_splits_waits_for_a_decision(entries: list[EntryInput], rules_: Rules):
+    outcome = compute(entries, rules_)
+    undecided = [r for r in outcome.results if r.undecided]
+    for result in undecided:
+        assert result.passed and not result.is_winner and result.held_back in ("cap", "budget")
+        # A tie (the budget's runs across categories: equal scores), and all of it waits.
+        alike = [r for r in outcome.results if r.sort_key == result.sort_key and r is not result]
+        if result.held_back == "cap":
+            alike = [r for r in alike if r.category == result.category]
+            assert sorted(r.entry_id for r in alike) == sorted(result.tied_with)
+        else:  # the winners left after the caps, in one run
+            alike = [r for r in alike if r.held_back == "budget" or r.is_winner]
+        assert alike and all(r.undecided for r in alike)
+    if undecided:
+        assert any("ditahan" in warning.lower() for warning in outcome.warnings)
+    else:
+        assert not any("Semuanya ditahan" in warning for warning in outcome.warnings)
