@@ -73,3 +73,11 @@ def test_entering_the_plenary_names_the_missing_sheets_and_asks_to_confirm(
 def test_other_steps_ask_no_such_confirmation(open_competition):
     assert open_competition.next_status == CompetitionStatus.VERIFICATION
     assert advance_warnings(open_competition) == []
+
+
+def test_the_competition_page_writes_its_marks_with_a_decimal_comma(
+    client, panitia, open_competition
+):
+    client.force_login(panitia)
+    page = client.get(f"/kompetisi/{open_competition.pk}/").content.decode()
+    assert '<dd class="col-6">70,00</dd>' in page and "70.00" not in page
