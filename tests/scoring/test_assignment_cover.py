@@ -64,11 +64,8 @@ def test_an_empty_team_is_refused_one_by_one_and_in_bulk(
         f"/kompetisi/{assessment.pk}/tugaskan-rata/", {"team": empty.pk, "kelurahan": eka_jaya.pk}
     )
     assert not Assignment.objects.exists()
-    assert said(response)[-1] == "%s (%s, %s)" % (
-        ERROR_TEAM_EMPTY % {"team": "Tim Kosong"},
-        entries[0].rt,
-        entries[2].rt,
-    )
+    refusal = ERROR_TEAM_EMPTY % {"team": "Tim Kosong"}
+    assert said(response)[-1] == f"{refusal} ({entries[0].rt}, {entries[2].rt})"
     response = client.post(
         f"/kompetisi/{assessment.pk}/tugaskan/", {"entry": entries[1].pk, "team": empty.pk}
     )
