@@ -229,6 +229,8 @@ def _check_all(
     request: AuthenticatedRequest, competition: Competition, form: EntryForm, entry: Entry | None
 ) -> None:
     """Adds the service's refusals to the form's own errors, so all come in one round."""
+    if not form.is_bound:  # a POST with no fields (a replayed or forged request)
+        return
     form.is_valid()
     data = form.cleaned_data
     try:

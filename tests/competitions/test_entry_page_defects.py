@@ -88,3 +88,12 @@ def test_the_second_button_says_what_saving_does(
     entry.refresh_from_db()
     assert (entry.status, entry.kk_count) == (status, 80)
     assert kept in response.content.decode()
+
+
+def test_an_empty_post_to_the_entry_form_shows_the_form_again(
+    client, officer_eka_jaya, open_competition
+):
+    client.force_login(officer_eka_jaya)
+    response = client.post(f"/kompetisi/{open_competition.pk}/peserta/baru/")
+    assert response.status_code == 200
+    assert b"<form" in response.content
