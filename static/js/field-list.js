@@ -105,6 +105,14 @@
   F.on("outbox", waiting);
   waiting();
 
+  /* A copy from the tablet (no signal, or a slow one): say from when. */
+  var copy = document.getElementById("list-copy");
+  var rendered = parseInt(copy.dataset.rendered, 10) * 1000;
+  if (Date.now() - rendered > 120000) {
+    copy.hidden = false;
+    copy.textContent = format(texts.listCopy, { time: when(rendered) });
+  }
+
   /* Storage the browser may not clear, and space for photos. */
   F.storage().then(function (storage) {
     var warning = document.getElementById("storage-warning"), lines = [];

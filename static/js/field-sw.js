@@ -199,13 +199,19 @@ function anyState(user) {
     });
   });
 }
-/* Fetches `path` into `cache`; answers the body's size, or throws. */
-function fetchInto(cache, path) {
+/* Fetches `path` into `cache`; answers the body's size, or throws. A weak link drops
+   requests: a failed one is tried again twice (after 1 s and 3 s) before it counts. */
+function fetchInto(cache, path, attempt) {
+  attempt = attempt || 0;
   return fetch(path, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
     if (!cacheable(response)) { throw new Error(path + ": " + response.status); }
     return response.clone().blob().then(function (blob) {
       return cache.put(path, response).then(function () { return { size: blob.size, blob: blob }; });
     });
+  }).catch(function (error) {
+    if (attempt >= 2) { throw error; }
+    return new Promise(function (resolve) { setTimeout(resolve, attempt ? 3000 : 1000); })
+      .then(function () { return fetchInto(cache, path, attempt + 1); });
   });
 }
 var STATIC_IN_PAGE = /(?:src|href)="(\/static\/[^"?#]+)"/g;
@@ -342,19 +348,41 @@ function cleanUp(mine, state, kit) {
   });
 }
 
+/* After a sync the server holds more than the prepared copies show: fetch those pages again
+   (only pages this user's kit already holds), so that the list and the sheets opened offline
+   later show what was sent. */
+function refresh(user, paths) {
+  return currentUser().then(function (known) {
+    if (!user || String(user) !== known) { return 0; }
+    return caches.open(userCache(known)).then(function (cache) {
+      return Promise.all(paths.filter(isPersonal).map(function (path) {
+        return matchPersonal(known, path).then(function (hit) {
+          return hit ? fetchInto(cache, path).then(function () { return 1; }, function () { return 0; }) : 0;
+        });
+      }));
+    }).then(function (done) { return done.reduce(function (a, b) { return a + b; }, 0); });
+  });
+}
+
 /* --- messages from the pages -------------------------------------------------------- */
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   var port = event.ports && event.ports[0];
   function answer(value) { if (port) { port.postMessage(value); } }
   var work;
-  if (data.type === "hello") {
+  if (data.type === "skip") {
+    // A new release that waits: the page asks again (Chrome may not retry by itself once
+    // the old release had work in flight at the first try).
+    work = self.skipWaiting().then(function () { return { ok: true, version: VERSION }; });
+  } else if (data.type === "hello") {
     work = hello(data.user || null).then(function () { return { ok: true, version: VERSION }; });
   } else if (data.type === "logout") {
     work = logout().then(function () { return { ok: true }; });
   } else if (data.type === "prepare") {
     work = prepare(data.user, !!data.force).then(function (state) { return { ok: true, state: state }; },
       function (error) { return anyState(data.user).then(function (state) { return { ok: false, error: String(error), state: state }; }); });
+  } else if (data.type === "refresh") {
+    work = refresh(data.user, data.paths || []).then(function (count) { return { ok: true, refreshed: count }; });
   } else if (data.type === "status") {
     work = anyState(data.user).then(function (state) { return { ok: true, version: VERSION, state: state }; });
   } else if (data.type === "version") {

@@ -318,6 +318,7 @@
   }
   function settle(item, result, serverTime, extra) {
     progressed = true;
+    touchedEntries[item.entry] = true;
     if (result.status === "applied" || result.status === "duplicate") {
       return journalAdd(item, result, serverTime, extra).then(function () { return del("outbox", item.client_id); })
         .then(function () { emit("result", { item: item, result: result }); });
@@ -399,6 +400,15 @@
   // The backoff grows only while nothing gets through: on a weak link that drops one
   // request in three, every answered request starts it again from RETRY_FIRST.
   var syncing = null, timer = null, retryDelay = RETRY_FIRST, rounds = 0, progressed = false;
+  var touchedEntries = {};
+  /* The prepared copies of the list and of the sheets the server just answered for. */
+  function refreshCopies() {
+    var entries = Object.keys(touchedEntries);
+    touchedEntries = {};
+    if (!entries.length) { return; }
+    var paths = [body.dataset.listUrl || "/penilaian/"].concat(entries.map(function (id) { return "/penilaian/" + id + "/"; }));
+    F.sw({ type: "refresh", user: F.user, paths: paths }, 60000).catch(function () { return null; });
+  }
   function withLock(work) {
     if (navigator.locks && navigator.locks.request) {
       return navigator.locks.request("bantar-sync", { ifAvailable: true }, function (lock) { return lock ? work() : "busy"; });
@@ -428,6 +438,7 @@
       if (outcome === "foreign") { patch.session = "foreign"; }
       setStatus(patch);
       tellTabs({ type: "sync", detail: { ok: true } });
+      refreshCopies();
       return outcome;
     }, function (error) {
       var ended = error instanceof SessionEnded;
@@ -470,7 +481,10 @@
   F.sw = function (message, timeoutMs) {
     if (!("serviceWorker" in navigator)) { return Promise.reject(new Error("no service worker")); }
     return navigator.serviceWorker.getRegistration("/").then(function (registration) {
-      var worker = navigator.serviceWorker.controller || (registration && (registration.active || registration.waiting || registration.installing));
+      // The registration's active worker first: right after a release took over, the page's
+      // `controller` may still name the previous worker, which no longer answers.
+      var worker = (registration && registration.active) || navigator.serviceWorker.controller ||
+        (registration && (registration.waiting || registration.installing));
       if (!worker) { throw new Error("no service worker"); }
       return new Promise(function (resolve, reject) {
         var port = new MessageChannel();
@@ -493,7 +507,17 @@
       emit("controllerchange", {});
     });
     if (F.isJuror && body.dataset.swUrl) {
-      F.registration = navigator.serviceWorker.register(body.dataset.swUrl, { scope: "/" }).catch(function (error) {
+      F.registration = navigator.serviceWorker.register(body.dataset.swUrl, { scope: "/" }).then(function (registration) {
+        // A new release takes over at once (its install asks for it; this asks again for a
+        // release left waiting), and serves the old release's copies until it has its own.
+        function skip() { if (registration.waiting) { registration.waiting.postMessage({ type: "skip" }); } }
+        registration.addEventListener("updatefound", function () {
+          var worker = registration.installing;
+          if (worker) { worker.addEventListener("statechange", function () { if (worker.state === "installed") { skip(); } }); }
+        });
+        skip();
+        return registration;
+      }).catch(function (error) {
         console.warn("service worker", error); return null;
       });
     }
