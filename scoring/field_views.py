@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -31,7 +31,6 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -264,7 +263,7 @@ def kit(request: HttpRequest) -> JsonResponse:
         "version": field_version(),
         "user": request.user.pk,
         "generated_at": timezone.now().isoformat(),
-        "entries": [entry.__dict__ for entry in kit_entries(cast("User", request.user))],
+        "entries": [asdict(entry) for entry in kit_entries(cast("User", request.user))],
         "urls": kit_urls(),
     }
     response = JsonResponse(data)
@@ -279,4 +278,4 @@ def kit(request: HttpRequest) -> JsonResponse:
 @permission_required("scoring.score")
 def outbox_page(request: HttpRequest) -> HttpResponse:
     """Every change still on this device: the list is read from IndexedDB by field-outbox.js."""
-    return render(request, "scoring/field_outbox.html", {"title": _("Kotak keluar")})
+    return render(request, "scoring/field_outbox.html")
