@@ -73,8 +73,14 @@ def in_indonesian(view: View) -> View:
 
 def render_pdf(template: str, context: dict[str, Any], *, request: HttpRequest | None) -> bytes:
     """The template rendered to PDF (in Indonesian), with the letterhead in its context."""
+    from PIL import ImageFile
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    # WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES, for the whole process, when it is
+    # first imported: a truncated evidence photo would then pass. Our documents only carry
+    # whole images (the kop's logo, QR codes), so it goes back off at once.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     # data: only, and a refused URL stops the rendering instead of leaving a gap.
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)

@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageFile
 
 pillow_heif.register_heif_opener()
 
@@ -158,6 +158,9 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     code "photo_busy") so the caller can answer "try again later".
     """
     _check_size(data)
+    # A library in the same process may have turned this on (WeasyPrint does, on import):
+    # a truncated photo is refused here whatever anyone set.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     image = _open(data)
     source_format = _source_format(image)
     _check_pixels(image.size)

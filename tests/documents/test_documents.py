@@ -458,3 +458,14 @@ def test_the_plenary_links_the_documents(client, panitia, season, open_competiti
     page = client.get(url(open_competition, "")).content.decode()
     assert url(open_competition, "lampiran-sk.pdf") in page  # provisional, from the plenary
     assert url(open_competition, "piagam.pdf") not in page  # not before final
+
+
+def test_rendering_a_pdf_leaves_pillows_truncated_loading_off():
+    """WeasyPrint turns LOAD_TRUNCATED_IMAGES on when imported; photos must stay refused."""
+    from PIL import ImageFile
+
+    from documents.pdf import render_pdf
+
+    pdf = render_pdf("documents/pdf_base.html", {}, request=None)
+    assert pdf.startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

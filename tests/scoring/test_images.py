@@ -908,3 +908,14 @@ def test_the_bound_follows_the_setting(settings):
         stack.enter_context(photo_slot())
         with pytest.raises(PhotoBusyError):
             process_photo(encode(scene()))
+
+
+def test_a_truncated_photo_is_refused_after_a_pdf_library_turned_truncated_loading_on():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported (documents/pdf.py)."""
+    import weasyprint  # noqa: F401 - the import is the point
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as it is left by any library that wants it
+    data = encode(scene(), format="JPEG")
+    error = refusal(data[: len(data) // 2])
+    assert error.code == "photo_broken"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
