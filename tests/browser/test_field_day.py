@@ -69,9 +69,15 @@ def test_a_day_in_the_field_with_the_network_off_arrives_once(new_page, tmp_path
     page.locator('.pillar-tab[data-pillar="A"]').tap()
     page.locator('.photo-input[data-indicator="A2"]').set_input_files(str(photo))
     page.wait_for_selector('.photos[data-indicator="A2"] .photo-thumb.pending')
+    # A second photo, taken by mistake, deleted before it was ever sent.
+    page.locator('.photo-input[data-indicator="A3"]').set_input_files(str(photo))
+    page.wait_for_function(js("document.getElementById('scoring').dataset.queued === '17'"))
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator('.photos[data-indicator="A3"] .photo-thumb.pending .photo-delete').tap()
     page.wait_for_function(
         js("document.getElementById('scoring').dataset.queued === '16'")
     )  # 14 levels, 1 note, 1 photo
+    assert page.locator('.photos[data-indicator="A3"] .photo-thumb').count() == 0
     save_screenshot(page, "field-scoring-offline-tablet", full_page=False)
 
     # A reload brings the sheet back as the juror left it.

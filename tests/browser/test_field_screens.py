@@ -100,6 +100,15 @@ def test_the_scoring_page_fits_the_screen_and_leads_to_the_end(new_page, screen)
     press(page, next_rt)
     page.wait_for_url(f"**/penilaian/{second.pk}/")
 
+    # The session ends (12 hours, or the server restarted): the way back in is a thumb's size.
+    page.context.clear_cookies(name="sessionid")
+    tap_level(page, "A1", 3)
+    page.wait_for_function(js("document.getElementById('sync-state').dataset.state === 'login'"))
+    login = page.locator(".login-link")
+    assert login.get_attribute("href").startswith("/accounts/login/?next=")
+    assert login.bounding_box()["height"] >= 44 and login.bounding_box()["width"] >= 44
+    save_screenshot(page, f"field-session-ended-{screen}", full_page=False)
+
     page.context.set_offline(True)
     page.goto("/penilaian/")
     save_screenshot(page, f"field-list-offline-{screen}")
@@ -108,5 +117,5 @@ def test_the_scoring_page_fits_the_screen_and_leads_to_the_end(new_page, screen)
     page.wait_for_function(js("document.getElementById('sync-state').dataset.state === 'waiting'"))
     save_screenshot(page, f"field-scoring-offline-{screen}", full_page=False)
     page.goto("/penilaian/kotak-keluar/")
-    page.wait_for_function(js("document.getElementById('outbox').dataset.waiting === '1'"))
+    page.wait_for_function(js("document.getElementById('outbox').dataset.waiting === '2'"))
     save_screenshot(page, f"field-outbox-offline-{screen}")
