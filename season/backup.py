@@ -505,6 +505,7 @@ def _restore_into_place(
             _delete_sessions(using)
             call_command("loaddata", str(staging / DATABASE_MEMBER), database=using, verbosity=0)
             summary.counts = _check_counts(manifest["counts"], using=using)
+            _refresh_planner_statistics(using)
             summary.media_files = moves.swap()
     except BaseException:
         moves.undo()
@@ -529,6 +530,15 @@ def _delete_sessions(using: str) -> None:
         from django.contrib.sessions.models import Session
 
         Session.objects.using(using).all().delete()
+
+
+def _refresh_planner_statistics(using: str) -> None:
+    """PostgreSQL: ANALYZE the restored rows, so that the first results page after a restore
+    does not plan for the empty tables autovacuum may have analysed after `migrate`."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _check_counts(expected: dict[str, int], *, using: str) -> dict[str, int]:

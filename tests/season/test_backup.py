@@ -331,3 +331,22 @@ def test_every_model_of_the_portal_is_backed_up():
         "axes.accesslog",
         "axes.accessfailurelog",
     }
+
+
+def test_a_restore_on_postgresql_leaves_the_planner_counting_the_restored_rows(
+    season, media, tmp_path
+):
+    """After a restore the planner must not believe the tables are empty (ANALYZE ran)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL keeps planner statistics; SQLite plans without them")
+    archive = back_up(tmp_path)
+    empty_the_portal(media)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE scoring_score")  # as autovacuum leaves a table seen empty
+    restore(archive)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'scoring_score'")
+        (estimated,) = cursor.fetchone()
+    assert estimated > 0
