@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bantar.models import Role, User
-from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
+from competitions.models import Competition, Entry, EntryStatus, Kelurahan
 from indicators.models import Indicator, Pillar
 from scoring.images import ERROR_PHOTO_EMPTY
 from scoring.models import AGENCY_SUGGESTIONS, JuryTeam
@@ -106,21 +106,6 @@ class AssignForm(forms.Form):
             competition=competition, status=EntryStatus.VERIFIED
         )
         _choices(self, "team").queryset = JuryTeam.objects.filter(competition=competition)
-
-
-class BulkAssignForm(forms.Form):
-    kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"),
-        queryset=Kecamatan.objects.all(),
-        required=False,
-        empty_label=_("Semua kecamatan"),
-    )
-    kelurahan = forms.ModelChoiceField(
-        label=_("Kelurahan"),
-        queryset=Kelurahan.objects.all(),
-        required=False,
-        empty_label=_("Semua kelurahan"),
-    )
 
 
 class RemitForm(forms.Form):
