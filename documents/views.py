@@ -17,14 +17,18 @@ from django.views.decorators.http import require_safe
 
 from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permission_required
 from bantar.access import require as require_permission
-from bantar.models import User
 from competitions.models import Competition, CompetitionStatus
 from documents import selectors
 from documents.certificates import qr_svg
 from documents.pdf import in_indonesian, pdf_response, render_pdf
 from scoring.reports import decree_columns, document_date, rekap_report, signature_for
 from scoring.reports import winners_report as winners_list
-from scoring.result_selectors import ResultTable, result_table, result_table_for
+from scoring.result_selectors import (
+    ResultTable,
+    rekap_kecamatan_ids,
+    result_table,
+    result_table_for,
+)
 
 ERROR_NOT_YET = _(
     "Dokumen ini belum tersedia: hasil %(competition)s belum final. Lampiran SK sementara "
@@ -159,15 +163,6 @@ def certificate_pdf(
     return _certificates(request, competition_pk, entry_pk)
 
 
-def _kecamatan_ids(user: User) -> set[int] | None:
-    """The rekap's rows for the user: all (None) city-wide, else the kecamatan of its region."""
-    if user.is_city_wide:
-        return None
-    if user.kelurahan is not None:
-        return {user.kelurahan.kecamatan_id}
-    return {user.kecamatan_id} if user.kecamatan_id is not None else set()
-
-
 @require_safe
 @login_required
 @in_indonesian
@@ -180,7 +175,7 @@ def rekap_pdf(request: AuthenticatedRequest, competition_pk: int) -> HttpRespons
         competition,
         table,
         scope=str(request.user.scope_label),
-        kecamatan_ids=_kecamatan_ids(request.user),
+        kecamatan_ids=rekap_kecamatan_ids(request.user),
     )
     context = {"competition": competition, "report": report, "provisional": not table.frozen}
     name = f"rekap-kecamatan-{competition.year}-{competition.period}"

@@ -331,6 +331,15 @@ def result_table(competition: Competition) -> ResultTable:
     return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
 
 
+def rekap_kecamatan_ids(user: User) -> set[int] | None:
+    """The kecamatan whose rows a rekap shows the user: all (None) city-wide, else its region's."""
+    if user.is_city_wide:
+        return None
+    if user.kelurahan is not None:
+        return {user.kelurahan.kecamatan_id}
+    return {user.kecamatan_id} if user.kecamatan_id is not None else set()
+
+
 def result_table_for(user: User, competition: Competition) -> ResultTable:
     """`result_table` narrowed to the user's scope: the rows of entries `Entry.for_user` sees.
 

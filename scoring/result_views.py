@@ -23,7 +23,7 @@ from bantar.access import (
     require,
 )
 from bantar.exports import Report, export_response
-from bantar.models import Role, User
+from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
@@ -42,6 +42,7 @@ from scoring.result_selectors import (
     finalise_blockers,
     juror_progress,
     method_text,
+    rekap_kecamatan_ids,
     result_table,
     result_table_for,
     shared_photos,
@@ -186,20 +187,13 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
             competition, table, scope=scope, columns=winner_columns(with_contacts=contacts)
         )
     if name == "rekap":
-        kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
+        kecamatan = rekap_kecamatan_ids(user)
         return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
     if name == KELURAHAN_REKAP:
-        kecamatan = None if user.is_city_wide else _kecamatan_ids(user)
+        kecamatan = rekap_kecamatan_ids(user)
         return kelurahan_rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
     names = may(user, "scoring.see_juror_names", competition)
     return matrix_report(competition, table, scope=scope, juror_names=names)
-
-
-def _kecamatan_ids(user: User) -> set[int]:
-    """The kecamatan of an officer's region (a kelurahan officer: its kelurahan's)."""
-    if user.role == Role.KELURAHAN and user.kelurahan is not None:
-        return {user.kelurahan.kecamatan_id}
-    return {user.kecamatan_id} if user.kecamatan_id is not None else set()
 
 
 @require_safe
