@@ -6,6 +6,7 @@ Entry is that RT taking part in one competition.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -294,6 +295,29 @@ class Competition(models.Model):
             "Kelurahan BANTAR di rekap dan halaman hasil. Kosong: tidak dipakai."
         ),
     )
+    # Issue 12.5, team severity: a team whose mean level differs from the other teams' mean by
+    # more than this is flagged on the plenary's "Keseragaman penilaian" panel.
+    severity_threshold = models.DecimalField(
+        _("batas selisih rata-rata tim (level)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+        help_text=_(
+            "Tim yang rata-rata nilainya berselisih lebih dari ini dari rata-rata tim lain "
+            "ditandai di panel Keseragaman penilaian."
+        ),
+    )
+    # Issue 12.5, normalisation (off by default): each juror's counted levels as z-scores,
+    # rescaled to the competition's mean and spread (scoring.results.normalise_levels).
+    normalise_levels = models.BooleanField(
+        _("normalisasi nilai juri"),
+        default=False,
+        help_text=_(
+            "Nilai setiap juri dibakukan (skor z) lalu dikembalikan ke skala kompetisi "
+            "sebelum dirata-rata. Hanya dapat diubah sebelum hasil final."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CompetitionQuerySet.as_manager()
@@ -423,6 +447,9 @@ class Entry(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
+    # Issue 12.5: an RT every team scores. The assigned team's sheets count for its result as
+    # usual; the other teams' sheets only feed the severity panel (scoring.panel, README).
+    is_calibration = models.BooleanField(_("RT kalibrasi"), default=False)
     return_note = models.TextField(_("catatan pengembalian"), blank=True)
     client_token = models.UUIDField(
         null=True,
