@@ -161,6 +161,37 @@ class Recusal(models.Model):
         return f"{self.juror_id} x {self.entry_id}: {self.reason}"
 
 
+class Excusal(models.Model):
+    """An expected juror's missing or unfinished sheet that the panitia excused, with the reason.
+
+    Like a recusal it takes the juror off the entry's panel (scoring.panel): the
+    sheet is no longer awaited, and any level on it does not count. Undoing it
+    deletes the row; the history keeps who excused, who undid it, when and why.
+    """
+
+    entry = models.ForeignKey(
+        "competitions.Entry", on_delete=models.CASCADE, related_name="excusals"
+    )
+    juror = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "juror"], name="excusal_unique"),
+        ]
+        verbose_name = _("lembar nilai dimaafkan")
+        verbose_name_plural = _("lembar nilai dimaafkan")
+
+    def __str__(self) -> str:
+        return f"{self.juror_id} x {self.entry_id}: {self.reason}"
+
+
 class SheetStatus(models.TextChoices):
     DRAFT = "draft", _("Sedang dinilai")
     SUBMITTED = "submitted", _("Terkirim")
