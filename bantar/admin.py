@@ -29,6 +29,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Peran dan wilayah"), {"fields": ("role", "kecamatan", "kelurahan", "phone")}),
+        (_("Bahasa"), {"fields": ("language",)}),
         (_("Kata sandi sementara"), {"fields": ("must_change_password",)}),
     )
     add_fieldsets = (

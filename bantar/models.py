@@ -7,6 +7,7 @@ the admin or an export uses is narrowed by `for_user(user)` from this scope.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,6 +58,15 @@ class User(AbstractUser):
         _("wajib ganti kata sandi"),
         default=False,
         help_text=_("Pengguna harus mengganti kata sandinya sebelum membuka halaman lain."),
+    )
+    # The language menu's choice (bantar/language.py); empty: none yet, so Indonesian unless
+    # the visitor's cookie says otherwise. The browser's language is never used.
+    language = models.CharField(
+        _("bahasa"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Bahasa tampilan yang dipilih pengguna di menu bahasa."),
     )
 
     class Meta:

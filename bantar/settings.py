@@ -72,10 +72,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy: CONTENT_SECURITY_POLICY below
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language: the user's choice, the visitor's cookie, else Indonesian; never the
+    # browser's Accept-Language (replaces LocaleMiddleware; it reads the user).
+    "bantar.language.LanguageMiddleware",
     "bantar.cache_control.PrivateForLoggedInMiddleware",  # Cache-Control: private when logged in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

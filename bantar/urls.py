@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bantar import views
+from bantar import language, views
 from bantar.forms import (
     LoggedPasswordResetForm,
     LoginForm,
@@ -68,7 +68,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("surel/", views.mail_log, name="mail-log"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language menu: Django's set_language, and the choice kept on the user.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", include("indicators.urls")),
     path("", include("competitions.urls")),
     path("", include("scoring.urls")),
