@@ -7,7 +7,7 @@ Each function reads what one page needs in a fixed number of queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -580,14 +580,18 @@ class JurorNumbers:
 
 
 def score_breakdown(
-    competition: Competition, table: ResultTable
+    competition: Competition, table: ResultTable, *, entry_ids: Collection[int] | None = None
 ) -> dict[int, tuple[dict[str, list[tuple[str, int]]], dict[str, Decimal | None]]]:
-    """Entry -> (indicator -> jurors' levels, indicator -> mean): frozen, or from the sheets now."""
+    """Entry -> (indicator -> jurors' levels, indicator -> mean): frozen, or from the sheets now.
+
+    `entry_ids` reads only those entries (one page of the score matrix), else every entry.
+    """
     breakdown = {}
     if table.frozen:
-        frozen = Result.objects.filter(result_set=table.result_set).values_list(
-            "entry_id", "explanation"
-        )
+        stored = Result.objects.filter(result_set=table.result_set)
+        if entry_ids is not None:
+            stored = stored.filter(entry_id__in=entry_ids)
+        frozen = stored.values_list("entry_id", "explanation")
         for entry_id, frozen_explanation in frozen:
             levels, means = {}, {}
             for pillar in frozen_explanation.get("pillars", []):
@@ -597,7 +601,10 @@ def score_breakdown(
                     means[indicator["code"]] = Decimal(mean) if mean is not None else None
             breakdown[entry_id] = (levels, means)
         return breakdown
-    for entry_id, levels in named_levels(counted_scores(competition)).items():
+    scores = counted_scores(competition)
+    if entry_ids is not None:
+        scores = scores.filter(sheet__entry_id__in=entry_ids)
+    for entry_id, levels in named_levels(scores).items():
         means = {
             code: results.as_decimal(sum(v for _j, v in pairs), 4, len(pairs))
             for code, pairs in levels.items()
