@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -206,8 +207,10 @@ BANTAR_DEFAULT_SCALE = (1, 5)
 BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
 # How close (in KK) to a band boundary the registration form warns.
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
-# Rows per page of the long lists (participants, verification queue, assignments).
+# Rows per page of the long lists (participants, verification queue, assignments, plenary, winners).
 BANTAR_PAGE_SIZE = int(os.environ.get("BANTAR_PAGE_SIZE", "50"))
+# "Dekat batas lulus" on the plenary: a final score this many points either side of the pass mark.
+BANTAR_NEAR_PASS_MARK = Decimal(os.environ.get("BANTAR_NEAR_PASS_MARK", "2.00"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Bounds of every spreadsheet import (the panitia's entries, the admin's master data), all
 # checked before or while reading, never after (bantar/spreadsheets.py; README, "Settings").
