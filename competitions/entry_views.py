@@ -30,7 +30,8 @@ from bantar.access import (
     require,
 )
 from bantar.exports import export_response
-from competitions.filters import EntryFilter, page_of
+from bantar.filters import page_of
+from competitions.filters import EntryFilter
 from competitions.forms import EntryForm, EntryImportForm, ReturnForm
 from competitions.imports import (
     check_import_open,

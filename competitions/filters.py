@@ -1,8 +1,7 @@
 """The filters and search of the long entry lists, in the URL (a view can be bookmarked).
 
-Every choice comes from the user's scope, and the rows from `Entry.objects.for_user`, so
-no filter leads outside a region: a forged kelurahan of another region makes the form
-invalid, and an invalid filter shows nothing rather than quietly dropping the filter.
+The choices come from the user's scope (bantar.filters.ScopedFilterSet) and the rows from
+`Entry.objects.for_user`, so no filter leads outside a region.
 """
 
 from __future__ import annotations
@@ -11,13 +10,11 @@ import re
 from typing import Any
 
 import django_filters
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bantar.access import may
+from bantar.filters import ScopedFilterSet
 from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
 
@@ -59,7 +56,7 @@ def entry_search(entries: QuerySet[Entry], text: str, *, with_contacts: bool) ->
     return entries
 
 
-class EntryFilter(django_filters.FilterSet):
+class EntryFilter(ScopedFilterSet):
     """The participants list and the verification queue: status, region, category, search."""
 
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
@@ -95,18 +92,14 @@ class EntryFilter(django_filters.FilterSet):
         competition: Competition,
         **kwargs: Any,
     ) -> None:
-        super().__init__(data, queryset=queryset, **kwargs)
-        self.user = user
         self.with_contacts = may(user, "scoring.see_contacts")
-        self.filters["kecamatan"].queryset = Kecamatan.objects.for_user(user).order_by("code")
-        self.filters["kelurahan"].queryset = (
-            Kelurahan.objects.for_user(user).select_related("kecamatan").order_by("code")
-        )
-        self.filters["category"].extra["choices"] = [
-            (category.code, category.name) for category in competition.size_categories.all()
-        ]
-        self.filters["q"].field.widget.attrs.update(
-            placeholder=self.search_placeholder(), type="search"
+        super().__init__(
+            data,
+            queryset=queryset,
+            user=user,
+            competition=competition,
+            search_placeholder=self.search_placeholder(),
+            **kwargs,
         )
         if not user.is_city_wide:
             # A kelurahan or kecamatan officer already sees one kecamatan at most.
@@ -119,20 +112,3 @@ class EntryFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         return entry_search(queryset, value, with_contacts=self.with_contacts)
-
-    @property
-    def qs(self) -> QuerySet[Entry]:
-        # django-filter drops an invalid field and filters by the rest; a forged region
-        # must instead show nothing (the form says why).
-        if self.is_bound and not self.form.is_valid():
-            return self.queryset.none()
-        return super().qs
-
-
-def page_of(request: HttpRequest, rows: Any) -> Page:
-    """One page of rows (?halaman=N, BANTAR_PAGE_SIZE a page); a bad number gives the last."""
-    paginator = Paginator(rows, settings.BANTAR_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("halaman"))
-    # The template cannot pass the page number to get_elided_page_range itself.
-    page.numbers = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))  # type: ignore[attr-defined]
-    return page

@@ -12,6 +12,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from bantar.filters import ScopedFilterSet
 from bantar.models import User
 from competitions.filters import entry_search
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
@@ -29,7 +30,21 @@ def verified_entries(competition: Competition) -> QuerySet[Entry]:
     )
 
 
-class AssignmentFilter(django_filters.FilterSet):
+def team_choices(teams: list[JuryTeam]) -> list[tuple[str, str]]:
+    """The team filter's choices: not yet assigned, then each team."""
+    return [
+        (UNASSIGNED, str(_("Belum ditugaskan"))),
+        *((str(team.pk), team.name) for team in teams),
+    ]
+
+
+def filter_by_team(queryset: QuerySet[Entry], value: str) -> QuerySet[Entry]:
+    if value == UNASSIGNED:
+        return queryset.filter(assignment__isnull=True)
+    return queryset.filter(assignment__team_id=int(value))
+
+
+class AssignmentFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"),
@@ -64,39 +79,19 @@ class AssignmentFilter(django_filters.FilterSet):
         teams: list[JuryTeam],
         **kwargs: Any,
     ) -> None:
-        super().__init__(data, queryset=queryset, **kwargs)
-        self.filters["kecamatan"].queryset = Kecamatan.objects.for_user(user).order_by("code")
-        self.filters["kelurahan"].queryset = (
-            Kelurahan.objects.for_user(user).select_related("kecamatan").order_by("code")
+        super().__init__(
+            data,
+            queryset=queryset,
+            user=user,
+            competition=competition,
+            search_placeholder=str(_("No. RT, kampung atau kelurahan")),
+            **kwargs,
         )
-        self.filters["category"].extra["choices"] = [
-            (category.code, category.name) for category in competition.size_categories.all()
-        ]
-        self.filters["tim"].extra["choices"] = [
-            (UNASSIGNED, _("Belum ditugaskan")),
-            *((str(team.pk), team.name) for team in teams),
-        ]
-        self.filters["q"].field.widget.attrs.update(
-            placeholder=str(_("No. RT, kampung atau kelurahan")), type="search"
-        )
+        self.filters["tim"].extra["choices"] = team_choices(teams)
 
     def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         # The panitia may see heads of RT, but this page does not show them: no name search.
         return entry_search(queryset, value, with_contacts=False)
 
     def filter_team(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
-        if value == UNASSIGNED:
-            return queryset.filter(assignment__isnull=True)
-        return queryset.filter(assignment__team_id=int(value))
-
-    @property
-    def qs(self) -> QuerySet[Entry]:
-        if self.is_bound and not self.form.is_valid():
-            return self.queryset.none()  # a forged choice shows, and assigns, nothing
-        return super().qs
-
-    def active(self) -> bool:
-        """Whether any filter narrows the rows (a bulk assign of everything is said so)."""
-        return self.form.is_valid() and any(
-            self.form.cleaned_data.get(name) for name in self.filters
-        )
+        return filter_by_team(queryset, value)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import AuthenticatedRequest, get_for_user_or_404, permission_required, require
-from competitions.filters import page_of
+from bantar.filters import page_of
 from competitions.models import Competition, Entry
 from scoring import evidence, panel, services
 from scoring.filters import AssignmentFilter, verified_entries
