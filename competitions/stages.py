@@ -42,6 +42,10 @@ ERROR_ASSIGN_STAGE = gettext_lazy(
     "Penugasan hanya dapat diatur pada tahap Verifikasi atau Penilaian lapangan."
 )
 ERROR_RECUSAL_STAGE = gettext_lazy("Pengunduran diri juri tidak dapat dicatat setelah hasil final.")
+ERROR_EXCUSE_STAGE = gettext_lazy(
+    "Lembar nilai hanya dapat dimaafkan, atau maafnya dibatalkan, selama Penilaian lapangan "
+    "atau Rapat pleno (tahap sekarang: %(status)s)."
+)
 ERROR_SCORING_CLOSED = gettext_lazy(
     "Penilaian %(competition)s tidak sedang dibuka (tahap: %(status)s)."
 )
@@ -66,6 +70,7 @@ class Write(StrEnum):
     TEAM_CHANGE = "team_change"  # teams, members, leaders
     ASSIGN = "assign"  # assignments and visit plans
     RECUSAL = "recusal"
+    EXCUSE = "excuse"  # a missing or unfinished sheet excused by the panitia, or the excuse undone
     SCORE = "score"  # levels, notes, photos added or deleted, sheets submitted or reopened
     FINALISE = "finalise"
     PUBLISH = "publish"
@@ -107,6 +112,8 @@ STAGE_TABLE: dict[Write, StageRule] = {
     Write.RECUSAL: _rule(
         ERROR_RECUSAL_STAGE, "recusal_stage", S.VERIFICATION, S.ASSESSMENT, S.PLENARY
     ),
+    # While sheets are awaited, and until the results are final (the plenary decides).
+    Write.EXCUSE: _rule(ERROR_EXCUSE_STAGE, "excuse_stage", S.ASSESSMENT, S.PLENARY),
     Write.SCORE: _rule(ERROR_SCORING_CLOSED, "scoring_closed", S.ASSESSMENT, S.PLENARY),
     Write.FINALISE: _rule(ERROR_NOT_PLENARY, "not_plenary", S.PLENARY),
     # Published again: a second click answers the same result set and changes nothing.

@@ -3,7 +3,9 @@
 A juror's level for an indicator of an entry counts when
 1. the juror is a member of the team the entry is assigned to;
 2. the juror does not live in the RT's kelurahan (conflict of interest);
-3. no recusal is recorded for the juror and the entry;
+3. no recusal is recorded for the juror and the entry, and the panitia has not
+   excused the juror's sheet (an excused sheet is not awaited and its levels,
+   if any, do not count: a decision of the plenary, like a recusal);
 4. the indicator's pillar is in the juror's remit (an empty remit: every pillar),
    the remit as it stands when the results are computed;
 and the level stands on a submitted sheet of a verified entry.
@@ -22,19 +24,23 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus
 from indicators.models import Indicator
-from scoring.models import JuryMember, Recusal, Score, SheetStatus
+from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
 
 ERROR_CONFLICT = gettext_lazy(
     "Anda tidak menilai RT di kelurahan tempat tinggal Anda (%(kelurahan)s)."
 )
 ERROR_RECUSED = gettext_lazy("Anda tercatat tidak menilai RT ini: %(reason)s")
+ERROR_EXCUSED = gettext_lazy(
+    "Panitia sudah memaafkan lembar nilai Anda untuk RT ini: %(reason)s. "
+    "Minta panitia membatalkannya bila Anda masih akan menilai."
+)
 ERROR_NOT_IN_REMIT = gettext_lazy("Indikator %(code)s di luar pilar yang Anda nilai.")
 
 
@@ -87,9 +93,20 @@ def check_may_score(*, entry: Entry, member: JuryMember) -> None:
         member.home_kelurahan_id, entry.rt.kelurahan_id
     ):
         raise PermissionDenied(ERROR_CONFLICT % {"kelurahan": member.home_kelurahan.name})
-    recusal = Recusal.objects.filter(entry=entry, juror_id=member.user_id).first()
-    if recusal is not None:
-        raise PermissionDenied(ERROR_RECUSED % {"reason": recusal.reason})
+    # A recusal, or an excused sheet (levels given after the excuse would not count: the
+    # juror asks the panitia to undo it), in one query: every score change asks this.
+    found = (
+        Recusal.objects.filter(entry=entry, juror_id=member.user_id)
+        .annotate(excused=Value(False))
+        .values_list("reason", "excused")
+        .union(
+            Excusal.objects.filter(entry=entry, juror_id=member.user_id)
+            .annotate(excused=Value(True))
+            .values_list("reason", "excused")
+        )
+    )
+    for reason, excused in found:
+        raise PermissionDenied((ERROR_EXCUSED if excused else ERROR_RECUSED) % {"reason": reason})
 
 
 def remit_of(member: JuryMember) -> set[int]:
@@ -137,8 +154,15 @@ def jury_panel(competition: Competition) -> Panel:
     ).values_list("pk", "team_id", "user_id", "home_kelurahan_id"):
         teams[team_id].append((user_id, home, frozenset(remits[member_id])))
     recused: dict[int, set[int]] = defaultdict(set)
-    for entry_id, juror_id in Recusal.objects.filter(entry__competition=competition).values_list(
-        "entry_id", "juror_id"
+    # Rule 3: a recusal or an excused sheet, in one query (the pages count their queries).
+    for entry_id, juror_id in (
+        Recusal.objects.filter(entry__competition=competition)
+        .values_list("entry_id", "juror_id")
+        .union(
+            Excusal.objects.filter(entry__competition=competition).values_list(
+                "entry_id", "juror_id"
+            )
+        )
     ):
         recused[entry_id].add(juror_id)
     expected: dict[int, dict[int, frozenset[int]]] = {}
@@ -186,12 +210,14 @@ def counted_scores(competition: Competition) -> QuerySet[Score]:
     home = member + "home_kelurahan"
     kelurahan = F("sheet__entry__rt__kelurahan")
     recused = Recusal.objects.filter(entry=OuterRef("sheet__entry"), juror=OuterRef("sheet__juror"))
+    excused = Excusal.objects.filter(entry=OuterRef("sheet__entry"), juror=OuterRef("sheet__juror"))
     return Score.objects.filter(
         Q(**{f"{home}__isnull": True})
         | Q(**{f"{home}__lt": kelurahan})
         | Q(**{f"{home}__gt": kelurahan}),
         Q(**{f"{member}pillars__isnull": True}) | Q(**{f"{member}pillars": F("indicator__pillar")}),
         ~Exists(recused),
+        ~Exists(excused),
         **{f"{member}user": F("sheet__juror")},
         sheet__entry__competition=competition,
         sheet__entry__status=EntryStatus.VERIFIED,

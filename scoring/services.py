@@ -30,6 +30,7 @@ from competitions.stages import Write, check_stage
 from indicators.models import Indicator, Pillar
 from scoring.models import (
     Assignment,
+    Excusal,
     JuryMember,
     JuryTeam,
     Recusal,
@@ -71,6 +72,15 @@ ERROR_VISIT_UNASSIGNED = gettext_lazy(
     "%(rt)s belum ditugaskan ke tim juri: pilih timnya sebelum jadwal kunjungan."
 )
 ERROR_RECUSAL_REASON = gettext_lazy("Tuliskan alasan juri tidak menilai RT ini.")
+ERROR_EXCUSE_REASON = gettext_lazy("Tuliskan alasan lembar nilai ini dimaafkan.")
+ERROR_EXCUSE_SUBMITTED = gettext_lazy(
+    "Lembar nilai %(juror)s sudah dikirim; tidak ada yang perlu dimaafkan."
+)
+ERROR_EXCUSE_NOT_EXPECTED = gettext_lazy(
+    "%(juror)s tidak diharapkan menilai RT ini (bukan anggota timnya, konflik kepentingan "
+    "atau mengundurkan diri); tidak ada lembar yang perlu dimaafkan."
+)
+ERROR_EXCUSE_NONE = gettext_lazy("Lembar nilai %(juror)s tidak sedang dimaafkan.")
 ERROR_REMIT_REASON = gettext_lazy(
     "Tim %(team)s sudah mengirim lembar nilai: tuliskan alasan pilar juri ini diubah. "
     "Nilai di luar pilar barunya tidak lagi dihitung."
@@ -330,6 +340,62 @@ def recusal_record(*, entry: Entry, juror: User, reason: str, by: User) -> Recus
         entry=entry, juror=juror, defaults={"reason": reason, "recorded_by": by}
     )
     return recusal
+
+
+def _juror_name(juror: User) -> str:
+    return juror.get_full_name() or juror.username
+
+
+@transaction.atomic
+def sheet_excuse(*, entry: Entry, juror: User, reason: str, by: User) -> Excusal:
+    """The panitia stops waiting for an expected juror's sheet, with the reason.
+
+    The sheet then counts as complete for coverage and its levels, if any, do not
+    count (scoring.panel, rule 3); the juror can no longer score the entry until
+    the excuse is undone. A submitted sheet needs no excuse: the panitia reopens it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ValidationError(ERROR_EXCUSE_REASON)})
+    check_stage(entry.competition, Write.EXCUSE)
+    name = {"juror": _juror_name(juror)}
+    member = (
+        JuryMember.objects.filter(team__assignments__entry=entry, user=juror)
+        .select_related("home_kelurahan")
+        .first()
+    )
+    if (
+        member is None
+        or has_conflict(member.home_kelurahan_id, entry.rt.kelurahan_id)
+        or Recusal.objects.filter(entry=entry, juror=juror).exists()
+    ):
+        raise ValidationError(ERROR_EXCUSE_NOT_EXPECTED, code="not_expected", params=name)
+    # The sheet's row lock orders the excuse after a submission under way.
+    sheet = ScoreSheet.objects.select_for_update().filter(entry=entry, juror=juror).first()
+    if sheet is not None and sheet.is_locked:
+        raise ValidationError(ERROR_EXCUSE_SUBMITTED, code="submitted", params=name)
+    excusal = Excusal.objects.filter(entry=entry, juror=juror).first() or Excusal(
+        entry=entry, juror=juror
+    )
+    excusal.reason, excusal.recorded_by = reason, by
+    # The reason is a field of the row, so its history keeps it whole (a change reason is short).
+    stamp(excusal, by=by, reason=_("Dimaafkan panitia"))
+    excusal.full_clean(validate_constraints=False)
+    excusal.save()
+    return excusal
+
+
+@transaction.atomic
+def sheet_excuse_undo(*, entry: Entry, juror: User, by: User) -> None:
+    """The juror's sheet is awaited again; the history keeps the excuse and who undid it."""
+    check_stage(entry.competition, Write.EXCUSE)
+    excusal = Excusal.objects.select_for_update().filter(entry=entry, juror=juror).first()
+    if excusal is None:
+        raise ValidationError(
+            ERROR_EXCUSE_NONE, code="not_excused", params={"juror": _juror_name(juror)}
+        )
+    stamp(excusal, by=by, reason=_("Dibatalkan panitia"))
+    excusal.delete()
 
 
 # --- A juror's sheet ----------------------------------------------------------------

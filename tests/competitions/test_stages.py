@@ -39,6 +39,7 @@ from indicators.models import Indicator
 from scoring.models import (
     Assignment,
     Evidence,
+    Excusal,
     JuryMember,
     JuryTeam,
     Score,
@@ -287,6 +288,21 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
             entry=w.verified, juror=w.other_juror, reason="Kerabat", by=w.panitia
         ),
     ),
+    "sheet_excuse": (
+        Write.EXCUSE,
+        lambda w: scoring.services.sheet_excuse(
+            entry=w.verified, juror=w.juror, reason="Juri sakit", by=w.panitia
+        ),
+    ),
+    "sheet_excuse_undo": (
+        Write.EXCUSE,
+        lambda w: (
+            Excusal.objects.create(
+                entry=w.verified, juror=w.juror, reason="Juri sakit", recorded_by=w.panitia
+            ),
+            scoring.services.sheet_excuse_undo(entry=w.verified, juror=w.juror, by=w.panitia),
+        ),
+    ),
     "score_save": (
         Write.SCORE,
         lambda w: scoring.services.score_save(
@@ -451,4 +467,4 @@ def test_a_refused_write_saves_nothing_and_leaves_no_file(open_competition, sett
 
 
 # Cases that make a row of their own before the service runs (a new juror, a last level).
-HELPER_ROWS = {"team_add_member", "sheet_submit"}
+HELPER_ROWS = {"team_add_member", "sheet_submit", "sheet_excuse_undo"}

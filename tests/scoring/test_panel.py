@@ -14,7 +14,15 @@ from bantar.models import Role, User
 from competitions.models import RT, Entry, EntryStatus, Kelurahan
 from indicators.models import Indicator, Pillar
 from scoring import panel
-from scoring.models import Assignment, JuryMember, Recusal, Score, ScoreSheet, SheetStatus
+from scoring.models import (
+    Assignment,
+    Excusal,
+    JuryMember,
+    Recusal,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
 from scoring.result_selectors import result_table, results_inputs
 from scoring.services import score_save, sheet_submit, team_add_member, team_create
 from tests.conftest import make_user
@@ -67,6 +75,8 @@ panels = st.fixed_dictionaries(
         "members": st.lists(member, min_size=4, max_size=4),
         "entries": st.lists(entry, min_size=4, max_size=4),
         "recusals": st.sets(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=3),
+        # Excused sheets: missing, draft or (straight to the model) even submitted ones.
+        "excusals": st.sets(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=3),
         "sheets": st.lists(sheet, max_size=8, unique_by=lambda s: (s["entry"], s["juror"])),
     }
 )
@@ -93,6 +103,10 @@ def build(world, competition, jurors, pillars, indicators) -> None:
     panitia = User.objects.create(username="panitia.acak", role=Role.PANITIA)
     for entry_index, juror_index in world["recusals"]:
         Recusal.objects.create(
+            entry=entries[entry_index], juror=jurors[juror_index], reason="-", recorded_by=panitia
+        )
+    for entry_index, juror_index in world["excusals"]:
+        Excusal.objects.create(
             entry=entries[entry_index], juror=jurors[juror_index], reason="-", recorded_by=panitia
         )
     for plan in world["sheets"]:
