@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bantar.access import may
 from bantar.filters import ScopedFilterSet
+from bantar.filters import page_of as page_of  # its home is bantar.filters; kept for callers
 from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan, Kelurahan
 
