@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from competitions.models import (
 from indicators.models import Indicator, Pillar
 from scoring import results
 from scoring.models import Evidence, JuryMember, Result, ResultSet, Score, ScoreSheet, SheetStatus
+from scoring.normalise import normalised_values
 from scoring.panel import Panel, counted_levels, counted_scores, jury_panel
 
 
@@ -53,6 +55,7 @@ def results_rules(competition: Competition) -> results.Rules:
             if competition.kencana_pass_mark is not None
             else {}
         ),
+        normalise=competition.normalise_levels,
     )
 
 
@@ -107,8 +110,9 @@ def results_inputs(
     panel = jury_panel(competition)
     coverage = sheet_coverage(competition, panel)
     levels = counted_levels(competition, panel)
-    by_entry: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for entry_id, _juror, code, value in levels:
+    rules = results_rules(competition)
+    by_entry: dict[int, dict[str, list[int | Fraction]]] = defaultdict(lambda: defaultdict(list))
+    for (entry_id, _juror, code, _raw), value in zip(levels, _values(rules, levels), strict=True):
         by_entry[entry_id][code].append(value)
     categories = dict(
         Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
@@ -124,7 +128,14 @@ def results_inputs(
         )
         for pk, code in categories.items()
     ]
-    return results_rules(competition), entries, panel, levels
+    return rules, entries, panel, levels
+
+
+def _values(rules: results.Rules, levels: list) -> list[int | Fraction]:
+    """The levels the means use: raw, or normalised when the competition says so."""
+    if not rules.normalise:
+        return [value for *_, value in levels]
+    return list(normalised_values(levels, rules.scale_min, rules.scale_max))
 
 
 def _complete(coverage: dict[int, Coverage], entry_id: int) -> bool:
@@ -404,6 +415,9 @@ def live_outcome(
     The database adds up each entry's pillars; only an entry where a counted juror
     left an indicator empty is read level by level.
     """
+    if rules.normalise:  # normalised levels are fractions: level by level, as finalisation does
+        _rules, inputs, _panel, _levels = results_inputs(competition)
+        return results.compute([e for e in inputs if e.entry_id in categories], rules)
     size: dict[str, int] = defaultdict(int)
     for pillar in rules.indicators.values():
         size[pillar] += 1
@@ -461,14 +475,21 @@ def explained_results(
     """Each result of `results.compute` with its explanation, to freeze them."""
     names = _juror_names(juror for _entry, juror, _code, _value in levels)
     per_entry: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
-    for entry_id, juror, code, value in levels:
+    normalised: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for (entry_id, juror, code, value), used in zip(levels, _values(rules, levels), strict=True):
         per_entry[entry_id][code].append((names[juror], value))
+        normalised[entry_id][code].append(used)
     coverage = sheet_coverage(competition, jury_panel(competition))
     return [
         (
             r,
             {
-                **results.explain(r, rules, per_entry[r.entry_id]),
+                **results.explain(
+                    r,
+                    rules,
+                    per_entry[r.entry_id],
+                    normalised[r.entry_id] if rules.normalise else None,
+                ),
                 "sheets": list(_sheets(coverage, r.entry_id)),
             },
         )
@@ -504,9 +525,16 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     if row.frozen_result is not None:
         return Result.objects.values_list("explanation", flat=True).get(pk=row.frozen_result)
     rules = results_rules(competition)
+    if rules.normalise:  # each juror's levels over the whole competition: as finalisation does
+        _rules, inputs, _panel, every = results_inputs(competition)
+        explained = explained_results(competition, results.compute(inputs, rules), rules, every)
+        found = next(e for r, e in explained if r.entry_id == row.entry.pk)
+        return {**found, "sheets": [row.sheets_in, row.sheets_expected]}
     levels = named_levels(counted_scores(competition).filter(sheet__entry_id=row.entry.pk))
     named = levels.get(row.entry.pk, {})
-    scores = {code: [level for _juror, level in pairs] for code, pairs in named.items()}
+    scores: dict[str, list[int | Fraction]] = {
+        code: [level for _juror, level in pairs] for code, pairs in named.items()
+    }
     result = results.score_entry(
         results.EntryInput(row.entry.pk, row.category, scores, row.complete), rules
     )

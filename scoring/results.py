@@ -76,6 +76,8 @@ class Rules:
     missing: str = MISSING_LOWEST
     # category code -> its own pass mark (the Kencana category's, issue 15); others: pass_mark.
     pass_marks: Mapping[str, Decimal] = field(default_factory=dict)
+    # Each juror's levels normalised before the means (scoring.normalise); off: raw levels.
+    normalise: bool = False
 
     def pass_mark_for(self, category: str) -> Decimal:
         return self.pass_marks.get(category, self.pass_mark)
@@ -85,8 +87,8 @@ class Rules:
 class EntryInput:
     entry_id: int
     category: str
-    # indicator code -> the levels given by the jurors who scored it
-    scores: Mapping[str, Sequence[int]]
+    # indicator code -> the levels given by the jurors who scored it (normalised: fractions)
+    scores: Mapping[str, Sequence[int | Fraction]]
     complete: bool = True  # every expected sheet is in (see result_selectors.sheet_coverage)
 
 
@@ -458,13 +460,24 @@ def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
                 if rules.pass_marks
                 else {}
             ),
+            # Likewise only when on: results frozen without normalisation keep their hash.
+            **({"normalise": True} if rules.normalise else {}),
         },
         "entries": sorted(
-            [e.entry_id, e.category, {k: sorted(v) for k, v in sorted(e.scores.items())}]
+            [
+                e.entry_id,
+                e.category,
+                {k: [_level(x) for x in sorted(v)] for k, v in sorted(e.scores.items())},
+            ]
             for e in entries
         ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _level(value: int | Fraction) -> int | str:
+    """A level for the hash: whole levels as they always were, normalised ones as fractions."""
+    return value if isinstance(value, int) else str(value)
 
 
 def _canonical(number: Decimal | int | str) -> str:
@@ -473,9 +486,16 @@ def _canonical(number: Decimal | int | str) -> str:
 
 
 def explain(
-    result: EntryResult, rules: Rules, juror_scores: Mapping[str, Sequence[tuple[str, int]]]
+    result: EntryResult,
+    rules: Rules,
+    juror_scores: Mapping[str, Sequence[tuple[str, int]]],
+    normalised: Mapping[str, Sequence[Fraction]] | None = None,
 ) -> dict[str, object]:
-    """Every step from the jurors' levels to the prize, as plain JSON for the explain page."""
+    """Every step from the jurors' levels to the prize, as plain JSON for the explain page.
+
+    `normalised` (when the competition normalises): indicator -> each juror's normalised
+    level, in the order of `juror_scores`, shown beside the raw levels.
+    """
     pillars = []
     for pillar in rules.pillar_order:
         codes = [code for code, owner in rules.indicators.items() if owner == pillar]
@@ -490,6 +510,11 @@ def explain(
                     {
                         "code": code,
                         "levels": [[juror, level] for juror, level in juror_scores.get(code, ())],
+                        **(
+                            {"normalised": [_comma(v) for v in normalised.get(code, ())]}
+                            if normalised is not None
+                            else {}
+                        ),
                         "mean": _text(result.indicator_scores[code], 4),
                         "missing": code in result.missing,
                     }
@@ -515,6 +540,7 @@ def explain(
         "complete": result.complete,
         "scored": result.scored,
         "undecided": result.undecided,
+        **({"normalised": True} if normalised is not None else {}),
     }
 
 
@@ -553,6 +579,17 @@ def method(rules: Rules, names: Mapping[str, str], categories: Mapping[str, str]
             "nilai dihitung tepat dan dibulatkan setengah ke atas menjadi 2 desimal saat ditampilkan"
         ),
     ]
+    if rules.normalise:
+        parts.insert(
+            0,
+            _(
+                "sebelum dirata-rata, nilai setiap juri dinormalisasi: dibakukan (skor z atas "
+                "semua nilai juri itu) lalu dikembalikan ke rata-rata dan simpangan baku semua "
+                "nilai kompetisi, dibatasi %(min)s-%(max)s; juri yang nilainya sama semua "
+                "mendapat rata-rata kompetisi"
+            )
+            % {"min": low, "max": high},
+        )
     passing = _("lulus bila nilai akhir >= %(mark)s") % {"mark": _number(rules.pass_mark, 2)}
     if rules.pillar_minimum is not None:
         passing += _(" dan setiap pilar >= %(min)s") % {"min": _number(rules.pillar_minimum, 2)}
@@ -612,6 +649,11 @@ def _number(value: Decimal | int | str, places: int | None = None) -> str:
 def display(value: Fraction | Decimal | int) -> Decimal:
     """A score as every page and file shows it: half up to 2 places (`bantar.numbers`)."""
     return hundredths(value)
+
+
+def _comma(value: Fraction) -> str:
+    """A normalised level for the explain page: 2 places, decimal comma."""
+    return str(display(value)).replace(".", ",")
 
 
 def _text(value: Fraction | int | None, places: int) -> str | None:
