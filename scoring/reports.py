@@ -9,24 +9,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+import django_filters
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from bantar import dates
+from bantar.access import AuthenticatedRequest
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
+from bantar.filters import ScopedFilterSet, page_of
+from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from competitions.models import CompetitionStatus as Stage
 from competitions.models import Kelurahan as KelurahanModel
 from indicators.models import Indicator
-from scoring.models import Result
+from scoring.filters import filter_by_team, team_choices
+from scoring.models import JuryTeam, Result
 from scoring.result_selectors import (
     JurorNumbers,
     ResultRow,
@@ -205,14 +213,18 @@ def winners_report(
     scope: str,
     columns: list[Column] | None = None,
     appendices: bool = True,
+    categories: Collection[str] | None = None,
 ) -> Report:
     """Daftar pemenang: a summary sheet, then one sheet per category, each with a total row.
 
     `columns` (default `winner_columns`) picks what each category's sheet shows; the
     rows and totals are the same whichever columns show them. `appendices` adds, after
     the categories, the RTs a provisional list leaves out for now (sheet "Belum lengkap").
+    `categories` (codes) keeps only those categories' summary rows and sheets (a filter).
     """
     names = dict(competition.size_categories.values_list("code", "name"))
+    if categories is not None:
+        names = {code: name for code, name in names.items() if code in categories}
     prizes = dict(competition.size_categories.values_list("code", "prize"))
     winners = {code: [row for row in rows if row.is_winner] for code, rows in table.by_category()}
     summary_rows = [
@@ -390,17 +402,32 @@ def rekap_report(
     )
 
 
+def matrix_order(rows: Iterable[ResultRow]) -> list[ResultRow]:
+    """The matrix's order: by kelurahan code, then RT number."""
+    return sorted(rows, key=lambda r: (r.entry.rt.kelurahan.code, r.entry.rt.number))
+
+
 def matrix_report(
-    competition: Competition, table: ResultTable, *, scope: str, juror_names: bool = True
+    competition: Competition,
+    table: ResultTable,
+    *,
+    scope: str,
+    juror_names: bool = True,
+    results: Sequence[ResultRow] | None = None,
 ) -> Report:
     """Matriks nilai: one row per RT and juror, then the RT's indicator means.
 
     Without `juror_names` (`scoring.see_juror_names`), each RT's jurors are Juri 1, 2, ...
+    `results` shows only those RTs, in their order (one page); by default every RT of the
+    table, and the levels are read for the RTs shown only.
     """
     codes = list(Indicator.objects.values_list("code", flat=True))
-    breakdown = score_breakdown(competition, table)
+    shown = matrix_order(table.rows) if results is None else list(results)
+    breakdown = score_breakdown(
+        competition, table, entry_ids=None if results is None else [r.entry.pk for r in shown]
+    )
     rows: list[tuple[ResultRow, str, list[int | Decimal | None]]] = []
-    for result in sorted(table.rows, key=lambda r: (r.entry.rt.kelurahan.code, r.entry.rt.number)):
+    for result in shown:
         levels, means = breakdown.get(result.entry.pk, ({}, {}))
         per_juror: dict[str, dict[str, int]] = {}
         for code, pairs in levels.items():
@@ -447,6 +474,89 @@ def matrix_report(
         notes=[method],
         sheets=[Sheet(name=_("Matriks"), columns=columns, rows=rows)],
     )
+
+
+class MatrixFilter(ScopedFilterSet):
+    """The score matrix's filters, in the URL: category, kecamatan (city-wide users), team.
+
+    The rows are the user's entries (`Entry.objects.for_user`), so no filter leads outside
+    a region; the results themselves are computed over every entry first.
+    """
+
+    category = django_filters.ChoiceFilter(
+        label=gettext_lazy("Kategori"),
+        field_name="category__code",
+        empty_label=gettext_lazy("Semua kategori"),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Kecamatan"),
+        field_name="rt__kelurahan__kecamatan",
+        queryset=Kecamatan.objects.none(),
+        empty_label=gettext_lazy("Semua kecamatan"),
+    )
+    tim = django_filters.ChoiceFilter(
+        label=gettext_lazy("Tim"), method="filter_team", empty_label=gettext_lazy("Semua tim")
+    )
+
+    class Meta:
+        model = Entry
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        queryset: QuerySet[Entry],
+        user: User,
+        competition: Competition,
+        teams: list[JuryTeam],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, queryset=queryset, user=user, competition=competition, **kwargs)
+        self.filters["tim"].extra["choices"] = team_choices(teams)
+        if not user.is_city_wide:
+            del self.filters["kecamatan"]  # an officer's rows are one kecamatan at most
+
+    def filter_team(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        return filter_by_team(queryset, value)
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    report: Report  # the page's RTs only; the exports call matrix_report for every RT
+    page: Page  # of ResultRow, BANTAR_PAGE_SIZE RTs
+    filters: MatrixFilter
+
+
+def matrix_page(
+    request: AuthenticatedRequest,
+    competition: Competition,
+    table: ResultTable,
+    *,
+    scope: str,
+    juror_names: bool,
+) -> MatrixPage:
+    """One page of the score matrix (?halaman=N) of the RTs the URL's filters match.
+
+    A fixed number of queries whatever the city's size: the filters' choices, the matching
+    entry ids, and the levels of the page's RTs only.
+    """
+    user = request.user
+    data = request.GET.copy()
+    data.pop("halaman", None)
+    filters = MatrixFilter(
+        data or None,
+        queryset=Entry.objects.for_user(user).filter(competition=competition),
+        user=user,
+        competition=competition,
+        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
+    )
+    matching = set(filters.qs.values_list("pk", flat=True))
+    page = page_of(request, matrix_order(r for r in table.rows if r.entry.pk in matching))
+    report = matrix_report(
+        competition, table, scope=scope, juror_names=juror_names, results=list(page.object_list)
+    )
+    return MatrixPage(report, page, filters)
 
 
 # --- Rekap per kelurahan and Kelurahan BANTAR (issue 15) ------------------------------
