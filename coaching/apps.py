@@ -7,7 +7,8 @@ class CoachingConfig(AppConfig):
     """After the award: the public self-check and the coaching view (pembinaan).
 
     The top layer, beside season and documents: it reads every app and no app reads it.
-    It has no models: the self-check stores nothing, the coaching view reads published results.
+    The self-check stores nothing and the coaching view reads published results; its models
+    are the re-visit rounds of past winners and their outcomes (coaching/models.py).
     """
 
     name = "coaching"

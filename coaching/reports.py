@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 from bantar import dates
 from bantar.exports import DECIMAL, INTEGER, Column, Report, Sheet
 from bantar.numbers import comma, hundredths
+from coaching.revisits import RevisitPage, RevisitRow
 from coaching.selectors import CoachingFigures, Drop, RTRecord, Showing, WeakIndicator, YearShare
 
 
@@ -94,4 +95,66 @@ def coaching_report(figures: CoachingFigures) -> Report:
         % {"editions": editions, "day": dates.tanggal(timezone.localdate())},
         filename=pgettext("file name", "pembinaan-%(area)s") % {"area": figures.area},
         sheets=list(coaching_sheets(figures).values()),
+    )
+
+
+def _verdict(row: RevisitRow) -> str:
+    if row.outcome is None:
+        return _("Belum disimpulkan")
+    return str(row.outcome.get_verdict_display())
+
+
+def revisit_report(page: RevisitPage) -> Report:
+    """The round's rekap: each RT's award score, re-visit score and verdict; not a ranking."""
+    revisit = page.revisit
+    if revisit.seed is not None:
+        chosen = _("Undian acak, benih %(seed)s, %(size)s dari %(winners)s pemenang") % {
+            "seed": revisit.seed,
+            "size": revisit.sample_size,
+            "winners": len(page.winners),
+        }
+    else:
+        chosen = _("Dipilih panitia")
+    return Report(
+        title=str(revisit.competition.title),
+        subtitle=_(
+            "%(chosen)s · batas penurunan %(threshold)s poin · informasi untuk panitia, "
+            "bukan peringkat · dicetak %(day)s"
+        )
+        % {
+            "chosen": chosen,
+            "threshold": comma(revisit.threshold),
+            "day": dates.tanggal(timezone.localdate()),
+        },
+        filename=pgettext("file name", "kunjungan-ulang-%(year)s") % {"year": revisit.source.year},
+        sheets=[
+            Sheet(
+                name=_("Kunjungan ulang"),
+                columns=[
+                    Column(_("Urutan"), lambda r: page.rows.index(r) + 1, INTEGER, 7),
+                    Column(_("Kecamatan"), lambda r: r.rt.kelurahan.kecamatan.name, width=15),
+                    Column(_("Kelurahan"), lambda r: r.rt.kelurahan.name, width=17),
+                    Column("RT", lambda r: r.rt.label, width=7),
+                    Column(_("Tim"), lambda r: r.team, width=12),
+                    Column(_("Lembar masuk"), lambda r: f"{r.submitted}/{r.expected}", width=9),
+                    Column(
+                        _("Nilai saat menang"),
+                        lambda r: hundredths(r.award.final) if r.award else None,
+                        DECIMAL,
+                    ),
+                    Column(
+                        _("Nilai kunjungan ulang"),
+                        lambda r: hundredths(r.outcome.revisit_final) if r.outcome else None,
+                        DECIMAL,
+                    ),
+                    Column(
+                        _("Perubahan"),
+                        lambda r: hundredths(r.outcome.change) if r.outcome else None,
+                        DECIMAL,
+                    ),
+                    Column(_("Hasil"), _verdict, width=16),
+                ],
+                rows=page.rows,
+            )
+        ],
     )

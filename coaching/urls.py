@@ -8,4 +8,17 @@ urlpatterns = [
     path("panduan/cek-mandiri/", views.selfcheck, name="selfcheck"),
     path("pembinaan/", views.coaching, name="coaching"),
     path("pembinaan/unduh.xlsx", views.coaching_export, name="coaching-export"),
+    path("kunjungan-ulang/", views.revisit_list, name="revisit-list"),
+    path("kunjungan-ulang/baru/<int:competition_pk>/", views.revisit_new, name="revisit-new"),
+    path("kunjungan-ulang/<int:revisit_pk>/", views.revisit_detail, name="revisit-detail"),
+    path(
+        "kunjungan-ulang/<int:revisit_pk>/simpulkan/",
+        views.revisit_conclude_view,
+        name="revisit-conclude",
+    ),
+    path(
+        "kunjungan-ulang/<int:revisit_pk>/unduh.xlsx",
+        views.revisit_export,
+        name="revisit-export",
+    ),
 ]

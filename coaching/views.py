@@ -1,19 +1,28 @@
-"""The self-check (public, computes in the browser) and the coaching view (officers)."""
+"""The self-check (public, computes in the browser), the coaching view (officers) and the
+re-visit rounds (panitia; the rekap also for the pejabat)."""
 
 from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import permission_required
 from bantar.exports import export_response
 from bantar.models import User
-from coaching.reports import coaching_report
+from coaching.forms import ConcludeForm, RevisitForm
+from coaching.models import RevisitRound, Selection, Verdict
+from coaching.reports import coaching_report, revisit_report
+from coaching.revisits import published_winners, revisit_conclude, revisit_create, revisit_page
 from coaching.selectors import coaching_figures
 from coaching.selfcheck import selfcheck_rules
+from scoring.public import published_competitions
 
 
 @require_safe
@@ -34,3 +43,83 @@ def coaching(request: HttpRequest) -> HttpResponse:
 def coaching_export(request: HttpRequest) -> HttpResponse:
     figures = coaching_figures(cast(User, request.user))
     return export_response(coaching_report(figures), "xlsx")
+
+
+# --- Re-visits of past winners (issue 16.3) ------------------------------------------------
+
+
+@require_safe
+@permission_required("coaching.revisit_view")
+def revisit_list(request: HttpRequest) -> HttpResponse:
+    rounds = RevisitRound.objects.select_related("source", "competition").annotate(
+        n_rts=Count("competition__entries", distinct=True),
+        n_kept=Count("outcomes", filter=Q(outcomes__verdict=Verdict.KEPT), distinct=True),
+        n_dropped=Count("outcomes", filter=Q(outcomes__verdict=Verdict.DROPPED), distinct=True),
+    )
+    sources = published_competitions().exclude(revisit__isnull=False)
+    return render(request, "coaching/revisit_list.html", {"rounds": rounds, "sources": sources})
+
+
+@permission_required("coaching.revisit_manage")
+def revisit_new(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    source = get_object_or_404(published_competitions(), pk=competition_pk)
+    winners = published_winners(source)
+    form = RevisitForm(request.POST or None, winners=winners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hand = data["selection"] == Selection.HAND
+        try:
+            revisit = revisit_create(
+                source=source,
+                by=cast(User, request.user),
+                size=None if hand else data["size"],
+                seed=None if hand else data["seed"],
+                rt_ids=data["rts"] if hand else None,
+                threshold=data["threshold"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Kunjungan ulang dibuat. Bentuk tim dan tugaskan juri."))
+            return redirect("revisit-detail", revisit_pk=revisit.pk)
+    context = {"source": source, "winners": winners, "form": form}
+    return render(request, "coaching/revisit_new.html", context)
+
+
+def _revisit(revisit_pk: int) -> RevisitRound:
+    return get_object_or_404(
+        RevisitRound.objects.select_related("source", "competition"), pk=revisit_pk
+    )
+
+
+@require_safe
+@permission_required("coaching.revisit_view")
+def revisit_detail(request: HttpRequest, revisit_pk: int) -> HttpResponse:
+    page = revisit_page(_revisit(revisit_pk))
+    form = ConcludeForm(initial={"threshold": page.revisit.threshold})
+    return render(request, "coaching/revisit_detail.html", {"page": page, "form": form})
+
+
+@require_POST
+@permission_required("coaching.revisit_manage")
+def revisit_conclude_view(request: HttpRequest, revisit_pk: int) -> HttpResponse:
+    revisit = _revisit(revisit_pk)
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("threshold", [])))
+        return redirect("revisit-detail", revisit_pk=revisit.pk)
+    try:
+        outcomes = revisit_conclude(
+            revisit=revisit, by=cast(User, request.user), threshold=form.cleaned_data["threshold"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Hasil %(count)s RT disimpulkan.") % {"count": len(outcomes)})
+    return redirect("revisit-detail", revisit_pk=revisit.pk)
+
+
+@require_safe
+@permission_required("coaching.revisit_view")
+def revisit_export(request: HttpRequest, revisit_pk: int) -> HttpResponse:
+    return export_response(revisit_report(revisit_page(_revisit(revisit_pk))), "xlsx")

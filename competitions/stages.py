@@ -58,6 +58,14 @@ ERROR_NOT_FINAL = gettext_lazy(
 ERROR_REOPEN_RESULTS_STAGE = gettext_lazy(
     "Hanya hasil final atau yang sudah diumumkan yang dapat dibuka kembali."
 )
+ERROR_REVISIT_NOT_PUBLISHED = gettext_lazy(
+    "Kunjungan ulang hanya untuk lomba yang hasilnya sudah diumumkan "
+    "(%(competition)s: tahap %(status)s)."
+)
+ERROR_REVISIT_CONCLUDE_STAGE = gettext_lazy(
+    "Hasil kunjungan ulang disimpulkan selama tahap Penilaian lapangan atau Rapat pleno "
+    "(%(competition)s: tahap %(status)s)."
+)
 
 
 class Write(StrEnum):
@@ -75,6 +83,8 @@ class Write(StrEnum):
     FINALISE = "finalise"
     PUBLISH = "publish"
     REOPEN_RESULTS = "reopen_results"
+    REVISIT_CREATE = "revisit_create"  # a re-visit round of this (published) competition
+    REVISIT_CONCLUDE = "revisit_conclude"  # the round's outcomes frozen (its own competition)
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,12 @@ STAGE_TABLE: dict[Write, StageRule] = {
     # Published again: a second click answers the same result set and changes nothing.
     Write.PUBLISH: _rule(ERROR_NOT_FINAL, "not_final", S.FINAL, S.PUBLISHED),
     Write.REOPEN_RESULTS: _rule(ERROR_REOPEN_RESULTS_STAGE, "reopen_stage", S.FINAL, S.PUBLISHED),
+    # Issue 16.3: winners are known only once published; the re-visit's own competition is
+    # scored in the assessment stage and concluded while its sheets may still be read.
+    Write.REVISIT_CREATE: _rule(ERROR_REVISIT_NOT_PUBLISHED, "revisit_not_published", S.PUBLISHED),
+    Write.REVISIT_CONCLUDE: _rule(
+        ERROR_REVISIT_CONCLUDE_STAGE, "revisit_conclude_stage", S.ASSESSMENT, S.PLENARY
+    ),
 }
 
 

@@ -26,12 +26,14 @@ from django.db import transaction
 from django.db.models import Model
 from PIL import Image
 
+import coaching.revisits
 import competitions.imports
 import competitions.services
 import scoring.evidence
 import scoring.result_services
 import scoring.services
 from bantar.models import Role, User
+from coaching.models import RevisitRound
 from competitions.models import RT, Competition, CompetitionStatus, Entry, EntryStatus, Kelurahan
 from competitions.services import EntryData
 from competitions.stages import STAGE_TABLE, Write, stage_allows
@@ -52,6 +54,7 @@ from tests.factories import EntryFactory, xlsx_upload
 pytestmark = pytest.mark.django_db
 
 SERVICE_MODULES: list[ModuleType] = [
+    coaching.revisits,
     competitions.services,
     competitions.imports,
     scoring.services,
@@ -60,6 +63,13 @@ SERVICE_MODULES: list[ModuleType] = [
 ]
 # Public functions of those modules that write nothing a stage governs, and why.
 NOT_WRITES = {
+    "published_winners": "a read",
+    "draw": "a pure function of the seed and the winners",
+    "new_seed": "a random number",
+    "draw_repeated": "a read: the draw's audit",
+    "verdict_for": "a comparison, no database",
+    "revisit_page": "a read",
+    "rt_revisits": "a read",
     "size_category_for": "a read",
     "near_band_boundary": "a read",
     "category_overrides": "a read (Kencana: the RTs' published results)",
@@ -362,6 +372,18 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
         Write.REOPEN_RESULTS,
         lambda w: scoring.result_services.competition_reopen_results(
             competition=w.competition, by=w.panitia, reason="Koreksi"
+        ),
+    ),
+    # Published, the world's competition has no result set: "no winners", not the stage.
+    "revisit_create": (
+        Write.REVISIT_CREATE,
+        lambda w: coaching.revisits.revisit_create(source=w.competition, by=w.panitia, size=1),
+    ),
+    # The world's competition as a round's own (unsaved: the stage check comes first).
+    "revisit_conclude": (
+        Write.REVISIT_CONCLUDE,
+        lambda w: coaching.revisits.revisit_conclude(
+            revisit=RevisitRound(competition=w.competition, source=w.competition), by=w.panitia
         ),
     ),
 }

@@ -204,6 +204,18 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("coaching", "POST"): answers(405),
     ("coaching-export", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
     ("coaching-export", "POST"): answers(405),
+    # Re-visits (issue 16.3): the panitia manages, the city's readers read.
+    ("revisit-list", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("revisit-list", "POST"): answers(405),
+    # An empty form comes back with its errors.
+    ("revisit-new", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
+    ("revisit-new", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
+    ("revisit-detail", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("revisit-detail", "POST"): answers(405),
+    ("revisit-conclude", "GET"): answers(405),
+    ("revisit-conclude", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
+    ("revisit-export", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("revisit-export", "POST"): answers(405),
 }
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bantar.models import Role, User
+from coaching.revisits import revisit_create
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from competitions.services import competition_create
 from documents.certificates import certificate_code
@@ -66,6 +67,9 @@ def build_world() -> World:
     last_year = build_season(published)
     competition_finalise(competition=published, by=users["panitia"])
     competition_publish(competition=published, by=users["panitia"])
+    revisit = revisit_create(
+        source=Competition.objects.get(pk=published.pk), by=users["panitia"], size=2, seed=1
+    )
     current = competition_create(year=2026)
     season = build_season(current)
     entry = season["A"]  # Eka Jaya RT 01, team of juri.satu and juri.dua
@@ -127,6 +131,10 @@ def build_world() -> World:
         "document-rekap": {"competition_pk": published.pk},
         "document-rapor-all": {"competition_pk": published.pk},
         "document-rapor": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
+        "revisit-new": {"competition_pk": published.pk},
+        "revisit-detail": {"revisit_pk": revisit.pk},
+        "revisit-conclude": {"revisit_pk": revisit.pk},
+        "revisit-export": {"revisit_pk": revisit.pk},
         "certificate-verify": {
             "code": certificate_code(Result.objects.get(entry=last_year["A"], is_winner=True).pk)
         },

@@ -1,0 +1,71 @@
+"""The form that starts a re-visit round: a seeded draw or the panitia's own choice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bantar.numbers import comma
+from coaching.models import DEFAULT_THRESHOLD, Selection
+from coaching.revisits import SEED_LIMIT, Winner
+
+ERROR_SIZE_REQUIRED = _("Isi jumlah RT yang diundi.")
+ERROR_HAND_REQUIRED = _("Centang RT yang dikunjungi ulang.")
+
+
+class RevisitForm(forms.Form):
+    selection = forms.ChoiceField(
+        label=_("Cara memilih RT"),
+        choices=Selection.choices,
+        initial=Selection.DRAW,
+        widget=forms.RadioSelect,
+    )
+    size = forms.IntegerField(label=_("Jumlah RT yang diundi"), min_value=1, required=False)
+    seed = forms.IntegerField(
+        label=_("Benih undian (kosong: dibuat otomatis)"),
+        min_value=1,
+        max_value=SEED_LIMIT,
+        required=False,
+        help_text=_("Benih yang sama atas daftar pemenang yang sama memberi undian yang sama."),
+    )
+    rts = forms.TypedMultipleChoiceField(
+        label=_("RT pemenang"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    threshold = forms.DecimalField(
+        label=_("Batas penurunan (poin)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        localize=True,
+        initial=DEFAULT_THRESHOLD,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+        help_text=_("Turun paling banyak sekian poin dari nilai saat menang: terjaga."),
+    )
+
+    def __init__(self, *args: Any, winners: list[Winner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rts = self.fields["rts"]
+        assert isinstance(rts, forms.TypedMultipleChoiceField)
+        rts.choices = [(w.rt.pk, f"{w.rt} · {comma(w.result.final)}") for w in winners]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("selection") == Selection.DRAW and not data.get("size"):
+            self.add_error("size", ERROR_SIZE_REQUIRED)
+        if data.get("selection") == Selection.HAND and not data.get("rts"):
+            self.add_error("rts", ERROR_HAND_REQUIRED)
+        return data
+
+
+class ConcludeForm(forms.Form):
+    threshold = forms.DecimalField(
+        label=_("Batas penurunan (poin)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )

@@ -1,0 +1,109 @@
+"""Re-visits of past winners (monitoring pasca-lomba, issue 16.3).
+
+A re-visit round is carried by a competition of its own: its entries are the drawn RTs (the
+same RT master record), its teams, assignments, sheets, photos and offline kit are the
+scoring app's, unchanged. This app only links that competition to the published one it
+re-visits, keeps how the RTs were chosen (the seed of a draw, so it can be repeated), and
+freezes each RT's outcome against its award score. The round is information for the
+committee, never a ranking: its competition is never finalised or published.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Selection(models.TextChoices):
+    DRAW = "draw", _("Undian acak")
+    HAND = "hand", _("Dipilih panitia")
+
+
+class Verdict(models.TextChoices):
+    KEPT = "terjaga", _("Terjaga")
+    DROPPED = "menurun", _("Menurun")
+
+
+DEFAULT_THRESHOLD = Decimal("5.00")
+
+
+class RevisitRound(models.Model):
+    source = models.ForeignKey(
+        "competitions.Competition",
+        verbose_name=_("lomba yang dikunjungi ulang"),
+        on_delete=models.PROTECT,
+        related_name="revisit_rounds",
+    )
+    competition = models.OneToOneField(
+        "competitions.Competition",
+        verbose_name=_("kompetisi kunjungan ulang"),
+        on_delete=models.PROTECT,
+        related_name="revisit",
+    )
+    selection = models.CharField(_("cara memilih"), max_length=8, choices=Selection.choices)
+    seed = models.PositiveBigIntegerField(_("benih undian"), null=True, blank=True)
+    sample_size = models.PositiveSmallIntegerField(_("jumlah sampel"), null=True, blank=True)
+    # The RT ids in the order chosen (the draw's order), for the audit: the draw repeated
+    # with the seed over the same winners must give exactly this list.
+    chosen = models.JSONField(_("RT terpilih"), default=list)
+    threshold = models.DecimalField(
+        _("batas penurunan (poin)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "RT terjaga bila nilai kunjungan ulang turun paling banyak sekian poin dari nilai "
+            "saat menang; lebih dari itu: menurun."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    concluded_at = models.DateTimeField(_("disimpulkan"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kunjungan ulang")
+        verbose_name_plural = _("kunjungan ulang")
+
+    def __str__(self) -> str:
+        return self.competition.title
+
+
+class RevisitOutcome(models.Model):
+    """One RT's outcome, frozen when the panitia concludes the round (again: replaced)."""
+
+    round = models.ForeignKey(RevisitRound, on_delete=models.CASCADE, related_name="outcomes")
+    rt = models.ForeignKey(
+        "competitions.RT", on_delete=models.PROTECT, related_name="revisit_outcomes"
+    )
+    award_final = models.DecimalField(_("nilai saat menang"), max_digits=7, decimal_places=4)
+    revisit_final = models.DecimalField(_("nilai kunjungan ulang"), max_digits=7, decimal_places=4)
+    bersih = models.DecimalField(max_digits=7, decimal_places=4)
+    aman = models.DecimalField(max_digits=7, decimal_places=4)
+    pintar = models.DecimalField(max_digits=7, decimal_places=4)
+    verdict = models.CharField(_("hasil"), max_length=8, choices=Verdict.choices)
+
+    class Meta:
+        ordering = ["round", "rt__kelurahan__code", "rt__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rt"], name="revisit_outcome_unique_rt"),
+        ]
+        verbose_name = _("hasil kunjungan ulang")
+        verbose_name_plural = _("hasil kunjungan ulang")
+
+    def __str__(self) -> str:
+        return f"{self.rt} · {self.get_verdict_display()}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.revisit_final - self.award_final
