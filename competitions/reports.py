@@ -35,9 +35,17 @@ def participant_columns(*, with_contacts: bool) -> list[Column]:
 
 
 def participants_report(
-    competition: Competition, entries: Iterable[Entry], *, scope: str, with_contacts: bool
+    competition: Competition,
+    entries: Iterable[Entry],
+    *,
+    scope: str,
+    with_contacts: bool,
+    start: int = 1,
 ) -> Report:
-    """Daftar peserta: every entry in the user's scope with its status and category."""
+    """Daftar peserta: every entry in the user's scope with its status and category.
+
+    `start` numbers the first row (a page of the list goes on from the one before).
+    """
     return Report(
         title=_("Daftar peserta %(competition)s") % {"competition": competition.title},
         subtitle=_("Wilayah: %(scope)s · dicetak %(when)s WIB")
@@ -47,7 +55,7 @@ def participants_report(
             Sheet(
                 name=_("Peserta"),
                 columns=participant_columns(with_contacts=with_contacts),
-                rows=enumerate(entries, start=1),
+                rows=enumerate(entries, start=start),
             )
         ],
     )

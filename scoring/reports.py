@@ -32,6 +32,7 @@ from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from competitions.models import CompetitionStatus as Stage
 from competitions.models import Kelurahan as KelurahanModel
+from competitions.reports import participants_report
 from indicators.models import Indicator
 from scoring.filters import filter_by_team, team_choices
 from scoring.models import JuryTeam, Result
@@ -557,6 +558,26 @@ def matrix_page(
         competition, table, scope=scope, juror_names=juror_names, results=list(page.object_list)
     )
     return MatrixPage(report, page, filters)
+
+
+def participants_page(
+    request: AuthenticatedRequest,
+    competition: Competition,
+    entries: QuerySet[Entry],
+    *,
+    scope: str,
+    with_contacts: bool,
+) -> tuple[Report, Page]:
+    """One page of the Daftar peserta (?halaman=N), numbered on from the page before."""
+    page = page_of(request, entries)
+    report = participants_report(
+        competition,
+        list(page.object_list),
+        scope=scope,
+        with_contacts=with_contacts,
+        start=page.start_index(),
+    )
+    return report, page
 
 
 # --- Rekap per kelurahan and Kelurahan BANTAR (issue 15) ------------------------------

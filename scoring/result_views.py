@@ -30,7 +30,9 @@ from scoring import result_services
 from scoring.forms import ReopenForm
 from scoring.reports import (
     kelurahan_rekap_report,
+    matrix_page,
     matrix_report,
+    participants_page,
     rekap_report,
     winner_columns,
     winners_report,
@@ -196,12 +198,51 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
     return matrix_report(competition, table, scope=scope, juror_names=names)
 
 
+# These two page themselves (scoring.reports): one page of rows at a time (?halaman=N), the
+# matrix with its filters; their exports keep every row.
+SELF_PAGED = ("matriks", "peserta")
+
+
+def _paged_report(
+    request: AuthenticatedRequest, competition: Competition, name: str
+) -> dict[str, object]:
+    """The score matrix (with its filters) and the participants list, one page at a time."""
+    user = request.user
+    scope = str(user.scope_label)
+    if name == "peserta":
+        require(user, "scoring.read_participants")
+        entries = Entry.objects.for_user(user).filter(competition=competition).with_region()
+        report, page = participants_page(
+            request,
+            competition,
+            entries,
+            scope=scope,
+            with_contacts=may(user, "scoring.see_contacts"),
+        )
+        return {"report": report, "page": page, "exports_all": True}
+    table = _readable_table(user, competition)
+    names = may(user, "scoring.see_juror_names", competition)
+    found = matrix_page(request, competition, table, scope=scope, juror_names=names)
+    return {
+        "report": found.report,
+        "page": found.page,
+        "filter_form": found.filters.form,
+        "filtered": found.filters.active(),
+        "exports_all": True,
+    }
+
+
 @require_safe
 @login_required
 def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -> HttpResponse:
     if name not in PAGES:
         raise Http404
     competition = _competition(request, competition_pk)
+    if name in SELF_PAGED:
+        page = _paged_report(request, competition, name)
+        return render(
+            request, "reports/report.html", {"competition": competition, "name": name, **page}
+        )
     report = _report(request, competition, name)
     return render(
         request, "reports/report.html", {"competition": competition, "report": report, "name": name}
