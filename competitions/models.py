@@ -411,9 +411,17 @@ class EntryStatus(models.TextChoices):
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def for_user(self, user: User) -> EntryQuerySet:
-        """Kelurahan and kecamatan see their region; a juror the entries assigned to its teams."""
+        """Kelurahan and kecamatan see their region; a juror the entries assigned to its teams,
+        and the assigned calibration RTs of the competitions it judges (scoring.panel)."""
         if user.is_authenticated and user.is_active and user.role == Role.JURI:
-            return self.filter(assignment__team__members__user=user)
+            mine = Q(assignment__team__members__user=user)
+            calibration = Q(
+                is_calibration=True,
+                assignment__isnull=False,
+                competition__jury_teams__members__user=user,
+            )
+            # One row per entry: the OR's joins would repeat an entry once per team member.
+            return self.filter(pk__in=Entry.objects.filter(mine | calibration).values("pk"))
         return self.filter(
             region_filter(user, kelurahan="rt__kelurahan", kecamatan="rt__kelurahan__kecamatan")
         )

@@ -58,6 +58,14 @@ ERROR_NOT_FINAL = gettext_lazy(
 ERROR_REOPEN_RESULTS_STAGE = gettext_lazy(
     "Hanya hasil final atau yang sudah diumumkan yang dapat dibuka kembali."
 )
+ERROR_SEVERITY_STAGE = gettext_lazy(
+    "Pengaturan keseragaman penilaian dan normalisasi tidak dapat diubah pada tahap "
+    "%(status)s: hasilnya sudah final."
+)
+ERROR_CALIBRATION_STAGE = gettext_lazy(
+    "RT kalibrasi hanya dapat ditandai pada tahap Verifikasi, Penilaian lapangan atau "
+    "Rapat pleno (tahap sekarang: %(status)s)."
+)
 ERROR_REVISIT_NOT_PUBLISHED = gettext_lazy(
     "Kunjungan ulang hanya untuk lomba yang hasilnya sudah diumumkan "
     "(%(competition)s: tahap %(status)s)."
@@ -83,6 +91,8 @@ class Write(StrEnum):
     FINALISE = "finalise"
     PUBLISH = "publish"
     REOPEN_RESULTS = "reopen_results"
+    SEVERITY_SETTINGS = "severity_settings"  # the severity threshold and the normalisation rule
+    CALIBRATION = "calibration"  # which RTs every team scores
     REVISIT_CREATE = "revisit_create"  # a re-visit round of this (published) competition
     REVISIT_CONCLUDE = "revisit_conclude"  # the round's outcomes frozen (its own competition)
 
@@ -129,6 +139,20 @@ STAGE_TABLE: dict[Write, StageRule] = {
     # Published again: a second click answers the same result set and changes nothing.
     Write.PUBLISH: _rule(ERROR_NOT_FINAL, "not_final", S.FINAL, S.PUBLISHED),
     Write.REOPEN_RESULTS: _rule(ERROR_REOPEN_RESULTS_STAGE, "reopen_stage", S.FINAL, S.PUBLISHED),
+    # Issue 12.5: normalisation changes the results, so only before they are final.
+    Write.SEVERITY_SETTINGS: _rule(
+        ERROR_SEVERITY_STAGE,
+        "severity_stage",
+        S.DRAFT,
+        S.REGISTRATION,
+        S.VERIFICATION,
+        S.ASSESSMENT,
+        S.PLENARY,
+    ),
+    # Teams score calibration RTs in the field: marked once entries are verified, until final.
+    Write.CALIBRATION: _rule(
+        ERROR_CALIBRATION_STAGE, "calibration_stage", S.VERIFICATION, S.ASSESSMENT, S.PLENARY
+    ),
     # Issue 16.3: winners are known only once published; the re-visit's own competition is
     # scored in the assessment stage and concluded while its sheets may still be read.
     Write.REVISIT_CREATE: _rule(ERROR_REVISIT_NOT_PUBLISHED, "revisit_not_published", S.PUBLISHED),

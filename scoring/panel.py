@@ -1,7 +1,8 @@
 """Who counts for an entry: the one home of the jury panel rule.
 
 A juror's level for an indicator of an entry counts when
-1. the juror is a member of the team the entry is assigned to;
+1. the juror is a member of the team the entry is assigned to (on a calibration RT
+   every team's members may score, but only the assigned team's levels count);
 2. the juror does not live in the RT's kelurahan (conflict of interest);
 3. no recusal is recorded for the juror and the entry, and the panitia has not
    excused the juror's sheet (an excused sheet is not awaited and its levels,
@@ -75,13 +76,21 @@ def exclusion(
 
 
 def membership_for(*, entry: Entry, juror: User) -> JuryMember:
-    """Rule 1: the juror's membership in the entry's team, else 403 (the caller scoped the entry)."""
-    member = (
-        JuryMember.objects.filter(team__assignments__entry=entry, user=juror)
-        .select_related("home_kelurahan")
-        .prefetch_related("pillars")
-        .first()
-    )
+    """Rule 1: the juror's membership in the entry's team, else 403 (the caller scoped the entry).
+
+    A calibration RT (`Entry.is_calibration`) is scored by every team of the competition:
+    a juror of another team scores it as a member of his own team. Only the assigned
+    team's sheets count for the RT's result (`jury_panel`, `counted_scores`); the other
+    teams' sheets feed the severity panel only (`scoring.severity`).
+    """
+    members = JuryMember.objects.select_related("home_kelurahan").prefetch_related("pillars")
+    member = members.filter(team__assignments__entry=entry, user=juror).first()
+    if member is None and entry.is_calibration and hasattr(entry, "assignment"):
+        member = (
+            members.filter(team__competition_id=entry.competition_id, user=juror)
+            .order_by("team_id")
+            .first()
+        )
     if member is None:
         raise PermissionDenied
     return member

@@ -91,9 +91,16 @@ def juror_tasks(user: User) -> list[JurorTask]:
     )
     status = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user).values("status")[:1]
     recusal = Recusal.objects.filter(entry=OuterRef("pk"), juror=user).values("reason")[:1]
+    # On another team's calibration RT the juror scores as a member of his own team (panel rule 1).
+    own_team_in: dict[int, JuryMember] = {}
+    for member in sorted(memberships.values(), key=lambda m: m.team_id):
+        own_team_in.setdefault(member.team.competition_id, member)
     entries = (
         Entry.objects.for_user(user)
-        .filter(assignment__team__in=list(memberships))
+        .filter(
+            Q(assignment__team__in=list(memberships))
+            | Q(is_calibration=True, competition__in=list(own_team_in))
+        )
         .select_related("rt__kelurahan__kecamatan", "category", "assignment__team", "competition")
         .annotate(
             n_scored=Coalesce(Subquery(scored, output_field=IntegerField()), 0),
@@ -112,14 +119,14 @@ def juror_tasks(user: User) -> list[JurorTask]:
     for row in entries:
         # `row` carries the annotations above, which django-stubs cannot follow through for_user.
         entry: Any = row
-        member = memberships[entry.assignment.team_id]
+        member = memberships.get(entry.assignment.team_id) or own_team_in[entry.competition_id]
         remit = remit_of(member)
         total = sum(size for pk, size in pillar_sizes.items() if in_remit(remit, pk))
         excluded = exclusion(member, entry, entry.recusal_reason, to_juror=True)
         tasks.append(
             JurorTask(
                 entry=entry,
-                team=entry.assignment.team,
+                team=member.team,
                 total=total,
                 scored=entry.n_scored,
                 photos=entry.n_photos,

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from scoring import field_views, public_views, result_views, sync_views, views
+from scoring import (
+    field_views,
+    public_views,
+    result_views,
+    severity_views,
+    sync_views,
+    views,
+)
 
 urlpatterns = [
     # Teams and assignments (panitia)
@@ -53,6 +60,16 @@ urlpatterns = [
     path("rt/<int:rt_pk>/", public_views.rt_page, name="public-rt"),
     # Results
     path("kompetisi/<int:competition_pk>/pleno/", result_views.plenary_page, name="plenary"),
+    path(
+        "kompetisi/<int:competition_pk>/pleno/keseragaman/",
+        severity_views.severity_page,
+        name="severity",
+    ),
+    path(
+        "kompetisi/<int:competition_pk>/pleno/keseragaman/atur/",
+        severity_views.severity_settings_page,
+        name="severity-settings",
+    ),
     path(
         "kompetisi/<int:competition_pk>/pleno/rt/<int:entry_pk>/",
         result_views.explain_page,

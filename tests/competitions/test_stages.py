@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -32,6 +33,7 @@ import competitions.services
 import scoring.evidence
 import scoring.result_services
 import scoring.services
+import scoring.severity_services
 from bantar.models import Role, User
 from coaching.models import RevisitRound
 from competitions.models import RT, Competition, CompetitionStatus, Entry, EntryStatus, Kelurahan
@@ -60,6 +62,7 @@ SERVICE_MODULES: list[ModuleType] = [
     scoring.services,
     scoring.evidence,
     scoring.result_services,
+    scoring.severity_services,
 ]
 # Public functions of those modules that write nothing a stage governs, and why.
 NOT_WRITES = {
@@ -372,6 +375,18 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
         Write.REOPEN_RESULTS,
         lambda w: scoring.result_services.competition_reopen_results(
             competition=w.competition, by=w.panitia, reason="Koreksi"
+        ),
+    ),
+    "competition_severity_settings": (
+        Write.SEVERITY_SETTINGS,
+        lambda w: scoring.severity_services.competition_severity_settings(
+            competition=w.competition, threshold=Decimal("0.7"), normalise=True, by=w.panitia
+        ),
+    ),
+    "entry_calibration_set": (
+        Write.CALIBRATION,
+        lambda w: scoring.severity_services.entry_calibration_set(
+            competition=w.competition, entry_ids=[w.verified.pk], by=w.panitia
         ),
     ),
     # Published, the world's competition has no result set: "no winners", not the stage.

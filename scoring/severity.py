@@ -1,0 +1,285 @@
+"""Team severity (issue 12.5): did the jury teams score alike? The plenary's panel
+"Keseragaman penilaian", its maths (pure) and its read (a fixed number of queries).
+
+Two bases, chosen by the data:
+- Calibration RTs (`Entry.is_calibration`): every team scores them, so the teams
+  judged the same RTs. When at least one calibration RT has submitted sheets from two
+  teams, the panel compares the teams on the calibration RTs only. A team's (or a
+  juror's) difference is then paired: per calibration RT, its mean level minus the
+  other teams' mean level on that RT, averaged over the RTs both scored.
+- Otherwise the counted levels of each team on its own RTs: a team's difference is its
+  mean level minus the mean of every level of the other teams. The teams scored
+  different RTs, so a difference may come from the RTs, not the jurors; the panel says so.
+
+On a calibration RT a juror of another team scores as a member of his own team (conflict
+of interest, recusal and remit apply as on his own RTs: `scoring.panel`). His levels are
+used here only; the RT's result counts the assigned team's levels, as for every RT.
+
+A team is flagged when the size of its difference exceeds the competition's
+`severity_threshold` (in levels). Spreads are population standard deviations.
+The panel reads raw levels, normalisation or not: it measures how the jurors scored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from django.db.models import Q
+
+from competitions.models import Competition, Entry, EntryStatus
+from scoring.models import JuryMember, Recusal, Score, SheetStatus
+from scoring.normalise import mean_and_spread
+from scoring.panel import counted_scores, has_conflict, in_remit
+
+BASIS_CALIBRATION = "calibration"
+BASIS_OWN = "own"
+
+
+class Level(NamedTuple):
+    team: int
+    juror: int
+    entry: int
+    value: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """One team's or one juror's levels on the panel's basis."""
+
+    sheets: int
+    levels: int
+    mean: Fraction
+    spread: Fraction
+    difference: Fraction | None  # None: nobody of another team to compare with
+
+    def _decimal(self, value: Fraction | None) -> Decimal | None:
+        if value is None:
+            return None
+        whole = (2 * abs(value.numerator) * 100 + value.denominator) // (2 * value.denominator)
+        return Decimal(whole if value >= 0 else -whole).scaleb(-2)
+
+    @property
+    def mean_shown(self) -> Decimal | None:
+        return self._decimal(self.mean)
+
+    @property
+    def spread_shown(self) -> Decimal | None:
+        return self._decimal(self.spread)
+
+    @property
+    def difference_shown(self) -> Decimal | None:
+        return self._decimal(self.difference)
+
+
+@dataclass(frozen=True)
+class JurorRow:
+    juror_id: int
+    name: str
+    stats: Stats
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team_id: int
+    name: str
+    stats: Stats
+    flagged: bool
+    jurors: list[JurorRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SeverityPanel:
+    basis: str  # BASIS_CALIBRATION or BASIS_OWN
+    threshold: Decimal
+    calibration_entries: int  # calibration RTs marked (verified and assigned)
+    teams: list[TeamRow]
+
+    @property
+    def flagged(self) -> list[TeamRow]:
+        return [team for team in self.teams if team.flagged]
+
+    @property
+    def fair(self) -> bool:
+        return self.basis == BASIS_CALIBRATION
+
+
+# --- The maths (pure) ------------------------------------------------------------------------
+
+
+def _difference(own: Sequence[Level], others: Sequence[Level], *, paired: bool) -> Fraction | None:
+    """Mean of `own` minus mean of `others`; paired: per entry, averaged over shared entries."""
+    if not others:
+        return None
+    if not paired:
+        own_mean = mean_and_spread([level.value for level in own])[0]
+        return own_mean - mean_and_spread([level.value for level in others])[0]
+    mine: dict[int, list[int]] = defaultdict(list)
+    theirs: dict[int, list[int]] = defaultdict(list)
+    for level in own:
+        mine[level.entry].append(level.value)
+    for level in others:
+        theirs[level.entry].append(level.value)
+    gaps = [
+        Fraction(sum(mine[entry]), len(mine[entry]))
+        - Fraction(sum(theirs[entry]), len(theirs[entry]))
+        for entry in sorted(mine)
+        if entry in theirs
+    ]
+    return sum(gaps, Fraction(0)) / len(gaps) if gaps else None
+
+
+def _stats(own: Sequence[Level], others: Sequence[Level], *, paired: bool) -> Stats:
+    mean, spread = mean_and_spread([level.value for level in own])
+    return Stats(
+        sheets=len({(level.entry, level.juror) for level in own}),
+        levels=len(own),
+        mean=mean,
+        spread=spread,
+        difference=_difference(own, others, paired=paired),
+    )
+
+
+def team_severity(
+    levels: Iterable[Level],
+    *,
+    threshold: Fraction,
+    paired: bool,
+    teams: Mapping[int, str],
+    jurors: Mapping[int, str],
+) -> list[TeamRow]:
+    """Per team and per juror: sheets, mean, spread, difference from the other teams, flag.
+
+    Teams are listed in `teams`' order (a team with no level is left out); a team is
+    flagged when |difference| > threshold.
+    """
+    by_team: dict[int, list[Level]] = defaultdict(list)
+    for level in levels:
+        by_team[level.team].append(level)
+    rows = []
+    for team_id, name in teams.items():
+        own = by_team.get(team_id)
+        if not own:
+            continue
+        others = [level for other, group in by_team.items() if other != team_id for level in group]
+        stats = _stats(own, others, paired=paired)
+        by_juror: dict[int, list[Level]] = defaultdict(list)
+        for level in own:
+            by_juror[level.juror].append(level)
+        juror_rows = sorted(
+            (
+                JurorRow(juror, jurors.get(juror, str(juror)), _stats(group, others, paired=paired))
+                for juror, group in by_juror.items()
+            ),
+            key=lambda row: row.name,
+        )
+        flagged = stats.difference is not None and abs(stats.difference) > threshold
+        rows.append(TeamRow(team_id, name, stats, flagged, juror_rows))
+    return rows
+
+
+# --- The read --------------------------------------------------------------------------------
+
+
+def calibration_levels(competition: Competition) -> list[Level]:
+    """Every team's levels on the calibration RTs, each juror under the team he scored for.
+
+    The assigned team's members score for it; a member of another team for his own
+    (the first by id, as `scoring.panel.membership_for`). Conflict of interest, recusal
+    and remit leave levels out as they do for results. 4 queries.
+    """
+    members: dict[int, list[tuple[int, int | None, frozenset[int]]]] = defaultdict(list)
+    remits: dict[int, set[int]] = defaultdict(set)
+    for member_id, pillar_id in JuryMember.pillars.through.objects.filter(
+        jurymember__team__competition=competition
+    ).values_list("jurymember_id", "pillar_id"):
+        remits[member_id].add(pillar_id)
+    for member_id, team_id, user_id, home in (
+        JuryMember.objects.filter(team__competition=competition)
+        .order_by("team_id")
+        .values_list("pk", "team_id", "user_id", "home_kelurahan_id")
+    ):
+        members[user_id].append((team_id, home, frozenset(remits[member_id])))
+    recused = set(
+        Recusal.objects.filter(
+            entry__competition=competition, entry__is_calibration=True
+        ).values_list("entry_id", "juror_id")
+    )
+    rows = Score.objects.filter(
+        sheet__entry__competition=competition,
+        sheet__entry__is_calibration=True,
+        sheet__entry__status=EntryStatus.VERIFIED,
+        sheet__entry__assignment__isnull=False,
+        sheet__status=SheetStatus.SUBMITTED,
+        value__isnull=False,
+    ).values_list(
+        "sheet__entry_id",
+        "sheet__entry__assignment__team_id",
+        "sheet__entry__rt__kelurahan_id",
+        "sheet__juror_id",
+        "indicator__pillar_id",
+        "value",
+    )
+    levels = []
+    for entry_id, assigned, kelurahan, juror, pillar, value in rows.order_by():
+        memberships = members.get(juror, [])
+        chosen = next((m for m in memberships if m[0] == assigned), None) or next(
+            iter(memberships), None
+        )
+        if chosen is None or value is None or (entry_id, juror) in recused:
+            continue
+        team_id, home, remit = chosen
+        if has_conflict(home, kelurahan) or not in_remit(remit, pillar):
+            continue
+        levels.append(Level(team_id, juror, entry_id, value))
+    return levels
+
+
+def own_levels(competition: Competition) -> list[Level]:
+    """The counted levels of each team on its own RTs (1 query)."""
+    rows = counted_scores(competition).values_list(
+        "sheet__entry__assignment__team_id", "sheet__juror_id", "sheet__entry_id", "value"
+    )
+    return [Level(*row) for row in rows.order_by() if row[3] is not None]
+
+
+def severity_panel(competition: Competition) -> SeverityPanel:
+    """The panel for the plenary: on the calibration RTs when two teams scored one (8 queries)."""
+    calibration = calibration_levels(competition)
+    shared = defaultdict(set)
+    for level in calibration:
+        shared[level.entry].add(level.team)
+    paired = any(len(teams) > 1 for teams in shared.values())
+    levels = calibration if paired else own_levels(competition)
+    teams: dict[int, str] = {}
+    jurors: dict[int, str] = {}
+    for member in (
+        JuryMember.objects.filter(team__competition=competition)
+        .select_related("team", "user")
+        .order_by("team__name", "team_id")
+    ):
+        teams[member.team_id] = member.team.name
+        jurors[member.user_id] = member.user.get_full_name() or member.user.username
+    marked = Entry.objects.filter(
+        Q(assignment__isnull=False),
+        competition=competition,
+        status=EntryStatus.VERIFIED,
+        is_calibration=True,
+    ).count()
+    threshold = competition.severity_threshold
+    return SeverityPanel(
+        basis=BASIS_CALIBRATION if paired else BASIS_OWN,
+        threshold=threshold,
+        calibration_entries=marked,
+        teams=team_severity(
+            levels,
+            threshold=Fraction(str(threshold)),
+            paired=paired,
+            teams=teams,
+            jurors=jurors,
+        ),
+    )
