@@ -8,6 +8,7 @@ urlpatterns = [
     path("panduan/cek-mandiri/", views.selfcheck, name="selfcheck"),
     path("pembinaan/", views.coaching, name="coaching"),
     path("pembinaan/unduh.xlsx", views.coaching_export, name="coaching-export"),
+    path("rt/<int:rt_pk>/", views.rt_page, name="public-rt"),
     path("kunjungan-ulang/", views.revisit_list, name="revisit-list"),
     path("kunjungan-ulang/baru/<int:competition_pk>/", views.revisit_new, name="revisit-new"),
     path("kunjungan-ulang/<int:revisit_pk>/", views.revisit_detail, name="revisit-detail"),

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import permission_required
@@ -19,10 +20,19 @@ from bantar.models import User
 from coaching.forms import ConcludeForm, RevisitForm
 from coaching.models import RevisitRound, Selection, Verdict
 from coaching.reports import coaching_report, revisit_report
-from coaching.revisits import published_winners, revisit_conclude, revisit_create, revisit_page
+from coaching.revisits import (
+    published_winners,
+    revisit_conclude,
+    revisit_create,
+    revisit_page,
+    rt_revisits,
+)
+from coaching.rtpage import rt_page_context
 from coaching.selectors import coaching_figures
 from coaching.selfcheck import selfcheck_rules
-from scoring.public import published_competitions
+from competitions.models import RT
+from scoring.public import published_competitions, rt_history
+from scoring.streaks import rt_won_years, winning_streak
 
 
 @require_safe
@@ -123,3 +133,22 @@ def revisit_conclude_view(request: HttpRequest, revisit_pk: int) -> HttpResponse
 @permission_required("coaching.revisit_view")
 def revisit_export(request: HttpRequest, revisit_pk: int) -> HttpResponse:
     return export_response(revisit_report(revisit_page(_revisit(revisit_pk))), "xlsx")
+
+
+# --- The public RT page (issue 16.4) -----------------------------------------------------
+# Here rather than in scoring: it shows the re-visit outcomes, and coaching sits above scoring.
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def rt_page(request: HttpRequest, rt_pk: int) -> HttpResponse:
+    rt = get_object_or_404(RT.objects.select_related("kelurahan__kecamatan"), pk=rt_pk)
+    history = rt_history(rt)
+    context = {
+        "rt": rt,
+        "history": history,
+        "streak": winning_streak(rt_won_years(rt)),
+        "revisits": rt_revisits(rt),
+        **rt_page_context(history),
+    }
+    return render(request, "public/rt.html", context)

@@ -1,4 +1,7 @@
-"""Public pages (no login): published winners, the chart per kecamatan, an RT's history."""
+"""Public pages (no login): published winners and the chart per kecamatan.
+
+The RT's own page is coaching.views.rt_page (it shows the re-visits too).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from competitions.models import RT, Competition
+from competitions.models import Competition
 from scoring.public import (
     BAR_STEP,
     published_competitions,
     published_table,
-    rt_history,
     winners_chart,
 )
 from scoring.reports import bantar_kelurahan
-from scoring.streaks import rt_won_years, winning_streak
 
 
 @require_safe
@@ -64,11 +65,3 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "bantar_share": competition.bantar_kelurahan_share,
     }
     return render(request, "public/results.html", context)
-
-
-@require_safe
-@cache_control(public=True, max_age=300)
-def rt_page(request: HttpRequest, rt_pk: int) -> HttpResponse:
-    rt = get_object_or_404(RT.objects.select_related("kelurahan__kecamatan"), pk=rt_pk)
-    context = {"rt": rt, "history": rt_history(rt), "streak": winning_streak(rt_won_years(rt))}
-    return render(request, "public/rt.html", context)

@@ -57,7 +57,7 @@ urlpatterns = [
     # Public
     path("hasil/", public_views.results_index, name="public-results"),
     path("hasil/<int:competition_pk>/", public_views.results_page, name="public-competition"),
-    path("rt/<int:rt_pk>/", public_views.rt_page, name="public-rt"),
+    # The RT page (rt/<pk>/, "public-rt") is coaching's: it also shows the re-visits.
     # Results
     path("kompetisi/<int:competition_pk>/pleno/", result_views.plenary_page, name="plenary"),
     path(

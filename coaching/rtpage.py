@@ -1,0 +1,159 @@
+"""The public RT page over time (issue 16.4): its pillar scores across editions as a small chart
+drawn on the server (inline SVG, no script, no CDN), its re-visit outcomes, and the three
+indicators to work on, linked to the self-check with them preselected.
+
+The chart's geometry is computed here, so the template only writes coordinates; SVG
+presentation attributes (not style attributes) keep it within the content security policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bantar.numbers import comma
+from indicators.models import Indicator
+from scoring.public import RTYear
+
+# The viewBox; the SVG scales to the page's width and keeps this shape.
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 16, 14, 34
+PILLARS = [
+    ("B", "bersih", _("Bersih"), "#146c43"),
+    ("A", "aman", _("Aman"), "#0a58ca"),
+    ("P", "pintar", _("Pintar"), "#b35c00"),
+]
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    value: Decimal
+    label: str  # the edition, for the point's tooltip
+
+    @property
+    def text(self) -> str:
+        return comma(self.value)
+
+
+@dataclass(frozen=True)
+class Series:
+    code: str
+    name: str
+    colour: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    series: list[Series]
+    ticks: list[Tick]
+    columns: list[Column]
+    left: int
+    right: int  # x of the plot's right edge
+
+    @property
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """The same figures as a table, an edition a row (for readers without the picture)."""
+        return [
+            (column.label, [series.points[index].text for series in self.series])
+            for index, column in enumerate(self.columns)
+        ]
+
+
+def _y(value: Decimal) -> float:
+    return TOP + float(100 - value) / 100 * (HEIGHT - TOP - BOTTOM)
+
+
+def _label(year: RTYear) -> str:
+    competition = year.competition
+    return (
+        str(competition.year)
+        if competition.period == 1
+        else f"{competition.year}/{competition.period}"
+    )
+
+
+def pillar_chart(history: list[RTYear]) -> Chart | None:
+    """Bersih, Aman and Pintar of every published edition, oldest left; None without any."""
+    if not history:
+        return None
+    years = list(reversed(history))  # rt_history is newest first
+    span = WIDTH - LEFT - RIGHT
+    step = span / len(years)
+    xs = [LEFT + step * (index + 0.5) for index in range(len(years))]
+    series = [
+        Series(
+            code,
+            str(name),
+            colour,
+            [
+                Point(x, _y(getattr(year.result, field)), getattr(year.result, field), _label(year))
+                for x, year in zip(xs, years, strict=True)
+            ],
+        )
+        for code, field, name, colour in PILLARS
+    ]
+    ticks = [Tick(_y(Decimal(value)), str(value)) for value in (0, 25, 50, 75, 100)]
+    columns = [Column(x, _label(year)) for x, year in zip(xs, years, strict=True)]
+    return Chart(WIDTH, HEIGHT, series, ticks, columns, LEFT, WIDTH - RIGHT)
+
+
+@dataclass(frozen=True)
+class Focus:
+    code: str
+    text: str
+    value: Decimal  # the jurors' mean level at the last published result
+
+
+def focus_indicators(history: list[RTYear]) -> list[Focus]:
+    """The three weakest indicators of the RT's newest published result."""
+    if not history:
+        return []
+    return [Focus(item["code"], item["text"], item["value"]) for item in history[0].weakest[:3]]
+
+
+def selfcheck_link(focus: list[Focus], scale: tuple[int, int] = (1, 5)) -> str:
+    """The self-check with the focus indicators preselected at their level today (the mean,
+    half up), the others unanswered: the self-check's own fragment, #l=<a digit per indicator>
+    in the guide's order (0: not answered)."""
+    levels = {
+        item.code: max(scale[0], min(scale[1], int(item.value.quantize(Decimal(1), ROUND_HALF_UP))))
+        for item in focus
+    }
+    digits = "".join(
+        str(levels.get(code, 0)) for code in Indicator.objects.values_list("code", flat=True)
+    )
+    return f"{reverse('selfcheck')}#l={digits}"
+
+
+def rt_page_context(history: list[RTYear]) -> dict[str, Any]:
+    focus = focus_indicators(history)
+    return {
+        "chart": pillar_chart(history),
+        "focus": focus,
+        "selfcheck_link": selfcheck_link(focus) if focus else reverse("selfcheck"),
+    }
