@@ -1,7 +1,9 @@
-"""Photo evidence: checked, re-encoded and stored once per client id; deleted; orphans cleaned.
+"""Photo evidence: checked, re-encoded and stored once per client id; deleted; orphans cleaned;
+read for the panitia's and pejabat's pages (the sheet page, the explain page, an RT's photos).
 
 Files go through `default_storage` only. Who may add a photo is `scoring.panel`'s
-rule and the sheet's state; the image work is `scoring.images`.
+rule and the sheet's state; the image work is `scoring.images`. Who may see one is
+`Evidence.objects.for_user`, on the pages as in the file view (`scoring.views.evidence_file`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -180,3 +184,142 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
     names = [evidence.image.name, evidence.web.name, evidence.thumb.name]
     evidence.delete()
     transaction.on_commit(lambda: _remove_files(names))
+
+
+# --- Reads: the photos of an RT for the panitia and the pejabat ----------------------------
+
+PHOTO_PAGE_SIZE = 24  # a photo page: four rows of six thumbnails on a projector
+
+
+@dataclass(frozen=True)
+class PhotoCard:
+    """One photo as the pages show it: who took it, when, whether it had a place."""
+
+    photo: Evidence
+    indicator: str  # the indicator's code, "" for a photo of the RT as a whole
+    juror: str
+    when: datetime  # the camera's time when the photo kept it, else the upload's
+    taken: bool  # `when` is the camera's time
+    located: bool  # the photo came with a position (never shown: it is private)
+    # The same photo (identical bytes or perceptual hash, as the plenary's flag says)
+    # as evidence for another RT of the competition.
+    reused: list[Evidence]
+
+
+def _photos(user: User, entry_id: int) -> QuerySet[Evidence]:
+    """The entry's photos the user may see, in the guide's order of their indicators."""
+    return (
+        Evidence.objects.for_user(user)
+        .filter(entry_id=entry_id)
+        .select_related("indicator", "juror")
+        .order_by(
+            F("indicator__pillar__order").asc(nulls_last=True),
+            F("indicator__number").asc(nulls_last=True),
+            "uploaded_at",
+            "pk",
+        )
+    )
+
+
+def photo_cards(
+    user: User, *, competition_id: int, entry_id: int, photos: list[Evidence]
+) -> list[PhotoCard]:
+    """Cards for `photos` of the entry (loaded by `_photos`), their reuse found in 1 query."""
+    reused: dict[int, list[Evidence]] = {photo.pk: [] for photo in photos}
+    if photos:
+        others = (
+            Evidence.objects.for_user(user)
+            .filter(entry__competition_id=competition_id)
+            .exclude(entry_id=entry_id)
+            .filter(
+                Q(sha256__in={photo.sha256 for photo in photos})
+                | Q(phash__in={photo.phash for photo in photos})
+            )
+            .select_related("entry__rt__kelurahan", "indicator")
+            .order_by("entry__rt__kelurahan__code", "entry__rt__number", "pk")
+        )
+        for other in others:
+            for photo in photos:
+                if other.sha256 == photo.sha256 or other.phash == photo.phash:
+                    reused[photo.pk].append(other)
+    return [
+        PhotoCard(
+            photo=photo,
+            indicator=photo.indicator.code if photo.indicator else "",
+            juror=photo.juror.get_full_name() or photo.juror.username,
+            when=photo.taken_at or photo.uploaded_at,
+            taken=photo.taken_at is not None,
+            located=photo.latitude is not None and photo.longitude is not None,
+            reused=reused[photo.pk],
+        )
+        for photo in photos
+    ]
+
+
+@dataclass(frozen=True)
+class PhotoGroups:
+    """An entry's photos by indicator code ("" for the RT as a whole), for the sheet and
+    explain pages; each indicator shows its first `shown`, the photo page the rest."""
+
+    competition_id: int
+    entry_id: int
+    by_indicator: dict[str, list[PhotoCard]]
+    more: dict[str, int]  # indicator code -> photos left for the photo page
+    total: int
+    reused: int  # photos also used as evidence for another RT
+
+    SHOWN = 4
+
+
+def entry_photo_groups(user: User, *, competition_id: int, entry_id: int) -> PhotoGroups:
+    """Every photo of the entry the user may see, grouped by indicator (2 queries, 1 if none)."""
+    photos = list(_photos(user, entry_id))
+    cards = photo_cards(user, competition_id=competition_id, entry_id=entry_id, photos=photos)
+    grouped: dict[str, list[PhotoCard]] = {}
+    for card in cards:
+        grouped.setdefault(card.indicator, []).append(card)
+    return PhotoGroups(
+        competition_id=competition_id,
+        entry_id=entry_id,
+        by_indicator={code: group[: PhotoGroups.SHOWN] for code, group in grouped.items()},
+        more={
+            code: len(group) - PhotoGroups.SHOWN
+            for code, group in grouped.items()
+            if len(group) > PhotoGroups.SHOWN
+        },
+        total=len(cards),
+        reused=sum(1 for card in cards if card.reused),
+    )
+
+
+@dataclass(frozen=True)
+class PhotoPage:
+    page: Page  # of PhotoCard
+    indicator: Indicator | None  # the indicator the page is narrowed to, if any
+    indicators: list[tuple[str, int]]  # (code, photos) of the entry's indicators with photos
+
+
+def entry_photo_page(
+    user: User, entry: Entry, *, number: str | None, indicator: str | None = None
+) -> PhotoPage:
+    """One page of the entry's photos, optionally of one indicator (5 queries, whatever
+    the number of photos: the counts, the indicator, the page and its reuse)."""
+    photos = _photos(user, entry.pk)
+    counts: dict[str, int] = {}
+    for code in photos.values_list("indicator__code", flat=True):
+        counts[code or ""] = counts.get(code or "", 0) + 1
+    chosen = Indicator.objects.filter(code=indicator).first() if indicator else None
+    if chosen is not None:
+        photos = photos.filter(indicator=chosen)
+    # The counts above hold the total: the paginator need not ask again.
+    total = counts.get(chosen.code, 0) if chosen is not None else sum(counts.values())
+    paginator = Paginator(photos, PHOTO_PAGE_SIZE)
+    paginator.count = total  # type: ignore[misc]  # a cached_property, set to skip a COUNT
+    page = paginator.get_page(number)
+    page.object_list = photo_cards(
+        user, competition_id=entry.competition_id, entry_id=entry.pk, photos=list(page.object_list)
+    )
+    page.numbers = list(  # type: ignore[attr-defined]  # for bantar/_pager.html
+        paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    )
+    return PhotoPage(page, chosen, list(counts.items()))  # the guide's order, as `_photos`

@@ -137,6 +137,23 @@ class RecusalForm(forms.Form):
         )
 
 
+class ExcuseForm(forms.Form):
+    """An expected juror of the entry's team whose sheet the panitia stops waiting for."""
+
+    juror = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Alasan dimaafkan"),
+        max_length=300,
+        error_messages={"required": _("Tuliskan alasan lembar nilai ini dimaafkan.")},
+    )
+
+    def __init__(self, *args: Any, entry: Entry, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "juror").queryset = User.objects.filter(
+            jury_memberships__team__assignments__entry=entry
+        ).distinct()
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan membuka kembali"),

@@ -149,6 +149,7 @@ class Blocker:
 
     entry_id: int
     text: str
+    juror_id: int | None = None  # the juror whose sheet is awaited: the row to submit or excuse
 
 
 def missing_sheets(competition: Competition) -> list[str]:
@@ -187,7 +188,9 @@ def finalise_blockers(competition: Competition) -> list[Blocker]:
             if (entry_id, juror) not in submitted:
                 problems.append(
                     Blocker(
-                        entry_id, f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim"
+                        entry_id,
+                        f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim",
+                        juror,
                     )
                 )
     return problems

@@ -27,6 +27,7 @@ from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
+from scoring.evidence import entry_photo_groups
 from scoring.forms import ReopenForm
 from scoring.reports import (
     kelurahan_rekap_report,
@@ -117,6 +118,10 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         "tied": tied.values(),
         "can_read_plenary": may(request.user, "scoring.read_plenary"),
         "method": method_text(competition),
+        # Per indicator, the photos the user may see (none for an officer: Evidence.for_user).
+        "photos": entry_photo_groups(
+            request.user, competition_id=competition.pk, entry_id=row.entry.pk
+        ),
     }
     return render(request, "scoring/explain.html", context)
 

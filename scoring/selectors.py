@@ -33,6 +33,7 @@ from indicators.models import Indicator, Pillar
 from scoring.models import (
     Assignment,
     Evidence,
+    Excusal,
     JuryMember,
     JuryTeam,
     Recusal,
@@ -252,6 +253,7 @@ class JurorSheetRow:
     sheet: ScoreSheet | None
     scored: int
     excluded: str
+    excusal: Excusal | None = None  # the panitia stopped waiting for this sheet, and why
 
 
 def entry_sheets(entry: Entry) -> list[JurorSheetRow]:
@@ -260,6 +262,10 @@ def entry_sheets(entry: Entry) -> list[JurorSheetRow]:
     if assignment is None:
         return []
     recusals = dict(Recusal.objects.filter(entry=entry).values_list("juror_id", "reason"))
+    excusals = {
+        excusal.juror_id: excusal
+        for excusal in Excusal.objects.filter(entry=entry).select_related("recorded_by")
+    }
     sheets = {
         sheet.juror_id: sheet
         for sheet in ScoreSheet.objects.filter(entry=entry).annotate(
@@ -271,7 +277,7 @@ def entry_sheets(entry: Entry) -> list[JurorSheetRow]:
         excluded = exclusion(member, entry, recusals.get(member.user_id))
         sheet = sheets.get(member.user_id)
         scored: int = getattr(sheet, "n", 0)  # the Count annotated above
-        rows.append(JurorSheetRow(member, sheet, scored, excluded))
+        rows.append(JurorSheetRow(member, sheet, scored, excluded, excusals.get(member.user_id)))
     return rows
 
 
@@ -356,6 +362,36 @@ def remit_history(member: JuryMember) -> list[RemitChange]:
             else "sistem",
             sorted(str(item.pillar.name) for item in record.historicaljurymember_pillars_set.all()),
             record.history_change_reason or "",
+        )
+        for record in records
+    ]
+
+
+@dataclass(frozen=True)
+class ExcusalChange:
+    when: Any
+    who: str
+    juror: str
+    undone: bool  # False: excused (or its reason changed); True: the excuse undone
+    reason: str
+
+
+def excusal_history(entry: Entry) -> list[ExcusalChange]:
+    """Every excuse of the entry's sheets and every undo, oldest first (1 query)."""
+    records = (
+        Excusal.history.filter(entry=entry)
+        .select_related("history_user", "juror")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        ExcusalChange(
+            record.history_date,
+            (record.history_user.get_full_name() or record.history_user.username)
+            if record.history_user
+            else "sistem",
+            record.juror.get_full_name() or record.juror.username,
+            record.history_type == "-",
+            record.reason,
         )
         for record in records
     ]

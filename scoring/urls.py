@@ -75,6 +75,11 @@ urlpatterns = [
         result_views.explain_page,
         name="explain",
     ),
+    path(
+        "kompetisi/<int:competition_pk>/pleno/rt/<int:entry_pk>/foto/",
+        views.entry_photos_page,
+        name="entry-photos",
+    ),
     path("kompetisi/<int:competition_pk>/finalisasi/", result_views.finalise_view, name="finalise"),
     path("kompetisi/<int:competition_pk>/umumkan/", result_views.publish_view, name="publish"),
     path(

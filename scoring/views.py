@@ -29,10 +29,12 @@ from django.views.decorators.http import require_POST, require_safe
 from bantar.access import AuthenticatedRequest, get_for_user_or_404, permission_required, require
 from bantar.filters import page_of
 from competitions.models import Competition, Entry
+from competitions.stages import Write, stage_allows
 from scoring import evidence, panel, services
 from scoring.filters import AssignmentFilter, verified_entries
 from scoring.forms import (
     AssignForm,
+    ExcuseForm,
     LeaderForm,
     MemberForm,
     PhotoForm,
@@ -42,11 +44,12 @@ from scoring.forms import (
     ScoreChangeForm,
     TeamForm,
 )
-from scoring.models import Evidence, JuryMember, JuryTeam, ScoreSheet
+from scoring.models import Evidence, Excusal, JuryMember, JuryTeam, ScoreSheet
 from scoring.notifications import assignments_notify as notify_assignments
 from scoring.selectors import (
     assignment_rows,
     entry_sheets,
+    excusal_history,
     juror_sheet,
     juror_tasks,
     remit_history,
@@ -307,6 +310,11 @@ def entry_sheets_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "history": score_history(entry),
         "recusal_form": RecusalForm(entry=entry),
         "reopen_form": ReopenForm(),
+        "excusal_history": excusal_history(entry),
+        "may_excuse": stage_allows(entry.competition, Write.EXCUSE),
+        "photos": evidence.entry_photo_groups(
+            request.user, competition_id=entry.competition_id, entry_id=entry.pk
+        ),
     }
     return render(request, "scoring/entry_sheets.html", context)
 
@@ -324,6 +332,17 @@ def _entry_sheets_action(request: AuthenticatedRequest, entry: Entry) -> None:
             data = _valid(ReopenForm(request.POST))
             services.sheet_reopen(sheet=sheet, by=request.user, reason=data["reason"])
             messages.success(request, _("Lembar nilai dibuka kembali."))
+        elif request.POST.get("action") == "excuse":
+            data = _valid(ExcuseForm(request.POST, entry=entry))
+            services.sheet_excuse(
+                entry=entry, juror=data["juror"], reason=data["reason"], by=request.user
+            )
+            messages.success(request, _("Lembar nilai dimaafkan; alasannya dicatat."))
+        elif request.POST.get("action") == "unexcuse":
+            juror = request.POST.get("juror", "")
+            excusal = get_object_or_404(Excusal, entry=entry, juror=juror if juror.isdigit() else 0)
+            services.sheet_excuse_undo(entry=entry, juror=excusal.juror, by=request.user)
+            messages.success(request, _("Maaf lembar nilai dibatalkan; lembarnya ditunggu lagi."))
     except ValidationError as error:
         _errors(request, error)
 
@@ -490,6 +509,25 @@ def photo_delete_api(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     photo = get_for_user_or_404(Evidence.objects.select_related("entry"), request.user, pk=pk)
     evidence.evidence_delete(evidence=photo, by=request.user)
     return JsonResponse({"ok": True})
+
+
+@require_safe
+@permission_required("scoring.read_plenary")
+def entry_photos_page(
+    request: AuthenticatedRequest, competition_pk: int, entry_pk: int
+) -> HttpResponse:
+    """An RT's photos, a page at a time, for the panitia and the pejabat (?indikator=B1)."""
+    entry = get_for_user_or_404(
+        Entry.objects.with_region(), request.user, pk=entry_pk, competition_id=competition_pk
+    )
+    found = evidence.entry_photo_page(
+        request.user,
+        entry,
+        number=request.GET.get("halaman"),
+        indicator=request.GET.get("indikator") or None,
+    )
+    context = {"entry": entry, "competition": entry.competition, "found": found, "page": found.page}
+    return render(request, "scoring/entry_photos.html", context)
 
 
 VARIANTS = {"full": "image", "web": "web", "thumb": "thumb"}

@@ -41,7 +41,9 @@ def test_each_blocker_appears_once_and_links_its_sheet_page(
     ).content.decode()
     assert ERROR_SEE_BLOCKERS.split("%")[0] in page
     for blocker in blockers:
-        link = f'<a href="/peserta/{blocker.entry_id}/lembar-nilai/">{blocker.text}</a>'
+        # The link lands on the awaited juror's row, where the sheet is reopened or excused.
+        anchor = f"#juror-{blocker.juror_id}"
+        link = f'<a href="/peserta/{blocker.entry_id}/lembar-nilai/{anchor}">{blocker.text}</a>'
         assert page.count(blocker.text) == 1 and link in page
     assert "Belum dapat difinalisasi: 2 hal belum lengkap" in page
     said = [str(m) for m in get_messages(client.get("/").wsgi_request)]

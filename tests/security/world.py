@@ -112,6 +112,8 @@ def build_world() -> World:
         "public-competition": {"competition_pk": published.pk},
         "public-rt": {"rt_pk": last_year["A"].rt.pk},
         "plenary": {"competition_pk": current.pk},
+        "severity": {"competition_pk": current.pk},
+        "severity-settings": {"competition_pk": current.pk},
         "explain": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
         "finalise": {"competition_pk": current.pk},
         "publish": {"competition_pk": current.pk},
