@@ -6,9 +6,13 @@ sheets, marked as provisional; afterwards, the frozen snapshot.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,13 +26,15 @@ from bantar.access import (
     permission_required,
     require,
 )
-from bantar.exports import Report, export_response
+from bantar.exports import Report, Sheet, export_response
+from bantar.filters import page_of
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
-from scoring.evidence import entry_photo_groups
 from scoring.forms import ReopenForm
+from scoring.models import JuryTeam
+from scoring.plenary_export import plenary_report
 from scoring.reports import (
     kelurahan_rekap_report,
     matrix_page,
@@ -38,9 +44,20 @@ from scoring.reports import (
     winner_columns,
     winners_report,
 )
+from scoring.result_filters import (
+    ERROR_FILTER_INVALID,
+    NEEDS_KINDS,
+    Concerns,
+    PlenaryFilter,
+    ResultFilter,
+    needs_choices,
+)
 from scoring.result_selectors import (
+    Disagreement,
     JurorNumbers,
+    ResultRow,
     ResultTable,
+    SharedPhoto,
     disagreements,
     finalise_blockers,
     juror_progress,
@@ -71,18 +88,112 @@ def _readable_table(user: User, competition: Competition) -> ResultTable:
     return result_table_for(user, competition)
 
 
+@dataclass(frozen=True)
+class CategorySummary:
+    """One category over all its rows, whatever the filters or the page show."""
+
+    code: str
+    name: str
+    entries: int
+    winners: int
+    prize: int
+    matching: int  # of its rows, those the filters match
+
+
+def category_summaries(
+    table: ResultTable, names: dict[str, str], matching: list[ResultRow]
+) -> list[CategorySummary]:
+    counted = Counter(row.category for row in matching)
+    return [
+        CategorySummary(
+            code,
+            names.get(code, code),
+            len(rows),
+            sum(1 for row in rows if row.is_winner),
+            sum(row.prize for row in rows),
+            counted[code],
+        )
+        for code, rows in table.by_category()
+    ]
+
+
+def _sections(rows: list[ResultRow]) -> list[tuple[str, list[ResultRow]]]:
+    """The rows of one page, in their order, grouped by category for the tables."""
+    sections: list[tuple[str, list[ResultRow]]] = []
+    for row in rows:
+        if not sections or sections[-1][0] != row.category:
+            sections.append((row.category, []))
+        sections[-1][1].append(row)
+    return sections
+
+
+@dataclass(frozen=True)
+class PlenaryRows:
+    filters: PlenaryFilter
+    rows: list[ResultRow]  # every row the filters match, in the plenary's order
+    concerns: Concerns
+    disagreements: list[Disagreement]
+    shared_photos: list[SharedPhoto]
+
+
+def plenary_rows(
+    request: AuthenticatedRequest, competition: Competition, table: ResultTable
+) -> PlenaryRows:
+    """The plenary's filters from the URL and the computed rows they match (all of them)."""
+    found_disagreements = disagreements(competition, table)
+    photos = shared_photos(competition)
+    concerns = Concerns.of(
+        competition,
+        (item.row.entry.pk for item in found_disagreements),
+        (entry.pk for item in photos for entry in item.entries),
+    )
+    data = request.GET.copy()
+    data.pop("halaman", None)
+    filters = PlenaryFilter(
+        data or None,
+        user=request.user,
+        competition=competition,
+        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
+    )
+    ordered = [row for _code, rows in table.by_category() for row in rows]
+    return PlenaryRows(
+        filters,
+        filters.plenary_rows(ordered, concerns),
+        concerns,
+        found_disagreements,
+        photos,
+    )
+
+
 @require_safe
 @permission_required("scoring.read_plenary")
 def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
     table = result_table(competition)
+    found = plenary_rows(request, competition, table)
+    page = page_of(request, found.rows)
+    names = dict(competition.size_categories.values_list("code", "name"))
+    if found.filters.invalid:
+        messages.error(request, ERROR_FILTER_INVALID)
+    query = request.GET.copy()
+    query.pop("halaman", None)
     context = {
         "competition": competition,
         "table": table,
-        "categories": dict(competition.size_categories.values_list("code", "name")),
+        "categories": names,
+        "filter_form": found.filters.form,
+        "filtered": found.filters.active(),
+        "page": page,
+        "sections": _sections(list(page.object_list)),
+        "summaries": category_summaries(table, names, found.rows),
+        # Per row of the page: the kinds of decision it needs, shown as badges.
+        "concerns": {row.entry.pk: found.concerns.kinds(row) for row in page.object_list},
+        "needs_labels": dict(needs_choices()),
+        "needs_kinds": NEEDS_KINDS,
+        "query": query.urlencode(),
         "progress": juror_progress(competition),
-        "disagreements": disagreements(competition, table),
-        "shared_photos": shared_photos(competition),
+        "disagreements": found.disagreements,
+        "shared_photos": found.shared_photos,
         "blockers": finalise_blockers(competition)
         if competition.status == CompetitionStatus.PLENARY
         else [],
@@ -94,6 +205,26 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
         "reports": REPORTS,
     }
     return render(request, "scoring/plenary.html", context)
+
+
+@require_safe
+@permission_required("scoring.read_plenary")
+def plenary_export(
+    request: AuthenticatedRequest, competition_pk: int, export_format: str
+) -> HttpResponse:
+    """Every row the plenary's filters match, whatever page is shown (?halaman is ignored)."""
+    competition = _competition(request, competition_pk)
+    table = result_table(competition)
+    found = plenary_rows(request, competition, table)
+    report = plenary_report(
+        competition,
+        table,
+        found.rows,
+        found.concerns,
+        filters=found.filters.described(),
+        scope=str(request.user.scope_label),
+    )
+    return export_response(report, export_format)
 
 
 @require_safe
@@ -118,10 +249,6 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         "tied": tied.values(),
         "can_read_plenary": may(request.user, "scoring.read_plenary"),
         "method": method_text(competition),
-        # Per indicator, the photos the user may see (none for an officer: Evidence.for_user).
-        "photos": entry_photo_groups(
-            request.user, competition_id=competition.pk, entry_id=row.entry.pk
-        ),
     }
     return render(request, "scoring/explain.html", context)
 
@@ -178,7 +305,47 @@ def reopen_view(request: AuthenticatedRequest, competition_pk: int) -> HttpRespo
     return _decision(request, competition_pk, "reopen")
 
 
-def _report(request: AuthenticatedRequest, competition: Competition, name: str) -> Report:
+# The filters each results list offers (the matrix and the peserta report have their own).
+REPORT_FILTERS: dict[str, tuple[str, ...]] = {
+    "pemenang": ("kecamatan", "category"),
+    "rekap": ("kecamatan",),
+    KELURAHAN_REKAP: ("kecamatan",),
+}
+PAGED_REPORTS = ("pemenang",)  # the rekap pages hold a row per kecamatan or kelurahan
+
+
+def _report_filter(
+    request: AuthenticatedRequest, competition: Competition, name: str
+) -> ResultFilter | None:
+    offered = REPORT_FILTERS.get(name)
+    if offered is None:
+        return None
+    data = request.GET.copy()
+    data.pop("halaman", None)
+    return ResultFilter(
+        data or None, user=request.user, competition=competition, fields_offered=offered
+    )
+
+
+def _kecamatan_ids(user: User, filters: ResultFilter | None) -> set[int] | None:
+    """The rekap's kecamatan: the user's scope, narrowed by the filter (never widened)."""
+    ids = rekap_kecamatan_ids(user)
+    if filters is None:
+        return ids
+    if filters.invalid:
+        return set()
+    chosen = filters.chosen("kecamatan")
+    if chosen is None:
+        return ids
+    return {chosen.pk} if ids is None or chosen.pk in ids else set()
+
+
+def _report(
+    request: AuthenticatedRequest,
+    competition: Competition,
+    name: str,
+    filters: ResultFilter | None = None,
+) -> Report:
     user = request.user
     scope = str(user.scope_label)
     if name == "peserta":
@@ -190,17 +357,52 @@ def _report(request: AuthenticatedRequest, competition: Competition, name: str) 
     table = _readable_table(user, competition)
     if name == "pemenang":
         contacts = may(user, "scoring.see_contacts")
-        return winners_report(
-            competition, table, scope=scope, columns=winner_columns(with_contacts=contacts)
+        category = filters.chosen("category") if filters is not None else None
+        if filters is not None:
+            # Rows are filtered after the ranking: ranks and prizes stay the whole city's.
+            table = replace(table, rows=filters.rows(table.rows))
+        report = winners_report(
+            competition,
+            table,
+            scope=scope,
+            columns=winner_columns(with_contacts=contacts),
+            categories=[category] if category else None,
         )
-    if name == "rekap":
-        kecamatan = rekap_kecamatan_ids(user)
-        return rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
-    if name == KELURAHAN_REKAP:
-        kecamatan = rekap_kecamatan_ids(user)
-        return kelurahan_rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
-    names = may(user, "scoring.see_juror_names", competition)
-    return matrix_report(competition, table, scope=scope, juror_names=names)
+    elif name == "rekap":
+        kecamatan = _kecamatan_ids(user, filters)
+        report = rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
+    elif name == KELURAHAN_REKAP:
+        kecamatan = _kecamatan_ids(user, filters)
+        report = kelurahan_rekap_report(competition, table, scope=scope, kecamatan_ids=kecamatan)
+    else:
+        names = may(user, "scoring.see_juror_names", competition)
+        return matrix_report(competition, table, scope=scope, juror_names=names)
+    described = filters.described() if filters is not None else ""
+    if described:
+        report.notes.insert(0, _("Saringan: %(filters)s") % {"filters": described})
+    return report
+
+
+def _paged(request: AuthenticatedRequest, report: Report) -> tuple[Report, Page]:
+    """The report with one page of its list sheets' rows; the first (summary) sheet whole.
+
+    The list sheets' rows are paged as one sequence; a sheet's total row shows on the
+    page that holds its last row, and a sheet without rows on the first page.
+    """
+    head, lists = report.sheets[:1], report.sheets[1:]
+    materialised = [list(sheet.rows) for sheet in lists]
+    items = [(index, row) for index, rows in enumerate(materialised) for row in rows]
+    page = page_of(request, items)
+    shown_ids = {id(row) for _index, row in page.object_list}
+    sheets: list[Sheet] = []
+    for sheet, rows in zip(lists, materialised, strict=True):
+        kept = [row for row in rows if id(row) in shown_ids]
+        if not rows and page.number == 1:
+            sheets.append(replace(sheet, rows=[]))
+        elif kept:
+            last_here = id(rows[-1]) in shown_ids
+            sheets.append(replace(sheet, rows=kept, total=sheet.total if last_here else None))
+    return replace(report, sheets=[*head, *sheets]), page
 
 
 # These two page themselves (scoring.reports): one page of rows at a time (?halaman=N), the
@@ -248,10 +450,18 @@ def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -
         return render(
             request, "reports/report.html", {"competition": competition, "name": name, **page}
         )
-    report = _report(request, competition, name)
-    return render(
-        request, "reports/report.html", {"competition": competition, "report": report, "name": name}
-    )
+    filters = _report_filter(request, competition, name)
+    report = _report(request, competition, name, filters)
+    context: dict[str, object] = {"competition": competition, "report": report, "name": name}
+    if filters is not None:
+        if filters.invalid:
+            messages.error(request, ERROR_FILTER_INVALID)
+        query = request.GET.copy()
+        query.pop("halaman", None)
+        context.update(filter_form=filters.form, filtered=filters.active(), query=query.urlencode())
+    if name in PAGED_REPORTS:
+        context["report"], context["page"] = _paged(request, report)
+    return render(request, "reports/report.html", context)
 
 
 @require_safe
@@ -259,7 +469,9 @@ def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -
 def report_export(
     request: AuthenticatedRequest, competition_pk: int, name: str, export_format: str
 ) -> HttpResponse:
+    """The whole report, with the page's filters but never its paging (?halaman is ignored)."""
     if name not in PAGES:
         raise Http404
     competition = _competition(request, competition_pk)
-    return export_response(_report(request, competition, name), export_format)
+    filters = _report_filter(request, competition, name)
+    return export_response(_report(request, competition, name, filters), export_format)
