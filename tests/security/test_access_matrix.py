@@ -145,12 +145,19 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("public-rt", "POST"): answers(405),
     ("plenary", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
     ("plenary", "POST"): answers(405),
-    ("plenary-export", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
-    ("plenary-export", "POST"): answers(405),
+    # Team severity (issue 12.5): read with the plenary; set by who decides the results.
+    ("severity", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("severity", "POST"): answers(405),
+    # An empty form comes back with its errors.
+    ("severity-settings", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
+    ("severity-settings", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
     ("explain", "GET"): answers(
         200, anonymous=302, kelurahan_beringin=404, juror_assigned=403, juror_other=403
     ),
     ("explain", "POST"): answers(405),
+    # An RT's photos (issue 12.7): the readers of the plenary, as the photo files themselves.
+    ("entry-photos", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("entry-photos", "POST"): answers(405),
     ("finalise", "GET"): answers(405),
     ("finalise", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("publish", "GET"): answers(405),
