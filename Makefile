@@ -7,7 +7,7 @@ PORT ?= 8000
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-n 2 -m 'not browser'"` (as .ci/run does).
 PYTEST_ARGS ?=
 
-.PHONY: run test setup install lint typecheck benchmark
+.PHONY: run test setup install lint typecheck benchmark messages compilemessages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,24 @@ setup: install
 	$(PY) manage.py loaddata wilayah_kota_jambi indicators competition_2020
 	$(PY) manage.py seed_demo
 
-run: setup
+# The translations: `make messages` refreshes the English catalogues from the source (Python and
+# templates: locale/en/LC_MESSAGES/django.po; scripts: djangojs.po), keeping what is translated;
+# then translate the new entries (README, "Languages"). compilemessages turns them into the .mo
+# files Django reads (GNU gettext's msgfmt; not committed, see .gitignore).
+MESSAGES_IGNORE := --ignore=node_modules --ignore=.venv --ignore=build --ignore=staticfiles \
+	--ignore=media --ignore=backups --ignore=tests --ignore=benchmarks
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale=en --domain=django --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py makemessages --locale=en --domain=djangojs --no-obsolete $(MESSAGES_IGNORE)
+
+compilemessages: $(VENV)/.installed
+	$(PY) manage.py compilemessages $(MESSAGES_IGNORE)
+
+run: setup compilemessages
 	@echo "Portal BANTAR: http://$(HOST):$(PORT)/  (berhenti: Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -8,21 +8,33 @@ language menu), else `settings.LANGUAGE_CODE` (id). Accept-Language is never rea
 The language menu posts to `set_language` below: it sets the cookie, as Django's view does,
 and stores the choice on the user. At login a stored choice applies; a user without one
 keeps what it chose on the login page, which is then stored for its next browser.
+
+The scripts' strings (static/js/*.js, `gettext()`) come from Django's JavaScriptCatalog,
+served here at /jsi18n/<language>/<version>.js from locale/*/LC_MESSAGES/djangojs.po; the
+version changes with the catalogues, so the browser may keep a copy for good and the field
+kit's service worker caches it like a static file.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_safe
+from django.views.i18n import JavaScriptCatalog
 from django.views.i18n import set_language as django_set_language
 
 if TYPE_CHECKING:
@@ -121,3 +133,43 @@ def apply_at_login(sender: Any, request: HttpRequest | None, user: User, **kwarg
     chosen = cookie_language(request)
     if chosen:
         user_set_language(user=user, language=chosen)
+
+
+# --- The scripts' catalogue ---------------------------------------------------------------
+
+JS_DOMAIN = "djangojs"
+# Only the portal's own catalogues (LOCALE_PATHS; "bantar" has no locale of its own), not
+# the admin's calendar strings nobody's script uses.
+_catalogue_view = JavaScriptCatalog.as_view(domain=JS_DOMAIN, packages=["bantar"])
+
+
+@cache
+def catalogue_version() -> str:
+    """A hash of the scripts' catalogues: a new translation is a new URL."""
+    digest = hashlib.sha256()
+    for root in settings.LOCALE_PATHS:
+        for path in sorted(Path(root).glob(f"*/LC_MESSAGES/{JS_DOMAIN}.*")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def catalogue_url(language: str | None = None) -> str:
+    """The catalogue of `language` (default: the active one) for a <script src>."""
+    code = valid_language(language or translation.get_language()) or settings.LANGUAGE_CODE
+    return reverse("javascript-catalog", kwargs={"language": code, "version": catalogue_version()})
+
+
+@require_safe
+def javascript_catalog(request: HttpRequest, language: str, version: str) -> HttpResponseBase:
+    """gettext(), ngettext(), interpolate() and the language's formats for the scripts."""
+    if not valid_language(language):
+        raise Http404
+    with translation.override(language):
+        response = _catalogue_view(request)
+    if version == catalogue_version():
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        # A page from before a release asks for the old version: it gets today's, not kept.
+        response["Cache-Control"] = "no-cache"
+    return response

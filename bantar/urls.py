@@ -70,6 +70,12 @@ urlpatterns = [
     path("surel/", views.mail_log, name="mail-log"),
     # The language menu: Django's set_language, and the choice kept on the user.
     path("i18n/setlang/", language.set_language, name="set_language"),
+    # The scripts' strings (Django's JavaScriptCatalog, from locale/*/djangojs.po).
+    path(
+        "jsi18n/<str:language>/<str:version>.js",
+        language.javascript_catalog,
+        name="javascript-catalog",
+    ),
     path("", include("indicators.urls")),
     path("", include("competitions.urls")),
     path("", include("scoring.urls")),

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from bantar.access import permission_required
+from bantar.language import catalogue_url
 from scoring.models import Evidence, Score, ScoreSheet
 from scoring.selectors import JurorTask, juror_tasks
 
@@ -91,7 +92,8 @@ def _release_files() -> list[Path]:
     for finder in finders.get_finders():
         for relative, storage in finder.list([]):
             files.append(Path(storage.path(relative)))
-    roots = [Path(settings.BASE_DIR) / "templates"]
+    # The translations too: a new English wording is a new release of the pages.
+    roots = [Path(settings.BASE_DIR) / "templates", *map(Path, settings.LOCALE_PATHS)]
     base = Path(settings.BASE_DIR).resolve()
     roots += [
         Path(config.path)
@@ -99,7 +101,9 @@ def _release_files() -> list[Path]:
         if Path(config.path).resolve().is_relative_to(base)
     ]
     for root in roots:
-        files += [path for path in root.rglob("*") if path.suffix in {".py", ".html", ".txt"}]
+        files += [
+            path for path in root.rglob("*") if path.suffix in {".py", ".html", ".txt", ".po"}
+        ]
     return sorted(set(files))
 
 
@@ -246,7 +250,9 @@ def kit_entries(user: User) -> list[KitEntry]:
 def kit_urls() -> list[str]:
     """The pages every juror needs offline, then the static files."""
     pages = [reverse("juror-home"), reverse("guide"), reverse("field-outbox")]
-    return pages + [static(path) for path in KIT_STATIC] + [reverse("field-manifest")]
+    # The scripts' strings in every language: a juror may switch the menu's language offline.
+    catalogues = [catalogue_url(code) for code, _name in settings.LANGUAGES]
+    return pages + [static(path) for path in KIT_STATIC] + catalogues + [reverse("field-manifest")]
 
 
 @require_safe

@@ -7,10 +7,16 @@ from typing import Any
 
 from django import template
 
-from bantar import access, dates, numbers
+from bantar import access, dates, language, numbers
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column
 
 register = template.Library()
+
+
+@register.simple_tag
+def javascript_catalog_url() -> str:
+    """`<script src="{% javascript_catalog_url %}">`: gettext() for the scripts, this language."""
+    return language.catalogue_url()
 
 
 @register.filter

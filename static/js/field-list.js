@@ -9,6 +9,8 @@
 */
 (function () {
   "use strict";
+  // Dates and numbers as the page's language writes them (the catalogue says which).
+  var LOCALE = pgettext("BCP 47 locale of dates and numbers", "id-ID");
   var F = window.BantarField;
   var box = document.getElementById("kit-status");
   if (!box || !F) { return; }
@@ -22,14 +24,14 @@
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] !== undefined ? values[key] : ""; });
   }
   function size(bytes) {
-    if (bytes >= 1024 * 1024) { return (bytes / 1024 / 1024).toLocaleString("id-ID", { maximumFractionDigits: 1 }) + " MB"; }
-    return Math.max(1, Math.round(bytes / 1024)).toLocaleString("id-ID") + " KB";
+    if (bytes >= 1024 * 1024) { return (bytes / 1024 / 1024).toLocaleString(LOCALE, { maximumFractionDigits: 1 }) + " MB"; }
+    return Math.max(1, Math.round(bytes / 1024)).toLocaleString(LOCALE) + " KB";
   }
   function when(ms) {
     var moment = new Date(ms), today = new Date();
-    var clock = moment.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" });
+    var clock = moment.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit" });
     if (moment.toDateString() === today.toDateString()) { return clock; }
-    return moment.toLocaleDateString("id-ID", { day: "numeric", month: "short" }) + " " + clock;
+    return moment.toLocaleDateString(LOCALE, { day: "numeric", month: "short" }) + " " + clock;
   }
   function items() { return document.querySelectorAll(".rt-item[data-entry]"); }
 

@@ -6,7 +6,35 @@
   var F = window.BantarField;
   var box = document.getElementById("outbox");
   if (!box || !F) { return; }
-  var texts = document.getElementById("outbox-texts").dataset;
+  var LOCALE = pgettext("BCP 47 locale of dates and numbers", "id-ID");
+  // The page's strings, from the scripts' catalogue (djangojs.po); counts through ngettext.
+  var texts = {
+    empty: gettext("Kotak keluar kosong: semua perubahan sudah diterima server."),
+    noneWaiting: gettext("Tidak ada yang menunggu dikirim"),
+    last: gettext("Terakhir berhasil dikirim: %(time)s"),
+    never: gettext("Belum pernah berhasil dikirim dari perangkat ini."),
+    offline: gettext("Tidak ada koneksi: perubahan dikirim otomatis saat sinyal kembali."),
+    login: gettext("Sesi berakhir: masuk lagi untuk mengirim."),
+    sending: gettext("Mengirim…"),
+    retry: gettext("Dicoba lagi %(time)s"),
+    score: gettext("Nilai %(code)s: %(value)s"),
+    scoreEmpty: gettext("Nilai %(code)s dikosongkan"),
+    note: gettext("catatan"),
+    photo: gettext("Foto %(code)s · %(size)s"),
+    photoDelete: gettext("Hapus foto"),
+    submit: gettext("Kirim lembar nilai"),
+    waiting: gettext("menunggu"),
+    refused: gettext("ditolak"),
+    dismiss: gettext("Hapus dari kotak keluar"),
+    dismissConfirm: gettext("Perubahan ini ditolak server dan tidak akan dikirim lagi. Hapus dari kotak keluar?"),
+    unknownOwner: gettext("pengguna lain"),
+    agoNow: gettext("baru saja")
+  };
+  function counted(template, count, values) {
+    values = values || {};
+    values.count = count;
+    return format(template, values);
+  }
   var list = document.getElementById("outbox-list");
 
   function format(template, values) {
@@ -20,13 +48,14 @@
   }
   function ago(ms) {
     var minutes = Math.floor((Date.now() - ms) / 60000);
+    var hours = Math.floor(minutes / 60), days = Math.floor(minutes / 1440);
     if (minutes < 1) { return texts.agoNow; }
-    if (minutes < 60) { return format(texts.agoMinutes, { count: minutes }); }
-    if (minutes < 48 * 60) { return format(texts.agoHours, { count: Math.floor(minutes / 60) }); }
-    return format(texts.agoDays, { count: Math.floor(minutes / 1440) });
+    if (minutes < 60) { return counted(ngettext("%(count)s menit lalu", "%(count)s menit lalu", minutes), minutes); }
+    if (minutes < 48 * 60) { return counted(ngettext("%(count)s jam lalu", "%(count)s jam lalu", hours), hours); }
+    return counted(ngettext("%(count)s hari lalu", "%(count)s hari lalu", days), days);
   }
   function clock(ms) {
-    return new Date(ms).toLocaleString("id-ID", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+    return new Date(ms).toLocaleString(LOCALE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   }
   function describe(item) {
     if (item.kind === "score") {
@@ -85,13 +114,13 @@
       var owners = {};
       foreign.forEach(function (item) { var name = item.owner_name || texts.unknownOwner; owners[name] = (owners[name] || 0) + 1; });
       Object.keys(owners).forEach(function (name) {
-        var note = el("div", "alert alert-secondary outbox-item", format(texts.foreign, { count: owners[name], owner: name }));
+        var note = el("div", "alert alert-secondary outbox-item", counted(ngettext("%(count)s perubahan menunggu pemiliknya, %(owner)s. Perubahan itu hanya dikirim setelah %(owner)s masuk lagi di perangkat ini.", "%(count)s perubahan menunggu pemiliknya, %(owner)s. Perubahan itu hanya dikirim setelah %(owner)s masuk lagi di perangkat ini.", owners[name]), owners[name], { owner: name }));
         note.dataset.state = "foreign";
         note.dataset.testid = "foreign-items";
         list.appendChild(note);
       });
-      var summary = waiting ? format(texts.count, { count: waiting }) : (refused ? texts.noneWaiting : texts.empty);
-      if (refused) { summary += " · " + format(texts.refusedCount, { count: refused }); }
+      var summary = waiting ? counted(ngettext("%(count)s perubahan menunggu dikirim", "%(count)s perubahan menunggu dikirim", waiting), waiting) : (refused ? texts.noneWaiting : texts.empty);
+      if (refused) { summary += " · " + counted(ngettext("%(count)s ditolak server", "%(count)s ditolak server", refused), refused); }
       document.getElementById("outbox-summary").textContent = summary;
       box.dataset.waiting = waiting;
       box.dataset.refused = refused;

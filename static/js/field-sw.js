@@ -32,7 +32,9 @@ function isUserCache(name, user) { return name.indexOf(PREFIX) === 0 && /-u\d+$/
 
 var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/];
 function isPersonal(path) { return PERSONAL.some(function (pattern) { return pattern.test(path); }); }
-function isStatic(path) { return path.indexOf("/static/") === 0 || path === "/manifest.webmanifest"; }
+// The scripts' catalogue (/jsi18n/<language>/<version>.js) is a static file too: its URL
+// changes with its content.
+function isStatic(path) { return path.indexOf("/static/") === 0 || path.indexOf("/jsi18n/") === 0 || path === "/manifest.webmanifest"; }
 
 /* --- who is logged in (kept in a cache so that a restarted worker still knows) ------- */
 var knownUser;
@@ -214,7 +216,7 @@ function fetchInto(cache, path, attempt) {
       .then(function () { return fetchInto(cache, path, attempt + 1); });
   });
 }
-var STATIC_IN_PAGE = /(?:src|href)="(\/static\/[^"?#]+)"/g;
+var STATIC_IN_PAGE = /(?:src|href)="(\/(?:static|jsi18n)\/[^"?#]+)"/g;
 function staticsIn(blob) {
   return blob.text().then(function (text) {
     var found = [], match;

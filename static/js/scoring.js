@@ -14,6 +14,8 @@
 */
 (function () {
   "use strict";
+  // Dates and numbers as the page's language writes them (the catalogue says which).
+  var LOCALE = pgettext("BCP 47 locale of dates and numbers", "id-ID");
   var root = document.getElementById("scoring");
   var F = window.BantarField;
   if (!root || !F) { return; }
@@ -485,7 +487,7 @@
   if (Date.now() - renderedAt > 120000) {
     var copy = document.getElementById("offline-copy");
     var when = new Date(renderedAt);
-    copy.textContent = "· " + format(texts.offlineCopy, { time: when.toLocaleString("id-ID", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) });
+    copy.textContent = "· " + format(texts.offlineCopy, { time: when.toLocaleString(LOCALE, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) });
     copy.hidden = false;
   }
   touched(); // until the outbox has been read, nothing is known to be saved

@@ -5,11 +5,21 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from bantar.models import User
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def indonesian_afterwards():
+    """The middleware leaves the last request's language active in this thread, as Django's
+    LocaleMiddleware does; the next test module expects Indonesian."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 COOKIE = settings.LANGUAGE_COOKIE_NAME

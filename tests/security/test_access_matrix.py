@@ -53,6 +53,9 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("mail-log", "POST"): answers(405),
     ("set_language", "GET"): answers(302),
     ("set_language", "POST"): answers(302),
+    # The scripts' strings: public, like the static files (GET only).
+    ("javascript-catalog", "GET"): answers(200),
+    ("javascript-catalog", "POST"): answers(405),
     ("guide", "GET"): answers(200),
     ("guide", "POST"): answers(405),
     ("competition-list", "GET"): answers(200, anonymous=302),

@@ -83,6 +83,7 @@ def build_world() -> World:
     )[0]
     evidence.save()
     kwargs = {
+        "javascript-catalog": {"language": "en", "version": "0"},
         "competition-detail": {"pk": current.pk},
         "competition-advance": {"pk": current.pk},
         "entry-create": {"competition_pk": current.pk},

@@ -1,0 +1,491 @@
+"""The English catalogues are complete, and every user-facing string goes through gettext.
+
+Three checks, each failing with a list of `file:line` so that whoever wrote a string can fix it:
+- the committed catalogues (locale/en/LC_MESSAGES/django.po and djangojs.po) have no
+  untranslated or fuzzy entry;
+- every message of the source is in them: `makemessages` runs on a copy of the source, with
+  its own locale folder (it writes work files next to the templates, so never in the shared
+  tree), and each of its messages must be in the committed catalogue;
+- text the user reads is not left as a plain literal: template text outside {% translate %}
+  and {% blocktranslate %}, and Python strings given to messages, ValidationError, form
+  labels and help texts, verbose names, choices, HttpResponse bodies and ERROR_* constants.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+LOCALE = ROOT / "locale" / "en" / "LC_MESSAGES"
+DOMAINS = ("django", "djangojs")
+APPS = ("bantar", "competitions", "indicators", "scoring", "season", "documents", "coaching")
+# What `make messages` reads (Makefile, MESSAGES_IGNORE): the apps, the templates, the scripts.
+SOURCE_DIRS = (*APPS, "templates", "static")
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js"}
+
+# Words that are the same in both languages: names, abbreviations, formats, units.
+ALLOWED_WORDS = {
+    "BANTAR",
+    "Kampung",
+    "Kota",
+    "Jambi",
+    "RT",
+    "RW",
+    "KK",
+    "NIP",
+    "NIK",
+    "Excel",
+    "CSV",
+    "PDF",
+    "XLSX",
+    "xlsx",
+    "csv",
+    "pdf",
+    "Rp",
+    "WIB",
+    "DPMPPA",
+    "Perwali",
+    "SK",
+    "QR",
+    "ID",
+    "OK",
+    "KB",
+    "MB",
+    "GB",
+    "px",
+    "Bersih",
+    "Aman",
+    "Pintar",
+    "Kencana",
+    "BANTAR Juri",
+    "Juri",
+    "WhatsApp",
+}
+CODE = re.compile(r"^(?:[BAP]\d{1,2}|[A-Z]{1,3}\d*|\d+\w*|[ivx]+)$")
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def unexplained_words(text: str) -> list[str]:
+    """The words of `text` that are neither allow-listed nor codes (B1, RT, 2020)."""
+    return [
+        word for word in WORD.findall(text) if word not in ALLOWED_WORDS and not CODE.match(word)
+    ]
+
+
+# --- 1. The catalogues ---------------------------------------------------------------------
+
+
+def where(entry: polib.POEntry, catalogue: Path) -> str:
+    places = [f"{path}:{line}" for path, line in entry.occurrences[:2]]
+    return ", ".join(places) or f"{catalogue.name}:{entry.linenum}"
+
+
+def incomplete(catalogue: Path) -> list[str]:
+    po = polib.pofile(str(catalogue))
+    problems = []
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.fuzzy:
+            problems.append(f"fuzzy: {where(entry, catalogue)}: {entry.msgid!r}")
+        elif not entry.translated():
+            problems.append(f"untranslated: {where(entry, catalogue)}: {entry.msgid!r}")
+    return problems
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_english_catalogue_has_no_untranslated_or_fuzzy_entry(domain):
+    catalogue = LOCALE / f"{domain}.po"
+    assert catalogue.exists(), f"{catalogue} is missing: run `make messages`"
+    problems = incomplete(catalogue)
+    assert problems == [], (
+        f"{len(problems)} entries of {catalogue.relative_to(ROOT)} need an English text:\n"
+        + "\n".join(problems)
+    )
+
+
+def test_the_incompleteness_check_sees_an_untranslated_and_a_fuzzy_entry(tmp_path):
+    """The check above can fail: a catalogue with one of each is reported, with its source line."""
+    catalogue = tmp_path / "django.po"
+    catalogue.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#: templates/a.html:3\nmsgid "Simpan"\nmsgstr ""\n\n'
+        '#: templates/b.html:9\n#, fuzzy\nmsgid "Batal"\nmsgstr "Cancel"\n\n'
+        'msgid "Kirim"\nmsgstr "Send"\n',
+        encoding="utf-8",
+    )
+    assert incomplete(catalogue) == [
+        "untranslated: templates/a.html:3: 'Simpan'",
+        "fuzzy: templates/b.html:9: 'Batal'",
+    ]
+
+
+def copy_source(target: Path) -> None:
+    for name in SOURCE_DIRS:
+        shutil.copytree(
+            ROOT / name,
+            target / name,
+            ignore=lambda folder, names: [
+                n
+                for n in names
+                if not (Path(folder, n).is_dir() or Path(n).suffix in SOURCE_SUFFIXES)
+                or n in {"__pycache__", "migrations"}
+            ],
+        )
+    shutil.copy(ROOT / "manage.py", target / "manage.py")
+
+
+def source_messages(workdir: Path) -> dict[str, dict[tuple[str | None, str], list[str]]]:
+    """makemessages on a copy of the source: each domain's messages and where they are."""
+    copy_source(workdir)
+    (workdir / "locale").mkdir()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bantar.settings", "PYTHONPATH": str(workdir)}
+    for domain in DOMAINS:
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "--locale=en", f"--domain={domain}"],
+            cwd=workdir,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    found = {}
+    for domain in DOMAINS:
+        po = polib.pofile(str(workdir / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"))
+        found[domain] = {
+            (entry.msgctxt, entry.msgid): [f"{p}:{line}" for p, line in entry.occurrences]
+            for entry in po
+        }
+    return found
+
+
+def test_every_message_of_the_source_is_in_the_committed_catalogue(tmp_path):
+    found = source_messages(tmp_path)
+    assert found["django"], "makemessages found nothing: the copy of the source is wrong"
+    missing = []
+    for domain in DOMAINS:
+        committed = {
+            (entry.msgctxt, entry.msgid)
+            for entry in polib.pofile(str(LOCALE / f"{domain}.po"))
+            if not entry.obsolete
+        }
+        for key, places in sorted(found[domain].items(), key=lambda item: item[1]):
+            if key not in committed:
+                missing.append(f"{domain}: {', '.join(places[:2])}: {key[1]!r}")
+    assert missing == [], (
+        f"{len(missing)} messages of the source are not in locale/en (run `make messages`, "
+        "then translate):\n" + "\n".join(missing)
+    )
+
+
+# --- 2. Template text outside {% translate %} ----------------------------------------------
+
+TEMPLATE_DIRS = [ROOT / "templates"]
+# Removed before looking for text; each match is replaced by its own newlines, so the line
+# numbers stay right.
+TEMPLATE_STRIP = [
+    re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S),
+    re.compile(r"{#.*?#}", re.S),
+    re.compile(r"<!--.*?-->", re.S),
+    re.compile(r"<script\b.*?</script>", re.S | re.I),
+    re.compile(r"<style\b.*?</style>", re.S | re.I),
+    re.compile(r"<code\b.*?</code>", re.S | re.I),
+    # The PDFs' stylesheet and page orientation, filled in by blocks (documents/pdf_base.html).
+    re.compile(r"{%\s*block\s+(?:style|orientation)\s*%}.*?{%\s*endblock\b[^%]*%}", re.S),
+    re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S),
+    re.compile(r"{%.*?%}", re.S),
+    re.compile(r"{{.*?}}", re.S),
+]
+# Attributes a user reads (or hears): checked like text.
+READ_ATTRIBUTES = re.compile(
+    r"""\b(title|placeholder|aria-label|alt|data-confirm)\s*=\s*("[^"]*"|'[^']*')""", re.I
+)
+TAG = re.compile(r"<[^>]*>", re.S)
+ENTITY = re.compile(r"&[#\w]+;")
+
+
+def blank(match: re.Match[str]) -> str:
+    """A space (words on either side stay apart) and the match's newlines."""
+    return " " + "\n" * match.group(0).count("\n")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.text!r}"
+
+
+def template_findings(source: str, path: str) -> list[Finding]:
+    """Text nodes and read attributes with words that no {% translate %} covers."""
+    text = source
+    for pattern in TEMPLATE_STRIP:
+        text = pattern.sub(blank, text)
+    findings = []
+    # Attributes while the tags are still there; {% translate %} in them is gone already.
+    for match in READ_ATTRIBUTES.finditer(text):
+        value = match.group(2)[1:-1]
+        if unexplained_words(ENTITY.sub(" ", value)):
+            line = text.count("\n", 0, match.start()) + 1
+            findings.append(Finding(path, line, f"{match.group(1)}={value.strip()}"))
+    text = TAG.sub(blank, text)
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = ENTITY.sub(" ", line).strip()
+        if line and unexplained_words(line):
+            findings.append(Finding(path, number, line))
+    return sorted(findings, key=lambda finding: finding.line)
+
+
+def all_template_findings() -> list[Finding]:
+    findings = []
+    for folder in TEMPLATE_DIRS:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in {".html", ".txt"}:
+                source = path.read_text(encoding="utf-8")
+                findings += template_findings(source, str(path.relative_to(ROOT)))
+    return findings
+
+
+def test_template_text_goes_through_translate():
+    findings = all_template_findings()
+    assert findings == [], (
+        f"{len(findings)} texts in templates are not in {{% translate %}} or "
+        "{% blocktranslate %}:\n" + "\n".join(map(str, findings))
+    )
+
+
+def test_the_template_scanner_finds_plain_text_and_ignores_what_is_covered():
+    source = (
+        "{% load i18n %}\n"
+        "<h1>{% translate 'Beranda' %}</h1>\n"
+        "<p>Simpan dulu</p>\n"
+        "{% blocktranslate %}Ada {{ n }} RT{% endblocktranslate %}\n"
+        "<script>var a = 'teks';</script>\n"
+        "{# Catatan untuk pengembang #}\n"
+        '<input placeholder="Cari RT" title="{% translate \'Cari\' %}">\n'
+        "<span>BANTAR Kota Jambi · RT 001 · B1 · 2020</span>\n"
+        "<td>{{ entry.rt }}</td> <td>Rp</td>\n"
+    )
+    assert [str(f) for f in template_findings(source, "t.html")] == [
+        "t.html:3: 'Simpan dulu'",
+        "t.html:7: 'placeholder=Cari RT'",
+    ]
+
+
+# --- 3. Python strings the user reads ----------------------------------------------------------
+
+GETTEXT_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+    "format_lazy",
+}
+MESSAGE_FUNCTIONS = {"debug", "info", "success", "warning", "error", "add_message"}
+LABEL_KEYWORDS = {
+    "label",
+    "help_text",
+    "verbose_name",
+    "verbose_name_plural",
+    "empty_label",
+    "empty_value_display",
+    "description",
+}
+RESPONSES = re.compile(r"^HttpResponse\w*$")
+CONSTANT_NAME = re.compile(r"^(ERROR|MESSAGE|NOTICE|WARNING)_[A-Z0-9_]+$")
+# Not the portal's pages: settings (MESSAGE_STORAGE is a dotted path) and the management
+# commands, which talk to the operator's terminal.
+NOT_USER_FACING = re.compile(r"(^|/)(settings\w*\.py|management/)")
+READ_ATTRS_KEYS = {"placeholder", "title", "aria-label"}
+
+
+def plain_literal(node: ast.AST | None) -> str | None:
+    """The text when `node` is a string literal the user would read untranslated."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(
+            part.value
+            for part in node.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
+    elif isinstance(node, ast.BinOp):
+        # "..." % values or "a" + "b": the left side decides.
+        return plain_literal(node.left)
+    else:
+        return None
+    return text if unexplained_words(text) else None
+
+
+def call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        owner = func.value.id if isinstance(func.value, ast.Name) else ""
+        return f"{owner}.{func.attr}"
+    return ""
+
+
+class UserTextScanner(ast.NodeVisitor):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+        self.class_stack: list[ast.ClassDef] = []
+
+    def report(self, node: ast.AST | None, why: str) -> None:
+        text = plain_literal(node)
+        if text is not None and node is not None:
+            self.findings.append(Finding(self.path, getattr(node, "lineno", 0), f"{why}: {text}"))
+
+    def report_values(self, node: ast.AST | None, why: str) -> None:
+        if isinstance(node, ast.Dict):
+            for value in node.values:
+                self.report_values(value, why)
+        elif isinstance(node, ast.List | ast.Tuple):
+            for value in node.elts:
+                self.report(value, why)
+        else:
+            self.report(node, why)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_stack.append(node)
+        bases = {getattr(base, "attr", getattr(base, "id", "")) for base in node.bases}
+        if bases & {"TextChoices", "IntegerChoices", "Choices"}:
+            for item in node.body:
+                if (
+                    isinstance(item, ast.Assign)
+                    and isinstance(item.value, ast.Tuple)
+                    and len(item.value.elts) >= 2
+                ):
+                    self.report(item.value.elts[-1], "choice label")
+        if node.name == "Meta":
+            for item in node.body:
+                if isinstance(item, ast.Assign):
+                    for target in item.targets:
+                        if isinstance(target, ast.Name) and target.id in LABEL_KEYWORDS:
+                            self.report(item.value, f"Meta.{target.id}")
+        self.generic_visit(node)
+        self.class_stack.pop()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name) and CONSTANT_NAME.match(target.id):
+                self.report(node.value, target.id)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = call_name(node)
+        short = name.rsplit(".", 1)[-1]
+        if name.startswith("messages.") and short in MESSAGE_FUNCTIONS:
+            position = 2 if short == "add_message" else 1
+            if len(node.args) > position:
+                self.report(node.args[position], name)
+        elif short == "message_user" and len(node.args) > 1:
+            self.report(node.args[1], name)
+        elif short == "ValidationError" and node.args:
+            self.report_values(node.args[0], "ValidationError")
+        elif RESPONSES.match(short) and node.args:
+            self.report(node.args[0], short)
+        elif (
+            name.startswith("models.")
+            and short.endswith("Field")
+            and short not in {"ManyToManyField", "OneToOneField"}
+            and node.args
+        ):
+            # A model field's first positional argument is its verbose_name.
+            self.report(node.args[0], "verbose_name")
+        for keyword in node.keywords:
+            if keyword.arg in LABEL_KEYWORDS:
+                self.report(keyword.value, keyword.arg)
+            elif keyword.arg == "error_messages":
+                self.report_values(keyword.value, "error_messages")
+            elif keyword.arg == "choices" and isinstance(keyword.value, ast.List | ast.Tuple):
+                for choice in keyword.value.elts:
+                    if isinstance(choice, ast.Tuple) and len(choice.elts) == 2:
+                        self.report(choice.elts[1], "choice label")
+            elif keyword.arg == "attrs" and isinstance(keyword.value, ast.Dict):
+                for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
+                    if isinstance(key, ast.Constant) and key.value in READ_ATTRS_KEYS:
+                        self.report(value, f"attrs[{key.value}]")
+        if short not in GETTEXT_NAMES:
+            self.generic_visit(node)
+
+
+def python_findings(source: str, path: str) -> list[Finding]:
+    scanner = UserTextScanner(path)
+    scanner.visit(ast.parse(source, filename=path))
+    return sorted(scanner.findings, key=lambda finding: finding.line)
+
+
+def all_python_findings() -> list[Finding]:
+    findings = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if "migrations" in path.parts or NOT_USER_FACING.search(relative):
+                continue
+            findings += python_findings(
+                path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))
+            )
+    return findings
+
+
+def test_python_text_for_the_user_goes_through_gettext():
+    findings = all_python_findings()
+    assert findings == [], (
+        f"{len(findings)} strings the user reads are plain literals (wrap them in gettext, "
+        "gettext_lazy for module constants):\n" + "\n".join(map(str, findings))
+    )
+
+
+def test_the_python_scanner_finds_plain_strings_and_ignores_wrapped_ones():
+    source = """
+from django.utils.translation import gettext_lazy as _
+ERROR_LATE = "Pendaftaran sudah ditutup."
+ERROR_OK = _("Pendaftaran sudah ditutup.")
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draf"
+    SENT = "sent", _("Dikirim")
+class Entry(models.Model):
+    name = models.CharField("nama kampung", max_length=9, help_text=_("Nama"))
+    class Meta:
+        verbose_name = "peserta"
+def view(request):
+    messages.success(request, f"Tim {team} dibuat.")
+    messages.info(request, _("Tim %(name)s dibuat.") % {"name": 1})
+    raise ValidationError({"kk": "Jumlah KK terlalu kecil."})
+    return HttpResponse("Tidak ada data", status=404)
+field = forms.CharField(label="Cari", widget=forms.TextInput(attrs={"placeholder": "RT 001"}))
+code = forms.ChoiceField(choices=[("a", "Semua kecamatan"), ("b", _("Satu"))])
+"""
+    assert [str(f) for f in python_findings(source, "x.py")] == [
+        "x.py:3: 'ERROR_LATE: Pendaftaran sudah ditutup.'",
+        "x.py:6: 'choice label: Draf'",
+        "x.py:9: 'verbose_name: nama kampung'",
+        "x.py:11: 'Meta.verbose_name: peserta'",
+        "x.py:13: 'messages.success: Tim  dibuat.'",
+        "x.py:15: 'ValidationError: Jumlah KK terlalu kecil.'",
+        "x.py:16: 'HttpResponse: Tidak ada data'",
+        "x.py:17: 'label: Cari'",
+        "x.py:18: 'choice label: Semua kecamatan'",
+    ]
