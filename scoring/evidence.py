@@ -221,7 +221,7 @@ def _photos(user: User, entry_id: int) -> QuerySet[Evidence]:
     )
 
 
-def photo_cards(
+def _photo_cards(
     user: User, *, competition_id: int, entry_id: int, photos: list[Evidence]
 ) -> list[PhotoCard]:
     """Cards for `photos` of the entry (loaded by `_photos`), their reuse found in 1 query."""
@@ -274,7 +274,7 @@ class PhotoGroups:
 def entry_photo_groups(user: User, *, competition_id: int, entry_id: int) -> PhotoGroups:
     """Every photo of the entry the user may see, grouped by indicator (2 queries, 1 if none)."""
     photos = list(_photos(user, entry_id))
-    cards = photo_cards(user, competition_id=competition_id, entry_id=entry_id, photos=photos)
+    cards = _photo_cards(user, competition_id=competition_id, entry_id=entry_id, photos=photos)
     grouped: dict[str, list[PhotoCard]] = {}
     for card in cards:
         grouped.setdefault(card.indicator, []).append(card)
@@ -316,7 +316,7 @@ def entry_photo_page(
     paginator = Paginator(photos, PHOTO_PAGE_SIZE)
     paginator.count = total  # type: ignore[misc]  # a cached_property, set to skip a COUNT
     page = paginator.get_page(number)
-    page.object_list = photo_cards(
+    page.object_list = _photo_cards(
         user, competition_id=entry.competition_id, entry_id=entry.pk, photos=list(page.object_list)
     )
     page.numbers = list(  # type: ignore[attr-defined]  # for bantar/_pager.html

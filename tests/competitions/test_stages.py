@@ -101,6 +101,8 @@ NOT_WRITES = {
     "sheet_for": "inside score writes, after their stage check",
     "evidence_orphans": "a read of the media folder",
     "evidence_remove_orphans": "maintenance of files no row names",
+    "entry_photo_groups": "a read: the photos of the sheet and explain pages",
+    "entry_photo_page": "a read: one page of an RT's photos",
 }
 
 
