@@ -205,6 +205,9 @@ BANTAR_KENCANA_NAME = "Kencana"
 BANTAR_DEFAULT_KENCANA_PRIZE = int(os.environ.get("BANTAR_DEFAULT_KENCANA_PRIZE", "15000000"))
 BANTAR_DEFAULT_SCALE = (1, 5)
 BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
+# The demo season's steps from apps beside season (named, not imported: season may not import
+# coaching): each is called with panitia= once the 2020 season is published.
+BANTAR_DEMO_AFTER_2020 = ["coaching.demo.build_revisit_2020"]
 # How close (in KK) to a band boundary the registration form warns.
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
 # Rows per page of the long lists (participants, verification queue, assignments, plenary, winners).

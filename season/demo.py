@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history
 
@@ -247,6 +248,8 @@ def build_2020(*, panitia: User) -> Competition:
     result_set.published_at = datetime(2020, 10, 26, 9, 0, tzinfo=WIB)
     result_set.save(update_fields=["finalised_at", "published_at"])
     competition.refresh_from_db()
+    for step in settings.BANTAR_DEMO_AFTER_2020:  # coaching: a re-visit round of 2020's winners
+        import_string(step)(panitia=panitia)
     return competition
 
 

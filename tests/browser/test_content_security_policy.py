@@ -56,7 +56,7 @@ class Watched:
 def season(settings, tmp_path) -> dict[str, object]:
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", verbosity=0)
-    published = Competition.objects.get(year=2020)
+    published = Competition.objects.get(year=2020, period=1)
     registration = Competition.objects.filter(status=CompetitionStatus.REGISTRATION).first()
     assessing = Competition.objects.filter(status=CompetitionStatus.ASSESSMENT).first()
     own = Entry.objects.filter(

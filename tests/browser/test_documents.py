@@ -29,7 +29,7 @@ def test_a_pejabat_downloads_the_decree_attachment_and_the_certificates_in_one_c
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", verbosity=0)
-    competition = Competition.objects.get(year=2020)
+    competition = Competition.objects.get(year=2020, period=1)
     page = new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     log_in(page, "pejabat", DEMO_PASSWORD)
     save_screenshot(page, "documents-pejabat-home")

@@ -25,7 +25,7 @@ def demo(settings, tmp_path):
 
 
 def test_the_2020_rekap_computed_from_the_seeded_scores_matches_the_citys(client, demo):
-    competition = Competition.objects.get(year=2020)
+    competition = Competition.objects.get(year=2020, period=1)
     assert competition.status == "published"
     client.force_login(User.objects.get(username="pejabat"))
     response = client.get(f"/kompetisi/{competition.pk}/laporan/rekap.xlsx")
@@ -56,7 +56,7 @@ def test_the_2020_rekap_computed_from_the_seeded_scores_matches_the_citys(client
 
 
 def test_the_2020_season_has_real_sheets_notes_and_photos(demo, settings):
-    competition = Competition.objects.get(year=2020)
+    competition = Competition.objects.get(year=2020, period=1)
     scores = Score.objects.filter(sheet__entry__competition=competition)
     assert scores.count() == 158 * 3 * 21
     assert scores.exclude(note="").exists()
@@ -103,7 +103,7 @@ def test_every_demo_account_has_something_to_do(client, demo):
         "kecamatan.paalmerah": "/verifikasi/",
         "kelurahan.ekajaya": "/",
         "panitia": f"/kompetisi/{assessment.pk}/tim/",
-        "pejabat": f"/kompetisi/{Competition.objects.get(year=2020).pk}/laporan/pemenang/",
+        "pejabat": f"/kompetisi/{Competition.objects.get(year=2020, period=1).pk}/laporan/pemenang/",
     }
     for username, url in expectations.items():
         client.force_login(User.objects.get(username=username))
@@ -127,3 +127,19 @@ def test_the_score_history_credits_each_level_to_the_juror_of_its_sheet(demo):
     assert not history.exclude(history_user=F("sheet__juror")).exists()
     # juri2 began one sheet this season: its levels are juri2's, not juri1's.
     assert history.filter(sheet__juror__username="juri2", history_user__username="juri2").exists()
+
+
+def test_the_demo_re_visits_2020_winners_some_kept_and_some_dropped(client, demo):
+    from coaching.models import RevisitRound, Verdict
+    from coaching.revisits import draw_repeated
+
+    source = Competition.objects.get(year=2020, period=1)
+    (revisit,) = RevisitRound.objects.filter(source=source)
+    verdicts = list(revisit.outcomes.values_list("verdict", flat=True))
+    assert len(verdicts) == len(revisit.chosen) == 8
+    assert Verdict.KEPT in verdicts and Verdict.DROPPED in verdicts
+    assert draw_repeated(revisit) is True
+    # Information beside the 2020 results, never a result of its own.
+    assert not ResultSet.objects.filter(competition=revisit.competition).exists()
+    client.force_login(User.objects.get(username="panitia"))
+    assert client.get(f"/kunjungan-ulang/{revisit.pk}/").status_code == 200
