@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -313,8 +314,9 @@ def entry_photo_page(
         photos = photos.filter(indicator=chosen)
     # The counts above hold the total: the paginator need not ask again.
     total = counts.get(chosen.code, 0) if chosen is not None else sum(counts.values())
-    paginator = Paginator(photos, PHOTO_PAGE_SIZE)
-    paginator.count = total  # type: ignore[misc]  # a cached_property, set to skip a COUNT
+    # Of Evidence rows, then of the cards made of the page's rows.
+    paginator: Paginator[Any] = Paginator(photos, PHOTO_PAGE_SIZE)
+    paginator.count = total  # a cached_property: set, it saves the COUNT query
     page = paginator.get_page(number)
     page.object_list = _photo_cards(
         user, competition_id=entry.competition_id, entry_id=entry.pk, photos=list(page.object_list)
