@@ -232,10 +232,10 @@ def calibration_levels(competition: Competition) -> list[Level]:
         )
         if chosen is None or value is None or (entry_id, juror) in recused:
             continue
-        team_id, home, remit = chosen
-        if has_conflict(home, kelurahan) or not in_remit(remit, pillar):
+        team, lives_in, remit = chosen
+        if has_conflict(lives_in, kelurahan) or not in_remit(remit, pillar):
             continue
-        levels.append(Level(team_id, juror, entry_id, value))
+        levels.append(Level(team, juror, entry_id, value))
     return levels
 
 
@@ -244,7 +244,11 @@ def own_levels(competition: Competition) -> list[Level]:
     rows = counted_scores(competition).values_list(
         "sheet__entry__assignment__team_id", "sheet__juror_id", "sheet__entry_id", "value"
     )
-    return [Level(*row) for row in rows.order_by() if row[3] is not None]
+    return [
+        Level(team, juror, entry_id, value)
+        for team, juror, entry_id, value in rows.order_by()
+        if value is not None
+    ]
 
 
 def severity_panel(competition: Competition) -> SeverityPanel:
