@@ -153,6 +153,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Fa
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A visitor's choice from the language menu (bantar/language.py) lasts a year, not only until
+# the browser closes (Django's default); a logged-in user's is stored on the account.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -60,6 +60,7 @@ def test_a_visitors_choice_lives_in_a_cookie(client):
     response = choose(client, "en")
     assert language_of(response) == "en"
     assert client.cookies[COOKIE].value == "en"
+    assert client.cookies[COOKIE]["max-age"] == 365 * 24 * 60 * 60  # not gone with the browser
     # Later pages, even from a browser asking for Indonesian, keep the choice.
     assert language_of(client.get("/hasil/", HTTP_ACCEPT_LANGUAGE="id")) == "en"
     choose(client, "id")
