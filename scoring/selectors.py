@@ -22,6 +22,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from bantar.models import User
 from competitions.models import (
@@ -92,6 +93,7 @@ def juror_tasks(user: User) -> list[JurorTask]:
     )
     status = ScoreSheet.objects.filter(entry=OuterRef("pk"), juror=user).values("status")[:1]
     recusal = Recusal.objects.filter(entry=OuterRef("pk"), juror=user).values("reason")[:1]
+    excusal = Excusal.objects.filter(entry=OuterRef("pk"), juror=user).values("reason")[:1]
     # On another team's calibration RT the juror scores as a member of his own team (panel rule 1).
     own_team_in: dict[int, JuryMember] = {}
     for member in sorted(memberships.values(), key=lambda m: m.team_id):
@@ -108,6 +110,7 @@ def juror_tasks(user: User) -> list[JurorTask]:
             n_photos=Coalesce(Subquery(photos, output_field=IntegerField()), 0),
             sheet_status=Subquery(status),
             recusal_reason=Subquery(recusal),
+            excusal_reason=Subquery(excusal),
         )
         .order_by(
             F("assignment__visit_date").asc(nulls_last=True),
@@ -123,7 +126,10 @@ def juror_tasks(user: User) -> list[JurorTask]:
         member = memberships.get(entry.assignment.team_id) or own_team_in[entry.competition_id]
         remit = remit_of(member)
         total = sum(size for pk, size in pillar_sizes.items() if in_remit(remit, pk))
-        excluded = exclusion(member, entry, entry.recusal_reason, to_juror=True)
+        excused = entry.excusal_reason and _("Dimaafkan panitia: %(reason)s") % {
+            "reason": entry.excusal_reason
+        }
+        excluded = exclusion(member, entry, entry.recusal_reason or excused, to_juror=True)
         tasks.append(
             JurorTask(
                 entry=entry,

@@ -217,3 +217,13 @@ def test_with_every_missing_sheet_excused_the_competition_finalises(
     assert final.competition.status == CompetitionStatus.FINAL
     with pytest.raises(ValidationError):  # final now: the excuse stays
         sheet_excuse_undo(entry=final, juror=dua(), by=panitia)
+
+
+def test_the_jurors_list_says_the_sheet_was_excused(client, season, open_competition, panitia):
+    open_competition.status = CompetitionStatus.ASSESSMENT
+    open_competition.save()
+    sheet_excuse(entry=season["A"], juror=dua(), reason="Juri sakit", by=panitia)
+    client.force_login(dua())
+    page = client.get("/penilaian/").content.decode()
+    assert "Tidak Anda nilai: Dimaafkan panitia: Juri sakit" in " ".join(page.split())
+    assert page.count("Dimaafkan panitia") == 1  # only A
