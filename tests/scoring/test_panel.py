@@ -59,6 +59,8 @@ entry = st.fixed_dictionaries(
         "kelurahan": st.integers(0, 2),
         "verified": st.booleans(),
         "team": st.none() | st.integers(0, 1),
+        # A calibration RT: every team's jurors may score it; only its own team's levels count.
+        "calibration": st.booleans(),
     }
 )
 sheet = st.fixed_dictionaries(
@@ -96,7 +98,13 @@ def build(world, competition, jurors, pillars, indicators) -> None:
     for number, plan in enumerate(world["entries"], start=1):
         rt = RT.objects.create(kelurahan=kelurahan[plan["kelurahan"]], number=number)
         status = EntryStatus.VERIFIED if plan["verified"] else EntryStatus.PROPOSED
-        made = EntryFactory(competition=competition, rt=rt, kk_count=60, status=status)
+        made = EntryFactory(
+            competition=competition,
+            rt=rt,
+            kk_count=60,
+            status=status,
+            is_calibration=plan["calibration"],
+        )
         if plan["team"] is not None:
             Assignment.objects.create(entry=made, team=teams[plan["team"]])
         entries.append(made)
