@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permission_required
 from bantar.access import require as require_permission
+from bantar.filters import page_of
 from competitions.models import Competition, CompetitionStatus
 from documents import selectors
 from documents.certificates import qr_svg
@@ -24,6 +25,7 @@ from documents.pdf import in_indonesian, pdf_response, render_pdf
 from scoring.reports import decree_columns, document_date, rekap_report, signature_for
 from scoring.reports import winners_report as winners_list
 from scoring.result_selectors import (
+    ResultRow,
     ResultTable,
     rekap_kecamatan_ids,
     result_table,
@@ -69,24 +71,35 @@ def documents_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRe
     require_permission(request.user, "scoring.read_results", competition)
     table = result_table_for(request.user, competition)
     city = may(request.user, "scoring.read_plenary")
+    kecamatan = selectors.kecamatan_counts(table) if city else []
+    chosen = request.GET.get("kecamatan", "")
+    rows = sorted(
+        (row for row in table.rows if _in_kecamatan(row, chosen)),
+        key=lambda r: (
+            r.entry.rt.kelurahan.kecamatan.code,
+            r.entry.rt.kelurahan.code,
+            r.entry.rt.number,
+        ),
+    )
+    page = page_of(request, rows)  # the whole city is 1,650 rows: one page at a time
     context = {
         "competition": competition,
         "table": table,
         "city": city,
         "decree": city and competition.status in DECREE_STAGES,
         "frozen": table.frozen,
-        "rows": sorted(
-            table.rows,
-            key=lambda r: (
-                r.entry.rt.kelurahan.kecamatan.code,
-                r.entry.rt.kelurahan.code,
-                r.entry.rt.number,
-            ),
-        ),
+        "page": page,
+        "rows": page.object_list,
         "published": competition.status == CompetitionStatus.PUBLISHED,
-        "kecamatan": selectors.kecamatan_counts(table) if city else [],
+        "kecamatan": kecamatan,
+        "chosen": chosen,
     }
     return render(request, "documents/index.html", context)
+
+
+def _in_kecamatan(row: ResultRow, chosen: str) -> bool:
+    """The per-RT table's kecamatan filter (?kecamatan=<id>); a value that names none, none."""
+    return not chosen or str(row.entry.rt.kelurahan.kecamatan.pk) == chosen
 
 
 @require_safe

@@ -135,8 +135,7 @@ def test_the_participants_report_pages_and_numbers_on(
 ):
     client.force_login(panitia)
     pages = [
-        client.get(f"/kompetisi/{open_competition.pk}/laporan/peserta/?halaman={n}")
-        for n in (1, 3)
+        client.get(f"/kompetisi/{open_competition.pk}/laporan/peserta/?halaman={n}") for n in (1, 3)
     ]
     first, last = (response.content.decode() for response in pages)
     assert total(first) == 7 and total(last) == 7
