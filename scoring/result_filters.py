@@ -69,6 +69,17 @@ def needs_choices() -> list[tuple[str, Any]]:
     ]
 
 
+def needs_short() -> dict[str, Any]:
+    """The badge of each kind on a row of the plenary (the long label is its title)."""
+    return {
+        NEEDS_INCOMPLETE: _("Belum lengkap"),
+        NEEDS_DISAGREEMENT: _("Beda juri"),
+        NEEDS_SHARED_PHOTO: _("Foto sama"),
+        NEEDS_HELD: _("Ditahan"),
+        NEEDS_NEAR_PASS: _("Dekat batas lulus"),
+    }
+
+
 @dataclass(frozen=True)
 class Concerns:
     """Why rows need the committee's decision: the facts the page has computed already."""

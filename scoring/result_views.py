@@ -51,6 +51,7 @@ from scoring.result_filters import (
     PlenaryFilter,
     ResultFilter,
     needs_choices,
+    needs_short,
 )
 from scoring.result_selectors import (
     Disagreement,
@@ -189,6 +190,7 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
         # Per row of the page: the kinds of decision it needs, shown as badges.
         "concerns": {row.entry.pk: found.concerns.kinds(row) for row in page.object_list},
         "needs_labels": dict(needs_choices()),
+        "needs_short": needs_short(),
         "needs_kinds": NEEDS_KINDS,
         "query": query.urlencode(),
         "progress": juror_progress(competition),
