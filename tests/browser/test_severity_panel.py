@@ -1,0 +1,105 @@
+"""The panitia opens "Keseragaman penilaian" from the plenary: four teams scored two
+calibration RTs, one of them a level more lenient, and that team is flagged; the settings
+page sets the threshold. Screenshots at tablet, phone and desktop."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.management import call_command
+
+from bantar.models import Role
+from competitions.models import RT, Competition, CompetitionStatus, EntryStatus, Kelurahan
+from indicators.models import Indicator
+from scoring.models import Assignment, JuryMember, JuryTeam, Score, ScoreSheet, SheetStatus
+from season.management.commands.seed_demo import DEMO_PASSWORD
+from tests.browser.conftest import assert_accessible, log_in, save_screenshot
+from tests.conftest import make_user
+from tests.factories import EntryFactory
+
+SIZES = {"tablet": (800, 1280), "phone": (390, 844), "desktop": (1366, 900)}
+
+
+def four_teams_on_two_calibration_rts(competition: Competition) -> None:
+    """Tim Kota 1-4, one juror each; Tim Kota 3 gives one level more on both RTs."""
+    kelurahan = Kelurahan.objects.get(name="Beringin")
+    indicators = list(Indicator.objects.all())
+    teams = []
+    for number in range(1, 5):
+        team = JuryTeam.objects.create(competition=competition, name=f"Tim Kota {number}")
+        juror = make_user(f"juri.kota{number}", Role.JURI)
+        JuryMember.objects.create(team=team, user=juror, agency="DLH")
+        teams.append((team, juror))
+    scores = []
+    for number in (31, 32):
+        entry = EntryFactory(
+            competition=competition,
+            rt=RT.objects.create(kelurahan=kelurahan, number=number),
+            kk_count=70,
+            status=EntryStatus.VERIFIED,
+            is_calibration=True,
+        )
+        Assignment.objects.create(entry=entry, team=teams[0][0])
+        for team_number, (_team, juror) in enumerate(teams, start=1):
+            sheet = ScoreSheet.objects.create(
+                entry=entry, juror=juror, status=SheetStatus.SUBMITTED
+            )
+            scores += [
+                Score(
+                    sheet=sheet,
+                    indicator=indicator,
+                    value=2 + (indicator.pk + number) % 3 + (1 if team_number == 3 else 0),
+                    client_id=uuid.uuid4(),
+                )
+                for indicator in indicators
+            ]
+    Score.objects.bulk_create(scores)
+    Competition.objects.filter(pk=competition.pk).update(status=CompetitionStatus.PLENARY)
+
+
+def test_the_panel_flags_the_lenient_team(new_page):
+    call_command("seed_demo", "--minimal", verbosity=0)
+    competition = Competition.objects.exclude(year=2020).get()
+    four_teams_on_two_calibration_rts(competition)
+    for size, (width, height) in SIZES.items():
+        page = new_page(viewport={"width": width, "height": height})
+        log_in(page, "panitia", DEMO_PASSWORD)
+        page.goto(f"/kompetisi/{competition.pk}/pleno/")
+        page.get_by_role("link", name="Keseragaman penilaian antar tim").click()
+        page.wait_for_url(f"**/kompetisi/{competition.pk}/pleno/keseragaman/")
+        assert page.get_by_test_id("severity-basis").get_attribute("data-basis") == "calibration"
+        assert "2 RT kalibrasi" in page.get_by_test_id("severity-basis").inner_text()
+        flagged = page.locator('tbody[data-flagged="1"]')
+        assert flagged.count() == 1
+        assert flagged.get_attribute("data-team") == "Tim Kota 3"
+        assert flagged.get_by_test_id("team-difference").inner_text() == "+1,00"
+        assert flagged.get_by_test_id("severity-flag").inner_text() == "lebih murah"
+        save_screenshot(page, f"severity-panel-{size}")
+        page.get_by_role("link", name="Atur batas, RT kalibrasi dan normalisasi").click()
+        page.get_by_label("Batas selisih rata-rata tim (level)").fill("1,5")
+        page.get_by_role("button", name="Simpan").click()
+        page.wait_for_url(f"**/kompetisi/{competition.pk}/pleno/keseragaman/")
+        assert page.locator('tbody[data-flagged="1"]').count() == 0
+        assert "1,50" in page.get_by_test_id("severity-threshold").inner_text()
+        page.get_by_role("link", name="Atur batas, RT kalibrasi dan normalisasi").click()
+        save_screenshot(page, f"severity-settings-{size}")
+        assert_accessible(page)
+        page.get_by_label("Batas selisih rata-rata tim (level)").fill("0,5")
+        page.get_by_role("button", name="Simpan").click()
+        page.wait_for_url(f"**/kompetisi/{competition.pk}/pleno/keseragaman/")
+
+
+def test_the_explain_page_shows_raw_and_normalised_levels(new_page):
+    call_command("seed_demo", "--minimal", verbosity=0)
+    competition = Competition.objects.exclude(year=2020).get()
+    four_teams_on_two_calibration_rts(competition)
+    Competition.objects.filter(pk=competition.pk).update(normalise_levels=True)
+    entry = competition.entries.order_by("rt__number").first()
+    for size, (width, height) in SIZES.items():
+        page = new_page(viewport={"width": width, "height": height})
+        log_in(page, "panitia", DEMO_PASSWORD)
+        page.goto(f"/kompetisi/{competition.pk}/pleno/rt/{entry.pk}/")
+        assert page.get_by_test_id("normalised-note").is_visible()
+        assert page.get_by_test_id("normalised-level").count() == Indicator.objects.count()
+        assert "nilai setiap juri dinormalisasi" in page.get_by_test_id("method").inner_text()
+        save_screenshot(page, f"explain-normalised-{size}")
