@@ -32,7 +32,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from competitions.models import Competition, Entry, EntryStatus
-from scoring.models import JuryMember, Recusal, Score, SheetStatus
+from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
 from scoring.normalise import mean_and_spread
 from scoring.panel import counted_scores, has_conflict, in_remit
 
@@ -189,8 +189,8 @@ def calibration_levels(competition: Competition) -> list[Level]:
     """Every team's levels on the calibration RTs, each juror under the team he scored for.
 
     The assigned team's members score for it; a member of another team for his own
-    (the first by id, as `scoring.panel.membership_for`). Conflict of interest, recusal
-    and remit leave levels out as they do for results. 4 queries.
+    (the first by id, as `scoring.panel.membership_for`). Conflict of interest,
+    recusal, excused sheet and remit leave levels out as they do for results. 5 queries.
     """
     members: dict[int, list[tuple[int, int | None, frozenset[int]]]] = defaultdict(list)
     remits: dict[int, set[int]] = defaultdict(set)
@@ -204,8 +204,13 @@ def calibration_levels(competition: Competition) -> list[Level]:
         .values_list("pk", "team_id", "user_id", "home_kelurahan_id")
     ):
         members[user_id].append((team_id, home, frozenset(remits[member_id])))
+    # A recusal or an excused sheet keeps the juror's levels out, as for results (rule 3).
     recused = set(
         Recusal.objects.filter(
+            entry__competition=competition, entry__is_calibration=True
+        ).values_list("entry_id", "juror_id")
+    ) | set(
+        Excusal.objects.filter(
             entry__competition=competition, entry__is_calibration=True
         ).values_list("entry_id", "juror_id")
     )
@@ -252,7 +257,7 @@ def own_levels(competition: Competition) -> list[Level]:
 
 
 def severity_panel(competition: Competition) -> SeverityPanel:
-    """The panel for the plenary: on the calibration RTs when two teams scored one (8 queries)."""
+    """The panel for the plenary: on the calibration RTs when two teams scored one (9 queries)."""
     calibration = calibration_levels(competition)
     shared = defaultdict(set)
     for level in calibration:
