@@ -23,7 +23,7 @@ from competitions.models import RT, Competition, CompetitionStatus, Entry, Kelur
 from competitions.stages import ERROR_CALIBRATION_STAGE, ERROR_SEVERITY_STAGE, Write, stage_allows
 from indicators.models import Indicator
 from scoring.field_views import kit_entries
-from scoring.models import ScoreSheet
+from scoring.models import Excusal, Recusal, ScoreSheet
 from scoring.panel import counted_levels, counted_scores, jury_panel
 from scoring.result_selectors import result_table
 from scoring.selectors import juror_tasks
@@ -170,6 +170,21 @@ def test_without_the_offset_no_team_is_flagged_and_a_lower_threshold_flags(world
     )
     world.competition.refresh_from_db()
     assert [team.name for team in severity_panel(world.competition).flagged] == ["Tim 4"]
+
+
+def test_a_recused_or_excused_calibration_sheet_stays_out(world, panitia):
+    for number, juror in enumerate(world.jurors):
+        for calibration in world.calibration:
+            score_sheet(entry(calibration.pk), juror, offset=1 if number == 2 else 0)
+    Excusal.objects.create(
+        entry=world.calibration[0], juror=world.jurors[2], reason="Sakit", recorded_by=panitia
+    )
+    Recusal.objects.create(
+        entry=world.calibration[1], juror=world.jurors[2], reason="Kerabat", recorded_by=panitia
+    )
+    panel = severity_panel(world.competition)
+    assert "Tim 3" not in {team.name for team in panel.teams}  # nothing of Tim 3 counts
+    assert panel.flagged == [] and panel.basis == BASIS_CALIBRATION
 
 
 def test_without_calibration_sheets_the_teams_are_compared_on_their_own_rts(world):
