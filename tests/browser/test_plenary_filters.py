@@ -86,3 +86,24 @@ def test_the_panitia_filters_to_what_needs_a_decision_in_one_kecamatan(new_page,
     page.wait_for_url(f"**/pleno/rt/{season['B'].pk}/")
     assert "RT 02" in page.locator("h1").inner_text()
     save_screenshot(page, f"plenary-filters-explain-{size}")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_winners_list_filters_by_kecamatan_and_category(new_page, size):
+    competition, _season_rts = _season()
+    width, height = SIZES[size]
+    page = new_page(viewport={"width": width, "height": height}, has_touch=size != "desktop")
+    log_in(page, "panitia", DEMO_PASSWORD)
+    page.goto(f"/kompetisi/{competition.pk}/laporan/pemenang/")
+    filters = page.get_by_test_id("report-filters")
+    filters.get_by_label("Kecamatan").select_option(label="Paal Merah")
+    filters.get_by_label("Kategori").select_option(label="Besar")
+    filters.get_by_role("button", name="Saring").click()
+    page.wait_for_url("**/laporan/pemenang/?*kecamatan=*")
+    # A of Eka Jaya (Paal Merah) is the one winner of Besar there; B and C are elsewhere.
+    assert page.get_by_test_id("row-count").inner_text().startswith("1 RT sesuai saringan")
+    assert "Saringan: Kecamatan: Paal Merah; Kategori: Besar" in page.locator("main").inner_text()
+    export = page.get_by_role("link", name="Unduh Excel").get_attribute("href")
+    assert "kecamatan=" in export and "category=besar" in export  # the export keeps the filters
+    _no_sideways_scroll(page)
+    save_screenshot(page, f"winners-filters-{size}")
