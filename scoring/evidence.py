@@ -190,6 +190,7 @@ def evidence_delete(*, evidence: Evidence, by: User) -> None:
 # --- Reads: the photos of an RT for the panitia and the pejabat ----------------------------
 
 PHOTO_PAGE_SIZE = 24  # a photo page: four rows of six thumbnails on a projector
+GENERAL = "umum"  # ?indikator=umum: the photos of the RT as a whole, of no indicator
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,7 @@ def entry_photo_groups(user: User, *, competition_id: int, entry_id: int) -> Pho
 class PhotoPage:
     page: Page  # of PhotoCard
     indicator: Indicator | None  # the indicator the page is narrowed to, if any
+    general: bool  # narrowed to the photos of the RT as a whole (?indikator=umum)
     indicators: list[tuple[str, int]]  # (code, photos) of the entry's indicators with photos
 
 
@@ -309,11 +311,16 @@ def entry_photo_page(
     counts: dict[str, int] = {}
     for code in photos.values_list("indicator__code", flat=True):
         counts[code or ""] = counts.get(code or "", 0) + 1
-    chosen = Indicator.objects.filter(code=indicator).first() if indicator else None
+    general = indicator == GENERAL
+    chosen = Indicator.objects.filter(code=indicator).first() if indicator and not general else None
     if chosen is not None:
         photos = photos.filter(indicator=chosen)
+    elif general:
+        photos = photos.filter(indicator__isnull=True)
     # The counts above hold the total: the paginator need not ask again.
-    total = counts.get(chosen.code, 0) if chosen is not None else sum(counts.values())
+    total = (
+        counts.get(chosen.code if chosen else "", 0) if chosen or general else sum(counts.values())
+    )
     # Of Evidence rows, then of the cards made of the page's rows.
     paginator: Paginator[Any] = Paginator(photos, PHOTO_PAGE_SIZE)
     paginator.count = total  # a cached_property: set, it saves the COUNT query
@@ -324,4 +331,4 @@ def entry_photo_page(
     page.numbers = list(  # type: ignore[attr-defined]  # for bantar/_pager.html
         paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     )
-    return PhotoPage(page, chosen, list(counts.items()))  # the guide's order, as `_photos`
+    return PhotoPage(page, chosen, general, list(counts.items()))  # the guide's order, as `_photos`
