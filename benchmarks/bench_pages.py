@@ -52,6 +52,9 @@ FILTERED = [
     ("entry-list", "q=RT+1"),  # every kelurahan has an RT 1 at 10 entries too
     ("scoring-teams", "tim=belum"),
     ("verification-queue", "status=proposed"),
+    ("report", "category=besar&halaman=2"),  # the score matrix of the plenary
+    ("report", "tim=belum"),  # no RT matches: the page of none
+    ("documents", "halaman=3"),
 ]
 
 
@@ -79,9 +82,11 @@ def _world(entries: int) -> tuple[dict, dict]:
 
     from bantar.models import Role, User
     from benchmarks.citydata import build_city
+    from coaching.revisits import revisit_create
     from competitions.models import Competition, Entry, Kelurahan
     from scoring.models import Evidence, JuryMember, Result
     from scoring.result_services import competition_finalise, competition_publish
+    from tests.security.url_kwargs import UrlObjects, url_kwargs
 
     hashed = make_password("bantar-bench-2099")
     kelurahan = Kelurahan.objects.order_by("code").first()
@@ -123,56 +128,26 @@ def _world(entries: int) -> tuple[dict, dict]:
         from documents.certificates import certificate_code
 
         code = certificate_code(winner.pk)
-    kwargs = {
-        "competition-detail": {"pk": current.pk},
-        "competition-advance": {"pk": current.pk},
-        "entry-create": {"competition_pk": current.pk},
-        "entry-import": {"competition_pk": current.pk},
-        "entry-export": {"export_format": "xlsx"},
-        "entry-detail": {"pk": entry.pk},
-        "entry-edit": {"pk": entry.pk},
-        "entry-propose": {"pk": entry.pk},
-        "entry-withdraw": {"pk": entry.pk},
-        "entry-verify": {"pk": entry.pk},
-        "entry-return": {"pk": entry.pk},
-        "scoring-teams": {"competition_pk": current.pk},
-        "field-devices": {"competition_pk": current.pk},
-        "team-create": {"competition_pk": current.pk},
-        "member-add": {"competition_pk": current.pk, "team_pk": member.team_id},
-        "member-remit": {"competition_pk": current.pk, "member_pk": member.pk},
-        "leader-set": {"competition_pk": current.pk, "team_pk": member.team_id},
-        "assign": {"competition_pk": current.pk},
-        "assign-bulk": {"competition_pk": current.pk},
-        "scoring-entry": {"pk": juror_entry_pk},
-        "scoring-page": {"entry_pk": juror_entry_pk},
-        "score-api": {"entry_pk": juror_entry_pk},
-        "photo-api": {"entry_pk": juror_entry_pk},
-        "sheet-submit": {"entry_pk": juror_entry_pk},
-        "photo-delete": {"pk": evidence.pk if evidence else 1},
-        "evidence-file": {"pk": evidence.pk if evidence else 1, "variant": "thumb"},
-        "public-competition": {"competition_pk": published.pk},
-        "public-rt": {"rt_pk": old_entry.rt_id},
-        "plenary": {"competition_pk": current.pk},
-        "explain": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
-        "finalise": {"competition_pk": current.pk},
-        "publish": {"competition_pk": current.pk},
-        "reopen-results": {"competition_pk": current.pk},
-        "report": {"competition_pk": current.pk, "name": "matriks"},
-        "report-export": {
-            "competition_pk": published.pk,
-            "name": "pemenang",
-            "export_format": "xlsx",
-        },
-        "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
-        "documents": {"competition_pk": published.pk},
-        "document-decree": {"competition_pk": published.pk},
-        "document-certificates": {"competition_pk": published.pk},
-        "document-certificate": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
-        "document-rekap": {"competition_pk": published.pk},
-        "document-rapor-all": {"competition_pk": published.pk},
-        "document-rapor": {"competition_pk": published.pk, "entry_pk": old_entry.pk},
-        "certificate-verify": {"code": code or "bukan-kode"},
-    }
+    revisit = revisit_create(source=published, by=users["panitia"], size=2, seed=1)
+    # The arguments of every URL name: one list with the access matrix's world.
+    kwargs = url_kwargs(
+        UrlObjects(
+            current=current.pk,
+            published=published.pk,
+            entry=entry.pk,
+            scored_entry=juror_entry_pk,
+            team=member.team_id,
+            member=member.pk,
+            evidence=evidence.pk if evidence else 1,
+            old_entry=old_entry.pk,
+            old_rt=old_entry.rt_id,
+            certificate_code=code or "bukan-kode",
+            revisit=revisit.pk,
+        )
+    )
+    # What a city-scale run measures instead: the xlsx, and the score matrix of the plenary.
+    kwargs["entry-export"] = {"export_format": "xlsx"}
+    kwargs["report"] = {"competition_pk": current.pk, "name": "matriks"}
     extra = {  # the other reports, as pages of their own
         "report:pemenang": ("report", {"competition_pk": published.pk, "name": "pemenang"}),
         "report:rekap": ("report", {"competition_pk": published.pk, "name": "rekap"}),

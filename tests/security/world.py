@@ -18,6 +18,7 @@ from scoring.services import team_add_member, team_create
 from season.demo import make_photos
 from tests.conftest import make_user
 from tests.scoring.seasons import build_season
+from tests.security.url_kwargs import UrlObjects, url_kwargs
 
 PERSONAS = [
     "anonymous",
@@ -82,66 +83,20 @@ def build_world() -> World:
         entry, users["juror_assigned"], list(Indicator.objects.all()), random.Random(1), count=1
     )[0]
     evidence.save()
-    kwargs = {
-        "javascript-catalog": {"language": "en", "version": "0"},
-        "competition-detail": {"pk": current.pk},
-        "competition-advance": {"pk": current.pk},
-        "entry-create": {"competition_pk": current.pk},
-        "entry-import": {"competition_pk": current.pk},
-        "entry-export": {"export_format": "csv"},
-        "entry-detail": {"pk": entry.pk},
-        "entry-edit": {"pk": entry.pk},
-        "entry-propose": {"pk": entry.pk},
-        "entry-withdraw": {"pk": entry.pk},
-        "entry-verify": {"pk": entry.pk},
-        "entry-return": {"pk": entry.pk},
-        "scoring-teams": {"competition_pk": current.pk},
-        "field-devices": {"competition_pk": current.pk},
-        "team-create": {"competition_pk": current.pk},
-        "member-add": {"competition_pk": current.pk, "team_pk": team.pk},
-        "member-remit": {"competition_pk": current.pk, "member_pk": team.members.first().pk},
-        "leader-set": {"competition_pk": current.pk, "team_pk": team.pk},
-        "assign": {"competition_pk": current.pk},
-        "assign-bulk": {"competition_pk": current.pk},
-        "scoring-entry": {"pk": entry.pk},
-        "scoring-page": {"entry_pk": entry.pk},
-        "score-api": {"entry_pk": entry.pk},
-        "photo-api": {"entry_pk": entry.pk},
-        "sheet-submit": {"entry_pk": entry.pk},
-        "photo-delete": {"pk": evidence.pk},
-        "evidence-file": {"pk": evidence.pk, "variant": "thumb"},
-        "public-competition": {"competition_pk": published.pk},
-        "public-rt": {"rt_pk": last_year["A"].rt.pk},
-        "plenary": {"competition_pk": current.pk},
-        "severity": {"competition_pk": current.pk},
-        "severity-settings": {"competition_pk": current.pk},
-        "explain": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
-        "entry-photos": {"competition_pk": current.pk, "entry_pk": entry.pk},
-        "finalise": {"competition_pk": current.pk},
-        "publish": {"competition_pk": current.pk},
-        "reopen-results": {"competition_pk": current.pk},
-        "report": {"competition_pk": published.pk, "name": "pemenang"},
-        "report-export": {
-            "competition_pk": published.pk,
-            "name": "pemenang",
-            "export_format": "xlsx",
-        },
-        # A reset link that was never sent: the page says the link no longer works.
-        "password_reset_confirm": {"uidb64": "MQ", "token": "bukan-token"},
-        "documents": {"competition_pk": published.pk},
-        "document-decree": {"competition_pk": published.pk},
-        "document-certificates": {"competition_pk": published.pk},
-        "document-certificate": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
-        "document-rekap": {"competition_pk": published.pk},
-        "document-rapor-all": {"competition_pk": published.pk},
-        "document-rapor": {"competition_pk": published.pk, "entry_pk": last_year["A"].pk},
-        "revisit-new": {"competition_pk": published.pk},
-        "revisit-detail": {"revisit_pk": revisit.pk},
-        "revisit-conclude": {"revisit_pk": revisit.pk},
-        "revisit-export": {"revisit_pk": revisit.pk},
-        "certificate-verify": {
-            "code": certificate_code(Result.objects.get(entry=last_year["A"], is_winner=True).pk)
-        },
-    }
+    winner = Result.objects.get(entry=last_year["A"], is_winner=True)
+    objects = UrlObjects(
+        current=current.pk,
+        published=published.pk,
+        entry=entry.pk,
+        scored_entry=entry.pk,
+        team=team.pk,
+        member=team.members.first().pk,
+        evidence=evidence.pk,
+        old_entry=last_year["A"].pk,
+        old_rt=last_year["A"].rt.pk,
+        certificate_code=certificate_code(winner.pk),
+        revisit=revisit.pk,
+    )
+    kwargs = url_kwargs(objects)
     assert current.status == CompetitionStatus.PLENARY
     return World(users, current, published, entry, team, evidence, kwargs)
