@@ -13,3 +13,12 @@ class CoachingConfig(AppConfig):
 
     name = "coaching"
     verbose_name = "Pembinaan"
+
+    def ready(self) -> None:
+        # The scoring page and the field kit show a re-visit's award photos beside the new
+        # ones; scoring asks its registered finders, since it may not import coaching.
+        from coaching.revisits import revisit_earlier_photos
+        from scoring.comparisons import FINDERS
+
+        if revisit_earlier_photos not in FINDERS:
+            FINDERS.append(revisit_earlier_photos)

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,8 @@ from competitions.models import RT, Competition, CompetitionStatus, Entry, Entry
 from competitions.services import competition_create, competition_move
 from competitions.stages import Write, check_stage
 from scoring import results
-from scoring.models import Result
+from scoring.comparisons import EarlierPhoto
+from scoring.models import Evidence, Result
 from scoring.panel import jury_panel
 from scoring.result_selectors import results_inputs, sheet_coverage
 
@@ -370,3 +372,52 @@ def rt_revisits(rt: RT) -> list[RTRevisit]:
         RTRevisit(row.round.competition.title, row.round.source.title, row.round.concluded_at, row)
         for row in rows
     ]
+
+
+# --- The award's photos beside the re-visit's (scoring.comparisons) -----------------------
+
+
+def revisit_earlier_photos(entries: list[Entry]) -> dict[int, list[EarlierPhoto]]:
+    """For the entries of re-visit rounds: the award entry's photos of the same RT, by
+    indicator (3 queries whatever the number of entries; none for a list without a round)."""
+    rounds = dict(
+        RevisitRound.objects.filter(
+            competition_id__in={entry.competition_id for entry in entries}
+        ).values_list("competition_id", "source_id")
+    )
+    if not rounds:
+        return {}
+    years = dict(Competition.objects.filter(pk__in=rounds.values()).values_list("pk", "year"))
+    wanted = {
+        (rounds[entry.competition_id], entry.rt_id): entry.pk
+        for entry in entries
+        if entry.competition_id in rounds
+    }
+    found: dict[int, list[EarlierPhoto]] = {}
+    photos = (
+        Evidence.objects.filter(
+            entry__competition_id__in=set(rounds.values()),
+            entry__rt_id__in={rt_id for _source, rt_id in wanted},
+            indicator__isnull=False,
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "entry__competition_id", "entry__rt_id", "indicator_id", "latitude", "longitude"
+        )
+    )
+    for pk, source_id, rt_id, indicator_id, latitude, longitude in photos:
+        entry_id = wanted.get((source_id, rt_id))
+        if entry_id is None:
+            continue
+        found.setdefault(entry_id, []).append(
+            EarlierPhoto(
+                pk=pk,
+                indicator_id=indicator_id,
+                thumb_url=reverse("revisit-photo", args=[entry_id, pk, "thumb"]),
+                web_url=reverse("revisit-photo", args=[entry_id, pk, "web"]),
+                caption=_("Foto lomba %(year)s") % {"year": years[source_id]},
+                latitude=latitude,
+                longitude=longitude,
+            )
+        )
+    return found

@@ -9,6 +9,12 @@ urlpatterns = [
     path("pembinaan/", views.coaching, name="coaching"),
     path("pembinaan/unduh.xlsx", views.coaching_export, name="coaching-export"),
     path("rt/<int:rt_pk>/", views.rt_page, name="public-rt"),
+    # Under /penilaian/ and kept by the field kit's service worker (static/js/field-sw.js).
+    path(
+        "penilaian/<int:entry_pk>/foto-lomba/<int:pk>/<str:variant>/",
+        views.revisit_photo,
+        name="revisit-photo",
+    ),
     path("kunjungan-ulang/", views.revisit_list, name="revisit-list"),
     path("kunjungan-ulang/baru/<int:competition_pk>/", views.revisit_new, name="revisit-new"),
     path("kunjungan-ulang/<int:revisit_pk>/", views.revisit_detail, name="revisit-detail"),

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import permission_required
+from bantar.access import permission_required, require
 from bantar.exports import export_response
 from bantar.models import User
 from coaching.forms import ConcludeForm, RevisitForm
@@ -24,13 +25,15 @@ from coaching.revisits import (
     published_winners,
     revisit_conclude,
     revisit_create,
+    revisit_earlier_photos,
     revisit_page,
     rt_revisits,
 )
 from coaching.rtpage import rt_page_context
 from coaching.selectors import coaching_figures
 from coaching.selfcheck import selfcheck_rules
-from competitions.models import RT
+from competitions.models import RT, Entry
+from scoring.models import Evidence
 from scoring.public import published_competitions, rt_history
 from scoring.streaks import rt_won_years, winning_streak
 
@@ -152,3 +155,28 @@ def rt_page(request: HttpRequest, rt_pk: int) -> HttpResponse:
         **rt_page_context(history),
     }
     return render(request, "public/rt.html", context)
+
+
+# --- The award's photos for the re-visit's juror ------------------------------------------
+PHOTO_VARIANTS = {"web": "web", "thumb": "thumb"}
+
+
+@require_safe
+@login_required
+def revisit_photo(request: HttpRequest, entry_pk: int, pk: int, variant: str) -> FileResponse:
+    """An award photo shown beside a re-visit's: to the jurors of the re-visit's entry (its
+    team, by `Entry.objects.for_user`) and the city's readers; never a public media URL."""
+    require(cast(User, request.user), "coaching.revisit_photo")
+    if variant not in PHOTO_VARIANTS:
+        raise Http404
+    entry = get_object_or_404(Entry.objects.for_user(cast(User, request.user)), pk=entry_pk)
+    earlier = {photo.pk for photo in revisit_earlier_photos([entry]).get(entry.pk, [])}
+    if pk not in earlier:
+        raise Http404
+    photo = get_object_or_404(Evidence, pk=pk)
+    response = FileResponse(
+        getattr(photo, PHOTO_VARIANTS[variant]).open("rb"), content_type="image/jpeg"
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

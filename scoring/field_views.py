@@ -36,6 +36,7 @@ from django.views.decorators.http import require_safe
 
 from bantar.access import permission_required
 from bantar.language import catalogue_url
+from scoring.comparisons import earlier_photos
 from scoring.models import Evidence, Score, ScoreSheet
 from scoring.selectors import JurorTask, juror_tasks
 
@@ -223,6 +224,8 @@ def kit_entries(user: User) -> list[KitEntry]:
         .values_list("entry_id", "pk", "uploaded_at")
     ):
         photos.setdefault(entry_id, []).append((pk, uploaded))
+    # A re-visit's award photos, shown beside the juror's own: kept offline too.
+    earlier = earlier_photos([task.entry for task in tasks])
     rows = []
     for task in tasks:
         entry = task.entry
@@ -241,7 +244,8 @@ def kit_entries(user: User) -> list[KitEntry]:
                 label=f"{entry.rt.label} · {entry.rt.kelurahan.name}",
                 updated=_iso(max(moment for moment in moments if moment is not None)),
                 status=task.sheet_status,
-                assets=[reverse("evidence-file", args=[pk, "thumb"]) for pk, _up in own],
+                assets=[reverse("evidence-file", args=[pk, "thumb"]) for pk, _up in own]
+                + [photo.thumb_url for photo in earlier.get(entry.pk, [])],
             )
         )
     return rows

@@ -31,6 +31,7 @@ from competitions.models import (
     EntryStatus,
 )
 from indicators.models import Indicator, Pillar
+from scoring.comparisons import EarlierPhoto, distance_m, earlier_photos
 from scoring.models import (
     Assignment,
     Evidence,
@@ -152,6 +153,18 @@ class IndicatorCard:
     value: int | None = None
     note: str = ""
     photos: list[Evidence] = field(default_factory=list)
+    # A re-visit's earlier photos of this indicator (scoring.comparisons), shown beside.
+    earlier: list[EarlierPhoto] = field(default_factory=list)
+
+    @property
+    def comparisons(self) -> list[tuple[EarlierPhoto, int | None]]:
+        """Each earlier photo with the metres to the nearest of the juror's located photos."""
+        pairs = []
+        for earlier in self.earlier:
+            found = [distance_m(earlier, p.latitude, p.longitude) for p in self.photos]
+            metres = [m for m in found if m is not None]
+            pairs.append((earlier, min(metres) if metres else None))
+        return pairs
 
 
 def juror_sheet(*, entry: Entry, juror: User) -> ScoreSheet | None:
@@ -177,6 +190,9 @@ def scoring_cards(
     photos: dict[int | None, list[Evidence]] = defaultdict(list)
     for evidence in Evidence.objects.filter(entry=entry, juror=juror):
         photos[evidence.indicator_id].append(evidence)
+    earlier: dict[int, list[EarlierPhoto]] = defaultdict(list)
+    for photo in earlier_photos([entry]).get(entry.pk, []):
+        earlier[photo.indicator_id].append(photo)
     grouped: dict[int, tuple[Pillar, list[IndicatorCard]]] = {}
     for indicator in sorted(with_levels.values(), key=lambda i: (i.pillar.order, i.number)):
         score = scores.get(indicator.pk)
@@ -185,6 +201,7 @@ def scoring_cards(
             value=score.value if score else None,
             note=score.note if score else "",
             photos=photos.get(indicator.pk, []),
+            earlier=earlier.get(indicator.pk, []),
         )
         grouped.setdefault(indicator.pillar_id, (indicator.pillar, []))[1].append(card)
     return list(grouped.values())

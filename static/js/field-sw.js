@@ -30,7 +30,8 @@ var PARALLEL = 3;
 function userCache(user, version) { return PREFIX + (version || VERSION) + "-u" + user; }
 function isUserCache(name, user) { return name.indexOf(PREFIX) === 0 && /-u\d+$/.test(name) && (user === undefined || name.slice(-("-u" + user).length) === "-u" + user); }
 
-var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/];
+var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/,
+  /^\/penilaian\/\d+\/foto-lomba\/\d+\/thumb\/$/]; // a re-visit's award photos (coaching)
 function isPersonal(path) { return PERSONAL.some(function (pattern) { return pattern.test(path); }); }
 // The scripts' catalogue (/jsi18n/<language>/<version>.js) is a static file too: its URL
 // changes with its content.

@@ -419,11 +419,26 @@
         { timeout: 3000, maximumAge: 60000 });
     });
   }
+  /* A re-visit shows the award's photos of the indicator beside the new ones: how far from where
+     the earlier photo was taken this one is, when both places are known (haversine, metres). */
+  function metresBetween(lat1, lon1, lat2, lon2) {
+    var rad = Math.PI / 180, dphi = (lat2 - lat1) * rad, dlambda = (lon2 - lon1) * rad;
+    var a = Math.pow(Math.sin(dphi / 2), 2) + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.pow(Math.sin(dlambda / 2), 2);
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
+  }
+  function showDistances(code, coords) {
+    if (!coords) { return; }
+    root.querySelectorAll('.earlier-photos[data-indicator="' + code + '"] .earlier-photo[data-lat]').forEach(function (figure) {
+      var metres = Math.round(metresBetween(parseFloat(figure.dataset.lat), parseFloat(figure.dataset.lon), coords.latitude, coords.longitude));
+      figure.querySelector(".earlier-distance").textContent = format(texts.earlierDistance, { metres: metres });
+    });
+  }
   function queuePhoto(file, code) {
     touched();
     var taken = file.lastModified ? new Date(file.lastModified).toISOString() : null;
     return Promise.all([downscale(file), position()]).then(function (done) {
       var blob = done[0], coords = done[1];
+      showDistances(code, coords);
       var id = F.uuid4();
       var figure = photoFigure({ src: URL.createObjectURL(blob), pending: id });
       figure.dataset.bytes = blob.size; // what the upload will weigh after downscaling

@@ -228,6 +228,10 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("revisit-conclude", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("revisit-export", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
     ("revisit-export", "POST"): answers(405),
+    ("revisit-photo", "GET"): answers(
+        404, anonymous=302, kelurahan_ekajaya=403, kelurahan_beringin=403, kecamatan_paalmerah=403
+    ),
+    ("revisit-photo", "POST"): answers(405),
 }
 
 

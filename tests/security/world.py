@@ -98,5 +98,11 @@ def build_world() -> World:
         revisit=revisit.pk,
     )
     kwargs = url_kwargs(objects)
+    # A re-visit entry and a photo that is not its award's: found by nobody.
+    kwargs["revisit-photo"] = {
+        "entry_pk": revisit.competition.entries.order_by("pk").first().pk,
+        "pk": evidence.pk,
+        "variant": "thumb",
+    }
     assert current.status == CompetitionStatus.PLENARY
     return World(users, current, published, entry, team, evidence, kwargs)
