@@ -9,7 +9,8 @@ of `competitions.filters`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -114,6 +115,16 @@ class Concerns:
             found.append(NEEDS_NEAR_PASS)
         return found
 
+    def counts(self, rows: Iterable[ResultRow]) -> Counter[str]:
+        """How many rows have each kind, and (NEEDS_ANY) how many have any."""
+        counted: Counter[str] = Counter()
+        for row in rows:
+            kinds = self.kinds(row)
+            counted.update(kinds)
+            if kinds:
+                counted[NEEDS_ANY] += 1
+        return counted
+
     def matches(self, row: ResultRow, kind: str) -> bool:
         kinds = self.kinds(row)
         return bool(kinds) if kind == NEEDS_ANY else kind in kinds
@@ -135,7 +146,11 @@ class ResultFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kecamatan, kelurahan = data.get("kecamatan"), data.get("kelurahan")
-        if kecamatan is not None and kelurahan is not None and kelurahan.kecamatan_id != kecamatan.pk:
+        if (
+            kecamatan is not None
+            and kelurahan is not None
+            and kelurahan.kecamatan_id != kecamatan.pk
+        ):
             self.add_error("kelurahan", ERROR_KELURAHAN_ELSEWHERE)
         return data
 
@@ -258,14 +273,24 @@ class PlenaryFilter(ResultFilter):
 
     fields_offered = ("q", "kecamatan", "kelurahan", "category", "tim", "perlu")
 
-    def __init__(self, data: Any = None, *, teams: Sequence[JuryTeam], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        teams: Sequence[JuryTeam],
+        counts: Mapping[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         self.with_contacts = may(self.user, "scoring.see_contacts")
         self.filters["tim"].extra["choices"] = [
             (UNASSIGNED, _("Belum ditugaskan")),
             *((str(team.pk), team.name) for team in teams),
         ]
-        self.filters["perlu"].extra["choices"] = needs_choices()
+        labels = needs_choices()
+        if counts is not None:  # how many RTs of the whole table each choice would show
+            labels = [(kind, f"{label} ({counts.get(kind, 0)})") for kind, label in labels]
+        self.filters["perlu"].extra["choices"] = labels
         placeholder = (
             _("No. RT, kampung, kelurahan atau ketua RT")
             if self.with_contacts

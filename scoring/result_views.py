@@ -150,13 +150,14 @@ def plenary_rows(
     )
     data = request.GET.copy()
     data.pop("halaman", None)
+    ordered = [row for _code, rows in table.by_category() for row in rows]
     filters = PlenaryFilter(
         data or None,
         user=request.user,
         competition=competition,
         teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
+        counts=concerns.counts(ordered),
     )
-    ordered = [row for _code, rows in table.by_category() for row in rows]
     return PlenaryRows(
         filters,
         filters.plenary_rows(ordered, concerns),

@@ -54,7 +54,10 @@ def test_the_panitia_filters_to_what_needs_a_decision_in_one_kecamatan(new_page,
     _no_sideways_scroll(page)
 
     filters = page.get_by_test_id("plenary-filters")
-    filters.get_by_label("Perlu keputusan").select_option(label="Semua yang perlu keputusan")
+    needs = filters.get_by_label("Perlu keputusan")
+    # Each kind says how many RTs of the whole table have it: B, C held; H unscored.
+    assert "Semua yang perlu keputusan (3)" in needs.locator("option").all_inner_texts()
+    needs.select_option(value="semua")
     filters.get_by_label("Kecamatan").select_option(label="Pasar Jambi")
     # The kelurahan choice follows the kecamatan: Eka Jaya (Paal Merah) is no option now.
     kelurahan = filters.get_by_label("Kelurahan")

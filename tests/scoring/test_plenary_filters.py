@@ -109,6 +109,16 @@ def test_unfiltered_the_plenary_shows_every_rt_of_the_season(
     page = get(client, plenary(open_competition))
     assert names(season, page) == set(season)
     assert "9 RT sesuai saringan" in page
+    # Each kind of decision says how many RTs of the whole table it would show.
+    for label in (
+        "Semua yang perlu keputusan (8)",
+        "Belum lengkap / belum dinilai (2)",
+        "Nilai juri berbeda 2 tingkat atau lebih (1)",
+        "Foto yang sama dengan RT lain (2)",
+        "Ditahan (batas atau pagu, nilai sama) (2)",
+        "Dekat batas lulus (± 2,00) (1)",
+    ):
+        assert f">{label}</option>" in page, label
 
 
 @pytest.mark.parametrize(
