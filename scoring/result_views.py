@@ -73,7 +73,8 @@ from scoring.result_selectors import (
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
 ERROR_SEE_BLOCKERS = gettext_noop(
     "Belum dapat difinalisasi: %(count)s lembar nilai belum lengkap. Buka setiap RT pada daftar "
-    "di bawah untuk mengirim lembar nilainya atau mencatat juri yang tidak menilai."
+    "di bawah: lembar nilainya dikirim juri, dimaafkan dengan alasan, atau juri dicatat tidak "
+    "menilai."
 )
 # Besides the city's four lists: the rekap per kelurahan with Kelurahan BANTAR (issue 15).
 KELURAHAN_REKAP = "kelurahan"  # /laporan/kelurahan/ and .xlsx, .csv
