@@ -22,6 +22,7 @@ from scoring.models import (
     AppliedChange,
     Assignment,
     Evidence,
+    Excusal,
     FieldDevice,
     JuryMember,
     JuryTeam,
@@ -105,6 +106,13 @@ class AssignmentAdmin(ScopedThroughMixin, ViewOnlyHistoryAdmin):
 
 @admin.register(Recusal)
 class RecusalAdmin(ScopedThroughMixin, ViewOnlyAdmin):
+    scope_through = "entry"
+    list_display = ("entry", "juror", "reason", "recorded_by", "recorded_at")
+    list_select_related = ("entry__rt__kelurahan", "juror", "recorded_by")
+
+
+@admin.register(Excusal)
+class ExcusalAdmin(ScopedThroughMixin, ViewOnlyHistoryAdmin):
     scope_through = "entry"
     list_display = ("entry", "juror", "reason", "recorded_by", "recorded_at")
     list_select_related = ("entry__rt__kelurahan", "juror", "recorded_by")
