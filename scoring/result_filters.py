@@ -20,6 +20,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from bantar.access import may
@@ -319,3 +320,15 @@ class PlenaryFilter(ResultFilter):
         if kind:
             found = [row for row in found if concerns.matches(row, kind)]
         return found
+
+
+def plenary_query(text: str) -> str:
+    """The plenary's filters and page from a query string, re-encoded with only their names
+    (the explain page's link back keeps the committee's view, and nothing else)."""
+    given = QueryDict(text[:1000])
+    kept = QueryDict(mutable=True)
+    for name in (*PlenaryFilter.fields_offered, "halaman"):
+        value = given.get(name)
+        if value:
+            kept[name] = value[:100]
+    return kept.urlencode()

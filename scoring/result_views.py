@@ -52,6 +52,7 @@ from scoring.result_filters import (
     ResultFilter,
     needs_choices,
     needs_short,
+    plenary_query,
 )
 from scoring.result_selectors import (
     Disagreement,
@@ -195,6 +196,7 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
         "needs_short": needs_short(),
         "needs_kinds": NEEDS_KINDS,
         "query": query.urlencode(),
+        "here": request.GET.urlencode(),  # the explain page's way back to this very view
         "progress": juror_progress(competition),
         "disagreements": found.disagreements,
         "shared_photos": found.shared_photos,
@@ -252,6 +254,7 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         "category": names[row.category],
         "tied": tied.values(),
         "can_read_plenary": may(request.user, "scoring.read_plenary"),
+        "plenary_query": plenary_query(request.GET.get("pleno", "")),
         "method": method_text(competition),
     }
     return render(request, "scoring/explain.html", context)

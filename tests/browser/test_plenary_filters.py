@@ -86,9 +86,13 @@ def test_the_panitia_filters_to_what_needs_a_decision_in_one_kecamatan(new_page,
     save_screenshot(page, f"plenary-filters-{size}")
 
     held.get_by_role("link", name="Rincian").click()
-    page.wait_for_url(f"**/pleno/rt/{season['B'].pk}/")
+    page.wait_for_url(f"**/pleno/rt/{season['B'].pk}/?pleno=*")
     assert "RT 02" in page.locator("h1").inner_text()
     save_screenshot(page, f"plenary-filters-explain-{size}")
+    # Back to the plenary as the committee left it: the same filters, the same two RTs.
+    page.get_by_role("link", name="Kembali ke pleno").click()
+    page.wait_for_url("**/pleno/?*perlu=semua*")
+    assert page.get_by_test_id("plenary-count").inner_text() == "2 RT sesuai saringan"
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -18,7 +18,11 @@ from openpyxl import load_workbook
 
 from competitions.models import RT, Entry, EntryStatus, Kecamatan, Kelurahan
 from scoring.models import Assignment, Evidence, Score
-from scoring.result_filters import ERROR_FILTER_INVALID, ERROR_KELURAHAN_ELSEWHERE
+from scoring.result_filters import (
+    ERROR_FILTER_INVALID,
+    ERROR_KELURAHAN_ELSEWHERE,
+    plenary_query,
+)
 from tests.conftest import count_queries
 from tests.factories import EntryFactory
 from tests.scoring.seasons import build_season
@@ -340,3 +344,21 @@ def _cell(page: str, entry_pk: int, testid: str) -> str:
     row = _between(page, f'<tr data-entry="{entry_pk}"', "</tr>")
     marker = f'data-testid="{testid}">'
     return _between(row, marker, "</td>")[len(marker) :]
+
+
+def test_the_explain_page_leads_back_to_the_same_filtered_view(
+    client, panitia, season, open_competition
+):
+    client.force_login(panitia)
+    page = get(client, f"{plenary(open_competition)}?perlu=ditahan&halaman=1")
+    link = f"/kompetisi/{open_competition.pk}/pleno/rt/{season['B'].pk}/?pleno=perlu%3Dditahan%26halaman%3D1"
+    assert f'href="{link}"' in page
+    explain = get(client, link)
+    assert f'href="{plenary(open_competition)}?perlu=ditahan&amp;halaman=1"' in explain
+
+
+def test_the_way_back_keeps_only_the_plenarys_own_filters():
+    assert plenary_query("perlu=semua&kecamatan=3&halaman=2") == "kecamatan=3&perlu=semua&halaman=2"
+    assert plenary_query("next=https://evil.example&perlu=ditahan") == "perlu=ditahan"
+    assert plenary_query("") == ""
+    assert plenary_query("q=" + "x" * 500) == "q=" + "x" * 100
