@@ -128,7 +128,9 @@ def _world(entries: int) -> tuple[dict, dict]:
         from documents.certificates import certificate_code
 
         code = certificate_code(winner.pk)
-    revisit = revisit_create(source=published, by=users["panitia"], size=2, seed=1)
+    revisit = revisit_create(  # the stage as published (the object above is from before)
+        source=Competition.objects.get(pk=published.pk), by=users["panitia"], size=2, seed=1
+    )
     # The arguments of every URL name: one list with the access matrix's world.
     kwargs = url_kwargs(
         UrlObjects(
