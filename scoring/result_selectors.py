@@ -651,11 +651,8 @@ class Disagreement:
     levels: list[tuple[str, int]]
 
 
-def disagreements(
-    competition: Competition, table: ResultTable, *, spread: int = 2
-) -> list[Disagreement]:
-    """Indicators of the table's entries where the counted jurors' levels differ by `spread`+."""
-    rows = {row.entry.pk: row for row in table.rows}
+def disagreeing_pairs(competition: Competition, *, spread: int = 2) -> set[tuple[int, int]]:
+    """(entry id, indicator id) where the counted jurors' levels differ by `spread`+ (1 query)."""
     wide = (
         counted_scores(competition)
         .values_list("sheet__entry_id", "indicator_id")
@@ -663,15 +660,27 @@ def disagreements(
         .filter(high__gte=F("low") + spread)
         .order_by()
     )
-    pairs = {(entry_id, indicator) for entry_id, indicator, _low, _high in wide}
+    return {(entry_id, indicator) for entry_id, indicator, _low, _high in wide}
+
+
+def disagreements(
+    competition: Competition,
+    table: ResultTable,
+    *,
+    spread: int = 2,
+    limit: int | None = None,
+    pairs: set[tuple[int, int]] | None = None,
+) -> list[Disagreement]:
+    """Indicators of the table's entries where the counted jurors' levels differ by `spread`+.
+
+    `limit`: only the first so many, in region order, are read level by level (a city has
+    thousands; the plenary lists 50 and filters by `pairs`, from `disagreeing_pairs`).
+    """
+    rows = {row.entry.pk: row for row in table.rows}
+    if pairs is None:
+        pairs = disagreeing_pairs(competition, spread=spread)
     if not pairs:
         return []
-    levels = named_levels(
-        counted_scores(competition).filter(
-            sheet__entry_id__in={entry_id for entry_id, _indicator in pairs},
-            indicator_id__in={indicator for _entry_id, indicator in pairs},
-        )
-    )
     codes = list(Indicator.objects.values_list("pk", "code"))  # the guide's order
     order = {pk: index for index, (pk, _code) in enumerate(codes)}
     code = dict(codes)
@@ -680,9 +689,16 @@ def disagreements(
         rt = rows[pair[0]].entry.rt
         return (rt.kelurahan.code, rt.number, order[pair[1]])
 
+    shown = sorted((p for p in pairs if p[0] in rows), key=place)[:limit]
+    levels = named_levels(
+        counted_scores(competition).filter(
+            sheet__entry_id__in={entry_id for entry_id, _indicator in shown},
+            indicator_id__in={indicator for _entry_id, indicator in shown},
+        )
+    )
     return [
         Disagreement(rows[entry_id], code[indicator], levels[entry_id][code[indicator]])
-        for entry_id, indicator in sorted((p for p in pairs if p[0] in rows), key=place)
+        for entry_id, indicator in shown
     ]
 
 

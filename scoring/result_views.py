@@ -60,6 +60,7 @@ from scoring.result_selectors import (
     ResultRow,
     ResultTable,
     SharedPhoto,
+    disagreeing_pairs,
     disagreements,
     finalise_blockers,
     juror_progress,
@@ -130,12 +131,16 @@ def _sections(rows: list[ResultRow]) -> list[tuple[str, list[ResultRow]]]:
     return sections
 
 
+DISAGREEMENTS_SHOWN = 50  # of the indicators jurors disagree on, the plenary lists these
+
+
 @dataclass(frozen=True)
 class PlenaryRows:
     filters: PlenaryFilter
     rows: list[ResultRow]  # every row the filters match, in the plenary's order
     concerns: Concerns
-    disagreements: list[Disagreement]
+    disagreements: list[Disagreement]  # the first DISAGREEMENTS_SHOWN
+    disagreement_count: int  # all of them
     shared_photos: list[SharedPhoto]
 
 
@@ -143,11 +148,15 @@ def plenary_rows(
     request: AuthenticatedRequest, competition: Competition, table: ResultTable
 ) -> PlenaryRows:
     """The plenary's filters from the URL and the computed rows they match (all of them)."""
-    found_disagreements = disagreements(competition, table)
+    pairs = disagreeing_pairs(competition)
+    # The page lists the first 50 level by level; the filter needs only which RTs (a city
+    # scored with noise has thousands of such indicators, and reading them all cost 1 s).
+    found_disagreements = disagreements(competition, table, pairs=pairs, limit=DISAGREEMENTS_SHOWN)
     photos = shared_photos(competition)
+    in_table = {row.entry.pk for row in table.rows}
     concerns = Concerns.of(
         competition,
-        (item.row.entry.pk for item in found_disagreements),
+        (entry_id for entry_id, _indicator in pairs if entry_id in in_table),
         (entry.pk for item in photos for entry in item.entries),
     )
     data = request.GET.copy()
@@ -165,6 +174,7 @@ def plenary_rows(
         filters.plenary_rows(ordered, concerns),
         concerns,
         found_disagreements,
+        sum(1 for entry_id, _indicator in pairs if entry_id in in_table),
         photos,
     )
 
@@ -199,6 +209,8 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
         "here": request.GET.urlencode(),  # the explain page's way back to this very view
         "progress": juror_progress(competition),
         "disagreements": found.disagreements,
+        "disagreement_count": found.disagreement_count,
+        "disagreements_more": found.disagreement_count - len(found.disagreements),
         "shared_photos": found.shared_photos,
         "blockers": finalise_blockers(competition)
         if competition.status == CompetitionStatus.PLENARY

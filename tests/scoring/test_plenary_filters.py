@@ -23,6 +23,7 @@ from scoring.result_filters import (
     ERROR_KELURAHAN_ELSEWHERE,
     plenary_query,
 )
+from scoring.result_selectors import disagreeing_pairs, disagreements, result_table
 from tests.conftest import count_queries
 from tests.factories import EntryFactory
 from tests.scoring.seasons import build_season
@@ -362,3 +363,19 @@ def test_the_way_back_keeps_only_the_plenarys_own_filters():
     assert plenary_query("next=https://evil.example&perlu=ditahan") == "perlu=ditahan"
     assert plenary_query("") == ""
     assert plenary_query("q=" + "x" * 500) == "q=" + "x" * 100
+
+
+def test_the_disagreements_read_level_by_level_are_the_first_of_all(season, open_competition):
+    """The plenary lists the first DISAGREEMENTS_SHOWN; `limit` gives the same first ones."""
+    Score.objects.filter(sheet__entry=season["G"], sheet__juror__username="juri.dua").update(
+        value=1
+    )  # G: juri.satu gave 4s, now 3 levels apart on every indicator
+    table = result_table(open_competition)
+    every = disagreements(open_competition, table)
+    assert len(every) == 1 + 21  # E's one indicator and all of G's
+    first = disagreements(open_competition, table, limit=3)
+    assert [(d.row.entry.pk, d.indicator, d.levels) for d in first] == [
+        (d.row.entry.pk, d.indicator, d.levels) for d in every[:3]
+    ]
+    pairs = disagreeing_pairs(open_competition)
+    assert {entry_id for entry_id, _indicator in pairs} == {season["E"].pk, season["G"].pk}
