@@ -20,12 +20,15 @@ from indicators.models import Indicator
 from scoring.public import RTYear
 
 # The viewBox; the SVG scales to the page's width and keeps this shape.
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 14, 34
+# Narrow, so that its labels stay readable on a phone (the SVG is scaled to the card's width).
+WIDTH, HEIGHT = 360, 200
+LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 26
+# Code, result field, name, colour, line dash, x offset: equal scores of two pillars (often
+# 100) stay visible side by side instead of one line hiding the other.
 PILLARS = [
-    ("B", "bersih", _("Bersih"), "#146c43"),
-    ("A", "aman", _("Aman"), "#0a58ca"),
-    ("P", "pintar", _("Pintar"), "#b35c00"),
+    ("B", "bersih", _("Bersih"), "#146c43", "", -5),
+    ("A", "aman", _("Aman"), "#0a58ca", "6 3", 0),
+    ("P", "pintar", _("Pintar"), "#b35c00", "2 3", 5),
 ]
 
 
@@ -46,6 +49,7 @@ class Series:
     code: str
     name: str
     colour: str
+    dash: str
     points: list[Point]
 
     @property
@@ -110,12 +114,18 @@ def pillar_chart(history: list[RTYear]) -> Chart | None:
             code,
             str(name),
             colour,
+            dash,
             [
-                Point(x, _y(getattr(year.result, field)), getattr(year.result, field), _label(year))
+                Point(
+                    x + offset,
+                    _y(getattr(year.result, field)),
+                    getattr(year.result, field),
+                    _label(year),
+                )
                 for x, year in zip(xs, years, strict=True)
             ],
         )
-        for code, field, name, colour in PILLARS
+        for code, field, name, colour, dash, offset in PILLARS
     ]
     ticks = [Tick(_y(Decimal(value)), str(value)) for value in (0, 25, 50, 75, 100)]
     columns = [Column(x, _label(year)) for x, year in zip(xs, years, strict=True)]
