@@ -146,6 +146,14 @@ def service_worker(request: HttpRequest) -> HttpResponse:
                 "logout": reverse("logout"),
             },
         }
+    # The pages the worker writes (offline, logged out) say it in every language, one after
+    # the other: the worker cannot tell which one the juror reads.
+    other: dict[str, dict[str, str]] = {}
+    for code, _name in settings.LANGUAGES:
+        if code != settings.LANGUAGE_CODE:
+            with translation.override(code):
+                other[code] = {key: str(text) for key, text in SW_TEXTS.items()}
+    config["otherTexts"] = other
     body = f"var CONFIG = {json.dumps(config)};\n{_sw_source()}"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

@@ -111,15 +111,25 @@ function matchStatic(request) {
     });
   });
 }
-function htmlPage(title, body, link) {
+/* A page the worker writes itself, in every language of the portal one after the other: the
+   worker cannot tell which one the juror reads (CONFIG.texts is Indonesian, CONFIG.otherTexts
+   the others by language code). */
+function htmlPage(kind) {
   var escape = function (text) { return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); };
+  var languages = [["id", CONFIG.texts]];
+  Object.keys(CONFIG.otherTexts || {}).forEach(function (code) { languages.push([code, CONFIG.otherTexts[code]]); });
+  var titles = languages.map(function (pair) { return pair[1][kind + "Title"]; });
+  var sections = languages.map(function (pair) {
+    var texts = pair[1];
+    return '<section lang="' + escape(pair[0]) + '"><h1>' + escape(texts[kind + "Title"]) + "</h1><p>" + escape(texts[kind + "Body"]) + "</p>" +
+      '<p><a href="' + escape(CONFIG.urls.list) + '">' + escape(texts.offlineList) + "</a></p></section>";
+  });
   var html = '<!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-    "<title>" + escape(title) + "</title></head><body>" +
-    '<main class="field-offline" data-testid="field-offline"><h1>' + escape(title) + "</h1><p>" + escape(body) + "</p>" +
-    '<p><a href="' + escape(CONFIG.urls.list) + '">' + escape(link) + "</a></p></main></body></html>";
+    "<title>" + escape(titles.join(" · ")) + "</title></head><body>" +
+    '<main class="field-offline" data-testid="field-offline">' + sections.join("") + "</main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
-function offlinePage() { return htmlPage(CONFIG.texts.offlineTitle, CONFIG.texts.offlineBody, CONFIG.texts.offlineList); }
+function offlinePage() { return htmlPage("offline"); }
 
 function staticFirst(request) {
   return matchStatic(request).then(function (hit) {
@@ -156,7 +166,7 @@ function personal(event, path) {
 function logoutThrough(request) {
   return logout().then(function () {
     return fetch(request).catch(function () {
-      return htmlPage(CONFIG.texts.logoutTitle, CONFIG.texts.logoutBody, CONFIG.texts.offlineList);
+      return htmlPage("logout");
     });
   });
 }

@@ -331,6 +331,13 @@ def test_the_field_kits_scripts_speak_english_offline(new_page):
         "%(count)s hour ago"
     )
     save_screenshot(page, "english-outbox-offline-tablet")
+    # A page the kit does not hold: the worker's own page says so in both languages.
+    page.goto(reverse("scoring-page", args=[999_999]))
+    offline = page.get_by_test_id("field-offline")
+    assert offline.locator("section[lang=id] h1").inner_text() == "Belum tersedia tanpa koneksi"
+    english = offline.locator("section[lang=en] h1").inner_text()
+    assert english and english != "Belum tersedia tanpa koneksi"
+    save_screenshot(page, "english-field-offline-page-tablet")
     page.context.set_offline(False)
 
 
