@@ -36,10 +36,20 @@ def mean_and_spread(values: Sequence[Fraction | int]) -> tuple[Fraction, Fractio
     count = len(values)
     mean = sum((Fraction(v) for v in values), Fraction(0)) / count
     variance = sum(((Fraction(v) - mean) ** 2 for v in values), Fraction(0)) / count
+    return mean, _root(variance)
+
+
+def from_sums(count: int, total: int, squares: int) -> tuple[Fraction, Fraction]:
+    """`mean_and_spread` of whole levels from their count, sum and sum of squares (exact)."""
+    mean = Fraction(total, count)
+    return mean, _root(Fraction(squares, count) - mean * mean)
+
+
+def _root(variance: Fraction) -> Fraction:
     if variance == 0:
-        return mean, Fraction(0)
+        return Fraction(0)
     root = _SQRT.sqrt(_SQRT.divide(Decimal(variance.numerator), Decimal(variance.denominator)))
-    return mean, Fraction(root)
+    return Fraction(root)
 
 
 def _rounded(value: Fraction) -> Fraction:
@@ -52,16 +62,29 @@ def normalised_values(levels: Sequence[Level], scale_min: int, scale_max: int) -
     """Each counted level normalised, in the order given (see the module's docstring)."""
     if not levels:
         return []
-    overall_mean, overall_spread = mean_and_spread([level for *_, level in levels])
-    per_juror: dict[int, list[int]] = defaultdict(list)
+    # Integer sums, then one value per juror and level: a juror gives at most a handful of
+    # distinct levels, so a city's 100,000 levels need a few hundred fractions, not 100,000.
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for _entry, juror, _code, level in levels:
-        per_juror[juror].append(level)
-    stats = {juror: mean_and_spread(values) for juror, values in per_juror.items()}
+        found = sums[juror]
+        found[0] += 1
+        found[1] += level
+        found[2] += level * level
+    overall_mean, overall_spread = from_sums(
+        sum(n for n, _s, _q in sums.values()),
+        sum(s for _n, s, _q in sums.values()),
+        sum(q for _n, _s, q in sums.values()),
+    )
+    stats = {juror: from_sums(*found) for juror, found in sums.items()}
     low, high = Fraction(scale_min), Fraction(scale_max)
-    normalised = []
-    for _entry, juror, _code, level in levels:
+    known: dict[tuple[int, int], Fraction] = {}
+
+    def normalised(juror: int, level: int) -> Fraction:
         juror_mean, juror_spread = stats[juror]
         z = (level - juror_mean) / juror_spread if juror_spread else Fraction(0)
-        value = _rounded(overall_mean + z * overall_spread)
-        normalised.append(min(high, max(low, value)))
-    return normalised
+        return min(high, max(low, _rounded(overall_mean + z * overall_spread)))
+
+    for _entry, juror, _code, level in levels:
+        if (juror, level) not in known:
+            known[juror, level] = normalised(juror, level)
+    return [known[juror, level] for _entry, juror, _code, level in levels]

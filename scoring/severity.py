@@ -23,7 +23,7 @@ The panel reads raw levels, normalisation or not: it measures how the jurors sco
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -33,7 +33,7 @@ from django.db.models import Q
 
 from competitions.models import Competition, Entry, EntryStatus
 from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
-from scoring.normalise import mean_and_spread
+from scoring.normalise import from_sums
 from scoring.panel import counted_scores, has_conflict, in_remit
 
 BASIS_CALIBRATION = "calibration"
@@ -111,37 +111,42 @@ class SeverityPanel:
 # --- The maths (pure) ------------------------------------------------------------------------
 
 
-def _difference(own: Sequence[Level], others: Sequence[Level], *, paired: bool) -> Fraction | None:
-    """Mean of `own` minus mean of `others`; paired: per entry, averaged over shared entries."""
-    if not others:
-        return None
-    if not paired:
-        own_mean = mean_and_spread([level.value for level in own])[0]
-        return own_mean - mean_and_spread([level.value for level in others])[0]
-    mine: dict[int, list[int]] = defaultdict(list)
-    theirs: dict[int, list[int]] = defaultdict(list)
-    for level in own:
-        mine[level.entry].append(level.value)
-    for level in others:
-        theirs[level.entry].append(level.value)
-    gaps = [
-        Fraction(sum(mine[entry]), len(mine[entry]))
-        - Fraction(sum(theirs[entry]), len(theirs[entry]))
-        for entry in sorted(mine)
-        if entry in theirs
-    ]
-    return sum(gaps, Fraction(0)) / len(gaps) if gaps else None
+class _Sums:
+    """Count, sum and sum of squares of whole levels, overall and per entry (exact, cheap)."""
+
+    __slots__ = ("count", "entries", "sheets", "squares", "total")
+
+    def __init__(self) -> None:
+        self.count = self.total = self.squares = 0
+        self.entries: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # entry -> [n, sum]
+        self.sheets: set[tuple[int, int]] = set()
+
+    def add(self, level: Level) -> None:
+        self.count += 1
+        self.total += level.value
+        self.squares += level.value * level.value
+        found = self.entries[level.entry]
+        found[0] += 1
+        found[1] += level.value
+        self.sheets.add((level.entry, level.juror))
 
 
-def _stats(own: Sequence[Level], others: Sequence[Level], *, paired: bool) -> Stats:
-    mean, spread = mean_and_spread([level.value for level in own])
-    return Stats(
-        sheets=len({(level.entry, level.juror) for level in own}),
-        levels=len(own),
-        mean=mean,
-        spread=spread,
-        difference=_difference(own, others, paired=paired),
-    )
+def _stats(own: _Sums, team: _Sums, everyone: _Sums, *, paired: bool) -> Stats:
+    """`own` (a team, or one of its jurors) against every level not of `team`."""
+    mean, spread = from_sums(own.count, own.total, own.squares)
+    difference: Fraction | None = None
+    if paired:  # per entry: own mean minus the other teams' mean there, averaged
+        gaps = []
+        for entry, (n, total) in own.entries.items():
+            all_n, all_total = everyone.entries[entry]
+            team_n, team_total = team.entries[entry]
+            if all_n > team_n:
+                gaps.append(Fraction(total, n) - Fraction(all_total - team_total, all_n - team_n))
+        difference = sum(gaps, Fraction(0)) / len(gaps) if gaps else None
+    elif everyone.count > team.count:
+        others = Fraction(everyone.total - team.total, everyone.count - team.count)
+        difference = mean - others
+    return Stats(len(own.sheets), own.count, mean, spread, difference)
 
 
 def team_severity(
@@ -155,25 +160,27 @@ def team_severity(
     """Per team and per juror: sheets, mean, spread, difference from the other teams, flag.
 
     Teams are listed in `teams`' order (a team with no level is left out); a team is
-    flagged when |difference| > threshold.
+    flagged when |difference| > threshold. One pass over the levels, then sums only.
     """
-    by_team: dict[int, list[Level]] = defaultdict(list)
+    everyone = _Sums()
+    by_team: dict[int, _Sums] = defaultdict(_Sums)
+    by_juror: dict[int, dict[int, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
     for level in levels:
-        by_team[level.team].append(level)
+        everyone.add(level)
+        by_team[level.team].add(level)
+        by_juror[level.team][level.juror].add(level)
     rows = []
     for team_id, name in teams.items():
-        own = by_team.get(team_id)
-        if not own:
+        team = by_team.get(team_id)
+        if team is None:
             continue
-        others = [level for other, group in by_team.items() if other != team_id for level in group]
-        stats = _stats(own, others, paired=paired)
-        by_juror: dict[int, list[Level]] = defaultdict(list)
-        for level in own:
-            by_juror[level.juror].append(level)
+        stats = _stats(team, team, everyone, paired=paired)
         juror_rows = sorted(
             (
-                JurorRow(juror, jurors.get(juror, str(juror)), _stats(group, others, paired=paired))
-                for juror, group in by_juror.items()
+                JurorRow(
+                    juror, jurors.get(juror, str(juror)), _stats(own, team, everyone, paired=paired)
+                )
+                for juror, own in by_juror[team_id].items()
             ),
             key=lambda row: row.name,
         )
