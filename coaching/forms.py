@@ -21,7 +21,7 @@ class RevisitForm(forms.Form):
         label=_("Cara memilih RT"),
         choices=Selection.choices,
         initial=Selection.DRAW,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input pick me-2"}),
     )
     size = forms.IntegerField(label=_("Jumlah RT yang diundi"), min_value=1, required=False)
     seed = forms.IntegerField(
@@ -32,7 +32,10 @@ class RevisitForm(forms.Form):
         help_text=_("Benih yang sama atas daftar pemenang yang sama memberi undian yang sama."),
     )
     rts = forms.TypedMultipleChoiceField(
-        label=_("RT pemenang"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("RT pemenang"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input pick m-0"}),
     )
     threshold = forms.DecimalField(
         label=_("Batas penurunan (poin)"),
