@@ -303,6 +303,9 @@ GETTEXT_NAMES = {
 MESSAGE_FUNCTIONS = {"debug", "info", "success", "warning", "error", "add_message"}
 LABEL_KEYWORDS = {
     "label",
+    "title",
+    "header",
+    "heading",
     "help_text",
     "verbose_name",
     "verbose_name_plural",
@@ -316,6 +319,7 @@ CONSTANT_NAME = re.compile(r"^(ERROR|MESSAGE|NOTICE|WARNING)_[A-Z0-9_]+$")
 # commands, which talk to the operator's terminal.
 NOT_USER_FACING = re.compile(r"(^|/)(settings\w*\.py|management/)")
 READ_ATTRS_KEYS = {"placeholder", "title", "aria-label"}
+CONTEXT_KEYS = {"title", "heading", "message", "error", "detail", "placeholder", "aria-label"}
 
 
 def plain_literal(node: ast.AST | None) -> str | None:
@@ -351,10 +355,12 @@ class UserTextScanner(ast.NodeVisitor):
         self.path = path
         self.findings: list[Finding] = []
         self.class_stack: list[ast.ClassDef] = []
+        self.seen: set[int] = set()
 
     def report(self, node: ast.AST | None, why: str) -> None:
         text = plain_literal(node)
-        if text is not None and node is not None:
+        if text is not None and node is not None and id(node) not in self.seen:
+            self.seen.add(id(node))
             self.findings.append(Finding(self.path, getattr(node, "lineno", 0), f"{why}: {text}"))
 
     def report_values(self, node: ast.AST | None, why: str) -> None:
@@ -393,6 +399,13 @@ class UserTextScanner(ast.NodeVisitor):
                 self.report(node.value, target.id)
         self.generic_visit(node)
 
+    def visit_Dict(self, node: ast.Dict) -> None:
+        # A page's context or a JSON answer: {"title": ..., "message": ..., "error": ...}.
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value in CONTEXT_KEYS:
+                self.report(value, f"[{key.value!r}]")
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
         name = call_name(node)
         short = name.rsplit(".", 1)[-1]
@@ -406,6 +419,9 @@ class UserTextScanner(ast.NodeVisitor):
             self.report_values(node.args[0], "ValidationError")
         elif RESPONSES.match(short) and node.args:
             self.report(node.args[0], short)
+        elif short == "Column" and node.args:
+            # A column of an export (bantar.exports): its header is the spreadsheet's.
+            self.report(node.args[0], "Column header")
         elif (
             name.startswith("models.")
             and short.endswith("Field")
@@ -475,8 +491,10 @@ def view(request):
     messages.info(request, _("Tim %(name)s dibuat.") % {"name": 1})
     raise ValidationError({"kk": "Jumlah KK terlalu kecil."})
     return HttpResponse("Tidak ada data", status=404)
-field = forms.CharField(label="Cari", widget=forms.TextInput(attrs={"placeholder": "RT 001"}))
+field = forms.CharField(label="Cari", widget=forms.TextInput(attrs={"placeholder": "Cari RT"}))
 code = forms.ChoiceField(choices=[("a", "Semua kecamatan"), ("b", _("Satu"))])
+columns = [Column("Peringkat", rank), Column("RT", label), Column(_("Kampung"), kampung)]
+answer = JsonResponse({"ok": False, "error": "Lembar sudah dikirim", "code": "sheet_locked"})
 """
     assert [str(f) for f in python_findings(source, "x.py")] == [
         "x.py:3: 'ERROR_LATE: Pendaftaran sudah ditutup.'",
@@ -487,5 +505,8 @@ code = forms.ChoiceField(choices=[("a", "Semua kecamatan"), ("b", _("Satu"))])
         "x.py:15: 'ValidationError: Jumlah KK terlalu kecil.'",
         "x.py:16: 'HttpResponse: Tidak ada data'",
         "x.py:17: 'label: Cari'",
+        "x.py:17: 'attrs[placeholder]: Cari RT'",
         "x.py:18: 'choice label: Semua kecamatan'",
+        "x.py:19: 'Column header: Peringkat'",
+        "x.py:20: \"['error']: Lembar sudah dikirim\"",
     ]
