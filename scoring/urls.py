@@ -57,14 +57,9 @@ urlpatterns = [
     # Public
     path("hasil/", public_views.results_index, name="public-results"),
     path("hasil/<int:competition_pk>/", public_views.results_page, name="public-competition"),
-    path("rt/<int:rt_pk>/", public_views.rt_page, name="public-rt"),
+    # The RT page (rt/<pk>/, "public-rt") is coaching's: it also shows the re-visits.
     # Results
     path("kompetisi/<int:competition_pk>/pleno/", result_views.plenary_page, name="plenary"),
-    re_path(
-        r"^kompetisi/(?P<competition_pk>\d+)/pleno/ekspor\.(?P<export_format>xlsx|csv)$",
-        result_views.plenary_export,
-        name="plenary-export",
-    ),
     path(
         "kompetisi/<int:competition_pk>/pleno/keseragaman/",
         severity_views.severity_page,
@@ -75,10 +70,20 @@ urlpatterns = [
         severity_views.severity_settings_page,
         name="severity-settings",
     ),
+    re_path(
+        r"^kompetisi/(?P<competition_pk>\d+)/pleno/ekspor\.(?P<export_format>xlsx|csv)$",
+        result_views.plenary_export,
+        name="plenary-export",
+    ),
     path(
         "kompetisi/<int:competition_pk>/pleno/rt/<int:entry_pk>/",
         result_views.explain_page,
         name="explain",
+    ),
+    path(
+        "kompetisi/<int:competition_pk>/pleno/rt/<int:entry_pk>/foto/",
+        views.entry_photos_page,
+        name="entry-photos",
     ),
     path("kompetisi/<int:competition_pk>/finalisasi/", result_views.finalise_view, name="finalise"),
     path("kompetisi/<int:competition_pk>/umumkan/", result_views.publish_view, name="publish"),

@@ -154,6 +154,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # An empty form comes back with its errors.
     ("severity-settings", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
     ("severity-settings", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
+    ("plenary-export", "GET"): answers(403, anonymous=302, panitia=200, pejabat=200, admin=200),
+    ("plenary-export", "POST"): answers(405),
     ("explain", "GET"): answers(
         200, anonymous=302, kelurahan_beringin=404, juror_assigned=403, juror_other=403
     ),
