@@ -32,6 +32,7 @@ from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
 from scoring import result_services
+from scoring.evidence import entry_photo_groups
 from scoring.forms import ReopenForm
 from scoring.models import JuryTeam
 from scoring.plenary_export import plenary_report
@@ -268,6 +269,10 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         "can_read_plenary": may(request.user, "scoring.read_plenary"),
         "plenary_query": plenary_query(request.GET.get("pleno", "")),
         "method": method_text(competition),
+        # Per indicator, the photos the user may see (none for an officer: Evidence.for_user).
+        "photos": entry_photo_groups(
+            request.user, competition_id=competition.pk, entry_id=row.entry.pk
+        ),
     }
     return render(request, "scoring/explain.html", context)
 
