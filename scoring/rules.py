@@ -36,9 +36,16 @@ def is_entry_officer(user: User, entry: Entry | None) -> bool:
 
 @rules.predicate
 def is_assigned_juror_while_scoring(user: User, entry: Entry | None) -> bool:
+    """A juror of the entry's team; on an assigned calibration RT, of any team (they visit it)."""
     if entry is None or not is_juror(user) or not juror_sees_contacts(entry):
         return False
-    return JuryMember.objects.filter(team__assignments__entry=entry, user=user).exists()
+    if JuryMember.objects.filter(team__assignments__entry=entry, user=user).exists():
+        return True
+    return (
+        entry.is_calibration
+        and hasattr(entry, "assignment")
+        and JuryMember.objects.filter(team__competition_id=entry.competition_id, user=user).exists()
+    )
 
 
 # The one rule for personal data: every page, export and document asks it. Not the pejabat,

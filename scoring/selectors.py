@@ -58,6 +58,7 @@ class JurorTask:
     excluded: str = ""  # why the juror does not score this entry
     visit_date: date | None = None  # the panitia's plan for the team's day, when set
     visit_order: int | None = None
+    calibration: bool = False  # another team's calibration RT: scored for the severity panel only
 
     @property
     def done(self) -> bool:
@@ -142,6 +143,7 @@ def juror_tasks(user: User) -> list[JurorTask]:
                 excluded=excluded,
                 visit_date=entry.assignment.visit_date,
                 visit_order=entry.assignment.visit_order,
+                calibration=entry.assignment.team_id != member.team_id,
             )
         )
     return tasks

@@ -268,6 +268,22 @@ def test_a_juror_sees_another_teams_calibration_rt_and_not_its_other_rts(world):
         )
 
 
+def test_a_calibration_juror_sees_the_head_of_rt_while_scoring_and_a_note(world, client):
+    calibration, other = entry(world.calibration[0].pk), entry(world.own[0].pk)
+    juror = world.jurors[1]
+    assert juror.has_perm("scoring.see_contacts", calibration)
+    assert not juror.has_perm("scoring.see_contacts", other)
+    task = next(t for t in juror_tasks(juror) if t.entry.pk == calibration.pk)
+    assert task.calibration and task.show_contacts
+    own = next(t for t in juror_tasks(world.jurors[0]) if t.entry.pk == calibration.pk)
+    assert not own.calibration  # the assigned team's juror scores it as any RT
+    client.force_login(juror)
+    home = client.get("/penilaian/").content.decode()
+    assert 'data-testid="calibration"' in home and "nilai Tim 1 yang dihitung" in home
+    Competition.objects.filter(pk=world.competition.pk).update(status=CompetitionStatus.FINAL)
+    assert not juror.has_perm("scoring.see_contacts", entry(calibration.pk))
+
+
 def test_the_scoring_page_and_the_kit_list_the_calibration_rt(world, client):
     client.force_login(world.jurors[2])
     assert client.get(f"/penilaian/{world.calibration[1].pk}/").status_code == 200
