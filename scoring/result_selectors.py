@@ -7,14 +7,15 @@ Each function reads what one page needs in a fixed number of queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, F, Max, Min, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,15 @@ from competitions.models import (
 )
 from indicators.models import Indicator, Pillar
 from scoring import results
-from scoring.models import Evidence, JuryMember, Result, ResultSet, Score, ScoreSheet, SheetStatus
+from scoring.models import (
+    Evidence,
+    JuryMember,
+    Result,
+    ResultSet,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+)
 from scoring.normalise import normalised_values
 from scoring.panel import Panel, counted_levels, counted_scores, jury_panel
 
@@ -102,6 +111,26 @@ def sheet_coverage(competition: Competition, panel: Panel) -> dict[int, Coverage
             len(jurors), sum(1 for juror in jurors if (entry_id, juror) in submitted)
         )
     return coverage
+
+
+# Statements of the live path, compiled once per database, name and competition: the ORM
+# takes a few milliseconds to build these joins, a tenth of what the live results may
+# spend beyond the aggregate itself (benchmarks/bench_results.py). Their SQL and
+# parameters depend on nothing but the competition's pk.
+_STATEMENTS: dict[tuple[str, str, int], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _fetch(name: str, competition: Competition, build: Callable[[], QuerySet[Any]]) -> list[Any]:
+    """The rows of `build()`'s statement through the cursor: plain integers, no converters."""
+    alias = router.db_for_read(Score)
+    key = (alias, name, competition.pk)
+    if key not in _STATEMENTS:
+        sql, params = build().query.sql_with_params()
+        _STATEMENTS[key] = (sql, tuple(params))
+    sql, params = _STATEMENTS[key]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def results_inputs(
@@ -280,17 +309,27 @@ class ResultTable:
         return next((row for row in self.rows if row.entry.pk == entry_id), None)
 
 
-def _entry_refs(competition: Competition, entries: QuerySet[Entry]) -> dict[int, EntryRef]:
-    """Entry id -> EntryRef in 3 queries: one for the entries, two for the small tables."""
+def _entry_refs(
+    competition: Competition, entries: QuerySet[Entry]
+) -> tuple[dict[int, EntryRef], list[str]]:
+    """Entry id -> EntryRef in 3 queries (the entries, two small tables), and the category order.
+
+    The entries come through the cursor: 1,650 rows of plain values need none of the
+    ORM's converters (the live path's budget, benchmarks/bench_results.py).
+    """
     kelurahan = {k.pk: k for k in Kelurahan.objects.select_related("kecamatan")}
     categories = {c.pk: c for c in competition.size_categories.all()}
     fields = ("pk", "rt_id", "rt__number", "rt__kelurahan_id", "kampung_name", "ketua_rt")
+    query = entries.order_by().values_list(*fields, "kk_count", "category_id")
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    order = [c.code for c in sorted(categories.values(), key=lambda c: -c.min_kk)]
     return {
         pk: EntryRef(pk, RTRef(rt, number, kelurahan[kel]), name, ketua, kk, categories[cat])
-        for pk, rt, number, kel, name, ketua, kk, cat in entries.order_by().values_list(
-            *fields, "kk_count", "category_id"
-        )
-    }
+        for pk, rt, number, kel, name, ketua, kk, cat in rows
+    }, order
 
 
 def result_table(competition: Competition) -> ResultTable:
@@ -307,7 +346,9 @@ def result_table(competition: Competition) -> ResultTable:
             sheets=F("explanation__sheets"),  # as they were when finalised: all in
             undecided=F("explanation__undecided"),
         )
-        entries = _entry_refs(competition, Entry.objects.filter(results__result_set=result_set))
+        entries, order = _entry_refs(
+            competition, Entry.objects.filter(results__result_set=result_set)
+        )
         rows = [
             ResultRow(
                 entries[r.entry_id],
@@ -332,17 +373,14 @@ def result_table(competition: Competition) -> ResultTable:
             )
             for r in frozen
         ]
-        return ResultTable(
-            rows, True, result_set, list(result_set.warnings), _category_order(competition)
-        )
-    entries = _entry_refs(
+        return ResultTable(rows, True, result_set, list(result_set.warnings), order)
+    entries, order = _entry_refs(
         competition, Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
     )
     categories = {pk: entry.category.code for pk, entry in entries.items()}
-    coverage = sheet_coverage(competition, jury_panel(competition))
-    outcome = live_outcome(competition, results_rules(competition), categories, coverage)
+    outcome, coverage = live_results(competition, results_rules(competition), categories)
     rows = [live_row(entries[r.entry_id], r, outcome, coverage) for r in outcome.results]
-    return ResultTable(rows, False, None, outcome.warnings, _category_order(competition))
+    return ResultTable(rows, False, None, outcome.warnings, order)
 
 
 def rekap_kecamatan_ids(user: User) -> set[int] | None:
@@ -376,6 +414,13 @@ def _sheets(coverage: dict[int, Coverage], entry_id: int) -> tuple[int, int]:
     return found.submitted, found.expected
 
 
+@lru_cache(maxsize=8192)
+def _decimal(value: Fraction | int, scale: int) -> Decimal:
+    """`Outcome.pillar_decimal` / `final_decimal`, remembered: 1,650 rows share a few
+    hundred distinct scores, and the live path's budget is tight (bench_results)."""
+    return results.as_decimal(value, 4, scale)
+
+
 def live_row(
     entry: EntryRef,
     result: results.EntryResult,
@@ -383,13 +428,14 @@ def live_row(
     coverage: dict[int, Coverage] | None = None,
 ) -> ResultRow:
     """One computed result as the pages show it: figures rounded once, to 4 places."""
+    scores, scale = result.pillar_scores, outcome.scale
     return ResultRow(
         entry,
         result.category,
-        outcome.pillar_decimal(result, "B"),
-        outcome.pillar_decimal(result, "A"),
-        outcome.pillar_decimal(result, "P"),
-        outcome.final_decimal(result),
+        _decimal(scores["B"], scale),
+        _decimal(scores["A"], scale),
+        _decimal(scores["P"], scale),
+        _decimal(result.final, outcome.final_scale),
         result.rank,
         result.passed,
         result.is_winner,
@@ -413,38 +459,25 @@ def live_outcome(
 ) -> results.Outcome:
     """`results.compute` over the submitted sheets of `categories`' entries (id -> category).
 
-    `coverage` (default: `sheet_coverage` now) says which entries are complete.
-
-    The database adds up each entry's pillars; only an entry where a counted juror
-    left an indicator empty is read level by level.
+    `coverage` (default: the one `live_totals` reads) says which entries are complete.
     """
+    return live_results(competition, rules, categories, coverage)[0]
+
+
+def live_results(
+    competition: Competition,
+    rules: results.Rules,
+    categories: dict[int, str],
+    coverage: dict[int, Coverage] | None = None,
+) -> tuple[results.Outcome, dict[int, Coverage]]:
+    """`live_outcome` and the coverage it used."""
     if rules.normalise:  # normalised levels are fractions: level by level, as finalisation does
-        _rules, inputs, _panel, _levels = results_inputs(competition)
-        return results.compute([e for e in inputs if e.entry_id in categories], rules)
-    size: dict[str, int] = defaultdict(int)
-    for pillar in rules.indicators.values():
-        size[pillar] += 1
-    codes = dict(Pillar.objects.values_list("pk", "code"))
-    pillars: dict[int, dict[str, results.PillarTotal]] = defaultdict(dict)
-    incomplete = set()
-    sums = (
-        counted_scores(competition)
-        .values_list("sheet__entry_id", "indicator__pillar_id")
-        .annotate(jurors=Count("sheet", distinct=True), levels=Sum("value"), n=Count("value"))
-        .order_by()
-    )
-    # Through the cursor: 5,000 rows of plain integers need none of the ORM's converters.
-    sql, params = sums.query.sql_with_params()
-    with connections[sums.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for entry_id, pillar_id, jurors, levels, n in rows:
-        pillar = codes[pillar_id]
-        if n != size[pillar] * jurors:
-            incomplete.add(entry_id)
-        pillars[entry_id][pillar] = results.PillarTotal(levels, jurors)
+        _rules, inputs, panel, _levels = results_inputs(competition)
+        outcome = results.compute([e for e in inputs if e.entry_id in categories], rules)
+        return outcome, sheet_coverage(competition, panel) if coverage is None else coverage
+    pillars, incomplete, found = live_totals(competition, rules)
     if coverage is None:
-        coverage = sheet_coverage(competition, jury_panel(competition))
+        coverage = found
     totals = [
         results.EntryTotals(pk, code, pillars.get(pk, {}), _complete(coverage, pk))
         for pk, code in categories.items()
@@ -465,7 +498,90 @@ def live_outcome(
             for pk in sorted(incomplete)
             if pk in categories
         ]
-    return results.compute_totals(totals, rules, exact)
+    return results.compute_totals(totals, rules, exact), coverage
+
+
+def live_totals(
+    competition: Competition, rules: results.Rules
+) -> tuple[dict[int, dict[str, results.PillarTotal]], set[int], dict[int, Coverage]]:
+    """Each entry's pillar totals over the counted levels, the entries with a gap, and coverage.
+
+    The database adds up each submitted sheet's levels per pillar (one aggregate,
+    grouped by sheet: no join to the panel's tables), and lists the submitted
+    sheets; the panel rule (`jury_panel`, `Panel.counts`) then keeps the sheets and
+    pillars that count, and the same sheets give each entry's coverage, so that
+    coverage costs no aggregate of its own. An entry where a counted juror left an
+    indicator of a pillar empty is "with a gap": `live_outcome` reads it level by level.
+    """
+    panel = jury_panel(competition)
+    size: dict[str, int] = defaultdict(int)
+    for pillar in rules.indicators.values():
+        size[pillar] += 1
+    codes = dict(Pillar.objects.values_list("pk", "code"))
+    sheets = _fetch(
+        "sheets",
+        competition,
+        lambda: (
+            ScoreSheet.objects.filter(entry__competition=competition, status=SheetStatus.SUBMITTED)
+            .values_list("pk", "entry_id", "juror_id")
+            .order_by()
+        ),
+    )
+    sums = _fetch(
+        "sums",
+        competition,
+        lambda: (
+            Score.objects.filter(
+                sheet__entry__competition=competition,
+                sheet__status=SheetStatus.SUBMITTED,
+                value__isnull=False,
+            )
+            .values_list("sheet_id", "indicator__pillar_id")
+            .annotate(levels=Sum("value"), n=Count("value"))
+            .order_by()
+        ),
+    )
+    # Rules 1 to 3: the sheets of the jurors the panel expects (a verified entry's team,
+    # no conflict, no recusal or excuse); each with its juror's remit, for rule 4.
+    expected = panel.expected
+    counted: dict[int, tuple[dict[str, list[int]], frozenset[int]]] = {}
+    adding: dict[int, dict[str, list[int]]] = defaultdict(dict)  # code -> [sum, jurors, levels]
+    coverage = {entry_id: Coverage(0, 0) for entry_id in panel.unassigned}
+    submitted: dict[int, int] = defaultdict(int)
+    for sheet_id, entry_id, juror in sheets:
+        jurors = expected.get(entry_id)
+        if jurors is not None and juror in jurors:
+            counted[sheet_id] = (adding[entry_id], jurors[juror])
+            submitted[entry_id] += 1
+    for entry_id, jurors in expected.items():
+        coverage[entry_id] = Coverage(len(jurors), submitted[entry_id])
+    for sheet_id, pillar_id, levels, n in sums:
+        found = counted.get(sheet_id)
+        if found is None:
+            continue
+        entry_totals, remit = found
+        if remit and pillar_id not in remit:  # rule 4, `in_remit`, inlined: 15,000 rows
+            continue
+        total = entry_totals.get(codes[pillar_id])
+        if total is None:
+            entry_totals[codes[pillar_id]] = [levels, 1, n]
+        else:  # one more juror: one sheet is one juror
+            total[0] += levels
+            total[1] += 1
+            total[2] += n
+    pillars: dict[int, dict[str, results.PillarTotal]] = {}
+    incomplete = set()
+    for entry_id, entry_totals in adding.items():
+        if not entry_totals:
+            continue
+        for code, (_sum, count, n) in entry_totals.items():
+            if n != size[code] * count:
+                incomplete.add(entry_id)
+        pillars[entry_id] = {
+            code: results.PillarTotal(total, count)
+            for code, (total, count, _n) in entry_totals.items()
+        }
+    return pillars, incomplete, coverage
 
 
 def _category_order(competition: Competition) -> list[str]:
