@@ -14,7 +14,7 @@ from indicators.models import Indicator
 from scoring.models import Assignment, JuryMember, JuryTeam, Score, ScoreSheet, SheetStatus
 from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, log_in, save_screenshot
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 from tests.factories import EntryFactory
 
 SIZES = {"tablet": (800, 1280), "phone": (390, 844), "desktop": (1366, 900)}
@@ -103,3 +103,19 @@ def test_the_explain_page_shows_raw_and_normalised_levels(new_page):
         assert page.get_by_test_id("normalised-level").count() == Indicator.objects.count()
         assert "nilai setiap juri dinormalisasi" in page.get_by_test_id("method").inner_text()
         save_screenshot(page, f"explain-normalised-{size}")
+
+
+def test_a_juror_of_another_team_sees_the_calibration_rts_marked(new_page):
+    call_command("seed_demo", "--minimal", verbosity=0)
+    competition = Competition.objects.exclude(year=2020).get()
+    four_teams_on_two_calibration_rts(competition)
+    ScoreSheet.objects.filter(juror__username="juri.kota2").update(status=SheetStatus.DRAFT)
+    Competition.objects.filter(pk=competition.pk).update(status=CompetitionStatus.ASSESSMENT)
+    for size, (width, height) in SIZES.items():
+        page = new_page(viewport={"width": width, "height": height})
+        log_in(page, "juri.kota2", PASSWORD)
+        page.goto("/penilaian/")
+        notes = page.get_by_test_id("calibration")
+        assert notes.count() == 2
+        assert "nilai Tim Kota 1 yang dihitung" in notes.first.inner_text()
+        save_screenshot(page, f"juror-calibration-{size}")
