@@ -268,7 +268,8 @@
       return response;
     }, function (error) {
       clearTimeout(timer);
-      throw new Retry(String(error));
+      // The browser's own words ("TypeError: Failed to fetch") mean nothing to a juror.
+      throw new Retry(gettext("Server tidak terjangkau") + " (" + (error && error.name || "error") + ")");
     });
   }
   function headers(device, outbox, extra) {
@@ -284,7 +285,7 @@
     return { client_id: item.client_id, kind: "photo_delete", photo: item.photo };
   }
   function answerError(response) {
-    if (!isJson(response)) { return Promise.resolve(response.status + " " + response.statusText); }
+    if (!isJson(response)) { return Promise.resolve(interpolate(gettext("Server menjawab %(status)s"), { status: response.status }, true)); }
     return response.json().then(function (data) { return data.error || String(response.status); }, function () { return String(response.status); });
   }
   function chunks(items) {
