@@ -94,6 +94,19 @@ def test_the_panitia_sees_coverage_and_photos_excuses_a_sheet_and_finalises(
         assert page.get_by_test_id("reused").count() == 1
         shoot(page, f"rt-photos-reused-{size}")
 
+    # A pejabat on a phone: the same photos, and no way to the panitia's sheet page.
+    pejabat = new_page(viewport={"width": 390, "height": 844})
+    log_in(pejabat, "pejabat", DEMO_PASSWORD)
+    pejabat.goto(f"/kompetisi/{competition.pk}/pleno/rt/{a.pk}/")
+    # B1 twice, A3, P2 under their levels; the RT's own photo below the steps.
+    assert pejabat.get_by_test_id("indicator-photos").get_by_test_id("photo").count() == 5
+    pejabat.get_by_test_id("all-photos").click()
+    pejabat.wait_for_url(f"**/pleno/rt/{a.pk}/foto/")
+    assert pejabat.get_by_test_id("photos").get_by_test_id("photo").count() == 5
+    assert pejabat.get_by_role("link", name="lembar nilai").count() == 0
+    assert_accessible(pejabat)
+    shoot(pejabat, "rt-photos-pejabat-phone")
+
     # At the tablet on the committee's table: the blocker, the excuse, the finalisation.
     page = pages["tablet"]
     page.goto(f"/kompetisi/{competition.pk}/pleno/")
