@@ -24,6 +24,7 @@ from scoring.result_filters import (
     plenary_query,
 )
 from scoring.result_selectors import disagreeing_pairs, disagreements, result_table
+from scoring.result_services import competition_finalise
 from tests.conftest import count_queries
 from tests.factories import EntryFactory
 from tests.scoring.seasons import build_season
@@ -379,3 +380,18 @@ def test_the_disagreements_read_level_by_level_are_the_first_of_all(season, open
     ]
     pairs = disagreeing_pairs(open_competition)
     assert {entry_id for entry_id, _indicator in pairs} == {season["E"].pk, season["G"].pk}
+
+
+def test_the_filters_read_the_frozen_results_once_final(client, panitia, open_competition):
+    season = build_season(open_competition)
+    open_competition.pass_mark = Decimal("51.00")
+    open_competition.save()
+    competition_finalise(competition=open_competition, by=panitia)
+    client.force_login(panitia)
+    page = get(client, f"{plenary(open_competition)}?category=besar")
+    assert names(season, page) == {"A", "B", "C"}
+    assert "hasil final" in page
+    near = get(client, f"{plenary(open_competition)}?perlu=dekat-batas")
+    assert names(season, near) == {"F"}  # 50,00 against 51,00, as frozen
+    export = _csv_rows(client.get(f"/kompetisi/{open_competition.pk}/pleno/ekspor.csv"))
+    assert len(export) == 7
