@@ -29,7 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 
 from competitions.models import Competition, Entry, EntryStatus
 from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
@@ -45,6 +45,28 @@ class Level(NamedTuple):
     juror: int
     entry: int
     value: int
+
+
+class Tally(NamedTuple):
+    """One juror's levels on one entry, for one team: how many, their sum and sum of squares."""
+
+    team: int
+    juror: int
+    entry: int
+    levels: int
+    total: int
+    squares: int
+
+
+def tallied(levels: Iterable[Level]) -> list[Tally]:
+    """Levels added up per team, juror and entry (what the database does for `own_tallies`)."""
+    sums: dict[tuple[int, int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for level in levels:
+        found = sums[level.team, level.juror, level.entry]
+        found[0] += 1
+        found[1] += level.value
+        found[2] += level.value * level.value
+    return [Tally(*key, *found) for key, found in sums.items()]
 
 
 @dataclass(frozen=True)
@@ -121,14 +143,14 @@ class _Sums:
         self.entries: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # entry -> [n, sum]
         self.sheets: set[tuple[int, int]] = set()
 
-    def add(self, level: Level) -> None:
-        self.count += 1
-        self.total += level.value
-        self.squares += level.value * level.value
-        found = self.entries[level.entry]
-        found[0] += 1
-        found[1] += level.value
-        self.sheets.add((level.entry, level.juror))
+    def add(self, tally: Tally) -> None:
+        self.count += tally.levels
+        self.total += tally.total
+        self.squares += tally.squares
+        found = self.entries[tally.entry]
+        found[0] += tally.levels
+        found[1] += tally.total
+        self.sheets.add((tally.entry, tally.juror))
 
 
 def _stats(own: _Sums, team: _Sums, everyone: _Sums, *, paired: bool) -> Stats:
@@ -150,7 +172,7 @@ def _stats(own: _Sums, team: _Sums, everyone: _Sums, *, paired: bool) -> Stats:
 
 
 def team_severity(
-    levels: Iterable[Level],
+    tallies: Iterable[Tally],
     *,
     threshold: Fraction,
     paired: bool,
@@ -160,15 +182,15 @@ def team_severity(
     """Per team and per juror: sheets, mean, spread, difference from the other teams, flag.
 
     Teams are listed in `teams`' order (a team with no level is left out); a team is
-    flagged when |difference| > threshold. One pass over the levels, then sums only.
+    flagged when |difference| > threshold. One pass over the tallies, then sums only.
     """
     everyone = _Sums()
     by_team: dict[int, _Sums] = defaultdict(_Sums)
     by_juror: dict[int, dict[int, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
-    for level in levels:
-        everyone.add(level)
-        by_team[level.team].add(level)
-        by_juror[level.team][level.juror].add(level)
+    for tally in tallies:
+        everyone.add(tally)
+        by_team[tally.team].add(tally)
+        by_juror[tally.team][tally.juror].add(tally)
     rows = []
     for team_id, name in teams.items():
         team = by_team.get(team_id)
@@ -251,16 +273,19 @@ def calibration_levels(competition: Competition) -> list[Level]:
     return levels
 
 
-def own_levels(competition: Competition) -> list[Level]:
-    """The counted levels of each team on its own RTs (1 query)."""
-    rows = counted_scores(competition).values_list(
-        "sheet__entry__assignment__team_id", "sheet__juror_id", "sheet__entry_id", "value"
+def own_tallies(competition: Competition) -> list[Tally]:
+    """The counted levels of each team on its own RTs, added up per sheet in SQL (1 query)."""
+    rows = (
+        counted_scores(competition)
+        .values_list("sheet__entry__assignment__team_id", "sheet__juror_id", "sheet__entry_id")
+        .annotate(
+            levels=Count("value"),
+            total=Sum("value"),
+            squares=Sum(F("value") * F("value")),
+        )
+        .order_by()
     )
-    return [
-        Level(team, juror, entry_id, value)
-        for team, juror, entry_id, value in rows.order_by()
-        if value is not None
-    ]
+    return [Tally(*row) for row in rows]
 
 
 def severity_panel(competition: Competition) -> SeverityPanel:
@@ -270,7 +295,7 @@ def severity_panel(competition: Competition) -> SeverityPanel:
     for level in calibration:
         shared[level.entry].add(level.team)
     paired = any(len(teams) > 1 for teams in shared.values())
-    levels = calibration if paired else own_levels(competition)
+    tallies = tallied(calibration) if paired else own_tallies(competition)
     teams: dict[int, str] = {}
     jurors: dict[int, str] = {}
     for member in (
@@ -292,7 +317,7 @@ def severity_panel(competition: Competition) -> SeverityPanel:
         threshold=threshold,
         calibration_entries=marked,
         teams=team_severity(
-            levels,
+            tallies,
             threshold=Fraction(str(threshold)),
             paired=paired,
             teams=teams,

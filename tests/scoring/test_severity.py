@@ -33,6 +33,7 @@ from scoring.severity import (
     BASIS_OWN,
     Level,
     severity_panel,
+    tallied,
     team_severity,
 )
 from scoring.severity_forms import ERROR_THRESHOLD, SeveritySettingsForm
@@ -215,7 +216,7 @@ def test_the_pure_panel_flags_exactly_the_offset_team(base, offset, teams, lenie
         for entry_id, value in enumerate(base)
     ]
     rows = team_severity(
-        levels,
+        tallied(levels),
         threshold=Fraction(offset, 2),
         paired=True,
         teams={t: f"Tim {t}" for t in range(teams)},
@@ -224,7 +225,7 @@ def test_the_pure_panel_flags_exactly_the_offset_team(base, offset, teams, lenie
     assert [row.team_id for row in rows if row.flagged] == [lenient]
     assert {row.team_id: row.stats.difference for row in rows}[lenient] == offset
     same = team_severity(
-        [level._replace(value=base[0]) for level in levels],
+        tallied(level._replace(value=base[0]) for level in levels),
         threshold=Fraction(1, 2),
         paired=True,
         teams={t: "" for t in range(teams)},
