@@ -6,6 +6,7 @@ from coaching import views
 
 urlpatterns = [
     path("panduan/cek-mandiri/", views.selfcheck, name="selfcheck"),
+    path("panduan/cek-mandiri/sw.js", views.selfcheck_sw, name="selfcheck-sw"),
     path("pembinaan/", views.coaching, name="coaching"),
     path("pembinaan/unduh.xlsx", views.coaching_export, name="coaching-export"),
     path("rt/<int:rt_pk>/", views.rt_page, name="public-rt"),

@@ -3,14 +3,19 @@ re-visit rounds (panitia; the rekap also for the pejabat)."""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -33,6 +38,7 @@ from coaching.rtpage import rt_page_context
 from coaching.selectors import coaching_figures
 from coaching.selfcheck import selfcheck_rules
 from competitions.models import RT, Entry
+from scoring.field_views import field_version
 from scoring.models import Evidence
 from scoring.public import published_competitions, rt_history
 from scoring.streaks import rt_won_years, winning_streak
@@ -42,6 +48,27 @@ from scoring.streaks import rt_won_years, winning_streak
 def selfcheck(request: HttpRequest) -> HttpResponse:
     """Cek mandiri: the page reads, never writes; the answers stay in the visitor's browser."""
     return render(request, "coaching/selfcheck.html", {"rules": selfcheck_rules()})
+
+
+@cache
+def _selfcheck_sw_source() -> str:
+    path = finders.find("js/selfcheck-sw.js")
+    return Path(cast(str, path)).read_text(encoding="utf-8")
+
+
+@require_safe
+def selfcheck_sw(request: HttpRequest) -> HttpResponse:
+    """The self-check's own service worker, for a visitor's browser (static/js/selfcheck-sw.js).
+
+    Its release is the field kit's (a hash of the static files, templates and code): a new
+    release makes a new worker, which fetches the page and its files again.
+    """
+    config = {"version": field_version(), "page": reverse("selfcheck")}
+    body = f"var CONFIG = {json.dumps(config)};\n{_selfcheck_sw_source()}"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    # The browser compares this script byte for byte on every visit: never cached.
+    response["Cache-Control"] = "no-cache, no-store, max-age=0"
+    return response
 
 
 @require_safe

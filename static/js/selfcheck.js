@@ -196,4 +196,13 @@
   redraw();
   showTab(loaded.shared ? "hasil" : rules.pillars[0].code);
   document.body.classList.add("selfcheck-ready");
+
+  /* Offline for a visitor too (static/js/selfcheck-sw.js): only where nobody is logged in and
+     no field kit controls the page, so a juror's kit and an officer's session are left alone. */
+  var swUrl = $(".selfcheck").dataset.swUrl;
+  if (swUrl && "serviceWorker" in navigator && !document.body.dataset.user && !navigator.serviceWorker.controller) {
+    navigator.serviceWorker.register(swUrl, { scope: swUrl.replace(/sw\.js$/, "") }).catch(function (error) {
+      console.warn("self-check offline copy", error);
+    });
+  }
 })();

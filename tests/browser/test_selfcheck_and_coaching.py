@@ -168,8 +168,8 @@ def test_the_eka_jaya_officer_opens_the_coaching_view(new_page, master_data, dja
 def test_a_juror_s_tablet_keeps_the_self_check_offline_like_the_guide(new_page):
     """The field kit's service worker keeps the self-check once opened (static/js/field-sw.js).
 
-    Only where the kit is installed (a juror's device): an anonymous visitor's browser has no
-    service worker from the portal, see README "Cek mandiri dan pembinaan".
+    On a juror's device the kit's worker keeps it; an anonymous visitor's browser gets the
+    self-check's own worker instead (tests/browser/test_selfcheck_offline.py).
     """
     from season.management.commands.seed_demo import DEMO_PASSWORD
     from tests.browser.fieldkit import TABLET, field_season, prepare_day, sign_in

@@ -214,6 +214,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("certificate-verify", "POST"): answers(405),
     ("selfcheck", "GET"): answers(200),
     ("selfcheck", "POST"): answers(405),
+    ("selfcheck-sw", "GET"): answers(200),
+    ("selfcheck-sw", "POST"): answers(405),
     ("coaching", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
     ("coaching", "POST"): answers(405),
     ("coaching-export", "GET"): answers(200, anonymous=302, juror_assigned=403, juror_other=403),
