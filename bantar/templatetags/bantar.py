@@ -6,6 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from bantar import access, dates, language, numbers
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column
@@ -17,6 +21,17 @@ register = template.Library()
 def javascript_catalog_url() -> str:
     """`<script src="{% javascript_catalog_url %}">`: gettext() for the scripts, this language."""
     return language.catalogue_url()
+
+
+@register.filter(needs_autoescape=True)
+def official(value: Any, autoescape: bool = True) -> str | SafeString:
+    """Domain text kept in its official Indonesian (indicator texts, guidance, level
+    descriptors): on a page in another language it is marked lang="id", so that a screen
+    reader reads it as Indonesian (WCAG 2.1 "Language of Parts")."""
+    text = conditional_escape(value) if autoescape else str(value)
+    if not value or translation.get_language() == settings.LANGUAGE_CODE:
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
 
 
 @register.filter

@@ -6,8 +6,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 
 from bantar.models import User
+from indicators.models import Indicator
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,16 @@ def test_a_choice_made_on_the_login_page_is_kept_for_the_next_browser(juror):
     assert juror.language == "en"
     other = Client()
     assert language_of(log_in(other, juror)) == "en"
+
+
+def test_official_indonesian_texts_are_marked_as_indonesian_on_english_pages(client):
+    """Indicator texts and level descriptors stay official Indonesian: marked lang="id" in English."""
+    indicator = Indicator.objects.get(code="B1")
+    level = indicator.levels.get(value=5)
+    indonesian = client.get("/panduan/").content.decode()
+    assert escape(indicator.text) in indonesian
+    assert 'lang="id"' not in indonesian.split("<body", 1)[1]
+    choose(client, "en")
+    english = client.get("/panduan/").content.decode()
+    assert f'<span lang="id">{escape(indicator.text)}</span>' in english
+    assert f'<span lang="id">{escape(level.descriptor)}</span>' in english
