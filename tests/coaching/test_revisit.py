@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from bantar.models import Role
-from coaching.models import RevisitOutcome, Selection, Verdict
+from coaching.models import RevisitOutcome, RevisitRound, Selection, Verdict
 from coaching.revisits import (
     ERROR_NOT_A_WINNER,
     ERROR_SAMPLE_SIZE,
@@ -268,3 +268,47 @@ def test_a_re_visit_sheet_sent_offline_arrives_once_and_changes_no_published_res
     assert (outcome.revisit_final, outcome.verdict) == (Decimal("75.0000"), Verdict.KEPT)
     assert published_state() == before
     assert {c.pk: live_hash(c) for c in published()} == hashes
+
+
+def test_the_panitia_creates_a_round_by_hand_through_the_page(client, edition_2021, city, panitia):
+    client.force_login(panitia)
+    url = f"/kunjungan-ulang/baru/{edition_2021.pk}/"
+    page = client.get(url).content.decode()
+    assert "RT 01 Eka Jaya · 95,24" in page
+    # A draw without its size comes back with the reason, nothing saved.
+    refused = client.post(url, {"selection": "draw", "threshold": "5,00"})
+    assert refused.status_code == 200
+    assert "Isi jumlah RT yang diundi." in refused.content.decode()
+    assert not RevisitRound.objects.exists()
+    done = client.post(
+        url, {"selection": "hand", "rts": [city["E4"].pk], "threshold": "7,50"}, follow=True
+    )
+    revisit = RevisitRound.objects.get()
+    assert done.redirect_chain[-1][0] == f"/kunjungan-ulang/{revisit.pk}/"
+    assert revisit.threshold == Decimal("7.50") and revisit.chosen == [city["E4"].pk]
+    assert "RT dipilih oleh panitia." in done.content.decode()
+    # The unpublished 2024 edition has no page to start a round from.
+    assert (
+        client.get(f"/kunjungan-ulang/baru/{Competition.objects.get(year=2024).pk}/").status_code
+        == 404
+    )
+
+
+def test_the_round_page_reads_in_the_same_queries_whatever_its_size(
+    client, edition_2021, city, panitia
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(panitia)
+    small = revisit_create(source=edition_2021, by=panitia, rt_ids=[city["E1"].pk])
+    large = revisit_create(
+        source=edition_2021, by=panitia, rt_ids=[city["E1"].pk, city["E4"].pk, city["B2"].pk]
+    )
+    client.get(f"/kunjungan-ulang/{small.pk}/")  # the session and per-process caches, once
+    counts = []
+    for revisit in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/kunjungan-ulang/{revisit.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
