@@ -144,3 +144,18 @@ def test_official_indonesian_texts_are_marked_as_indonesian_on_english_pages(cli
     english = client.get("/panduan/").content.decode()
     assert f'<span lang="id">{escape(indicator.text)}</span>' in english
     assert f'<span lang="id">{escape(level.descriptor)}</span>' in english
+
+
+def test_the_scripts_catalogue_is_per_language_and_kept(client):
+    from bantar.language import catalogue_url
+
+    english = client.get(catalogue_url("en"))
+    assert english.status_code == 200
+    assert english["Content-Type"].startswith("text/javascript")
+    assert "immutable" in english["Cache-Control"]
+    assert '"Kirim lembar nilai": "Send score sheet"' in english.content.decode()
+    indonesian = client.get(catalogue_url("id")).content.decode()
+    assert "Send score sheet" not in indonesian
+    # An old version is served (a page from before a release) but not kept; no other language.
+    assert client.get("/jsi18n/en/0.js")["Cache-Control"] == "no-cache"
+    assert client.get("/jsi18n/xx/0.js").status_code == 404
