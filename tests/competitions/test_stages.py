@@ -73,6 +73,7 @@ NOT_WRITES = {
     "verdict_for": "a comparison, no database",
     "revisit_page": "a read",
     "rt_revisits": "a read",
+    "revisit_earlier_photos": "a read: the award photos beside a re-visit's",
     "size_category_for": "a read",
     "near_band_boundary": "a read",
     "category_overrides": "a read (Kencana: the RTs' published results)",
