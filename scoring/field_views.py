@@ -281,6 +281,8 @@ def kit(request: HttpRequest) -> JsonResponse:
         "version": field_version(),
         "user": request.user.pk,
         "generated_at": timezone.now().isoformat(),
+        # The pages come in the juror's language: another language prepares them again.
+        "language": translation.get_language(),
         "entries": [asdict(entry) for entry in kit_entries(cast("User", request.user))],
         "urls": kit_urls(),
     }

@@ -270,7 +270,7 @@ function doPrepare(user, force) {
     })
     .then(function (opened) {
       var previous = opened[1] || { entries: {} }, mine = opened[2], shared = opened[3];
-      var state = { version: VERSION, user: kit.user, generated_at: kit.generated_at, refreshed_at: Date.now(), complete: false,
+      var state = { version: VERSION, user: kit.user, language: kit.language, generated_at: kit.generated_at, refreshed_at: Date.now(), complete: false,
         order: kit.entries.map(function (entry) { return entry.id; }), entries: {}, pages: previous.pages || {}, bytes: 0 };
       var statics = {};
       var total = kit.entries.length + kit.urls.length, done = 0;
@@ -296,7 +296,8 @@ function doPrepare(user, force) {
       function entryTask(entry) {
         return function () {
           var before = previous.entries[entry.id];
-          var same = before && before.ok && before.updated === entry.updated && before.status === entry.status &&
+          // A page prepared in another language than the juror reads now is fetched again.
+          var same = before && before.ok && previous.language === kit.language && before.updated === entry.updated && before.status === entry.status &&
             JSON.stringify(before.assets) === JSON.stringify(entry.assets) && !force;
           var page = same ? mine.match(entry.url).then(function (hit) { if (!hit) { throw new Error("gone"); } return { size: before.page_bytes, reused: true }; })
             : Promise.reject(new Error("refresh"));

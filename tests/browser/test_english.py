@@ -26,7 +26,7 @@ from scoring.models import Score
 from scoring.selectors import juror_tasks
 from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import ALL_SAVED, save_screenshot
-from tests.browser.fieldkit import TABLET, field_season, prepare_day, tap_level
+from tests.browser.fieldkit import TABLET, field_season, prepare_day, tap_level, wait_until
 
 ENGLISH_BROWSER = {"extra_http_headers": {"Accept-Language": "en-US,en;q=0.9"}}
 DEVICES = {
@@ -207,8 +207,12 @@ def sign_out(page: Any) -> None:
 
 
 def choose_language(page: Any, code: str) -> None:
+    menu = page.locator("select[name=language]")
+    if not menu.is_visible():  # a tablet or a phone: the menu is behind the toggler
+        page.locator(".navbar-toggler").click()
+        menu.wait_for(state="visible")
     with page.expect_navigation():
-        page.locator("select[name=language]").select_option(code)
+        menu.select_option(code)
 
 
 @pytest.fixture
@@ -338,6 +342,25 @@ def test_the_field_kits_scripts_speak_english_offline(new_page):
     english = offline.locator("section[lang=en] h1").inner_text()
     assert english and english != "Belum tersedia tanpa koneksi"
     save_screenshot(page, "english-field-offline-page-tablet")
+    page.context.set_offline(False)
+
+
+def test_a_kit_prepared_in_indonesian_is_prepared_again_in_english(new_page):
+    """A juror who switches to English after preparing the day finds English pages offline."""
+    entries = field_season(rts=2)
+    page = new_page(**TABLET)
+    sign_in(page, "juri1", DEMO_PASSWORD)
+    assert prepare_day(page)["language"] == "id"
+    page.goto(reverse("juror-home"))
+    choose_language(page, "en")  # back on the list, which prepares the kit again
+    state = "BantarField.sw({type: 'status', user: BantarField.user}).then(a => a.state)"
+    wait_until(
+        lambda: (lambda kit: kit["language"] == "en" and kit["complete"])(page.evaluate(state)),
+        message="the kit was not prepared again in English",
+    )
+    page.context.set_offline(True)
+    page.goto(reverse("scoring-page", args=[entries[0].pk]))
+    assert page.evaluate("document.documentElement.lang") == "en"
     page.context.set_offline(False)
 
 
