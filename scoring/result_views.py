@@ -72,6 +72,7 @@ from scoring.result_selectors import (
     shared_photos,
     with_notes,
 )
+from scoring.selectors import entry_excused_sheets
 
 REPORTS = ("pemenang", "rekap", "matriks", "peserta")
 ERROR_SEE_BLOCKERS = gettext_noop(
@@ -272,6 +273,10 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
         # Per indicator, the photos the user may see (none for an officer: Evidence.for_user).
         "photos": entry_photo_groups(
             request.user, competition_id=competition.pk, entry_id=row.entry.pk
+        ),
+        # Sheets the panitia excused: counted complete, their levels not (scoring.panel).
+        "excused": entry_excused_sheets(
+            row.entry.pk, names=may(request.user, "scoring.see_juror_names", competition)
         ),
     }
     return render(request, "scoring/explain.html", context)

@@ -420,3 +420,23 @@ def excusal_history(entry: Entry) -> list[ExcusalChange]:
         )
         for record in records
     ]
+
+
+@dataclass(frozen=True)
+class ExcusedSheet:
+    juror: str  # "" when the reader may not see jurors' names
+    reason: str  # "" then too: a reason may name the juror
+
+
+def entry_excused_sheets(entry_id: int, *, names: bool) -> list[ExcusedSheet]:
+    """The entry's excused sheets for the explain page (1 query); `names` is
+    `scoring.see_juror_names`: without it only their number shows."""
+    return [
+        ExcusedSheet(
+            (excusal.juror.get_full_name() or excusal.juror.username) if names else "",
+            excusal.reason if names else "",
+        )
+        for excusal in Excusal.objects.filter(entry_id=entry_id)
+        .select_related("juror")
+        .order_by("recorded_at", "pk")
+    ]

@@ -22,6 +22,7 @@ from scoring.models import Excusal, Recusal, Result, Score, ScoreSheet, SheetSta
 from scoring.panel import ERROR_EXCUSED
 from scoring.result_selectors import finalise_blockers, result_table
 from scoring.result_services import competition_finalise
+from scoring.selectors import entry_excused_sheets
 from scoring.services import (
     ERROR_EXCUSE_NONE,
     ERROR_EXCUSE_NOT_EXPECTED,
@@ -227,3 +228,18 @@ def test_the_jurors_list_says_the_sheet_was_excused(client, season, open_competi
     page = client.get("/penilaian/").content.decode()
     assert "Tidak Anda nilai: Dimaafkan panitia: Juri sakit" in " ".join(page.split())
     assert page.count("Dimaafkan panitia") == 1  # only A
+
+
+def test_the_explain_page_says_which_sheets_were_excused(client, season, open_competition, panitia):
+    a = season["A"]
+    url = f"/kompetisi/{open_competition.pk}/pleno/rt/{a.pk}/"
+    client.force_login(panitia)
+    assert 'data-testid="excused"' not in client.get(url).content.decode()
+    sheet_excuse(entry=a, juror=dua(), reason="Juri sakit", by=panitia)
+    page = client.get(url).content.decode()
+    said = page[page.index('data-testid="excused"') :].split("</span>")[0]
+    assert "1 lembar dimaafkan panitia" in said and "Juri.Dua (Juri sakit)" in said
+    assert "Lembar nilai masuk: 1 dari 1" in page
+    # A reader who may not see jurors' names gets the number only (a reason may name the juror).
+    hidden = entry_excused_sheets(a.pk, names=False)
+    assert [(s.juror, s.reason) for s in hidden] == [("", "")]
