@@ -18,10 +18,14 @@ entry and indicator (submitted sheets, non-empty values, this competition) and
 fetches every row. Both run in the same process on the same data, interleaved,
 after a warm-up; each figure is the median of N runs.
 
-"before" is the path finalisation still takes (and `result_table` took until
-the fix): every counted level into Python, Fractions, and an explanation per
-row. It is timed on the same data, and its outcome is compared with ours row
-by row and field by field.
+"before" is the path finalisation took until issue 12.10 (and `result_table`
+until the first fix): every counted level into Python, Fractions, and an
+explanation per row. It is timed on the same data, and its outcome is compared
+with ours row by row and field by field; it stays the reference.
+
+Finalisation (`competition_finalise`, budget: <= 2x the live path) is timed
+against the live path in the same child, each run rolled back; its frozen rows
+are compared with the plenary's, column by column.
 
 Each scale runs in its own child process with its own fresh database (a new
 SQLite file under /tmp, deleted afterwards, or a new database in the
@@ -52,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 
 RATIO_BUDGET = 1.5
 GROWTH_BUDGET = 12.0
+FINALISE_BUDGET = 2.0  # issue 12.10: finalising takes <= 2x the live path
 RESULT = "RESULT "
 
 
@@ -225,9 +230,67 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
         steps["sums + maths (live_outcome)"].append(summed - start)
         steps["the rest (entries, rows)"].append((done - summed) - (summed - start))
     figures["steps"] = {name: statistics.median(values) for name, values in steps.items()}
+    figures.update(finalise_figures(competition, 3 if scale < 10 else 1, ours))
     if profile:
         figures["profile"] = profile_top(ours)
     return figures
+
+
+def finalise_figures(competition, runs: int, ours) -> dict:
+    """`competition_finalise` against the live path, each run rolled back (same data each time).
+
+    The frozen rows are compared with what the plenary showed, column by column.
+    """
+    from django.db import transaction
+
+    from scoring.result_services import competition_finalise
+
+    user = _panitia()
+    plenary = ours()
+    shown = {
+        row.entry.pk: _columns(row.bersih, row.aman, row.pintar, row.final, row.rank)
+        + _columns(row.passed, row.is_winner, row.prize, row.held_back)
+        for row in plenary.rows
+    }
+    seconds, live, check = [], [], ""
+    for _ in range(runs):
+        live += timed(ours, 1)[1]
+        with transaction.atomic():
+            gc.collect()
+            start = time.perf_counter()
+            result_set = competition_finalise(competition=competition, by=user)
+            seconds.append(time.perf_counter() - start)
+            frozen = {
+                r.entry_id: _columns(r.bersih, r.aman, r.pintar, r.final, r.rank)
+                + _columns(r.passed, r.is_winner, r.prize, r.held_back)
+                for r in result_set.results.all()
+            }
+            differing = [pk for pk in shown if frozen.get(pk) != shown[pk]]
+            check = (
+                f"NO: {len(differing)} rows differ"
+                if differing or set(frozen) != set(shown)
+                else f"yes, {len(frozen):,} rows x 9 columns"
+            )
+            transaction.set_rollback(True)
+        competition.refresh_from_db()
+    return {
+        "finalise": statistics.median(seconds),
+        "finalise_live": statistics.median(live),
+        "finalise_check": check,
+    }
+
+
+def _columns(*values) -> tuple:
+    return values
+
+
+def _panitia():
+    from bantar.models import Role, User
+
+    user, _created = User.objects.get_or_create(
+        username="bench.panitia", defaults={"role": Role.PANITIA}
+    )
+    return user
 
 
 def same_outcome(table, outcome, competition) -> str:
@@ -298,8 +361,16 @@ def report(all_figures: list[dict]) -> bool:
             f"budget (<= {GROWTH_BUDGET:g}x) {verdict(growth <= GROWTH_BUDGET)}"
         )
     for f in all_figures:
+        ratio = f["finalise"] / f["finalise_live"]
+        ok = ok and ratio <= FINALISE_BUDGET
         print(
-            f"  x{f['scale']:g} before (every level, Fractions: the path finalisation takes): "
+            f"  x{f['scale']:g} finalisation {f['finalise']:.3f} s against the live path "
+            f"{f['finalise_live']:.3f} s: {ratio:.2f}x   budget (<= {FINALISE_BUDGET:g}x) "
+            f"{verdict(ratio <= FINALISE_BUDGET)}; frozen = plenary: {f['finalise_check']}"
+        )
+    for f in all_figures:
+        print(
+            f"  x{f['scale']:g} before (every level, Fractions: the path finalisation took): "
             f"{f['reference']:.3f} s = {f['reference'] / f['sql']:.1f}x SQL, "
             f"{f['reference'] / f['ours']:.1f}x ours; same outcome as ours: {f['check']}"
         )

@@ -6,6 +6,7 @@ Each function reads what one page needs in a fixed number of queries.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -194,10 +195,16 @@ def finalise_blockers(competition: Competition) -> list[Blocker]:
             entry__competition=competition, status=SheetStatus.SUBMITTED
         ).values_list("entry_id", "juror_id")
     )
+    # Only the entries with a problem are named: finalising a complete city reads no label.
+    waiting = set(panel.unassigned) | {
+        entry_id
+        for entry_id, jurors in panel.expected.items()
+        if not jurors or any((entry_id, juror) not in submitted for juror in jurors)
+    }
     labels = {
         entry.pk: str(entry.rt)
         for entry in Entry.objects.filter(
-            competition=competition, status=EntryStatus.VERIFIED
+            competition=competition, status=EntryStatus.VERIFIED, pk__in=waiting
         ).select_related("rt__kelurahan")
     }
     names = {
@@ -210,7 +217,8 @@ def finalise_blockers(competition: Competition) -> list[Blocker]:
         Blocker(entry_id, f"{labels[entry_id]}: belum ditugaskan ke tim juri")
         for entry_id in panel.unassigned
     ]
-    for entry_id, jurors in sorted(panel.expected.items(), key=lambda item: labels[item[0]]):
+    problem_entries = ((e, jurors) for e, jurors in panel.expected.items() if e in waiting)
+    for entry_id, jurors in sorted(problem_entries, key=lambda item: labels[item[0]]):
         if not jurors:
             problems.append(Blocker(entry_id, f"{labels[entry_id]}: tidak ada juri yang menilai"))
         for juror in sorted(jurors, key=lambda j: names[j]):
@@ -518,15 +526,7 @@ def live_totals(
     for pillar in rules.indicators.values():
         size[pillar] += 1
     codes = dict(Pillar.objects.values_list("pk", "code"))
-    sheets = _fetch(
-        "sheets",
-        competition,
-        lambda: (
-            ScoreSheet.objects.filter(entry__competition=competition, status=SheetStatus.SUBMITTED)
-            .values_list("pk", "entry_id", "juror_id")
-            .order_by()
-        ),
-    )
+    sheets = _submitted_sheets(competition)
     sums = _fetch(
         "sums",
         competition,
@@ -541,6 +541,30 @@ def live_totals(
             .order_by()
         ),
     )
+    return _pillar_totals(panel, sheets, sums, codes, size)
+
+
+def _submitted_sheets(competition: Competition) -> list[tuple[int, int, int]]:
+    """(sheet, entry, juror) of every submitted sheet of the competition, through the cursor."""
+    return _fetch(
+        "sheets",
+        competition,
+        lambda: (
+            ScoreSheet.objects.filter(entry__competition=competition, status=SheetStatus.SUBMITTED)
+            .values_list("pk", "entry_id", "juror_id")
+            .order_by()
+        ),
+    )
+
+
+def _pillar_totals(
+    panel: Panel,
+    sheets: Iterable[tuple[int, int, int]],
+    sums: Iterable[tuple[int, int, int, int]],
+    codes: dict[int, str],
+    size: dict[str, int],
+) -> tuple[dict[int, dict[str, results.PillarTotal]], set[int], dict[int, Coverage]]:
+    """`live_totals` from the submitted sheets and their (sheet, pillar id, sum, levels)."""
     # Rules 1 to 3: the sheets of the jurors the panel expects (a verified entry's team,
     # no conflict, no recusal or excuse); each with its juror's remit, for rule 4.
     expected = panel.expected
@@ -582,6 +606,176 @@ def live_totals(
             for code, (total, count, _n) in entry_totals.items()
         }
     return pillars, incomplete, coverage
+
+
+@dataclass
+class Freeze:
+    """What finalising stores: the outcome, each row's explanation, the hash of the inputs."""
+
+    rules: results.Rules
+    outcome: results.Outcome
+    explained: list[tuple[results.EntryResult, dict[str, Any]]]
+    inputs_hash: str
+
+
+def results_to_freeze(competition: Competition) -> Freeze:
+    """The results to freeze, in one pass over the counted levels, as the plenary shows them.
+
+    The outcome is the live path's (`compute_totals` over the same pillar totals, the
+    entries with a gap level by level), so that the frozen rows equal the plenary's
+    field by field; the levels read once give the totals, the explanations and the
+    hash. No Fraction per level: the explanations' means are built from the sums.
+    With normalisation on, the levels are fractions: the reference path
+    (`results_inputs`, `results.compute`, `explained_results`).
+    """
+    rules = results_rules(competition)
+    if rules.normalise:
+        rules, inputs, _panel, counted = results_inputs(competition)
+        outcome = results.compute(inputs, rules)
+        explained = explained_results(competition, outcome, rules, counted)
+        return Freeze(rules, outcome, explained, results.inputs_hash(inputs, rules))
+    panel = jury_panel(competition)
+    categories = dict(
+        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+            "pk", "category__code"
+        )
+    )
+    indicators = {
+        pk: (code, pillar)
+        for pk, code, pillar in Indicator.objects.values_list("pk", "code", "pillar")
+    }
+    codes = dict(Pillar.objects.values_list("pk", "code"))
+    size: dict[str, int] = defaultdict(int)
+    for pillar in rules.indicators.values():
+        size[pillar] += 1
+    sheets = _submitted_sheets(competition)
+    by_sheet: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sheet_id, indicator_id, value in _fetch(
+        "levels",
+        competition,
+        lambda: (
+            Score.objects.filter(
+                sheet__entry__competition=competition,
+                sheet__status=SheetStatus.SUBMITTED,
+                value__isnull=False,
+            )
+            .values_list("sheet_id", "indicator_id", "value")
+            .order_by()
+        ),
+    ):
+        by_sheet[sheet_id].append((indicator_id, value))
+    names = _juror_names({juror for _sheet, _entry, juror in sheets})
+    scores: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    named: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    sums: list[tuple[int, int, int, int]] = []  # (sheet, pillar id, sum, levels), as live
+    # In juror order, as the explain page lists the levels (`named_levels`).
+    for sheet_id, entry_id, juror in sorted(sheets, key=lambda sheet: sheet[2]):
+        remit = panel.expected.get(entry_id, {}).get(juror)
+        if remit is None:  # rules 1 to 3: not a juror the panel expects
+            continue
+        entry_scores, entry_named, name = scores[entry_id], named[entry_id], names[juror]
+        per_pillar: dict[int, list[int]] = {}
+        for indicator_id, value in by_sheet.get(sheet_id, ()):
+            code, pillar_id = indicators[indicator_id]
+            if remit and pillar_id not in remit:  # rule 4
+                continue
+            entry_scores[code].append(value)
+            entry_named[code].append((name, value))
+            total = per_pillar.get(pillar_id)
+            if total is None:
+                per_pillar[pillar_id] = [value, 1]
+            else:
+                total[0] += value
+                total[1] += 1
+        sums.extend((sheet_id, pillar, total, n) for pillar, (total, n) in per_pillar.items())
+    pillars, incomplete, coverage = _pillar_totals(panel, sheets, sums, codes, size)
+    frozen_inputs = {
+        pk: results.EntryInput(
+            pk, code, {k: list(v) for k, v in scores[pk].items()}, _complete(coverage, pk)
+        )
+        for pk, code in categories.items()
+    }
+    totals = [
+        results.EntryTotals(pk, code, pillars.get(pk, {}), _complete(coverage, pk))
+        for pk, code in categories.items()
+        if pk not in incomplete
+    ]
+    exact = [frozen_inputs[pk] for pk in sorted(incomplete) if pk in frozen_inputs]
+    outcome = results.compute_totals(totals, rules, exact)
+    means = _Means(rules, size)
+    explained = [
+        (
+            r,
+            {
+                **results.explain(
+                    means.explainable(r, outcome, scores[r.entry_id]), rules, named[r.entry_id]
+                ),
+                "sheets": list(_sheets(coverage, r.entry_id)),
+            },
+        )
+        for r in outcome.results
+    ]
+    return Freeze(rules, outcome, explained, results.inputs_hash(frozen_inputs.values(), rules))
+
+
+class _Means:
+    """An integer result of `compute_totals` as `results.explain` reads one of `score_entry`.
+
+    `compute_totals` keeps the pillar and final scores as integers over a common
+    scale and, for an entry without a gap, no means: the means are the sums over
+    the counts (a pillar without a gap: every counted juror scored its every
+    indicator, so its mean level is its sum over indicators x jurors). The same
+    few hundred fractions recur, so each is made once.
+    """
+
+    def __init__(self, rules: results.Rules, size: dict[str, int]) -> None:
+        self.rules = rules
+        self.size = size
+        self.codes = {
+            pillar: [code for code, owner in rules.indicators.items() if owner == pillar]
+            for pillar in rules.pillar_order
+        }
+        self.made: dict[tuple[int, int], Fraction] = {}
+
+    def fraction(self, numerator: int, denominator: int) -> Fraction:
+        key = (numerator, denominator)
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = Fraction(numerator, denominator)
+        return found
+
+    def explainable(
+        self, result: results.EntryResult, outcome: results.Outcome, levels: dict[str, list[int]]
+    ) -> results.EntryResult:
+        rules = self.rules
+        indicator_scores = result.indicator_scores
+        pillar_means = result.pillar_means
+        if not indicator_scores:  # summed by pillar: no gap (else `score_entry` gave them)
+            indicator_scores = {
+                code: self.fraction(sum(levels[code]), len(levels[code]))
+                if levels.get(code)
+                else None
+                for code in rules.indicators
+            }
+            pillar_means = {}
+            for pillar, codes in self.codes.items():
+                given = [levels[code] for code in codes if levels.get(code)]
+                if given:
+                    total = sum(sum(values) for values in given)
+                    pillar_means[pillar] = self.fraction(total, len(given[0]) * self.size[pillar])
+                elif rules.missing == results.MISSING_LOWEST:
+                    pillar_means[pillar] = self.fraction(rules.scale_min, 1)
+                else:
+                    pillar_means[pillar] = None
+        return dataclasses.replace(
+            result,
+            indicator_scores=indicator_scores,
+            pillar_means=pillar_means,
+            pillar_scores={
+                p: self.fraction(int(v), outcome.scale) for p, v in result.pillar_scores.items()
+            },
+            final=self.fraction(int(result.final), outcome.final_scale),
+        )
 
 
 def _category_order(competition: Competition) -> list[str]:

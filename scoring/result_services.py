@@ -16,10 +16,9 @@ from bantar.models import User
 from competitions.models import Competition, CompetitionStatus
 from competitions.services import competition_move
 from competitions.stages import Write, check_stage
-from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
-from scoring.result_selectors import explained_results, missing_sheets, results_inputs
+from scoring.result_selectors import missing_sheets, results_to_freeze
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
     "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
@@ -62,12 +61,14 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         raise ValidationError(
             ERROR_SHEETS_MISSING, code="missing", params={"count": len(missing), "items": shown}
         )
-    rules, inputs, _panel, levels = results_inputs(competition)
-    outcome = results.compute(inputs, rules)
+    # One pass over the counted levels: the plenary's own outcome, the explanations and
+    # the hash (issue 12.10: finalising in at most twice the live path's time).
+    freeze = results_to_freeze(competition)
+    outcome = freeze.outcome
     result_set = ResultSet.objects.create(
         competition=competition,
         finalised_by=by,
-        inputs_hash=results.inputs_hash(inputs, rules),
+        inputs_hash=freeze.inputs_hash,
         total_prize=outcome.total_prize,
         warnings=outcome.warnings,
     )
@@ -87,7 +88,7 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
             prize=result.prize,
             explanation=explanation,
         )
-        for result, explanation in explained_results(competition, outcome, rules, levels)
+        for result, explanation in freeze.explained
     )
     competition_move(
         competition=competition,

@@ -202,3 +202,69 @@ def test_the_pejabat_reads_the_plenary_but_cannot_finalise(
     page = client.get(f"/kompetisi/{open_competition.pk}/pleno/").content.decode()
     assert "Finalisasi hasil" not in page
     assert client.post(f"/kompetisi/{open_competition.pk}/finalisasi/").status_code == 403
+
+
+@pytest.mark.parametrize("missing", ["lowest", "skip"])
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"cap_per_category": 1}, {"budget": 22_000_000}, {"pillar_weights": {"B": "2"}}],
+    ids=["defaults", "cap", "budget", "weights"],
+)
+def test_the_frozen_results_are_the_plenarys_field_by_field(
+    season, open_competition, panitia, settings, missing, change
+):
+    """Every column of every Result, its explanation and the hash, against the live plenary
+    and the reference path (every level in fractions), under each rule variant."""
+    from scoring import results
+    from scoring.result_selectors import explanation, result_table, results_inputs
+
+    settings.BANTAR_MISSING_INDICATOR = missing
+    # A gap (juri.satu left C's B3 empty) sends C through the level-by-level path.
+    Score = ScoreSheet.scores.rel.related_model
+    Score.objects.filter(
+        sheet__entry=season["C"], sheet__juror__username="juri.satu", indicator__code="B3"
+    ).delete()
+    if "pillar_weights" in change:
+        change = {"pillar_weights": {"B": "2", "A": "1", "P": "1"}}
+    for name, value in change.items():
+        setattr(open_competition, name, value)
+    open_competition.save()
+    open_competition.refresh_from_db()
+    plenary = result_table(open_competition)
+    shown = {row.entry.pk: row for row in plenary.rows}
+    explained = {row.entry.pk: explanation(open_competition, row) for row in plenary.rows}
+    rules, inputs, _panel, _levels = results_inputs(open_competition)
+    result_set = competition_finalise(competition=open_competition, by=panitia)
+    assert result_set.inputs_hash == results.inputs_hash(inputs, rules)
+    assert result_set.warnings == plenary.warnings
+    assert result_set.total_prize == plenary.total_prize
+    frozen = list(result_set.results.all())
+    assert {r.entry_id for r in frozen} == set(shown)
+    for result in frozen:
+        row = shown[result.entry_id]
+        assert (
+            result.category_code,
+            result.bersih,
+            result.aman,
+            result.pintar,
+            result.final,
+            result.rank,
+            result.passed,
+            result.is_winner,
+            result.prize,
+            result.held_back,
+        ) == (
+            row.category,
+            row.bersih,
+            row.aman,
+            row.pintar,
+            row.final,
+            row.rank,
+            row.passed,
+            row.is_winner,
+            row.prize,
+            row.held_back,
+        ), result.entry_id
+        assert result.explanation == explained[result.entry_id], result.entry_id
+        assert result.explanation["tied_with"] == row.tied_with
+        assert result.explanation["missing_indicators"] == row.missing
