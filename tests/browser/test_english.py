@@ -265,6 +265,7 @@ def test_a_new_user_who_chooses_english_works_in_english(new_page, season):
     page.locator("#id_kk_count").fill("98")
     assert "Rp 7.000.000" in page.locator("#category-preview").inner_text()
     walk.check(page, "entry form, category preview")
+    save_screenshot(page, "english-entry-form-desktop")
     with page.expect_navigation():
         page.locator("button[name=propose]").click()
     assert page.get_by_test_id("entry-status").is_visible()
@@ -291,6 +292,7 @@ def test_a_new_user_who_chooses_english_works_in_english(new_page, season):
         sheet__juror=juror, sheet__entry=task.entry, indicator__code=code, value=3
     ).exists()
     walk.check(page, "scoring page after a level")
+    save_screenshot(page, "english-scoring-page-tablet")
     page.goto(reverse("field-outbox"))
     walk.check(page, "outbox")
     sign_out(page)
@@ -304,6 +306,7 @@ def test_a_new_user_who_chooses_english_works_in_english(new_page, season):
     ]:
         page.goto(url)
         walk.check(page, name)
+        save_screenshot(page, f"english-{name.replace(' ', '-')}-tablet")
     page.goto(reverse("public-results"))
     rt_link = page.locator("main a[href^='/rt/']").first
     if rt_link.count():
