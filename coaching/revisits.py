@@ -111,7 +111,10 @@ def _round_competition(source: Competition, by: User) -> Competition:
         period=_free_period(source.year),
         title=_("Kunjungan ulang pemenang %(competition)s") % {"competition": source.title},
     )
-    for field in ("scale_min", "scale_max", "pass_mark", "pillar_weights", "pillar_minimum"):
+    copied = ["scale_min", "scale_max", "pass_mark", "pillar_weights", "pillar_minimum"]
+    # The award's own instrument, once competitions carry one (indicators.Instrument).
+    copied += [f.name for f in Competition._meta.concrete_fields if f.name == "instrument"]
+    for field in copied:
         setattr(competition, field, getattr(source, field))
     competition.kencana_wins = None  # a re-visit has no categories by streak to decide
     competition.full_clean()
