@@ -17,8 +17,15 @@ class CoachingConfig(AppConfig):
     def ready(self) -> None:
         # The scoring page and the field kit show a re-visit's award photos beside the new
         # ones; scoring asks its registered finders, since it may not import coaching.
-        from coaching.revisits import revisit_earlier_photos
+        from coaching.revisits import refuse_revisit_plenary, revisit_earlier_photos
+        from competitions.models import CompetitionStatus
+        from competitions.services import STEP_CHECKS
         from scoring.comparisons import FINDERS
 
         if revisit_earlier_photos not in FINDERS:
             FINDERS.append(revisit_earlier_photos)
+        # A round is concluded on its own page, never ranked: its competition stays out of the
+        # plenary, so it can never be finalised or published.
+        checks = STEP_CHECKS[CompetitionStatus.PLENARY]
+        if refuse_revisit_plenary not in checks:
+            checks.append(refuse_revisit_plenary)

@@ -49,6 +49,10 @@ ERROR_NO_PERIOD = gettext_lazy(
 )
 ERROR_ALREADY_REVISIT = gettext_lazy("Kunjungan ulang tidak dapat dikunjungi ulang lagi.")
 ERROR_THRESHOLD = gettext_lazy("Batas penurunan harus antara 0 dan 100 poin.")
+ERROR_REVISIT_NO_PLENARY = gettext_lazy(
+    "Kunjungan ulang tidak masuk rapat pleno dan tidak diumumkan: hasilnya disimpulkan di "
+    "halaman kunjungan ulang, sebagai informasi untuk panitia, bukan peringkat."
+)
 
 # Seeds a panitia can read aloud and type: nine digits.
 SEED_LIMIT = 10**9
@@ -221,6 +225,12 @@ def revisit_create(
         raise ValidationError(ERROR_THRESHOLD, code="threshold") from error
     revisit.save()
     return revisit
+
+
+def refuse_revisit_plenary(competition: Competition) -> None:
+    """The step check into the plenary (competitions.services.STEP_CHECKS): not for a round."""
+    if RevisitRound.objects.filter(competition=competition).exists():
+        raise ValidationError(ERROR_REVISIT_NO_PLENARY, code="revisit_no_plenary")
 
 
 def draw_repeated(revisit: RevisitRound, winners: list[Winner] | None = None) -> bool | None:

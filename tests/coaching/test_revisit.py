@@ -16,6 +16,7 @@ from bantar.models import Role
 from coaching.models import RevisitOutcome, RevisitRound, Selection, Verdict
 from coaching.revisits import (
     ERROR_NOT_A_WINNER,
+    ERROR_REVISIT_NO_PLENARY,
     ERROR_SAMPLE_SIZE,
     draw,
     draw_repeated,
@@ -312,3 +313,16 @@ def test_the_round_page_reads_in_the_same_queries_whatever_its_size(
             assert client.get(f"/kunjungan-ulang/{revisit.pk}/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_round_never_enters_the_plenary_so_it_is_never_ranked_or_published(scored_round, panitia):
+    from competitions.services import advance_blockers, competition_advance
+
+    revisit, _juror, _entries = scored_round
+    competition = revisit.competition
+    assert str(ERROR_REVISIT_NO_PLENARY) in advance_blockers(competition)
+    with pytest.raises(ValidationError) as refused:
+        competition_advance(competition=competition, to_status="plenary", by=panitia)
+    assert str(ERROR_REVISIT_NO_PLENARY) in refused.value.messages
+    competition.refresh_from_db()
+    assert competition.status == CompetitionStatus.ASSESSMENT

@@ -74,6 +74,7 @@ NOT_WRITES = {
     "revisit_page": "a read",
     "rt_revisits": "a read",
     "revisit_earlier_photos": "a read: the award photos beside a re-visit's",
+    "refuse_revisit_plenary": "a step check into the plenary (a read)",
     "size_category_for": "a read",
     "near_band_boundary": "a read",
     "category_overrides": "a read (Kencana: the RTs' published results)",
