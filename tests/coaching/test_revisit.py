@@ -326,3 +326,28 @@ def test_a_round_never_enters_the_plenary_so_it_is_never_ranked_or_published(sco
     assert str(ERROR_REVISIT_NO_PLENARY) in refused.value.messages
     competition.refresh_from_db()
     assert competition.status == CompetitionStatus.ASSESSMENT
+
+
+def test_the_rekap_xlsx_has_a_row_per_rt_in_the_draw_s_order(client, scored_round, panitia, city):
+    import io
+
+    from openpyxl import load_workbook
+
+    revisit, _juror, _entries = scored_round
+    revisit_conclude(revisit=revisit, by=panitia)
+    client.force_login(panitia)
+    response = client.get(f"/kunjungan-ulang/{revisit.pk}/unduh.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(i for i, row in enumerate(rows) if row[0] == "Urutan")
+    body = [row for row in rows[header + 1 :] if row[0] is not None]
+    assert [(row[2], row[3]) for row in body] == [
+        ("Beringin", "RT 02"),
+        ("Eka Jaya", "RT 01"),
+        ("Eka Jaya", "RT 04"),
+    ]
+    verdicts = {row[3]: (row[6], row[7], row[9]) for row in body}
+    assert verdicts["RT 01"] == (95.24, 95.24, "Terjaga")
+    assert verdicts["RT 04"] == (71.43, 25.0, "Menurun")
+    assert verdicts["RT 02"] == (75.0, None, "Belum disimpulkan")
