@@ -6,10 +6,12 @@ Entry is that RT taking part in one competition.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
@@ -23,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from bantar.access import region_filter
 from bantar.models import Role
+from indicators.selectors import instrument_for, newest_instrument, pillar_codes
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -196,6 +199,35 @@ def default_pillar_weights() -> dict[str, str]:
     return dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
 
 
+ERROR_WEIGHTS = _(
+    "Bobot pilar harus angka tidak negatif untuk setiap pilar instrumen (%(codes)s) dan tidak "
+    "untuk yang lain, dan jumlahnya lebih dari 0."
+)
+ERROR_SCALE_NOT_INSTRUMENT = _(
+    "Skala kompetisi (%(low)s-%(high)s) harus sama dengan skala instrumen %(instrument)s "
+    "(%(ilow)s-%(ihigh)s)."
+)
+
+
+def check_pillar_weights(weights: object, codes: Sequence[str]) -> None:
+    """Weights keyed by exactly the instrument's pillar codes, none negative, not all 0."""
+    refusal = ValidationError(ERROR_WEIGHTS, params={"codes": ", ".join(codes)})
+    if not isinstance(weights, dict) or set(weights) != set(codes):
+        raise refusal
+    try:
+        values = [Decimal(str(weights[code])) for code in codes]
+    except (ArithmeticError, TypeError, ValueError) as error:
+        raise refusal from error
+    if any(not value.is_finite() or value < 0 for value in values) or sum(values) <= 0:
+        raise refusal
+
+
+def default_instrument() -> int | None:
+    """The newest instrument, for a competition made without naming one (indicators.selectors)."""
+    instrument = newest_instrument()
+    return instrument.pk if instrument else None
+
+
 class CompetitionQuerySet(models.QuerySet["Competition"]):
     def for_user(self, user: User) -> CompetitionQuerySet:
         # Competitions are city-wide; anyone logged in may see they exist.
@@ -221,6 +253,15 @@ class Competition(models.Model):
     )
     status_changed_at = models.DateTimeField(_("tahap berubah"), null=True, blank=True)
     registration_closes = models.DateTimeField(_("pendaftaran ditutup"), null=True, blank=True)
+    # The rubric the juries score against (issue 14); its pillars key the weights and the
+    # scale below is the instrument's (clean()). PROTECT: a used instrument stays.
+    instrument = models.ForeignKey(
+        "indicators.Instrument",
+        verbose_name=_("instrumen penilaian"),
+        on_delete=models.PROTECT,
+        related_name="competitions",
+        default=default_instrument,
+    )
     scale_min = models.PositiveSmallIntegerField(_("nilai terendah"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("nilai tertinggi"), default=5)
     pass_mark = models.DecimalField(
@@ -333,6 +374,31 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        # The weights and the scale refer to the instrument (issue 14).
+        if self.instrument_id is None:
+            return
+        instrument = instrument_for(self)
+        codes = pillar_codes(instrument)
+        if codes:  # an instrument still without pillars has nothing to weigh yet
+            try:
+                check_pillar_weights(self.pillar_weights, codes)
+            except ValidationError as error:
+                raise ValidationError({"pillar_weights": error}) from error
+        if (self.scale_min, self.scale_max) != (instrument.scale_min, instrument.scale_max):
+            raise ValidationError(
+                {
+                    "scale_max": ERROR_SCALE_NOT_INSTRUMENT
+                    % {
+                        "low": self.scale_min,
+                        "high": self.scale_max,
+                        "instrument": instrument,
+                        "ilow": instrument.scale_min,
+                        "ihigh": instrument.scale_max,
+                    }
+                }
+            )
 
     @property
     def next_status(self) -> str | None:

@@ -30,12 +30,15 @@ from competitions.models import (
     EntryStatus,
     RepeatEntry,
     SizeCategory,
+    check_pillar_weights,
 )
 from competitions.notifications import entry_returned_notify
 from competitions.stages import (
     Write,
     check_stage,
 )
+from indicators.models import Instrument
+from indicators.selectors import default_weights_for, newest_instrument
 
 ERROR_KK_BELOW_MINIMUM = gettext_lazy(
     "Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK "
@@ -66,12 +69,12 @@ ERROR_DEADLINE_PAST = gettext_lazy(
 ERROR_NO_PROPOSALS = gettext_lazy("Belum ada RT yang diusulkan; verifikasi belum dapat dimulai.")
 ERROR_PENDING_PROPOSALS = gettext_lazy("Masih ada %(count)s usulan yang belum diperiksa kecamatan.")
 ERROR_NO_VERIFIED = gettext_lazy("Belum ada RT yang terverifikasi; penilaian belum dapat dimulai.")
+ERROR_NO_INSTRUMENT = gettext_lazy(
+    "Belum ada instrumen penilaian; muat dulu instrumen Perwali (fixtures/indicators.json)."
+)
 ERROR_CATEGORIES_OVERLAP = gettext_lazy("Rentang KK kategori %(a)s dan %(b)s tumpang tindih.")
 ERROR_USE_PLENARY = gettext_lazy(
     "Finalisasi dan pengumuman hasil dilakukan dari halaman Rapat pleno, yang memeriksa lembar nilai."
-)
-ERROR_WEIGHTS = gettext_lazy(
-    "Bobot pilar harus angka tidak negatif untuk B, A dan P, dan jumlahnya lebih dari 0."
 )
 
 
@@ -195,13 +198,9 @@ def validate_size_categories(categories: list[SizeCategory]) -> None:
             )
 
 
-def validate_pillar_weights(weights: dict[str, object]) -> None:
-    try:
-        values = [Decimal(str(weights[code])) for code in ("B", "A", "P")]
-    except (KeyError, ArithmeticError, TypeError, ValueError) as error:
-        raise ValidationError(ERROR_WEIGHTS) from error
-    if any(value < 0 for value in values) or sum(values) <= 0:
-        raise ValidationError(ERROR_WEIGHTS)
+def validate_pillar_weights(weights: dict[str, object], *, codes: Sequence[str]) -> None:
+    """Weights for exactly the instrument's pillar codes (Competition.clean asks the same)."""
+    check_pillar_weights(weights, codes)
 
 
 @transaction.atomic
@@ -211,17 +210,24 @@ def competition_create(
     period: int = 1,
     title: str = "",
     registration_closes: datetime | None = None,
+    instrument: Instrument | None = None,
 ) -> Competition:
-    """A new competition with the default rules and size categories from settings."""
+    """A new competition with the default rules and size categories from settings, judged by
+    `instrument` (default: the newest one): its scale and its pillars' weights."""
+    instrument = instrument or newest_instrument()
+    if instrument is None:
+        raise ValidationError(ERROR_NO_INSTRUMENT)
     competition = Competition(
+        instrument=instrument,
+        pillar_weights=default_weights_for(instrument),
         year=year,
         period=period,
         title=title
         or _("Lomba Kampung BANTAR %(year)s") % {"year": year}
         + (f" - {_('Periode')} {period}" if period > 1 else ""),
         registration_closes=registration_closes,
-        scale_min=settings.BANTAR_DEFAULT_SCALE[0],
-        scale_max=settings.BANTAR_DEFAULT_SCALE[1],
+        scale_min=instrument.scale_min,
+        scale_max=instrument.scale_max,
         pass_mark=Decimal(settings.BANTAR_DEFAULT_PASS_MARK),
     )
     competition.full_clean()

@@ -1,6 +1,8 @@
 """The apps stand in layers and every import points down; no module imports itself back.
 
-    bantar  <-  indicators, competitions  <-  scoring  <-  season, documents
+    bantar  <-  indicators  <-  competitions  <-  scoring  <-  season, documents, coaching
+
+(competitions stand on indicators since each competition uses an instrument, issue 14.)
 
 Read from the source with `ast`, so an import inside a function (a lazy import
 that hides a circle) or under TYPE_CHECKING counts like any other. The root URLconf
@@ -19,11 +21,11 @@ from django.conf import settings
 LAYERS = {
     "bantar": 0,
     "indicators": 1,
-    "competitions": 1,
-    "scoring": 2,
-    "season": 3,
-    "documents": 3,
-    "coaching": 3,
+    "competitions": 2,
+    "scoring": 3,
+    "season": 4,
+    "documents": 4,
+    "coaching": 4,
 }
 
 

@@ -1,0 +1,90 @@
+"""Reading an instrument: what code asks instead of Pillar.objects.all() or "B"/"A"/"P".
+
+Every function takes the instrument (or the competition, duck-typed by its
+`instrument`, so that this layer imports nothing from competitions) and answers in a
+fixed number of queries. Pillars come in the instrument's order, which is also the
+results' tie-break order; indicators in pillar order, then number.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.conf import settings
+from django.db import models
+
+from indicators.models import Indicator, IndicatorQuerySet, Instrument, Level, Pillar
+
+
+class HasInstrument(Protocol):
+    """A competition (or anything else that points at an instrument)."""
+
+    @property
+    def instrument(self) -> Instrument: ...
+
+
+def newest_instrument() -> Instrument | None:
+    """The default for a new competition: the most recently made instrument."""
+    return Instrument.objects.order_by("-created_at", "-pk").first()
+
+
+def instrument_for(competition: HasInstrument) -> Instrument:
+    """The competition's instrument: one query, none once loaded (select_related works)."""
+    return competition.instrument
+
+
+def pillars_of(instrument: Instrument | int) -> list[Pillar]:
+    """The instrument's pillars in order (= tie-break order). One query."""
+    return list(Pillar.objects.filter(instrument=instrument).order_by("order"))
+
+
+def pillar_codes(instrument: Instrument | int) -> list[str]:
+    """The pillar codes in order, e.g. ["B", "A", "P"] for Perwali 11/2019. One query."""
+    return list(
+        Pillar.objects.filter(instrument=instrument)
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+
+
+def pillar_names(instrument: Instrument | int) -> dict[str, str]:
+    """Pillar code -> name, in order. One query."""
+    return dict(
+        Pillar.objects.filter(instrument=instrument).order_by("order").values_list("code", "name")
+    )
+
+
+def indicators_of(instrument: Instrument | int) -> IndicatorQuerySet:
+    """The instrument's indicators in guide order (pillar order, number), as a queryset so a
+    caller may add .with_levels(), .values_list(...) or a filter."""
+    return Indicator.objects.filter(instrument=instrument).order_by("pillar__order", "number")
+
+
+def indicator_pillars(instrument: Instrument | int) -> dict[str, str]:
+    """Indicator code -> pillar code, in guide order (the results maths' `indicators`)."""
+    return dict(indicators_of(instrument).values_list("code", "pillar__code"))
+
+
+def levels_of(instrument: Instrument | int) -> models.QuerySet[Level]:
+    """Every level descriptor of the instrument's indicators."""
+    return Level.objects.filter(indicator__instrument=instrument)
+
+
+def scale_of(instrument: Instrument) -> range:
+    """The levels a juror may give, lowest first (Instrument.scale)."""
+    return instrument.scale
+
+
+def level_names_of(instrument: Instrument) -> dict[int, str]:
+    """Value -> level name (translated where the name is a known msgid), lowest first."""
+    return {value: instrument.level_name(value) for value in instrument.scale}
+
+
+def default_weights_for(instrument: Instrument | int) -> dict[str, str]:
+    """Weights for a new competition on this instrument: settings' defaults when they name
+    exactly its pillars (Perwali: B, A, P), otherwise every pillar weighs 1."""
+    codes = pillar_codes(instrument)
+    configured = dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
+    if set(configured) == set(codes):
+        return {code: str(configured[code]) for code in codes}
+    return dict.fromkeys(codes, "1")
