@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bantar.numbers import comma
-from indicators.models import Indicator
+from coaching.selfcheck import selfcheck_rules
 from scoring.public import RTYear
 
 # The viewBox; the SVG scales to the page's width and keeps this shape.
@@ -146,17 +146,19 @@ def focus_indicators(history: list[RTYear]) -> list[Focus]:
     return [Focus(item["code"], item["text"], item["value"]) for item in history[0].weakest[:3]]
 
 
-def selfcheck_link(focus: list[Focus], scale: tuple[int, int] = (1, 5)) -> str:
+def selfcheck_link(focus: list[Focus]) -> str:
     """The self-check with the focus indicators preselected at their level today (the mean,
     half up), the others unanswered: the self-check's own fragment, #l=<a digit per indicator>
-    in the guide's order (0: not answered)."""
+    in the self-check's order (0: not answered), within its scale."""
+    rules = selfcheck_rules()
+    low, high = rules["scale"]
     levels = {
-        item.code: max(scale[0], min(scale[1], int(item.value.quantize(Decimal(1), ROUND_HALF_UP))))
+        item.code: max(low, min(high, int(item.value.quantize(Decimal(1), ROUND_HALF_UP))))
         for item in focus
     }
-    digits = "".join(
-        str(levels.get(code, 0)) for code in Indicator.objects.values_list("code", flat=True)
-    )
+    # The self-check's own order (its rules), so the link follows whatever it reads.
+    codes = [i["code"] for pillar in rules["pillars"] for i in pillar["indicators"]]
+    digits = "".join(str(levels.get(code, 0)) for code in codes)
     return f"{reverse('selfcheck')}#l={digits}"
 
 
