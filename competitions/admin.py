@@ -12,7 +12,15 @@ from import_export.forms import ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from bantar.spreadsheets import Limits, as_dataset, check_upload_size, read_table
-from competitions.models import RT, Competition, Entry, Kecamatan, Kelurahan, SizeCategory
+from competitions.models import (
+    RT,
+    Competition,
+    CompetitionStatus,
+    Entry,
+    Kecamatan,
+    Kelurahan,
+    SizeCategory,
+)
 from competitions.resources import KecamatanResource, KelurahanResource, RTResource
 
 
@@ -138,6 +146,13 @@ class CompetitionAdmin(ScopedAdminMixin, NoRevertHistoryMixin, SimpleHistoryAdmi
     list_filter = ("status", "year")
     inlines = [SizeCategoryInline]
     readonly_fields = ("status", "status_changed_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Competition | None = None) -> Any:
+        # The instrument is chosen while the competition is a draft; juries score against it.
+        fixed = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != CompetitionStatus.DRAFT:
+            return (*fixed, "instrument")
+        return fixed
 
 
 @admin.register(Entry)

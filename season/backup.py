@@ -31,7 +31,7 @@ import tomllib
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
+from importlib import import_module, metadata
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -503,13 +503,55 @@ def _restore_into_place(
         with transaction.atomic(using=using):
             _delete_portal_rows(using)
             _delete_sessions(using)
+            added = _upgrade_before_instruments(staging / DATABASE_MEMBER, manifest)
             call_command("loaddata", str(staging / DATABASE_MEMBER), database=using, verbosity=0)
-            summary.counts = _check_counts(manifest["counts"], using=using)
+            summary.counts = _check_counts({**manifest["counts"], **added}, using=using)
             _refresh_planner_statistics(using)
             summary.media_files = moves.swap()
     except BaseException:
         moves.undo()
         raise
+
+
+# Issue 14: rows written before competitions used an instrument have no "instrument" field.
+INSTRUMENT_MIGRATION = "indicators.0002_instrument"
+ROWS_ON_AN_INSTRUMENT = {
+    "indicators.pillar",
+    "indicators.indicator",
+    "competitions.competition",
+    "competitions.historicalcompetition",
+}
+
+
+def _upgrade_before_instruments(dump: Path, manifest: dict[str, Any]) -> dict[str, int]:
+    """An archive from before instruments gets what `migrate` gave such a database: the Perwali
+    11/2019 instrument, and its pillars, indicators and competitions on it. Other lines are
+    copied as they are. Returns the rows added, for the count check."""
+    if INSTRUMENT_MIGRATION in manifest.get("migrations", [INSTRUMENT_MIGRATION]):
+        return {}
+    # The migration's own record of the instrument, so a restore upgrades exactly like migrate.
+    perwali = import_module("indicators.migrations.0002_instrument")
+    instrument = {
+        "model": "indicators.instrument",
+        "pk": 1,
+        "fields": {**perwali.PERWALI, "parent": None, "created_at": perwali.PERWALI_CREATED},
+    }
+    upgraded = dump.with_suffix(".upgraded")
+    needed = False
+    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(instrument, ensure_ascii=False) + "\n")
+        for line in rows:
+            row = json.loads(line) if line.strip() else None
+            if row is not None and row.get("model") in ROWS_ON_AN_INSTRUMENT:
+                row["fields"].setdefault("instrument", instrument["pk"])
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+                needed = True
+            out.write(line)
+    if not needed:  # nothing sits on an instrument: restore the archive as it is
+        upgraded.unlink()
+        return {}
+    upgraded.replace(dump)
+    return {"indicators.instrument": 1}
 
 
 def _delete_portal_rows(using: str) -> None:

@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from scoring.models import Result
+from competitions.models import Competition
+from indicators.models import Indicator, Instrument, Pillar
+from scoring.models import Result, ResultSet
+from scoring.result_selectors import results_to_freeze
 from season.backup import MANIFEST_MEMBER, backed_up_models
 from tests.scoring.seasons import TOTAL_PRIZE, WINNERS
 
@@ -55,9 +58,16 @@ def test_an_archive_from_before_the_move_restores_every_row(settings, tmp_path):
     call_command("restore", str(ARCHIVE), stdout=output)
 
     counts = {model._meta.label_lower: model._base_manager.count() for model in backed_up_models()}
+    # Made before instruments (issue 14): the restore adds the Perwali instrument, as migrate did.
     assert {label: count for label, count in counts.items() if count} == {
-        label: count for label, count in manifest["counts"].items() if count
+        **{label: count for label, count in manifest["counts"].items() if count},
+        "indicators.instrument": 1,
     }
+    perwali = Instrument.objects.get()
+    assert perwali.legal_basis == "Perwali Jambi No. 11 Tahun 2019"
+    assert set(Competition.objects.values_list("instrument", flat=True)) == {perwali.pk}
+    assert set(Pillar.objects.values_list("instrument", flat=True)) == {perwali.pk}
+    assert set(Indicator.objects.values_list("instrument", flat=True)) == {perwali.pk}
     assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == sorted(
         Path(name).name for name in manifest["members"] if name.startswith("media/")
     )
@@ -68,3 +78,6 @@ def test_an_archive_from_before_the_move_restores_every_row(settings, tmp_path):
     assert winners == WINNERS
     assert sum(r.prize for r in restored) == TOTAL_PRIZE
     assert restored.get(entry__ketua_rt="Ketua A").final == 100
+    # and today's code, on the instrument the restore attached, still computes their hash.
+    frozen = ResultSet.objects.get(competition__year=2021)
+    assert results_to_freeze(frozen.competition).inputs_hash == frozen.inputs_hash
