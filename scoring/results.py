@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple, overload
 
@@ -656,6 +657,7 @@ def _comma(value: Fraction) -> str:
     return str(display(value)).replace(".", ",")
 
 
+@lru_cache(maxsize=4096)  # finalising formats ~50,000 means; a few hundred differ (issue 12.10)
 def _text(value: Fraction | int | None, places: int) -> str | None:
     if value is None:
         return None
