@@ -382,7 +382,10 @@
       if (value && Math.abs(level - value) > 1) { return; }
       var row = el("p", "mb-1" + (level === value ? " chosen" : ""));
       row.appendChild(el("strong", "", level + " · " + button.querySelector(".level-name").textContent + ": "));
-      row.appendChild(document.createTextNode(button.querySelector(".level-text").textContent));
+      var text = button.querySelector(".level-text"), marked = text.querySelector("[lang]");
+      var descriptor = el("span", "", text.textContent);
+      if (marked) { descriptor.lang = marked.lang; } // official Indonesian on an English page
+      row.appendChild(descriptor);
       panel.appendChild(row);
     });
   }

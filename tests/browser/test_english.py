@@ -282,6 +282,8 @@ def test_a_new_user_who_chooses_english_works_in_english(new_page, season):
     task = next(task for task in juror_tasks(juror) if not task.done and not task.excluded)
     page.goto(reverse("scoring-page", args=[task.entry.pk]))
     walk.check(page, "scoring page")
+    # The official Indonesian descriptors are marked as such for screen readers.
+    assert page.locator(".level-text > span[lang=id]").count() >= 21 * 5
     code = page.evaluate(
         "[...document.querySelectorAll('.score-card')].find(card =>"
         " !card.querySelector('.level-option[aria-checked=true]')).dataset.indicator"
@@ -293,6 +295,11 @@ def test_a_new_user_who_chooses_english_works_in_english(new_page, season):
     ).exists()
     walk.check(page, "scoring page after a level")
     save_screenshot(page, "english-scoring-page-tablet")
+    # The compact view's descriptor panel keeps the mark too.
+    page.locator("#view-toggle").click()
+    page.locator(".descriptors-toggle:visible").first.click()
+    assert page.locator(".level-descriptors p span[lang=id]").count() >= 1
+    walk.check(page, "scoring page, compact view")
     page.goto(reverse("field-outbox"))
     walk.check(page, "outbox")
     sign_out(page)
