@@ -223,7 +223,8 @@ def check_pillar_weights(weights: object, codes: Sequence[str]) -> None:
 
 
 def default_instrument() -> int | None:
-    """The newest instrument, for a competition made without naming one (indicators.selectors)."""
+    """The newest instrument, for a competition made without naming one (indicators.selectors).
+    None when there is none at all: full_clean and the database's NOT NULL refuse that."""
     instrument = newest_instrument()
     return instrument.pk if instrument else None
 

@@ -15,6 +15,11 @@ from django.db import models
 
 from indicators.models import Indicator, IndicatorQuerySet, Instrument, Level, Pillar
 
+# An instrument or its pk. None is accepted because the stubs type Competition.instrument_id
+# as int | None (its field has a default); the column is NOT NULL, so None never comes from a
+# saved competition, and it selects nothing.
+InstrumentRef = Instrument | int | None
+
 
 class HasInstrument(Protocol):
     """A competition (or anything else that points at an instrument)."""
@@ -33,12 +38,12 @@ def instrument_for(competition: HasInstrument) -> Instrument:
     return competition.instrument
 
 
-def pillars_of(instrument: Instrument | int) -> list[Pillar]:
+def pillars_of(instrument: InstrumentRef) -> list[Pillar]:
     """The instrument's pillars in order (= tie-break order). One query."""
     return list(Pillar.objects.filter(instrument=instrument).order_by("order"))
 
 
-def pillar_codes(instrument: Instrument | int) -> list[str]:
+def pillar_codes(instrument: InstrumentRef) -> list[str]:
     """The pillar codes in order, e.g. ["B", "A", "P"] for Perwali 11/2019. One query."""
     return list(
         Pillar.objects.filter(instrument=instrument)
@@ -47,25 +52,25 @@ def pillar_codes(instrument: Instrument | int) -> list[str]:
     )
 
 
-def pillar_names(instrument: Instrument | int) -> dict[str, str]:
+def pillar_names(instrument: InstrumentRef) -> dict[str, str]:
     """Pillar code -> name, in order. One query."""
     return dict(
         Pillar.objects.filter(instrument=instrument).order_by("order").values_list("code", "name")
     )
 
 
-def indicators_of(instrument: Instrument | int) -> IndicatorQuerySet:
+def indicators_of(instrument: InstrumentRef) -> IndicatorQuerySet:
     """The instrument's indicators in guide order (pillar order, number), as a queryset so a
     caller may add .with_levels(), .values_list(...) or a filter."""
     return Indicator.objects.filter(instrument=instrument).order_by("pillar__order", "number")
 
 
-def indicator_pillars(instrument: Instrument | int) -> dict[str, str]:
+def indicator_pillars(instrument: InstrumentRef) -> dict[str, str]:
     """Indicator code -> pillar code, in guide order (the results maths' `indicators`)."""
     return dict(indicators_of(instrument).values_list("code", "pillar__code"))
 
 
-def levels_of(instrument: Instrument | int) -> models.QuerySet[Level]:
+def levels_of(instrument: InstrumentRef) -> models.QuerySet[Level]:
     """Every level descriptor of the instrument's indicators."""
     return Level.objects.filter(indicator__instrument=instrument)
 
@@ -80,7 +85,7 @@ def level_names_of(instrument: Instrument) -> dict[int, str]:
     return {value: instrument.level_name(value) for value in instrument.scale}
 
 
-def default_weights_for(instrument: Instrument | int) -> dict[str, str]:
+def default_weights_for(instrument: InstrumentRef) -> dict[str, str]:
     """Weights for a new competition on this instrument: settings' defaults when they name
     exactly its pillars (Perwali: B, A, P), otherwise every pillar weighs 1."""
     codes = pillar_codes(instrument)
