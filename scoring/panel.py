@@ -21,7 +21,7 @@ on random panels that both count the same levels.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -150,8 +150,14 @@ class Panel:
         return remit is not None and in_remit(remit, pillar_id)
 
 
-def jury_panel(competition: Competition) -> Panel:
-    """Rules 1 to 4 for every verified entry of the competition (4 queries)."""
+def jury_panel(
+    competition: Competition, entries: Iterable[tuple[int, int, int | None]] | None = None
+) -> Panel:
+    """Rules 1 to 4 for every verified entry of the competition (4 queries).
+
+    `entries`: the verified entries as (pk, kelurahan id, team id or None), when the
+    caller has read them already (the live results: 3 queries).
+    """
     remits: dict[int, set[int]] = defaultdict(set)
     for member_id, pillar_id in JuryMember.pillars.through.objects.filter(
         jurymember__team__competition=competition
@@ -176,15 +182,20 @@ def jury_panel(competition: Competition) -> Panel:
         recused[entry_id].add(juror_id)
     expected: dict[int, dict[int, frozenset[int]]] = {}
     unassigned: list[int] = []
-    for entry_id, kelurahan_id, team_id in Entry.objects.filter(
-        competition=competition, status=EntryStatus.VERIFIED
-    ).values_list("pk", "rt__kelurahan_id", "assignment__team_id"):
-        if team_id is None:
+    rows: Iterable[tuple[int, int, int | None]] = (
+        entries
+        if entries is not None
+        else Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+            "pk", "rt__kelurahan_id", "assignment__team_id"
+        )
+    )
+    for entry_id, kelurahan_id, team in rows:
+        if team is None:
             unassigned.append(entry_id)
             continue
         expected[entry_id] = {
             user: remit
-            for user, home, remit in teams[team_id]
+            for user, home, remit in teams[team]
             if not has_conflict(home, kelurahan_id) and user not in recused[entry_id]
         }
     return Panel(expected=expected, unassigned=unassigned)

@@ -32,6 +32,7 @@ from competitions.models import (
     SizeCategory,
 )
 from indicators.models import Indicator, Pillar
+from indicators.selectors import indicator_pillars, pillar_codes, pillar_names
 from scoring import results
 from scoring.models import (
     Evidence,
@@ -52,9 +53,11 @@ def results_rules(competition: Competition) -> results.Rules:
         scale_max=competition.scale_max,
         pass_mark=competition.pass_mark,
         weights={code: Decimal(str(weight)) for code, weight in competition.pillar_weights.items()},
-        indicators=dict(Indicator.objects.values_list("code", "pillar__code")),
+        # The competition's instrument decides the pillars, their order (= tie-break order)
+        # and which indicator belongs to which (issue 14).
+        indicators=indicator_pillars(competition.instrument_id),
         prizes=dict(competition.size_categories.values_list("code", "prize")),
-        pillar_order=list(Pillar.objects.values_list("code", flat=True)),
+        pillar_order=pillar_codes(competition.instrument_id),
         pillar_minimum=competition.pillar_minimum,
         cap_per_category=competition.cap_per_category,
         budget=competition.budget,
@@ -73,7 +76,7 @@ def method_text(competition: Competition) -> str:
     """The method text of the matrix, the winners list and the explain page: every rule in force."""
     return results.method(
         results_rules(competition),
-        dict(Pillar.objects.values_list("code", "name")),
+        pillar_names(competition.instrument_id),
         dict(competition.size_categories.values_list("code", "name")),
     )
 
@@ -260,9 +263,7 @@ class ResultRow:
 
     entry: EntryRef
     category: str
-    bersih: Decimal
-    aman: Decimal
-    pintar: Decimal
+    pillars: dict[str, Decimal]  # pillar code -> score, in the instrument's pillar order
     final: Decimal
     rank: int
     passed: bool
@@ -290,6 +291,8 @@ class ResultTable:
     result_set: ResultSet | None
     warnings: list[str]
     category_order: list[str] = field(default_factory=list)  # largest households first
+    # The competition's instrument's pillars, code -> name in order: the columns (issue 14).
+    pillars: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_prize(self) -> int:
@@ -319,8 +322,9 @@ class ResultTable:
 
 def _entry_refs(
     competition: Competition, entries: QuerySet[Entry]
-) -> tuple[dict[int, EntryRef], list[str]]:
-    """Entry id -> EntryRef in 3 queries (the entries, two small tables), and the category order.
+) -> tuple[dict[int, EntryRef], list[str], list[tuple[int, int, int | None]]]:
+    """Entry id -> EntryRef in 3 queries (the entries, two small tables), the category order,
+    and each entry as `jury_panel` reads it: (pk, kelurahan id, team id or None).
 
     The entries come through the cursor: 1,650 rows of plain values need none of the
     ORM's converters (the live path's budget, benchmarks/bench_results.py).
@@ -328,16 +332,17 @@ def _entry_refs(
     kelurahan = {k.pk: k for k in Kelurahan.objects.select_related("kecamatan")}
     categories = {c.pk: c for c in competition.size_categories.all()}
     fields = ("pk", "rt_id", "rt__number", "rt__kelurahan_id", "kampung_name", "ketua_rt")
-    query = entries.order_by().values_list(*fields, "kk_count", "category_id")
+    query = entries.order_by().values_list(*fields, "kk_count", "category_id", "assignment__team")
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     order = [c.code for c in sorted(categories.values(), key=lambda c: -c.min_kk)]
-    return {
+    refs = {
         pk: EntryRef(pk, RTRef(rt, number, kelurahan[kel]), name, ketua, kk, categories[cat])
-        for pk, rt, number, kel, name, ketua, kk, cat in rows
-    }, order
+        for pk, rt, number, kel, name, ketua, kk, cat, _team in rows
+    }
+    return refs, order, [(row[0], row[3], row[8]) for row in rows]
 
 
 def result_table(competition: Competition) -> ResultTable:
@@ -347,6 +352,7 @@ def result_table(competition: Competition) -> ResultTable:
         CompetitionStatus.FINAL,
         CompetitionStatus.PUBLISHED,
     ):
+        pillars = pillar_names(competition.instrument_id)
         # The explanations stay in the database until a page asks for one (`explanation`).
         frozen = result_set.results.defer("explanation").annotate(
             tied_with=F("explanation__tied_with"),
@@ -354,16 +360,14 @@ def result_table(competition: Competition) -> ResultTable:
             sheets=F("explanation__sheets"),  # as they were when finalised: all in
             undecided=F("explanation__undecided"),
         )
-        entries, order = _entry_refs(
+        entries, order, _panel_rows = _entry_refs(
             competition, Entry.objects.filter(results__result_set=result_set)
         )
         rows = [
             ResultRow(
                 entries[r.entry_id],
                 r.category_code,
-                r.bersih,
-                r.aman,
-                r.pintar,
+                {code: r.pillar_score(code) for code in pillars},
                 r.final,
                 r.rank,
                 r.passed,
@@ -381,14 +385,18 @@ def result_table(competition: Competition) -> ResultTable:
             )
             for r in frozen
         ]
-        return ResultTable(rows, True, result_set, list(result_set.warnings), order)
-    entries, order = _entry_refs(
+        return ResultTable(rows, True, result_set, list(result_set.warnings), order, pillars)
+    entries, order, panel_rows = _entry_refs(
         competition, Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED)
     )
     categories = {pk: entry.category.code for pk, entry in entries.items()}
-    outcome, coverage = live_results(competition, results_rules(competition), categories)
+    outcome, coverage = live_results(
+        competition, results_rules(competition), categories, panel_entries=panel_rows
+    )
     rows = [live_row(entries[r.entry_id], r, outcome, coverage) for r in outcome.results]
-    return ResultTable(rows, False, None, outcome.warnings, order)
+    return ResultTable(
+        rows, False, None, outcome.warnings, order, pillar_names(competition.instrument_id)
+    )
 
 
 def rekap_kecamatan_ids(user: User) -> set[int] | None:
@@ -440,9 +448,7 @@ def live_row(
     return ResultRow(
         entry,
         result.category,
-        _decimal(scores["B"], scale),
-        _decimal(scores["A"], scale),
-        _decimal(scores["P"], scale),
+        {code: _decimal(score, scale) for code, score in scores.items()},
         _decimal(result.final, outcome.final_scale),
         result.rank,
         result.passed,
@@ -477,13 +483,14 @@ def live_results(
     rules: results.Rules,
     categories: dict[int, str],
     coverage: dict[int, Coverage] | None = None,
+    panel_entries: list[tuple[int, int, int | None]] | None = None,
 ) -> tuple[results.Outcome, dict[int, Coverage]]:
-    """`live_outcome` and the coverage it used."""
+    """`live_outcome` and the coverage it used; `panel_entries` as `jury_panel` takes them."""
     if rules.normalise:  # normalised levels are fractions: level by level, as finalisation does
         _rules, inputs, panel, _levels = results_inputs(competition)
         outcome = results.compute([e for e in inputs if e.entry_id in categories], rules)
         return outcome, sheet_coverage(competition, panel) if coverage is None else coverage
-    pillars, incomplete, found = live_totals(competition, rules)
+    pillars, incomplete, found = live_totals(competition, rules, panel_entries)
     if coverage is None:
         coverage = found
     totals = [
@@ -510,7 +517,9 @@ def live_results(
 
 
 def live_totals(
-    competition: Competition, rules: results.Rules
+    competition: Competition,
+    rules: results.Rules,
+    panel_entries: list[tuple[int, int, int | None]] | None = None,
 ) -> tuple[dict[int, dict[str, results.PillarTotal]], set[int], dict[int, Coverage]]:
     """Each entry's pillar totals over the counted levels, the entries with a gap, and coverage.
 
@@ -521,7 +530,7 @@ def live_totals(
     coverage costs no aggregate of its own. An entry where a counted juror left an
     indicator of a pillar empty is "with a gap": `live_outcome` reads it level by level.
     """
-    panel = jury_panel(competition)
+    panel = jury_panel(competition, panel_entries)
     size: dict[str, int] = defaultdict(int)
     for pillar in rules.indicators.values():
         size[pillar] += 1
