@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from scoring.results import (
@@ -35,6 +35,7 @@ from scoring.results import (
     score_entry,
     tie_groups,
 )
+from tests.scoring import strategies
 
 PILLARS = ("B", "A", "P")
 INDICATORS = {f"{pillar}{number}": pillar for pillar in PILLARS for number in range(1, 8)}
@@ -594,48 +595,9 @@ def test_tied_with_and_warnings_do_not_depend_on_the_input_order():
     assert forward.warnings == backward.warnings
 
 
-# Invariants, with Hypothesis.
-
-levels_strategy = st.integers(1, 5)
-
-
-@st.composite
-def score_sheets(draw: st.DrawFn) -> dict[str, tuple[int, ...]]:
-    """1-3 jurors per indicator; a per-RT level range so that some RTs pass."""
-    low = draw(levels_strategy)
-    high = draw(st.integers(low, 5))
-    level = st.integers(low, high)
-    return {code: tuple(draw(st.lists(level, min_size=1, max_size=3))) for code in INDICATORS}
-
-
-@st.composite
-def competitions(draw: st.DrawFn, max_entries: int = 40) -> list[EntryInput]:
-    """1-40 RTs in a few categories; some copy an earlier RT's sheet so that ties happen."""
-    entries: list[EntryInput] = []
-    for entry_id in range(1, draw(st.integers(1, max_entries)) + 1):
-        category = draw(st.sampled_from(CATEGORIES))
-        if entries and draw(st.booleans()):
-            model = draw(st.sampled_from(entries))
-            scores = {code: tuple(reversed(levels)) for code, levels in model.scores.items()}
-            category = draw(st.sampled_from([model.category, category]))
-        else:
-            scores = draw(score_sheets())
-        entries.append(EntryInput(entry_id=entry_id, category=category, scores=scores))
-    return entries
-
-
-@st.composite
-def competition_rules(draw: st.DrawFn, limits: bool = True) -> Rules:
-    """Random weights and pillar minimum; optional cap and budget."""
-    return rules(
-        weights={pillar: Decimal(draw(st.integers(1, 3))) for pillar in PILLARS},
-        pillar_minimum=draw(st.none() | st.integers(0, 100).map(Decimal)),
-        cap_per_category=draw(st.none() | st.integers(0, 6)) if limits else None,
-        budget=draw(st.none() | st.integers(0, 80).map(lambda m: m * 1_000_000))
-        if limits
-        else None,
-    )
-
+# Invariants, with Hypothesis, over random instruments (tests/scoring/strategies.py):
+# 1-6 pillars with random codes, 1-9 indicators each, scales 0-3 to 1-10, weights some
+# zero, and a tie-break order unrelated to the order the indicators are listed in.
 
 fast = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -647,9 +609,71 @@ def in_category(outcome: Outcome) -> dict[str, list[EntryResult]]:
     return grouped
 
 
+def reference_pillars(item: EntryInput, rules_: Rules) -> dict[str, Fraction]:
+    """Each pillar's 0-100 score, computed here from the definition, for any instrument."""
+    scores: dict[str, Fraction] = {}
+    for pillar in rules_.pillar_order:
+        means: list[Fraction] = []
+        for code in strategies.codes_of(rules_, pillar):
+            given_ = item.scores.get(code, ())
+            if given_:
+                means.append(Fraction(sum(given_), len(given_)))
+            elif rules_.missing == MISSING_LOWEST:
+                means.append(Fraction(rules_.scale_min))
+        if not means:
+            scores[pillar] = Fraction(0)
+            continue
+        level = sum(means, Fraction(0)) / len(means)
+        span = rules_.scale_max - rules_.scale_min
+        scores[pillar] = (level - rules_.scale_min) * 100 / span
+    return scores
+
+
+def reference_final(item: EntryInput, rules_: Rules) -> Fraction:
+    pillars = reference_pillars(item, rules_)
+    weights = {p: Fraction(str(w)) for p, w in rules_.weights.items()}
+    return sum((weights[p] * pillars[p] for p in pillars), Fraction(0)) / sum(weights.values())
+
+
+def reference_key(item: EntryInput, rules_: Rules) -> tuple[Fraction, ...]:
+    """Final score, then the pillars in the instrument's order: the tie-break by definition."""
+    pillars = reference_pillars(item, rules_)
+    return (reference_final(item, rules_), *(pillars[p] for p in rules_.pillar_order))
+
+
 @fast
-@given(competitions(), competition_rules())
-def test_ranks_follow_the_scores_within_each_category(entries: list[EntryInput], rules_: Rules):
+@given(strategies.contests(), st.sampled_from([MISSING_LOWEST, MISSING_SKIP]))
+def test_scores_follow_the_definition_on_any_instrument(contest, missing: str):
+    entries, rules_ = contest
+    rules_ = dataclasses.replace(rules_, missing=missing)
+    outcome = compute(entries, rules_)
+    for item, result in zip(entries, outcome.results, strict=True):
+        note(strategies.describe(rules_))
+        assert result.pillar_scores == reference_pillars(item, rules_)
+        assert list(result.pillar_scores) == list(rules_.pillar_order)
+        assert result.final == reference_final(item, rules_)
+        assert all(0 <= score <= 100 for score in result.pillar_scores.values())
+
+
+@fast
+@given(strategies.contests())
+def test_ranks_break_ties_in_the_instruments_pillar_order(contest):
+    entries, rules_ = contest
+    outcome = compute(entries, rules_)
+    keys = {item.entry_id: reference_key(item, rules_) for item in entries}
+    for results in in_category(outcome).values():
+        for result in results:
+            key = keys[result.entry_id]
+            better = [o for o in results if keys[o.entry_id] > key]
+            equal = [o.entry_id for o in results if keys[o.entry_id] == key]
+            assert result.rank == 1 + len(better)
+            assert sorted(result.tied_with) == sorted(set(equal) - {result.entry_id})
+
+
+@fast
+@given(strategies.contests())
+def test_ranks_follow_the_scores_within_each_category(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     for results in in_category(outcome).values():
         for result in results:
@@ -661,14 +685,53 @@ def test_ranks_follow_the_scores_within_each_category(entries: list[EntryInput],
             assert all(outcome.by_entry()[other].rank == result.rank for other in equal)
 
 
+@settings(max_examples=60, deadline=None)
+@given(strategies.instruments(), st.data())
+def test_two_rts_equal_on_the_final_are_ordered_by_the_first_pillar_that_differs(
+    rules_: Rules, data: st.DataObject
+):
+    """Two pillars of equal weight swap levels: equal finals, the earlier pillar decides."""
+    pillars = [p for p in rules_.pillar_order if rules_.weights[p]]
+    weights = {p: rules_.weights[p] for p in pillars}
+    pairs = [
+        (a, b)
+        for i, a in enumerate(rules_.pillar_order)
+        for b in rules_.pillar_order[i + 1 :]
+        if rules_.weights[a] == rules_.weights[b]
+        and len(strategies.codes_of(rules_, a)) == len(strategies.codes_of(rules_, b))
+    ]
+    assume(pairs and weights)
+    first, second = data.draw(st.sampled_from(pairs))
+    low, high = rules_.scale_min, rules_.scale_max
+    base = {code: (low,) for code in rules_.indicators}
+    one = {**base, **dict.fromkeys(strategies.codes_of(rules_, first), (high,))}
+    other = {**base, **dict.fromkeys(strategies.codes_of(rules_, second), (high,))}
+    outcome = compute(
+        [EntryInput(1, "besar", other), EntryInput(2, "besar", one)],
+        dataclasses.replace(rules_, pass_mark=Decimal(0)),
+    )
+    later, earlier = outcome.results
+    assert later.final == earlier.final
+    # RT 2 is high on the pillar that comes first in the instrument's order.
+    assert (earlier.rank, later.rank) == (1, 2)
+    reordered = [p for p in rules_.pillar_order if p != second]
+    reordered.insert(reordered.index(first), second)
+    swapped = compute(
+        [EntryInput(1, "besar", other), EntryInput(2, "besar", one)],
+        dataclasses.replace(rules_, pass_mark=Decimal(0), pillar_order=tuple(reordered)),
+    )
+    assert [r.rank for r in swapped.results] == [1, 2]
+
+
 @fast
-@given(competitions(), competition_rules())
-def test_prizes_add_up_and_respect_the_budget_and_the_cap(entries: list[EntryInput], rules_: Rules):
+@given(strategies.contests())
+def test_prizes_add_up_and_respect_the_budget_and_the_cap(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     won = [result for result in outcome.results if result.is_winner]
-    assert outcome.total_prize == sum(PRIZES[result.category] for result in won)
+    assert outcome.total_prize == sum(rules_.prizes[result.category] for result in won)
     for result in outcome.results:
-        assert result.prize == (PRIZES[result.category] if result.is_winner else 0)
+        assert result.prize == (rules_.prizes[result.category] if result.is_winner else 0)
     if rules_.budget is not None:
         assert outcome.total_prize <= rules_.budget
     if rules_.cap_per_category is not None:
@@ -677,15 +740,18 @@ def test_prizes_add_up_and_respect_the_budget_and_the_cap(entries: list[EntryInp
 
 
 @fast
-@given(competitions(), competition_rules())
-def test_every_winner_passed_and_every_passer_left_out_says_why(
-    entries: list[EntryInput], rules_: Rules
-):
+@given(strategies.contests())
+def test_every_winner_passed_and_every_passer_left_out_says_why(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     for result in outcome.results:
         assert result.passed or not result.is_winner
         minimum = rules_.pillar_minimum
-        gated = [p for p in PILLARS if minimum is not None and result.pillar_scores[p] < minimum]
+        gated = [
+            p
+            for p in rules_.pillar_order
+            if minimum is not None and result.pillar_scores[p] < minimum
+        ]
         assert result.gated_pillars == gated
         pass_mark = Fraction(str(rules_.pass_mark))
         assert result.passed == (not gated and result.final >= pass_mark)
@@ -694,8 +760,9 @@ def test_every_winner_passed_and_every_passer_left_out_says_why(
 
 
 @fast
-@given(competitions(), competition_rules())
-def test_a_tie_within_a_category_is_never_split(entries: list[EntryInput], rules_: Rules):
+@given(strategies.contests())
+def test_a_tie_within_a_category_is_never_split(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     for results in in_category(outcome).values():
         passing = [result for result in results if result.passed]
@@ -704,20 +771,20 @@ def test_a_tie_within_a_category_is_never_split(entries: list[EntryInput], rules
 
 
 @fast
-@given(competitions(), competition_rules(limits=False))
-def test_without_cap_or_budget_every_rt_that_passed_wins(entries: list[EntryInput], rules_: Rules):
+@given(strategies.contests(limits=False))
+def test_without_cap_or_budget_every_rt_that_passed_wins(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     assert winners(outcome) == sorted(r.entry_id for r in outcome.results if r.passed)
     assert held_back(outcome) == {}
 
 
 @fast
-@given(competitions(), competition_rules(), st.data())
-def test_changing_one_rts_scores_changes_no_other_rts_scores(
-    entries: list[EntryInput], rules_: Rules, data: st.DataObject
-):
+@given(strategies.contests(), st.data())
+def test_changing_one_rts_scores_changes_no_other_rts_scores(contest, data: st.DataObject):
+    entries, rules_ = contest
     changed = data.draw(st.sampled_from(entries))
-    new_scores = data.draw(score_sheets())
+    new_scores = data.draw(strategies.score_sheets(rules_))
     after_entries = [
         dataclasses.replace(e, scores=new_scores) if e is changed else e for e in entries
     ]
@@ -733,10 +800,9 @@ def test_changing_one_rts_scores_changes_no_other_rts_scores(
 
 
 @fast
-@given(competitions(), competition_rules(), st.data())
-def test_compute_does_not_depend_on_the_order_of_the_entries(
-    entries: list[EntryInput], rules_: Rules, data: st.DataObject
-):
+@given(strategies.contests(), st.data())
+def test_compute_does_not_depend_on_the_order_of_the_entries(contest, data: st.DataObject):
+    entries, rules_ = contest
     shuffled = data.draw(st.permutations(entries))
 
     first, second = compute(entries, rules_), compute(shuffled, rules_)
@@ -749,47 +815,12 @@ def test_compute_does_not_depend_on_the_order_of_the_entries(
 # compute_totals: the same outcome from per-pillar sums as compute from every level.
 
 
-@st.composite
-def complete_sheets(draw: st.DrawFn) -> dict[str, tuple[int, ...]]:
-    """0-3 jurors per pillar, each scoring all 7 of its indicators, as submitted sheets do."""
-    scores: dict[str, tuple[int, ...]] = {}
-    low = draw(levels_strategy)
-    level = st.integers(low, draw(st.integers(low, 5)))
-    for pillar in PILLARS:
-        jurors = draw(st.integers(0, 3))
-        for code in (c for c, owner in INDICATORS.items() if owner == pillar):
-            scores[code] = tuple(draw(level) for _ in range(jurors))
-    return scores
-
-
-@st.composite
-def summed_competitions(draw: st.DrawFn) -> tuple[list[EntryTotals], list[EntryInput], list]:
-    """RTs with complete sheets (as sums) and some with gaps (as levels), plus every level."""
-    entries = draw(competitions(max_entries=30))
-    totals, exact, everything = [], [], []
-    for item in entries:
-        if draw(st.booleans()):
-            item = dataclasses.replace(item, scores=draw(complete_sheets()))
-        everything.append(item)
-        pillars, complete = {}, True
-        for pillar in PILLARS:
-            levels = [item.scores.get(c, ()) for c, owner in INDICATORS.items() if owner == pillar]
-            jurors = {len(given) for given in levels}
-            complete = complete and len(jurors) == 1
-            if complete and max(jurors):
-                pillars[pillar] = PillarTotal(sum(map(sum, levels)), jurors.pop())
-        if complete:
-            totals.append(EntryTotals(item.entry_id, item.category, pillars))
-        else:
-            exact.append(item)
-    return totals, exact, everything
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(summed_competitions(), competition_rules(), st.sampled_from([MISSING_LOWEST, MISSING_SKIP]))
-def test_compute_totals_gives_the_outcome_of_compute(summed, rules_: Rules, missing: str):
-    totals, exact, everything = summed
+@given(strategies.summed_contests(), st.sampled_from([MISSING_LOWEST, MISSING_SKIP]))
+def test_compute_totals_gives_the_outcome_of_compute(summed, missing: str):
+    totals, exact, everything, rules_ = summed
     rules_ = dataclasses.replace(rules_, missing=missing)
+    note(strategies.describe(rules_))
     reference = compute(everything, rules_)
     fast = compute_totals(totals, rules_, exact)
     assert fast.warnings == reference.warnings
@@ -797,7 +828,8 @@ def test_compute_totals_gives_the_outcome_of_compute(summed, rules_: Rules, miss
     by_entry = fast.by_entry()
     for expected in reference.results:
         got = by_entry[expected.entry_id]
-        for pillar in PILLARS:
+        assert list(got.pillar_scores) == list(rules_.pillar_order)
+        for pillar in rules_.pillar_order:
             assert fast.pillar_decimal(got, pillar) == as_decimal(expected.pillar_scores[pillar], 4)
             assert Fraction(got.pillar_scores[pillar], fast.scale) == expected.pillar_scores[pillar]
         assert Fraction(got.final, fast.final_scale) == expected.final
@@ -837,10 +869,9 @@ def test_compute_totals_warns_about_a_pillar_nobody_scored():
 
 
 @fast
-@given(competitions(), competition_rules(), st.data())
-def test_incomplete_rts_are_left_out_as_if_they_had_not_entered(
-    entries: list[EntryInput], rules_: Rules, data: st.DataObject
-):
+@given(strategies.contests(), st.data())
+def test_incomplete_rts_are_left_out_as_if_they_had_not_entered(contest, data: st.DataObject):
+    entries, rules_ = contest
     pending = set(data.draw(st.lists(st.sampled_from([e.entry_id for e in entries]))))
     marked = [dataclasses.replace(e, complete=e.entry_id not in pending) for e in entries]
     outcome = compute(marked, rules_)
@@ -880,8 +911,9 @@ def test_an_rt_nobody_scored_has_no_rank_and_no_prize():
 
 
 @fast
-@given(competitions(), competition_rules())
-def test_only_a_tie_a_limit_splits_waits_for_a_decision(entries: list[EntryInput], rules_: Rules):
+@given(strategies.contests())
+def test_only_a_tie_a_limit_splits_waits_for_a_decision(contest):
+    entries, rules_ = contest
     outcome = compute(entries, rules_)
     undecided = [r for r in outcome.results if r.undecided]
     for result in undecided:
