@@ -248,7 +248,7 @@ def finalise_figures(competition, runs: int, ours) -> dict:
     user = _panitia()
     plenary = ours()
     shown = {
-        row.entry.pk: _columns(row.bersih, row.aman, row.pintar, row.final, row.rank)
+        row.entry.pk: _columns(*row.pillars.values(), row.final, row.rank)
         + _columns(row.passed, row.is_winner, row.prize, row.held_back)
         for row in plenary.rows
     }
@@ -261,7 +261,9 @@ def finalise_figures(competition, runs: int, ours) -> dict:
             result_set = competition_finalise(competition=competition, by=user)
             seconds.append(time.perf_counter() - start)
             frozen = {
-                r.entry_id: _columns(r.bersih, r.aman, r.pintar, r.final, r.rank)
+                r.entry_id: _columns(
+                    *(r.pillar_score(code) for code in plenary.pillars), r.final, r.rank
+                )
                 + _columns(r.passed, r.is_winner, r.prize, r.held_back)
                 for r in result_set.results.all()
             }

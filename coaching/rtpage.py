@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 from bantar.numbers import comma
 from coaching.selfcheck import selfcheck_rules
@@ -23,13 +23,25 @@ from scoring.public import RTYear
 # Narrow, so that its labels stay readable on a phone (the SVG is scaled to the card's width).
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 26
-# Code, result field, name, colour, line dash, x offset: equal scores of two pillars (often
-# 100) stay visible side by side instead of one line hiding the other.
-PILLARS = [
-    ("B", "bersih", _("Bersih"), "#146c43", "", -5),
-    ("A", "aman", _("Aman"), "#0a58ca", "6 3", 0),
-    ("P", "pintar", _("Pintar"), "#b35c00", "2 3", 5),
+# Colour and line dash by the pillar's place in its instrument (issue 14: any number of
+# pillars); each series is shifted a little so that equal scores of two pillars (often 100)
+# stay visible side by side instead of one line hiding the other.
+STYLES = [
+    ("#146c43", ""),
+    ("#0a58ca", "6 3"),
+    ("#b35c00", "2 3"),
+    ("#6f42c1", "8 2 2 2"),
+    ("#a51d2d", "1 2"),
+    ("#495057", "4 4"),
 ]
+SHIFT = 5
+
+
+def pillar_styles(count: int) -> list[tuple[str, str, float]]:
+    """(colour, dash, x offset) of each of `count` pillars, in order, centred on the column."""
+    return [
+        (*STYLES[index % len(STYLES)], (index - (count - 1) / 2) * SHIFT) for index in range(count)
+    ]
 
 
 @dataclass(frozen=True)
@@ -102,30 +114,36 @@ def _label(year: RTYear) -> str:
 
 
 def pillar_chart(history: list[RTYear]) -> Chart | None:
-    """Bersih, Aman and Pintar of every published edition, oldest left; None without any."""
+    """Every pillar's score of every published edition, oldest left; None without any.
+
+    The pillars are those of the editions' instruments, in order (the newest edition's
+    first); an edition whose instrument lacks a pillar has no point on its line."""
     if not history:
         return None
     years = list(reversed(history))  # rt_history is newest first
     span = WIDTH - LEFT - RIGHT
     step = span / len(years)
     xs = [LEFT + step * (index + 0.5) for index in range(len(years))]
+    names: dict[str, str] = {}
+    for year in history:
+        for code, name, _score in year.pillars:
+            names.setdefault(code, name)
     series = [
         Series(
             code,
-            str(name),
+            gettext(name),
             colour,
             dash,
             [
-                Point(
-                    x + offset,
-                    _y(getattr(year.result, field)),
-                    getattr(year.result, field),
-                    _label(year),
-                )
+                Point(x + offset, _y(score), score, _label(year))
                 for x, year in zip(xs, years, strict=True)
+                for pillar, _name, score in year.pillars
+                if pillar == code
             ],
         )
-        for code, field, name, colour, dash, offset in PILLARS
+        for (code, name), (colour, dash, offset) in zip(
+            names.items(), pillar_styles(len(names)), strict=True
+        )
     ]
     ticks = [Tick(_y(Decimal(value)), str(value)) for value in (0, 25, 50, 75, 100)]
     columns = [Column(x, _label(year)) for x, year in zip(xs, years, strict=True)]

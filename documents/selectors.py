@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from competitions.models import Competition, CompetitionStatus
 from documents.certificates import certificate_code, result_pk_for
-from indicators.models import Indicator, Level, Pillar
+from indicators.selectors import indicators_of, levels_of, pillars_of
 from scoring.models import Result
 from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
 
@@ -115,15 +115,18 @@ def rapor(competition: Competition, table: ResultTable, entries: list[int]) -> l
     and the RT's published history. Six queries, however many entries."""
     rows = {row.entry.pk: row for row in table.rows if row.entry.pk in set(entries)}
     breakdown = score_breakdown(competition, table)
-    indicators = list(Indicator.objects.order_by("pillar__order", "number"))
-    pillars = list(Pillar.objects.order_by("order"))
+    # The competition's instrument's pillars, indicators and descriptors (issue 14).
+    instrument = competition.instrument_id
+    indicators = list(indicators_of(instrument))
+    pillars = pillars_of(instrument)
     descriptors = dict(
         ((pk, value), text)
-        for pk, value, text in Level.objects.values_list("indicator_id", "value", "descriptor")
+        for pk, value, text in levels_of(instrument).values_list(
+            "indicator_id", "value", "descriptor"
+        )
     )
     history = _histories({row.entry.rt.pk for row in rows.values()})
     names = category_names(competition)
-    scores = {"B": "bersih", "A": "aman", "P": "pintar"}
     cards = []
     for row in sorted(rows.values(), key=_place):
         means = breakdown.get(row.entry.pk, ({}, {}))[1]
@@ -135,7 +138,7 @@ def rapor(competition: Competition, table: ResultTable, entries: list[int]) -> l
                 level = next_level(mean, competition.scale_max)
                 text = descriptors.get((indicator.pk, level), "") if level else ""
                 items.append(IndicatorLine(indicator.code, indicator.text, mean, level, text))
-            score = getattr(row, scores.get(pillar.code, ""), Decimal(0))
+            score = row.pillars.get(pillar.code, Decimal(0))
             lines.append(PillarLine(pillar.name, score, items))
         cards.append(Rapor(row, names[row.category], lines, history.get(row.entry.rt.pk, [])))
     return cards

@@ -9,6 +9,7 @@ by a tablet carries a client id, so a retried request is applied exactly once.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -413,9 +414,9 @@ class Result(models.Model):
         "competitions.Entry", on_delete=models.PROTECT, related_name="results"
     )
     category_code = models.CharField(max_length=20)
-    bersih = models.DecimalField(max_digits=7, decimal_places=4)
-    aman = models.DecimalField(max_digits=7, decimal_places=4)
-    pintar = models.DecimalField(max_digits=7, decimal_places=4)
+    # Pillar code -> score as text with 4 places ("48.2143"), for the competition's
+    # instrument's pillars (issue 14). Text, not a float: the frozen figures stay exact.
+    pillar_scores = models.JSONField(default=dict)
     final = models.DecimalField(max_digits=7, decimal_places=4)
     passed = models.BooleanField()
     rank = models.PositiveIntegerField()
@@ -439,3 +440,7 @@ class Result(models.Model):
         if self.pk is not None:
             raise ValueError("Hasil final tidak dapat diubah; buka kembali hasil dengan alasan.")
         super().save(*args, **kwargs)
+
+    def pillar_score(self, code: str) -> Decimal:
+        """One pillar's frozen score (0 for a pillar the row does not name)."""
+        return Decimal(self.pillar_scores.get(code, "0"))

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext
 
 from bantar.exports import DECIMAL, INTEGER, MONEY, Column, Report, Sheet
 from competitions.models import Competition
-from scoring.reports import coverage_status, held_reason
+from scoring.reports import coverage_status, held_reason, pillar_columns
 from scoring.result_filters import Concerns, needs_choices
 from scoring.result_selectors import ResultRow, ResultTable
 from scoring.results import display
@@ -52,9 +52,7 @@ def plenary_report(
         Column(_("Kelurahan"), lambda item: item[1].entry.rt.kelurahan.name, width=17),
         Column("RT", lambda item: item[1].entry.rt.label, width=7),
         Column(_("Kampung"), lambda item: item[1].entry.kampung_name, width=22),
-        Column(_("Bersih"), lambda item: score(item[1].bersih, item[1]), DECIMAL, 8),
-        Column(_("Aman"), lambda item: score(item[1].aman, item[1]), DECIMAL, 8),
-        Column(_("Pintar"), lambda item: score(item[1].pintar, item[1]), DECIMAL, 8),
+        *pillar_columns(table.pillars, lambda row, code: score(row.pillars[code], row)),
         Column(_("Nilai akhir"), lambda item: score(item[1].final, item[1]), DECIMAL, 9),
         Column(
             _("Lembar masuk"),

@@ -6,14 +6,14 @@ its pillar and indicator scores so it knows what to improve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from competitions.models import RT, Competition, CompetitionStatus, Kecamatan
-from indicators.models import Indicator
+from indicators.models import Indicator, Pillar
 from scoring.models import Result
 from scoring.result_selectors import ResultTable, result_table
 
@@ -96,11 +96,22 @@ class RTYear:
     competition: Competition
     result: Result
     weakest: list[dict[str, Any]]
+    # (code, name, score) of the competition's instrument's pillars, in its order (issue 14).
+    pillars: list[tuple[str, str, Decimal]] = field(default_factory=list)
 
 
 def rt_history(rt: RT) -> list[RTYear]:
     """Every published result of the RT, newest first, with its weakest indicators."""
-    texts = dict(Indicator.objects.values_list("code", "text"))
+    # Codes are unique per instrument only: texts and pillars by (instrument, code).
+    texts: dict[tuple[int | None, str], str] = {
+        (owner, code): text
+        for owner, code, text in Indicator.objects.values_list("instrument_id", "code", "text")
+    }
+    pillars: dict[int | None, list[tuple[str, str]]] = {}
+    for owner, code, name in Pillar.objects.order_by("instrument_id", "order").values_list(
+        "instrument_id", "code", "name"
+    ):
+        pillars.setdefault(owner, []).append((code, name))
     results = (
         Result.objects.filter(
             entry__rt=rt,
@@ -113,10 +124,11 @@ def rt_history(rt: RT) -> list[RTYear]:
     )
     history = []
     for result in results:
+        instrument = result.result_set.competition.instrument_id
         indicators = [
             {
                 **indicator,
-                "text": texts.get(indicator["code"], ""),
+                "text": texts.get((instrument, indicator["code"]), ""),
                 "value": Decimal(indicator["mean"]),
             }
             for pillar in result.explanation.get("pillars", [])
@@ -124,5 +136,8 @@ def rt_history(rt: RT) -> list[RTYear]:
             if indicator.get("mean")
         ]
         weakest = sorted(indicators, key=lambda item: (item["value"], item["code"]))[:3]
-        history.append(RTYear(result.result_set.competition, result, weakest))
+        scores = [
+            (code, name, result.pillar_score(code)) for code, name in pillars.get(instrument, [])
+        ]
+        history.append(RTYear(result.result_set.competition, result, weakest, scores))
     return history

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,7 +33,7 @@ from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from competitions.models import CompetitionStatus as Stage
 from competitions.models import Kelurahan as KelurahanModel
 from competitions.reports import participants_report
-from indicators.models import Indicator
+from indicators.selectors import indicators_of
 from scoring.filters import filter_by_team, team_choices
 from scoring.models import JuryTeam, Result
 from scoring.result_selectors import (
@@ -108,8 +108,25 @@ def _sheets(row: ResultRow) -> str:
     return f"{row.sheets_in}/{row.sheets_expected}"
 
 
-def winner_columns(*, with_contacts: bool = True) -> list[Column]:
-    """The winners list's columns; the head of RT only for those `scoring.see_contacts` allows."""
+def pillar_columns(
+    pillars: Mapping[str, str], value: Callable[[ResultRow, str], object]
+) -> list[Column]:
+    """One column per pillar of the competition's instrument, in its order (issue 14)."""
+
+    def cell(code: str) -> Callable[[Any], object]:
+        return lambda item: value(item[1], code)
+
+    return [
+        Column(_(name), cell(code), DECIMAL, max(8, len(name) + 1))
+        for code, name in pillars.items()
+    ]
+
+
+def winner_columns(*, pillars: Mapping[str, str], with_contacts: bool = True) -> list[Column]:
+    """The winners list's columns; the head of RT only for those `scoring.see_contacts` allows.
+
+    `pillars`: the competition's pillars, code -> name in order (`ResultTable.pillars`).
+    """
     columns = [
         Column(pgettext("nomor urut", "No"), lambda item: item[0], INTEGER, 5),
         Column(_("Kecamatan"), lambda item: item[1].entry.rt.kelurahan.kecamatan.name, width=15),
@@ -119,9 +136,7 @@ def winner_columns(*, with_contacts: bool = True) -> list[Column]:
         Column(_("Ketua RT"), lambda item: item[1].entry.ketua_rt, width=20),
         Column("KK", lambda item: item[1].entry.kk_count, INTEGER, 6),
         Column(_("Kategori"), lambda item: item[1].entry.category.name, width=9),
-        Column(_("Bersih"), lambda item: display(item[1].bersih), DECIMAL, 8),
-        Column(_("Aman"), lambda item: display(item[1].aman), DECIMAL, 8),
-        Column(_("Pintar"), lambda item: display(item[1].pintar), DECIMAL, 8),
+        *pillar_columns(pillars, lambda row, code: display(row.pillars[code])),
         Column(_("Nilai akhir"), lambda item: display(item[1].final), DECIMAL, 9),
         Column(_("Peringkat"), lambda item: item[1].rank, INTEGER, 9),
         Column(_("Hadiah"), lambda item: item[1].prize, MONEY, 15),
@@ -249,7 +264,7 @@ def winners_report(
         total=[_("Jumlah"), sum(r[1] for r in summary_rows), None, sum(r[3] for r in summary_rows)],
     )
     sheets = [summary]
-    columns = columns or winner_columns()
+    columns = columns or winner_columns(pillars=table.pillars)
     for code in names:
         rows = winners.get(code, [])
         sheets.append(
@@ -422,7 +437,7 @@ def matrix_report(
     `results` shows only those RTs, in their order (one page); by default every RT of the
     table, and the levels are read for the RTs shown only.
     """
-    codes = list(Indicator.objects.values_list("code", flat=True))
+    codes = list(indicators_of(competition.instrument_id).values_list("code", flat=True))
     shown = matrix_order(table.rows) if results is None else list(results)
     breakdown = score_breakdown(
         competition, table, entry_ids=None if results is None else [r.entry.pk for r in shown]

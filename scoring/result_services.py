@@ -77,9 +77,10 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
             result_set=result_set,
             entry_id=result.entry_id,
             category_code=result.category,
-            bersih=outcome.pillar_decimal(result, "B"),
-            aman=outcome.pillar_decimal(result, "A"),
-            pintar=outcome.pillar_decimal(result, "P"),
+            pillar_scores={
+                code: str(outcome.pillar_decimal(result, code))
+                for code in freeze.rules.pillar_order
+            },
             final=outcome.final_decimal(result),
             passed=result.passed,
             rank=result.rank,

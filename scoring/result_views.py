@@ -394,7 +394,7 @@ def _report(
             competition,
             table,
             scope=scope,
-            columns=winner_columns(with_contacts=contacts),
+            columns=winner_columns(pillars=table.pillars, with_contacts=contacts),
             categories=[category] if category else None,
         )
     elif name == "rekap":

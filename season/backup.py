@@ -504,6 +504,7 @@ def _restore_into_place(
             _delete_portal_rows(using)
             _delete_sessions(using)
             added = _upgrade_before_instruments(staging / DATABASE_MEMBER, manifest)
+            _upgrade_result_columns(staging / DATABASE_MEMBER, manifest)
             call_command("loaddata", str(staging / DATABASE_MEMBER), database=using, verbosity=0)
             summary.counts = _check_counts({**manifest["counts"], **added}, using=using)
             _refresh_planner_statistics(using)
@@ -552,6 +553,31 @@ def _upgrade_before_instruments(dump: Path, manifest: dict[str, Any]) -> dict[st
         return {}
     upgraded.replace(dump)
     return {"indicators.instrument": 1}
+
+
+# Issue 14: a frozen result kept its pillar scores in three columns before
+# scoring 0006; that migration's own conversion upgrades such rows.
+RESULT_COLUMNS_MIGRATION = "scoring.0006_result_pillar_scores"
+
+
+def _upgrade_result_columns(dump: Path, manifest: dict[str, Any]) -> None:
+    """An archive from before scoring 0006 gets its results' `pillar_scores` as migrate
+    gives them; every other line is copied as it is."""
+    if RESULT_COLUMNS_MIGRATION in manifest.get("migrations", [RESULT_COLUMNS_MIGRATION]):
+        return
+    upgrade = import_module("scoring.migrations.0006_result_pillar_scores")
+    upgraded = dump.with_suffix(".results")
+    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
+        for line in rows:
+            row = json.loads(line) if line.strip() else None
+            if row is not None and row.get("model") == "scoring.result":
+                fields = row["fields"]
+                fields.setdefault("pillar_scores", upgrade.legacy_pillar_scores(fields))
+                for column in upgrade.LEGACY_COLUMNS:
+                    fields.pop(column, None)
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+            out.write(line)
+    upgraded.replace(dump)
 
 
 def _delete_portal_rows(using: str) -> None:

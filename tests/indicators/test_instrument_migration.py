@@ -108,9 +108,18 @@ def load_with(old_apps: Apps, rows: list[dict[str, Any]]) -> None:
             cursor.execute(sql)
 
 
+# scoring 0006 moved the three columns into `pillar_scores` by pillar code.
+MIGRATED_COLUMNS = {"bersih": "B", "aman": "A", "pintar": "P"}
+
+
 def frozen_rows(result_set: ResultSet) -> dict[int, tuple[Any, ...]]:
     return {
-        result.entry_id: tuple(getattr(result, name) for name in RESULT_FIELDS)
+        result.entry_id: tuple(
+            result.pillar_score(MIGRATED_COLUMNS[name])
+            if name in MIGRATED_COLUMNS
+            else getattr(result, name)
+            for name in RESULT_FIELDS
+        )
         for result in result_set.results.all()
     }
 

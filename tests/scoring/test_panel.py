@@ -183,7 +183,7 @@ def test_levels_outside_the_remit_never_count(scored_then_limited, open_competit
     assert {code[0] for _e, _j, code, _v in levels} == {"A"}
     row = result_table(open_competition).row(entry.pk)
     assert row is not None
-    assert row.aman == 100
+    assert row.pillars["A"] == 100
     # Bersih and Pintar have no counted level at all: scored as the lowest level, not as 1s
     # that the juror gave outside the remit he has now.
     assert Score.objects.filter(sheet__entry=entry).count() == Indicator.objects.count()

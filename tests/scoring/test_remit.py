@@ -84,7 +84,7 @@ def test_the_sheet_page_strikes_through_levels_that_no_longer_count(
     assert page.count("data-outside-remit") == 14  # Bersih and Pintar
     assert "Tidak dihitung: di luar pilar yang dinilai juri ini sekarang." in page
     row = result_table(open_competition).row(entry.pk)
-    assert row is not None and row.aman == 100
+    assert row is not None and row.pillars["A"] == 100
 
 
 def test_another_competitions_member_is_not_found(client, submitted, panitia, open_competition):

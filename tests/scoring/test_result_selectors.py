@@ -144,8 +144,8 @@ def test_the_season_exercises_every_panel_rule(season, open_competition):
     a, b, c, e, h = (rows[season[name].pk] for name in "ABCEH")
     assert a.final == 100  # juri.lokal's 1s on Eka Jaya are not counted
     assert b.final == Decimal("37.5")  # juri.dua recused: (4 + 1) / 2 = 2.5 on every indicator
-    assert c.aman == 50  # Aman: (4 + 4 + 1) / 3 = 3
-    assert c.bersih == Decimal("48.2143")  # Bersih: B3 lost a level, (4 + 1) / 2 there
+    assert c.pillars["A"] == 50  # Aman: (4 + 4 + 1) / 3 = 3
+    assert c.pillars["B"] == Decimal("48.2143")  # Bersih: B3 lost a level, (4 + 1) / 2 there
     assert e.final == 75  # the draft sheet is not counted
     assert h.final == 0 and any("tanpa nilai" in w for w in warnings)
 
