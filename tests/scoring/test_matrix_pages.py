@@ -26,7 +26,9 @@ from tests.scoring.test_reports import many_plans
 pytestmark = pytest.mark.django_db
 
 # One "Rata-rata" row per RT: kecamatan, kelurahan, RT.
-MEAN_ROW = re.compile(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>(RT \d+)</td><td>Rata-rata</td>")
+MEAN_ROW = re.compile(
+    r"<tr><td>([^<]*)</td><td>([^<]*)</td><td[^>]*>(RT \d+)</td><td>Rata-rata</td>"
+)
 
 
 @pytest.fixture
