@@ -6,3 +6,14 @@ from django.apps import AppConfig
 class CompetitionsConfig(AppConfig):
     name = "competitions"
     verbose_name = "Kompetisi dan wilayah"
+
+    def ready(self) -> None:
+        # The instrument editor (indicators, a lower layer) asks this app whether a
+        # competition's stage locks an instrument, and lets it follow an edit (issue 14).
+        from competitions.instruments import follow_instrument, lock_reasons
+        from indicators.services import FOLLOWERS, LOCK_CHECKS
+
+        if lock_reasons not in LOCK_CHECKS:
+            LOCK_CHECKS.append(lock_reasons)
+        if follow_instrument not in FOLLOWERS:
+            FOLLOWERS.append(follow_instrument)

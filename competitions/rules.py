@@ -48,3 +48,5 @@ rules.add_perm("competitions.import_entries", is_panitia)
 rules.add_perm("competitions.advance_stage", is_panitia)
 # Who sees a head of RT's name and phone is `scoring.see_contacts` (scoring/rules.py): it
 # needs the jury's assignments, which live above this app.
+# Issue 14: a new competition on a chosen instrument (competitions.instrument_views).
+rules.add_perm("competitions.create_competition", is_panitia)

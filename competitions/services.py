@@ -211,6 +211,7 @@ def competition_create(
     title: str = "",
     registration_closes: datetime | None = None,
     instrument: Instrument | None = None,
+    pillar_weights: dict[str, str] | None = None,
 ) -> Competition:
     """A new competition with the default rules and size categories from settings, judged by
     `instrument` (default: the newest one): its scale and its pillars' weights."""
@@ -219,7 +220,7 @@ def competition_create(
         raise ValidationError(ERROR_NO_INSTRUMENT)
     competition = Competition(
         instrument=instrument,
-        pillar_weights=default_weights_for(instrument),
+        pillar_weights=pillar_weights or default_weights_for(instrument),
         year=year,
         period=period,
         title=title

@@ -74,6 +74,10 @@ ERROR_REVISIT_CONCLUDE_STAGE = gettext_lazy(
     "Hasil kunjungan ulang disimpulkan selama tahap Penilaian lapangan atau Rapat pleno "
     "(%(competition)s: tahap %(status)s)."
 )
+ERROR_INSTRUMENT_LOCKED = gettext_lazy(
+    "Instrumen ini dipakai oleh %(competition)s yang sudah melewati pendaftaran (tahap: "
+    "%(status)s): juri menilai dengannya, jadi tidak dapat diubah lagi. Salin ke versi baru."
+)
 
 
 class Write(StrEnum):
@@ -95,6 +99,8 @@ class Write(StrEnum):
     CALIBRATION = "calibration"  # which RTs every team scores
     REVISIT_CREATE = "revisit_create"  # a re-visit round of this (published) competition
     REVISIT_CONCLUDE = "revisit_conclude"  # the round's outcomes frozen (its own competition)
+    # Issue 14: the competition's instrument edited (indicators.services, every edit).
+    INSTRUMENT_EDIT = "instrument_edit"
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,11 @@ STAGE_TABLE: dict[Write, StageRule] = {
     Write.REVISIT_CREATE: _rule(ERROR_REVISIT_NOT_PUBLISHED, "revisit_not_published", S.PUBLISHED),
     Write.REVISIT_CONCLUDE: _rule(
         ERROR_REVISIT_CONCLUDE_STAGE, "revisit_conclude_stage", S.ASSESSMENT, S.PLENARY
+    ),
+    # Issue 14: until registration ends nobody has judged with the instrument; after that it
+    # is what juries score against, and a revision is a new version.
+    Write.INSTRUMENT_EDIT: _rule(
+        ERROR_INSTRUMENT_LOCKED, "instrument_locked", S.DRAFT, S.REGISTRATION
     ),
 }
 

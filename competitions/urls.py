@@ -2,10 +2,15 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from competitions import entry_views, views
+from competitions import entry_views, instrument_views, views
 
 urlpatterns = [
     path("kompetisi/", views.competition_list, name="competition-list"),
+    path(
+        "instrumen/<int:pk>/kompetisi-baru/",
+        instrument_views.competition_new,
+        name="instrument-competition-new",
+    ),
     path("kompetisi/<int:pk>/", views.competition_detail, name="competition-detail"),
     path("kompetisi/<int:pk>/lanjut/", views.competition_advance_view, name="competition-advance"),
     path(

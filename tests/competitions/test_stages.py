@@ -30,6 +30,7 @@ from PIL import Image
 import coaching.revisits
 import competitions.imports
 import competitions.services
+import indicators.services
 import scoring.evidence
 import scoring.result_services
 import scoring.services
@@ -63,6 +64,7 @@ SERVICE_MODULES: list[ModuleType] = [
     scoring.evidence,
     scoring.result_services,
     scoring.severity_services,
+    indicators.services,
 ]
 # Public functions of those modules that write nothing a stage governs, and why.
 NOT_WRITES = {
@@ -105,6 +107,9 @@ NOT_WRITES = {
     "evidence_remove_orphans": "maintenance of files no row names",
     "entry_photo_groups": "a read: the photos of the sheet and explain pages",
     "entry_photo_page": "a read: one page of an RT's photos",
+    "instrument_copy": "a new version: the original is only read",
+    "instrument_lock_reasons": "a read: the stage table's refusals for the instrument",
+    "check_instrument_editable": "the stage check of the instrument edits itself",
 }
 
 
@@ -397,6 +402,54 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
     "revisit_create": (
         Write.REVISIT_CREATE,
         lambda w: coaching.revisits.revisit_create(source=w.competition, by=w.panitia, size=1),
+    ),
+    # Issue 14: the competition's instrument, edited in place (allowed until registration ends).
+    "instrument_update": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.instrument_update(
+            instrument=w.competition.instrument,
+            name="Instrumen uji",
+            legal_basis="",
+            scale_min=1,
+            scale_max=5,
+            level_names={v: f"Tingkat {v}" for v in range(1, 6)},
+        ),
+    ),
+    "pillar_add": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.pillar_add(
+            instrument=w.competition.instrument, code="K", name="Kesehatan"
+        ),
+    ),
+    "pillar_update": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.pillar_update(
+            pillar=last_indicator().pillar, name="Baru", description=""
+        ),
+    ),
+    "pillar_move": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.pillar_move(pillar=last_indicator().pillar, up=True),
+    ),
+    "pillar_remove": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.pillar_remove(pillar=last_indicator().pillar),
+    ),
+    "indicator_add": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.indicator_add(
+            pillar=last_indicator().pillar, code="Z9", text="Baru"
+        ),
+    ),
+    "indicator_update": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.indicator_update(
+            indicator=last_indicator(), text="Baru", guidance="", descriptors={1: "Baru"}
+        ),
+    ),
+    "indicator_remove": (
+        Write.INSTRUMENT_EDIT,
+        lambda w: indicators.services.indicator_remove(indicator=last_indicator()),
     ),
     # The world's competition as a round's own (unsaved: the stage check comes first).
     "revisit_conclude": (

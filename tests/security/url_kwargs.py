@@ -25,6 +25,9 @@ class UrlObjects:
     old_rt: int  # its RT
     certificate_code: str  # the piagam code of `old_entry`
     revisit: int | None = None  # a re-visit round of `published`, when the world has one
+    instrument: int | None = None  # the instrument of `current` (issue 14), when given
+    pillar: int | None = None  # one of its pillars
+    indicator: int | None = None  # one of its indicators
 
 
 def url_kwargs(objects: UrlObjects) -> dict[str, dict[str, Any]]:
@@ -87,6 +90,22 @@ def url_kwargs(objects: UrlObjects) -> dict[str, dict[str, Any]]:
         "revisit-new": {"competition_pk": o.published},
         "certificate-verify": {"code": o.certificate_code},
     }
+    if o.instrument is not None:
+        for name in (
+            "instrument-detail",
+            "instrument-preview",
+            "instrument-copy",
+            "instrument-edit",
+            "pillar-add",
+            "instrument-competition-new",
+        ):
+            kwargs[name] = {"pk": o.instrument}
+    if o.pillar is not None:
+        for name in ("pillar-edit", "pillar-move", "pillar-remove", "indicator-add"):
+            kwargs[name] = {"pk": o.pillar}
+    if o.indicator is not None:
+        for name in ("indicator-edit", "indicator-remove"):
+            kwargs[name] = {"pk": o.indicator}
     if o.revisit is not None:
         for name in ("revisit-detail", "revisit-conclude", "revisit-export"):
             kwargs[name] = {"revisit_pk": o.revisit}

@@ -96,6 +96,9 @@ def build_world() -> World:
         old_rt=last_year["A"].rt.pk,
         certificate_code=certificate_code(winner.pk),
         revisit=revisit.pk,
+        instrument=current.instrument_id,
+        pillar=current.instrument.pillars.order_by("order").first().pk,
+        indicator=current.instrument.indicators.order_by("code").first().pk,
     )
     kwargs = url_kwargs(objects)
     # A re-visit entry and a photo that is not its award's: found by nobody.

@@ -1,0 +1,258 @@
+"""Writing instruments: a new version is a deep copy, and only an unlocked version is edited.
+
+A revised regulation (or another city's contest) starts from `instrument_copy`: pillars,
+indicators and level descriptors are copied into version + 1 with `parent` set, and the
+copy is edited with the services below. Every edit first asks `check_instrument_editable`:
+an instrument a competition has used past registration is what juries scored against,
+so it never changes (the refusal names the competition and its stage).
+
+Which stages lock is the competitions' stage table (Write.INSTRUMENT_EDIT). This layer
+may not import competitions, so competitions registers its check here at start-up
+(`LOCK_CHECKS`), and the follow-up that keeps a draft competition's weights and scale in
+step with its instrument (`FOLLOWERS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, Instrument, Level, Pillar
+
+ERROR_LAST_PILLAR = _("Instrumen harus punya paling sedikit satu pilar.")
+ERROR_LAST_INDICATOR = _("Pilar harus punya paling sedikit satu indikator; hapus pilarnya saja.")
+ERROR_IN_USE = _("%(thing)s sudah dipakai dalam penilaian dan tidak dapat dihapus.")
+ERROR_DESCRIPTOR_OUTSIDE_SCALE = _(
+    "Uraian untuk nilai %(value)s di luar skala instrumen (%(low)s-%(high)s)."
+)
+ERROR_NO_MOVE = _("Pilar ini sudah di ujung urutan.")
+
+# Each returns the refusals (one per competition) that lock the instrument; empty: editable.
+LOCK_CHECKS: list[Callable[[Instrument], list[str]]] = []
+# Each brings what points at the instrument (a draft competition's weights and scale) in
+# step after an edit; it raises ValidationError when it cannot, and the edit is undone.
+FOLLOWERS: list[Callable[[Instrument], None]] = []
+
+
+def instrument_lock_reasons(instrument: Instrument) -> list[str]:
+    """Why the instrument can no longer change (the competitions past registration holding it)."""
+    return [reason for check in LOCK_CHECKS for reason in check(instrument)]
+
+
+def check_instrument_editable(instrument: Instrument) -> None:
+    reasons = instrument_lock_reasons(instrument)
+    if reasons:
+        # The stage table's code on each, as tests/competitions/test_stages.py asks.
+        raise ValidationError([ValidationError(r, code="instrument_locked") for r in reasons])
+
+
+def _followed(instrument: Instrument) -> None:
+    for follow in FOLLOWERS:
+        follow(instrument)
+
+
+def _saved(obj: Instrument | Pillar | Indicator | Level) -> None:
+    obj.full_clean()
+    obj.save()
+
+
+@transaction.atomic
+def instrument_copy(*, instrument: Instrument) -> Instrument:
+    """Version + 1 of the instrument's name: every pillar, indicator and descriptor copied.
+
+    Always allowed (the original is only read); the copy belongs to no competition yet.
+    """
+    newest = Instrument.objects.filter(name=instrument.name).aggregate(v=Max("version"))["v"]
+    copy = Instrument(
+        name=instrument.name,
+        legal_basis=instrument.legal_basis,
+        version=(newest or instrument.version) + 1,
+        scale_min=instrument.scale_min,
+        scale_max=instrument.scale_max,
+        level_names=dict(instrument.level_names),
+        parent=instrument,
+    )
+    _saved(copy)
+    for pillar in Pillar.objects.filter(instrument=instrument).order_by("order"):
+        new_pillar = Pillar(
+            instrument=copy,
+            code=pillar.code,
+            name=pillar.name,
+            order=pillar.order,
+            description=pillar.description,
+        )
+        _saved(new_pillar)
+        for indicator in pillar.indicators.order_by("number").prefetch_related("levels"):
+            new_indicator = Indicator(
+                instrument=copy,
+                pillar=new_pillar,
+                code=indicator.code,
+                number=indicator.number,
+                text=indicator.text,
+                guidance=indicator.guidance,
+            )
+            _saved(new_indicator)
+            Level.objects.bulk_create(
+                Level(indicator=new_indicator, value=level.value, descriptor=level.descriptor)
+                for level in indicator.levels.all()
+            )
+    return copy
+
+
+@transaction.atomic
+def instrument_update(
+    *,
+    instrument: Instrument,
+    name: str,
+    legal_basis: str,
+    scale_min: int,
+    scale_max: int,
+    level_names: Mapping[int, str],
+) -> Instrument:
+    """The instrument's own fields. Descriptors of values the new scale drops are removed."""
+    check_instrument_editable(instrument)
+    instrument.name = name
+    instrument.legal_basis = legal_basis
+    instrument.scale_min = scale_min
+    instrument.scale_max = scale_max
+    instrument.level_names = {str(value): text for value, text in level_names.items()}
+    _saved(instrument)
+    Level.objects.filter(indicator__instrument=instrument).exclude(
+        value__in=list(instrument.scale)
+    ).delete()
+    _followed(instrument)
+    return instrument
+
+
+@transaction.atomic
+def pillar_add(*, instrument: Instrument, code: str, name: str, description: str = "") -> Pillar:
+    """A pillar at the end of the order (the tie-break order too)."""
+    check_instrument_editable(instrument)
+    last = Pillar.objects.filter(instrument=instrument).aggregate(o=Max("order"))["o"]
+    pillar = Pillar(
+        instrument=instrument,
+        code=code.strip().upper(),
+        name=name,
+        order=(last or 0) + 1,
+        description=description,
+    )
+    _saved(pillar)
+    _followed(instrument)
+    return pillar
+
+
+@transaction.atomic
+def pillar_update(*, pillar: Pillar, name: str, description: str) -> Pillar:
+    check_instrument_editable(pillar.instrument)
+    pillar.name = name
+    pillar.description = description
+    _saved(pillar)
+    return pillar
+
+
+@transaction.atomic
+def pillar_move(*, pillar: Pillar, up: bool) -> Pillar:
+    """Swap the pillar with its neighbour above (or below): page order and tie-break order."""
+    check_instrument_editable(pillar.instrument)
+    siblings = Pillar.objects.filter(instrument=pillar.instrument_id)
+    neighbour = (
+        siblings.filter(order__lt=pillar.order).order_by("-order").first()
+        if up
+        else siblings.filter(order__gt=pillar.order).order_by("order").first()
+    )
+    if neighbour is None:
+        raise ValidationError(ERROR_NO_MOVE, code="no_move")
+    mine, theirs = pillar.order, neighbour.order
+    # (instrument, order) is unique: park one pillar on a free order while they swap.
+    free = (siblings.aggregate(o=Max("order"))["o"] or 0) + 1
+    Pillar.objects.filter(pk=pillar.pk).update(order=free)
+    Pillar.objects.filter(pk=neighbour.pk).update(order=mine)
+    Pillar.objects.filter(pk=pillar.pk).update(order=theirs)
+    pillar.order = theirs
+    return pillar
+
+
+@transaction.atomic
+def pillar_remove(*, pillar: Pillar) -> None:
+    """The pillar with its indicators and their descriptors."""
+    instrument = pillar.instrument
+    check_instrument_editable(instrument)
+    if Pillar.objects.filter(instrument=instrument).count() <= 1:
+        raise ValidationError(ERROR_LAST_PILLAR, code="last_pillar")
+    try:
+        Level.objects.filter(indicator__pillar=pillar).delete()
+        Indicator.objects.filter(pillar=pillar).delete()
+        pillar.delete()
+    except ProtectedError as error:
+        raise ValidationError(ERROR_IN_USE, code="in_use", params={"thing": pillar.name}) from error
+    _followed(instrument)
+
+
+@transaction.atomic
+def indicator_add(*, pillar: Pillar, code: str, text: str, guidance: str = "") -> Indicator:
+    """An indicator at the end of its pillar; its descriptors are written with indicator_update."""
+    check_instrument_editable(pillar.instrument)
+    last = Indicator.objects.filter(pillar=pillar).aggregate(n=Max("number"))["n"]
+    indicator = Indicator(
+        instrument=pillar.instrument,
+        pillar=pillar,
+        code=code.strip().upper(),
+        number=(last or 0) + 1,
+        text=text,
+        guidance=guidance,
+    )
+    _saved(indicator)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *, indicator: Indicator, text: str, guidance: str, descriptors: Mapping[int, str]
+) -> Indicator:
+    """Text, guidance and the descriptor of each level (a blank descriptor removes the level)."""
+    instrument = indicator.pillar.instrument
+    check_instrument_editable(instrument)
+    outside = sorted(set(descriptors) - set(instrument.scale))
+    if outside:
+        raise ValidationError(
+            ERROR_DESCRIPTOR_OUTSIDE_SCALE,
+            code="descriptor_outside_scale",
+            params={
+                "value": outside[0],
+                "low": instrument.scale_min,
+                "high": instrument.scale_max,
+            },
+        )
+    indicator.text = text
+    indicator.guidance = guidance
+    _saved(indicator)
+    existing = {level.value: level for level in indicator.levels.all()}
+    for value, descriptor in descriptors.items():
+        level = existing.get(value)
+        if not descriptor.strip():
+            if level is not None:
+                level.delete()
+            continue
+        level = level or Level(indicator=indicator, value=value)
+        level.descriptor = descriptor.strip()
+        _saved(level)
+    return indicator
+
+
+@transaction.atomic
+def indicator_remove(*, indicator: Indicator) -> None:
+    pillar = indicator.pillar
+    check_instrument_editable(pillar.instrument)
+    if Indicator.objects.filter(pillar=pillar).count() <= 1:
+        raise ValidationError(ERROR_LAST_INDICATOR, code="last_indicator")
+    try:
+        indicator.levels.all().delete()
+        indicator.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            ERROR_IN_USE, code="in_use", params={"thing": indicator.code}
+        ) from error
