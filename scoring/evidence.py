@@ -312,7 +312,13 @@ def entry_photo_page(
     for code in photos.values_list("indicator__code", flat=True):
         counts[code or ""] = counts.get(code or "", 0) + 1
     general = indicator == GENERAL
-    chosen = Indicator.objects.filter(code=indicator).first() if indicator and not general else None
+    chosen = (
+        Indicator.objects.filter(
+            instrument__competitions=entry.competition_id, code=indicator
+        ).first()
+        if indicator and not general
+        else None
+    )
     if chosen is not None:
         photos = photos.filter(indicator=chosen)
     elif general:

@@ -65,6 +65,11 @@ class MemberForm(forms.Form):
     )
     suggestions = AGENCY_SUGGESTIONS
 
+    def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The competition's instrument's pillars, in order (issue 14).
+        _choices(self, "pillars").queryset = competition_pillars(competition)
+
 
 class LeaderForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Ketua tim"), queryset=User.objects.none())
@@ -123,6 +128,10 @@ class RemitForm(forms.Form):
         help_text=_("Wajib bila tim ini sudah mengirim lembar nilai."),
     )
 
+    def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "pillars").queryset = competition_pillars(competition)
+
 
 class RecusalForm(forms.Form):
     """Only a juror of the team assigned to the entry can step back from scoring it."""
@@ -162,7 +171,16 @@ class ReopenForm(forms.Form):
     )
 
 
-ERROR_BAD_SCORE = _("Nilai harus bilangan bulat 1 sampai 5 atau kosong.")
+ERROR_BAD_SCORE = _("Nilai harus bilangan bulat pada skala penilaian, atau kosong.")
+
+
+def competition_pillars(competition: Competition) -> QuerySet[Pillar]:
+    return Pillar.objects.filter(instrument=competition.instrument_id).order_by("order")
+
+
+def competition_indicators(competition_id: int) -> QuerySet[Indicator]:
+    """The indicators of the competition's instrument: a code names one only there."""
+    return Indicator.objects.filter(instrument__competitions=competition_id)
 
 
 class ScoreChangeForm(forms.Form):
@@ -178,6 +196,12 @@ class ScoreChangeForm(forms.Form):
     )
     value = forms.IntegerField(required=False, error_messages={"invalid": ERROR_BAD_SCORE})
     note = forms.CharField(required=False, strip=True, max_length=2000)
+
+    def __init__(self, *args: Any, competition_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "indicator").queryset = competition_indicators(
+            competition_id
+        ).select_related("pillar")
 
 
 class PhotoForm(forms.Form):
@@ -195,6 +219,10 @@ class PhotoForm(forms.Form):
     longitude = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180
     )
+
+    def __init__(self, *args: Any, competition_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "indicator").queryset = competition_indicators(competition_id)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -131,7 +131,10 @@ def check_in_remit(*, member: JuryMember, indicator: Indicator) -> None:
 def remit_indicators(member: JuryMember) -> list[Indicator]:
     """Rule 4: the indicators the member scores, in the guide's order."""
     remit = remit_of(member)
-    indicators = Indicator.objects.select_related("pillar")
+    # The member's competition's instrument (issue 14): codes are unique per instrument only.
+    indicators = Indicator.objects.select_related("pillar").filter(
+        instrument__competitions__jury_teams__members=member
+    )
     return list(indicators.filter(pillar__in=remit) if remit else indicators)
 
 

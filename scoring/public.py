@@ -128,6 +128,7 @@ def rt_history(rt: RT) -> list[RTYear]:
         indicators = [
             {
                 **indicator,
+                "pillar": pillar["code"],
                 "text": texts.get((instrument, indicator["code"]), ""),
                 "value": Decimal(indicator["mean"]),
             }

@@ -78,7 +78,13 @@ def juror_tasks(user: User) -> list[JurorTask]:
         .select_related("team__competition", "home_kelurahan")
         .prefetch_related("pillars")
     }
-    pillar_sizes = dict(Pillar.objects.annotate(n=Count("indicators")).values_list("pk", "n"))
+    # Pillar -> (its instrument, its indicators): a remit counts its competition's pillars only.
+    pillar_sizes = {
+        pk: (instrument, n)
+        for pk, instrument, n in Pillar.objects.annotate(n=Count("indicators")).values_list(
+            "pk", "instrument_id", "n"
+        )
+    }
     scored = (
         Score.objects.filter(sheet__entry=OuterRef("pk"), sheet__juror=user, value__isnull=False)
         .order_by()
@@ -127,7 +133,12 @@ def juror_tasks(user: User) -> list[JurorTask]:
         entry: Any = row
         member = memberships.get(entry.assignment.team_id) or own_team_in[entry.competition_id]
         remit = remit_of(member)
-        total = sum(size for pk, size in pillar_sizes.items() if in_remit(remit, pk))
+        instrument = member.team.competition.instrument_id
+        total = sum(
+            size
+            for pk, (owner, size) in pillar_sizes.items()
+            if owner == instrument and in_remit(remit, pk)
+        )
         excused = entry.excusal_reason and _("Dimaafkan panitia: %(reason)s") % {
             "reason": entry.excusal_reason
         }

@@ -28,6 +28,7 @@ from bantar.models import Role, User
 from competitions.models import Competition, Entry, EntryStatus, Kelurahan
 from competitions.stages import Write, check_stage
 from indicators.models import Indicator, Pillar
+from indicators.selectors import pillars_of
 from scoring.models import (
     Assignment,
     Excusal,
@@ -217,7 +218,9 @@ def _cover_problem(
         return str(ERROR_TEAM_EMPTY % {"team": team.name})
     kelurahan = entry.rt.kelurahan
     able = [remit for home, remit in members if not has_conflict(home, kelurahan.pk)]
-    for pillar in pillars if pillars is not None else list(Pillar.objects.all()):
+    if pillars is None:
+        pillars = pillars_of(entry.competition.instrument_id)
+    for pillar in pillars:
         if not any(in_remit(remit, pillar.pk) for remit in able):
             return str(
                 ERROR_PILLAR_UNCOVERED
@@ -299,7 +302,7 @@ def entries_assign_balanced(
     if not teams:
         raise ValidationError(ERROR_NO_TEAMS)
     members = _team_members(teams)
-    pillars = list(Pillar.objects.all())
+    pillars = pillars_of(competition.instrument_id)
     empty = [team for team in teams if not members[team.pk]]
     if empty:  # sharing out would strand RTs there: the panitia fills or removes the team
         raise ValidationError([ERROR_TEAM_EMPTY % {"team": team.name} for team in empty])

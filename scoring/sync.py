@@ -376,7 +376,7 @@ def _apply_score(
     change: Change, outcome: Outcome, user: User, entries: dict[int, Entry], members: _Members
 ) -> str:
     raw = change.raw
-    outcome.indicator = str(raw.get("indicator") or "")[:3] or None
+    outcome.indicator = str(raw.get("indicator") or "")[:10] or None  # Indicator.code's length
     entry = _entry_of(change, entries)
     member = members.get(entry)
     # The single-change endpoint's form: the same checks and messages for a batched change.
@@ -386,7 +386,8 @@ def _apply_score(
             "indicator": raw.get("indicator"),
             "value": raw.get("value"),
             "note": raw.get("note") or "",
-        }
+        },
+        competition_id=entry.competition_id,
     )
     if not form.is_valid():
         messages = (str(message) for errors in form.errors.values() for message in errors)

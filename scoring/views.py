@@ -91,7 +91,7 @@ def teams_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRespon
     filters = _assignment_filter(request, competition, request.GET, teams)
     page = page_of(request, filters.qs)
     verified = verified_entries(competition)
-    member_form = MemberForm()
+    member_form = MemberForm(competition=competition)
     context = {
         "competition": competition,
         "teams": teams,
@@ -156,7 +156,7 @@ def team_create_view(request: AuthenticatedRequest, competition: Competition) ->
 @_panitia_post
 def member_add_view(request: AuthenticatedRequest, competition: Competition, team_pk: int) -> None:
     team = get_object_or_404(JuryTeam, pk=team_pk, competition=competition)
-    data = _valid(MemberForm(request.POST))
+    data = _valid(MemberForm(request.POST, competition=competition))
     member = services.team_add_member(
         team=team,
         user=data["user"],
@@ -276,7 +276,11 @@ def member_remit_page(
         pk=member_pk,
         team__competition=competition,
     )
-    form = RemitForm(request.POST or None, initial={"pillars": list(member.pillars.all())})
+    form = RemitForm(
+        request.POST or None,
+        initial={"pillars": list(member.pillars.all())},
+        competition=competition,
+    )
     if request.method == "POST":
         try:
             data = _valid(form)
@@ -448,7 +452,9 @@ def score_api(request: AuthenticatedRequest, entry_pk: int) -> JsonResponse:
         payload = json.loads(request.body or b"{}")
     except ValueError:
         payload = {}
-    form = ScoreChangeForm(payload if isinstance(payload, dict) else {})
+    form = ScoreChangeForm(
+        payload if isinstance(payload, dict) else {}, competition_id=entry.competition_id
+    )
     if not form.is_valid():
         raise ValidationError([" ".join(map(str, errors)) for errors in form.errors.values()])
     data = form.cleaned_data
@@ -476,7 +482,7 @@ def score_api(request: AuthenticatedRequest, entry_pk: int) -> JsonResponse:
 @reports_device
 def photo_api(request: AuthenticatedRequest, entry_pk: int) -> JsonResponse:
     entry, _member = _juror_entry(request, entry_pk)
-    form = PhotoForm(request.POST, request.FILES)
+    form = PhotoForm(request.POST, request.FILES, competition_id=entry.competition_id)
     if not form.is_valid():
         raise ValidationError([" ".join(map(str, errors)) for errors in form.errors.values()])
     data = form.cleaned_data

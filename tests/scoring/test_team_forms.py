@@ -10,12 +10,16 @@ from scoring.models import Recusal
 pytestmark = pytest.mark.django_db
 
 
-def test_the_member_drop_down_names_jurors_by_full_name(juror, juror_polri):
+def test_the_member_drop_down_names_jurors_by_full_name(juror, juror_polri, open_competition):
     juror.first_name, juror.last_name = "Budi", "Santoso"
     juror.save()
     juror_polri.first_name = ""  # an account without a name shows its username
     juror_polri.save()
-    labels = [label for value, label in MemberForm().fields["user"].choices if value]
+    labels = [
+        label
+        for value, label in MemberForm(competition=open_competition).fields["user"].choices
+        if value
+    ]
     assert labels == ["juri.polri", "Budi Santoso (juri1)"]
 
 
