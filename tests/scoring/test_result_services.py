@@ -142,7 +142,12 @@ def test_the_plenary_page_shows_rankings_flags_and_progress(
     page = client.get(f"/kompetisi/{open_competition.pk}/pleno/").content.decode()
     assert "hasil sementara" in page
     assert 'data-testid="total-prize">Rp 42.000.000' in page
-    besar = page[page.index('data-category="besar"') : page.index('data-category="sedang"')]
+    # The category sections (the summary table above them also names each category).
+    besar = page[
+        page.index('<section class="mb-4" data-category="besar"') : page.index(
+            '<section class="mb-4" data-category="sedang"'
+        )
+    ]
     assert besar.index(f'data-entry="{season["A"].pk}"') < besar.index(
         f'data-entry="{season["B"].pk}"'
     )
@@ -264,4 +269,3 @@ def test_the_frozen_results_are_the_plenarys_field_by_field(
         assert result.explanation == explained[result.entry_id], result.entry_id
         assert result.explanation["tied_with"] == row.tied_with
         assert result.explanation["missing_indicators"] == row.missing
-

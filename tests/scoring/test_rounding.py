@@ -69,7 +69,7 @@ def test_65_625_shows_65_63_on_every_page_and_file(client, panitia, season, open
     client.force_login(panitia)
     base = f"/kompetisi/{open_competition.pk}"
     plenary = client.get(f"{base}/pleno/").content.decode()
-    assert '<td class="text-end fw-semibold" data-testid="final">65,63</td>' in plenary
+    assert '<span class="fw-semibold" data-testid="final">65,63</span>' in plenary
     assert "65,62" not in plenary
     explain = client.get(f"{base}/pleno/rt/{season['X'].pk}/").content.decode()
     assert '<strong data-testid="final">65,63</strong>' in explain and "65,62" not in explain
