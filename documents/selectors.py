@@ -10,12 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from competitions.models import Competition, CompetitionStatus
+from bantar.models import User
+from competitions.models import Competition, CompetitionStatus, Entry
 from documents.certificates import certificate_code, result_pk_for
 from indicators.selectors import indicators_of, levels_of, pillars_of
-from scoring.models import Result
+from scoring.models import Result, ResultSet
 from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
 
 
@@ -176,3 +177,50 @@ def kecamatan_counts(table: ResultTable) -> list[tuple[int, str, int]]:
         kecamatan = row.entry.rt.kelurahan.kecamatan
         counts[(kecamatan.code, kecamatan.pk, kecamatan.name)] += 1
     return [(pk, name, n) for (_code, pk, name), n in sorted(counts.items())]
+
+
+def frozen_result_set(competition: Competition) -> ResultSet | None:
+    """The results the documents print once final (as `result_table` reads them), else None."""
+    if competition.status not in (CompetitionStatus.FINAL, CompetitionStatus.PUBLISHED):
+        return None
+    return ResultSet.objects.current().filter(competition=competition).first()
+
+
+def document_rows(user: User, result_set: ResultSet) -> QuerySet[Result]:
+    """The frozen results of the entries the user may see, in region order, for one page.
+
+    Read, counted and paged in SQL, so the documents page costs the same for a city of
+    16,500 RTs as for 1,650 (the whole table is built only by the PDFs that print it all).
+    """
+    visible = Entry.objects.for_user(user).filter(competition_id=result_set.competition_id)
+    return (
+        Result.objects.filter(result_set=result_set, entry__in=visible)
+        .select_related("entry__rt__kelurahan__kecamatan")
+        .only(
+            "final",
+            "is_winner",
+            "entry__kampung_name",
+            "entry__rt__number",
+            "entry__rt__kelurahan__name",
+            "entry__rt__kelurahan__code",
+            "entry__rt__kelurahan__kecamatan__name",
+            "entry__rt__kelurahan__kecamatan__code",
+        )
+        .order_by(
+            "entry__rt__kelurahan__kecamatan__code",
+            "entry__rt__kelurahan__code",
+            "entry__rt__number",
+        )
+    )
+
+
+def row_kecamatan_counts(rows: QuerySet[Result]) -> list[tuple[int, str, int]]:
+    """(id, name, results) per kecamatan of `rows`, in code order (one query)."""
+    kecamatan = "entry__rt__kelurahan__kecamatan"
+    counted = (
+        rows.order_by()
+        .values_list(f"{kecamatan}__pk", f"{kecamatan}__name", f"{kecamatan}__code")
+        .annotate(n=Count("pk"))
+        .order_by(f"{kecamatan}__code")
+    )
+    return [(pk, name, n) for pk, name, _code, n in counted]

@@ -22,10 +22,10 @@ from competitions.models import Competition, CompetitionStatus
 from documents import selectors
 from documents.certificates import qr_svg
 from documents.pdf import in_indonesian, pdf_response, render_pdf
+from scoring.models import Result
 from scoring.reports import decree_columns, document_date, rekap_report, signature_for
 from scoring.reports import winners_report as winners_list
 from scoring.result_selectors import (
-    ResultRow,
     ResultTable,
     rekap_kecamatan_ids,
     result_table,
@@ -69,25 +69,24 @@ def _verify_base(request: HttpRequest) -> str:
 def documents_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
     competition = _competition(request, competition_pk)
     require_permission(request.user, "scoring.read_results", competition)
-    table = result_table_for(request.user, competition)
     city = may(request.user, "scoring.read_plenary")
-    kecamatan = selectors.kecamatan_counts(table) if city else []
+    result_set = selectors.frozen_result_set(competition)
     chosen = request.GET.get("kecamatan", "")
-    rows = sorted(
-        (row for row in table.rows if _in_kecamatan(row, chosen)),
-        key=lambda r: (
-            r.entry.rt.kelurahan.kecamatan.code,
-            r.entry.rt.kelurahan.code,
-            r.entry.rt.number,
-        ),
-    )
-    page = page_of(request, rows)  # the whole city is 1,650 rows: one page at a time
+    kecamatan: list[tuple[int, str, int]] = []
+    rows = Result.objects.none()
+    if result_set is not None:
+        rows = selectors.document_rows(request.user, result_set)
+        kecamatan = selectors.row_kecamatan_counts(rows) if city else []
+        if chosen:  # a value that names no kecamatan shows none
+            rows = rows.filter(
+                entry__rt__kelurahan__kecamatan_id=int(chosen) if chosen.isdigit() else 0
+            )
+    page = page_of(request, rows)  # 1,650 RTs in a city: a page at a time, paged in SQL
     context = {
         "competition": competition,
-        "table": table,
         "city": city,
         "decree": city and competition.status in DECREE_STAGES,
-        "frozen": table.frozen,
+        "frozen": result_set is not None,
         "page": page,
         "rows": page.object_list,
         "published": competition.status == CompetitionStatus.PUBLISHED,
@@ -95,11 +94,6 @@ def documents_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRe
         "chosen": chosen,
     }
     return render(request, "documents/index.html", context)
-
-
-def _in_kecamatan(row: ResultRow, chosen: str) -> bool:
-    """The per-RT table's kecamatan filter (?kecamatan=<id>); a value that names none, none."""
-    return not chosen or str(row.entry.rt.kelurahan.kecamatan.pk) == chosen
 
 
 @require_safe
