@@ -25,7 +25,12 @@ from simple_history.models import HistoricalRecords
 
 from bantar.access import region_filter
 from bantar.models import Role
-from indicators.selectors import instrument_for, newest_instrument, pillar_codes
+from indicators.selectors import (
+    default_weights_for,
+    instrument_for,
+    newest_instrument,
+    pillar_codes,
+)
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -196,7 +201,11 @@ STATUS_ORDER = list(CompetitionStatus)
 
 
 def default_pillar_weights() -> dict[str, str]:
-    return dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
+    # The weights of the default instrument (default_instrument below): the two go together.
+    instrument = newest_instrument()
+    if instrument is None:
+        return dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
+    return default_weights_for(instrument)
 
 
 ERROR_WEIGHTS = _(

@@ -273,3 +273,12 @@ def test_the_admin_fixes_a_competitions_instrument_once_it_leaves_draft(client, 
     Competition.objects.filter(pk=competition.pk).update(status=CompetitionStatus.REGISTRATION)
     opened = client.get(f"/admin/competitions/competition/{competition.pk}/change/").content
     assert b'name="instrument"' not in opened
+
+
+def test_a_competition_made_without_rules_gets_the_newest_instruments_and_its_weights(perwali):
+    assert Competition(year=2031).pillar_weights == {"B": "1", "A": "1", "P": "1"}
+    four = make_instrument()
+    made = Competition(year=2032, title="Tanpa aturan", scale_max=4)
+    assert made.instrument == four
+    assert made.pillar_weights == {"LH": "1", "SO": "1", "EK": "1", "KS": "1"}
+    made.full_clean()
