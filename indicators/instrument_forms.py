@@ -63,15 +63,15 @@ class PillarMoveForm(forms.Form):
 
 class IndicatorAddForm(forms.Form):
     code = forms.CharField(label=_("Kode"), max_length=10)
-    text = forms.CharField(label=_("Indikator"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Indikator"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class IndicatorForm(forms.Form):
     """Text, guidance, and one descriptor field per value of the instrument's scale."""
 
-    text = forms.CharField(label=_("Indikator"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Indikator"), widget=forms.Textarea(attrs={"rows": 3}))
     guidance = forms.CharField(
-        label=_("Petunjuk bagi juri"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Petunjuk bagi juri"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
@@ -92,7 +92,7 @@ class IndicatorForm(forms.Form):
                 label=_("Uraian nilai %(value)s (%(name)s)")
                 % {"value": value, "name": instrument.level_name(value)},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 4}),
             )
 
     def descriptors(self) -> dict[int, str]:
