@@ -16,9 +16,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from competitions.models import CompetitionStatus
+from competitions.models import Competition, CompetitionStatus
 from competitions.services import competition_create, competition_move
 from indicators.models import Indicator
+from scoring.models import ResultSet
 from scoring.result_selectors import result_table, results_rules
 from scoring.result_services import competition_finalise
 from scoring.services import entry_assign, score_save, sheet_submit, team_add_member, team_create
@@ -181,3 +182,34 @@ def test_finalising_freezes_the_instruments_pillars(season, panitia):
     for row in live.rows:
         assert table.row(row.entry.pk).pillars == row.pillars
         assert table.row(row.entry.pk).rank == row.rank
+
+
+def test_the_guide_shows_a_competitions_instrument_by_its_id(client, season):
+    competition, _entries, _jurors, _indicators = season
+    page = main(client.get(f"/panduan/?kompetisi={competition.pk}"))
+    assert "Peraturan Bupati Contoh No. 4 Tahun 2026, dalam 4 pilar" in page
+    assert "nilai 1 sampai 4" in page
+    assert 'data-code="LH1"' in page and 'data-code="B1"' not in page
+    assert [page.index(f'id="pilar-{code}"') for code in ORDER] == sorted(
+        page.index(f'id="pilar-{code}"') for code in ORDER
+    )
+    assert client.get("/panduan/?kompetisi=999999").status_code == 404
+
+
+def test_the_guide_shows_the_latest_published_competitions_instrument_by_default(
+    client, season, panitia
+):
+    # Nothing published: the latest competition's (the 4-pillar one, next year's).
+    assert 'data-code="LH1"' in main(client.get("/panduan/"))
+    # The 4-pillar competition is the latest, but only the 2020 Perwali season is published.
+    ResultSet.objects.create(
+        competition=Competition.objects.get(year=2020),
+        finalised_by=panitia,
+        inputs_hash="0" * 64,
+        total_prize=0,
+        published_at=timezone.now(),
+    )
+    page = main(client.get("/panduan/"))
+    assert "Perwali Jambi No. 11 Tahun 2019, dalam 3 pilar" in page
+    assert "nilai 1 sampai 5" in page
+    assert 'data-code="B1"' in page and 'data-code="LH1"' not in page
