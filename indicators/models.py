@@ -148,7 +148,7 @@ class Pillar(models.Model):
     objects = PillarManager()
 
     class Meta:
-        ordering = ["instrument", "order"]
+        ordering = ["instrument_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["instrument", "code"], name="pillar_unique_code"),
             models.UniqueConstraint(fields=["instrument", "order"], name="pillar_unique_order"),
@@ -193,7 +193,7 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["instrument", "pillar__order", "number"]
+        ordering = ["instrument_id", "pillar__order", "number"]
         constraints = [
             models.UniqueConstraint(fields=["pillar", "number"], name="indicator_unique_number"),
             models.UniqueConstraint(fields=["instrument", "code"], name="indicator_unique_code"),

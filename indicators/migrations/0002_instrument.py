@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="pillar",
             options={
-                "ordering": ["instrument", "order"],
+                "ordering": ["instrument_id", "order"],
                 "verbose_name": "pilar",
                 "verbose_name_plural": "pilar",
             },
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="indicator",
             options={
-                "ordering": ["instrument", "pillar__order", "number"],
+                "ordering": ["instrument_id", "pillar__order", "number"],
                 "verbose_name": "indikator",
                 "verbose_name_plural": "indikator",
             },
