@@ -206,8 +206,7 @@ BANTAR_DEFAULT_PASS_MARK = "70"
 # registers; the panitia may change the prize afterwards like any category's.
 BANTAR_KENCANA_NAME = "Kencana"
 BANTAR_DEFAULT_KENCANA_PRIZE = int(os.environ.get("BANTAR_DEFAULT_KENCANA_PRIZE", "15000000"))
-BANTAR_DEFAULT_SCALE = (1, 5)
-BANTAR_DEFAULT_PILLAR_WEIGHTS = {"B": "1", "A": "1", "P": "1"}
+# The scale and the pillars' weights come from the competition's instrument (issue 14).
 # The demo season's steps from apps beside season (named, not imported: season may not import
 # coaching): each is called with panitia= once the 2020 season is published.
 BANTAR_DEMO_AFTER_2020 = ["coaching.demo.build_revisit_2020"]

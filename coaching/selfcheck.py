@@ -14,26 +14,29 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import Competition, CompetitionStatus
-from indicators.models import Indicator, Pillar
+from indicators.models import Instrument
+from indicators.selectors import default_weights_for, indicators_of, newest_instrument, pillars_of
 
 
 def current_competition() -> Competition | None:
     """The latest competition past its draft: a draft's rules are still being written."""
     return (
         Competition.objects.exclude(status=CompetitionStatus.DRAFT)
+        .select_related("instrument")
         .prefetch_related("size_categories")
         .order_by("-year", "-period")
         .first()
     )
 
 
-def _default_rules() -> dict[str, Any]:
+def _default_rules(instrument: Instrument) -> dict[str, Any]:
+    """Before any competition: a new competition's rules on the newest instrument."""
     return {
         "competition": None,
-        "scale": list(settings.BANTAR_DEFAULT_SCALE),
+        "scale": [instrument.scale_min, instrument.scale_max],
         "pass_mark": str(settings.BANTAR_DEFAULT_PASS_MARK),
         "pillar_minimum": None,
-        "weights": {code: str(w) for code, w in settings.BANTAR_DEFAULT_PILLAR_WEIGHTS.items()},
+        "weights": default_weights_for(instrument),
         "categories": [
             {"code": code, "name": name, "min_kk": min_kk, "max_kk": max_kk}
             for code, name, min_kk, max_kk, _prize in settings.BANTAR_DEFAULT_SIZE_CATEGORIES
@@ -61,8 +64,12 @@ def _competition_rules(competition: Competition) -> dict[str, Any]:
 def selfcheck_rules() -> dict[str, Any]:
     """Rules and catalogue as plain JSON: the page's <script type="application/json">."""
     competition = current_competition()
-    data = _competition_rules(competition) if competition else _default_rules()
-    indicators = list(Indicator.objects.with_levels())
+    # The competition's instrument decides the pillars, indicators and scale (issue 14).
+    instrument = competition.instrument if competition else newest_instrument()
+    if instrument is None:  # an empty portal: nothing to check against yet
+        return {**_empty_rules(), "missing": settings.BANTAR_MISSING_INDICATOR, "pillars": []}
+    data = _competition_rules(competition) if competition else _default_rules(instrument)
+    indicators = list(indicators_of(instrument).with_levels())
     data["missing"] = settings.BANTAR_MISSING_INDICATOR
     data["texts"] = {key: str(text) for key, text in TEXTS.items()}
     data["pillars"] = [
@@ -83,9 +90,21 @@ def selfcheck_rules() -> dict[str, Any]:
                 if indicator.pillar_id == pillar.pk
             ],
         }
-        for pillar in Pillar.objects.all()
+        for pillar in pillars_of(instrument)
     ]
     return data
+
+
+def _empty_rules() -> dict[str, Any]:
+    return {
+        "competition": None,
+        "scale": [0, 1],
+        "pass_mark": str(settings.BANTAR_DEFAULT_PASS_MARK),
+        "pillar_minimum": None,
+        "weights": {},
+        "categories": [],
+        "texts": {key: str(text) for key, text in TEXTS.items()},
+    }
 
 
 # What the script writes on the page, in the visitor's language.

@@ -203,8 +203,8 @@ STATUS_ORDER = list(CompetitionStatus)
 def default_pillar_weights() -> dict[str, str]:
     # The weights of the default instrument (default_instrument below): the two go together.
     instrument = newest_instrument()
-    if instrument is None:
-        return dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
+    if instrument is None:  # no instrument, no pillars to weigh (competition_create refuses)
+        return {}
     return default_weights_for(instrument)
 
 

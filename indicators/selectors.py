@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from django.conf import settings
 from django.db import models
 
 from indicators.models import Indicator, IndicatorQuerySet, Instrument, Level, Pillar
@@ -86,10 +85,6 @@ def level_names_of(instrument: Instrument) -> dict[int, str]:
 
 
 def default_weights_for(instrument: InstrumentRef) -> dict[str, str]:
-    """Weights for a new competition on this instrument: settings' defaults when they name
-    exactly its pillars (Perwali: B, A, P), otherwise every pillar weighs 1."""
-    codes = pillar_codes(instrument)
-    configured = dict(settings.BANTAR_DEFAULT_PILLAR_WEIGHTS)
-    if set(configured) == set(codes):
-        return {code: str(configured[code]) for code in codes}
-    return dict.fromkeys(codes, "1")
+    """Weights for a new competition on this instrument: every pillar weighs 1 (as the
+    Perwali 11/2019 weighs its three); the panitia sets others on the competition."""
+    return dict.fromkeys(pillar_codes(instrument), "1")

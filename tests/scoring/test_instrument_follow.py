@@ -213,3 +213,13 @@ def test_the_guide_shows_the_latest_published_competitions_instrument_by_default
     assert "Perwali Jambi No. 11 Tahun 2019, dalam 3 pilar" in page
     assert "nilai 1 sampai 5" in page
     assert 'data-code="B1"' in page and 'data-code="LH1"' not in page
+
+
+def test_the_self_check_reads_the_current_competitions_instrument(season):
+    from coaching.selfcheck import selfcheck_rules
+
+    rules = selfcheck_rules()
+    assert rules["scale"] == [1, 4]
+    assert [pillar["code"] for pillar in rules["pillars"]] == ORDER
+    assert rules["pillars"][0]["indicators"][0]["levels"][-1]["name"] == "Membudaya"
+    assert sum(len(pillar["indicators"]) for pillar in rules["pillars"]) == 10
