@@ -33,7 +33,7 @@ def demo(settings, tmp_path):
     return {
         "assessment": Competition.objects.get(year=year, period=1),
         "registration": Competition.objects.get(year=year, period=2),
-        "published": Competition.objects.get(year=2020),
+        "published": Competition.objects.get(year=2020, period=1),
     }
 
 
