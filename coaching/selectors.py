@@ -202,7 +202,13 @@ def coaching_figures(user: User) -> CoachingFigures:
     for rt_id, competition_id, final, is_winner, explanation in rows:
         records[rt_id].showings.append(Showing(by_pk[competition_id], final, is_winner))
         explanations.append(explanation)
-    texts = dict(Indicator.objects.values_list("code", "text"))
+    # The editions' instruments' indicators (issue 14): a new version keeps its codes, so
+    # the same code is the same indicator across the editions; the newest text is shown.
+    texts = dict(
+        Indicator.objects.filter(instrument__competitions__in=by_pk.keys())
+        .order_by("instrument__created_at", "pillar__order", "number")
+        .values_list("code", "text")
+    )
     order = list(texts)
     means = _indicator_means(explanations)
     weakest = sorted(

@@ -59,7 +59,7 @@ class MemberForm(forms.Form):
     )
     pillars = forms.ModelMultipleChoiceField(
         label=_("Pilar yang dinilai (kosong: semua)"),
-        queryset=Pillar.objects.all(),
+        queryset=Pillar.objects.none(),  # the competition's: __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -116,7 +116,7 @@ class AssignForm(forms.Form):
 class RemitForm(forms.Form):
     pillars = forms.ModelMultipleChoiceField(
         label=_("Pilar yang dinilai"),
-        queryset=Pillar.objects.all(),
+        queryset=Pillar.objects.none(),  # the competition's: __init__
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Tidak ada yang dicentang: semua pilar."),
@@ -190,7 +190,7 @@ class ScoreChangeForm(forms.Form):
         error_messages={"required": _("Perubahan tanpa id perangkat ditolak.")}
     )
     indicator = forms.ModelChoiceField(
-        queryset=Indicator.objects.select_related("pillar"),
+        queryset=Indicator.objects.none(),  # the competition's instrument's: __init__
         to_field_name="code",
         error_messages={"invalid_choice": _("Indikator tidak dikenal.")},
     )
@@ -207,7 +207,7 @@ class ScoreChangeForm(forms.Form):
 class PhotoForm(forms.Form):
     client_id = forms.UUIDField()
     indicator = forms.ModelChoiceField(
-        queryset=Indicator.objects.all(), to_field_name="code", required=False
+        queryset=Indicator.objects.none(), to_field_name="code", required=False
     )
     photo = forms.FileField(
         error_messages={"required": _("Pilih foto terlebih dahulu."), "empty": ERROR_PHOTO_EMPTY}
