@@ -32,7 +32,7 @@ class CompetitionNewForm(forms.Form):
         label=gettext_lazy("Judul"),
         max_length=200,
         required=False,
-        help_text=gettext_lazy("Kosong: Lomba Kampung BANTAR <tahun>."),
+        help_text=gettext_lazy("Kosong: Lomba Kampung BANTAR dan tahunnya."),
     )
     registration_closes = forms.DateField(
         label=gettext_lazy("Pendaftaran ditutup"),

@@ -41,8 +41,10 @@ def test_a_new_version_reaches_the_juror_and_2020_keeps_the_old(new_page):
 
     page = new_page(viewport={"width": 1366, "height": 900})
     log_in(page, "panitia", DEMO_PASSWORD)
-    page.goto("/instrumen/")
-    page.locator(f'tr[data-instrument="{perwali.pk}"] a').first.click()
+    page.goto("/kompetisi/")
+    page.get_by_test_id("instruments-link").click()
+    page.wait_for_url("**/instrumen/")
+    page.locator(f'[data-instrument="{perwali.pk}"] a').first.click()
     # Locked: 2020 is past registration, and the page names it.
     locked = page.get_by_test_id("instrument-locked")
     assert season_2020.title in locked.inner_text()
@@ -65,6 +67,8 @@ def test_a_new_version_reaches_the_juror_and_2020_keeps_the_old(new_page):
     page.get_by_role("button", name="Buat kompetisi").click()
     page.wait_for_url("**/kompetisi/*/")
     competition = Competition.objects.get(year=2035)
+    assert "B 50" in page.get_by_test_id("competition-weights").inner_text()
+    assert f"v{copy.version}" in page.get_by_test_id("competition-instrument").inner_text()
     assert competition.instrument_id == copy.pk
     assert competition.pillar_weights == {**default_weights_for(copy), "B": "50"}
 
