@@ -58,7 +58,7 @@ def published_state() -> tuple[list, list]:
     )
     rows = list(
         Result.objects.order_by("pk").values_list(
-            "pk", "entry_id", "bersih", "aman", "pintar", "final", "rank", "is_winner", "prize"
+            "pk", "entry_id", "pillar_scores", "final", "rank", "is_winner", "prize"
         )
     )
     return sets, rows

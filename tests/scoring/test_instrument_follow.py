@@ -50,6 +50,12 @@ def levels(lh: int, so: int, ek: int, ks: int) -> dict[str, int]:
 
 @pytest.fixture
 def season(panitia, eka_jaya):
+    return four_pillar_season(panitia, eka_jaya)
+
+
+def four_pillar_season(panitia, kelurahan, *, submit: bool = True):
+    """The 4-pillar competition in assessment: X, Y, Z scored by two jurors (all pillars);
+    `submit=False` leaves Z unscored, for a juror to score on the page."""
     instrument = four_pillar_instrument()
     competition = competition_create(
         year=timezone.localdate().year + 1,
@@ -69,7 +75,7 @@ def season(panitia, eka_jaya):
     entries = {
         name: EntryFactory(
             competition=competition,
-            rt=RTFactory(kelurahan=eka_jaya, number=20 + i),
+            rt=RTFactory(kelurahan=kelurahan, number=20 + i),
             status="verified",
         )
         for i, name in enumerate(plan)
@@ -81,6 +87,8 @@ def season(panitia, eka_jaya):
     indicators = {i.code: i for i in Indicator.objects.filter(instrument=instrument)}
     for name, entry in entries.items():
         entry_assign(entry=entry, team=team, by=panitia, notify=False)
+        if name == "Z" and not submit:
+            continue
         for juror in jurors:
             for code, value in plan[name].items():
                 score_save(
