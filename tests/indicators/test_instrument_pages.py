@@ -374,6 +374,31 @@ def test_a_locked_instrument_says_who_holds_it(client):
     assert response.status_code == 200
     indicator.refresh_from_db()
     assert indicator.text != "Diubah"
+    refusal = str(ERROR_INSTRUMENT_LOCKED) % {
+        "competition": competition.title,
+        "status": CompetitionStatus.PUBLISHED.label,
+    }
+    assert refusal in response.content.decode()
+    response = client.post(
+        reverse("instrument-edit", args=[original.pk]),
+        {
+            "name": "Diubah",
+            "legal_basis": "",
+            "scale_min": 1,
+            "scale_max": 5,
+            "level_names": "a\nb\nc\nd\ne",
+        },
+    )
+    assert response.status_code == 200
+    assert refusal in response.content.decode()
+    original.refresh_from_db()
+    assert original.name == PERWALI
+    # The redirecting edits come back to the page with the refusal as a message.
+    response = client.post(
+        reverse("pillar-add", args=[original.pk]), {"code": "K", "name": "K"}, follow=True
+    )
+    assert refusal in response.content.decode()
+    assert not Pillar.objects.filter(instrument=original, code="K").exists()
 
 
 @pytest.mark.parametrize("role", [Role.JURI, Role.PEJABAT, Role.KELURAHAN])
