@@ -31,6 +31,7 @@ from scoring.result_selectors import (
     sheet_coverage,
 )
 from scoring.result_services import competition_finalise
+from tests.scoring.strategies import SCALES
 from tests.scoring.test_panel import build, panels
 from tests.scoring.test_result_selectors import figures, live, ready_to_finalise, season
 
@@ -60,27 +61,33 @@ def test_normalised_levels_are_clipped_to_the_scale():
     assert values[0] == 5 < mean + Fraction(7) ** Fraction(1, 2) * spread  # z = sqrt(7)
 
 
+@st.composite
+def lenient_panels(draw: st.DrawFn):
+    """A scale of some instrument (0-3 to 1-10), juror 1's levels below its top, others'."""
+    low, high = draw(st.sampled_from(SCALES))
+    pattern = draw(st.lists(st.integers(low, high - 1), min_size=2, max_size=25))
+    others = draw(st.lists(st.integers(low, high), min_size=2, max_size=25))
+    return (low, high), pattern, others
+
+
 @settings(max_examples=80, deadline=None)
-@given(
-    pattern=st.lists(st.integers(1, 4), min_size=2, max_size=25),
-    others=st.lists(st.integers(1, 5), min_size=2, max_size=25),
-    seed=st.integers(0, 1000),
-)
-def test_a_lenient_juror_counts_as_his_colleague_once_normalised(pattern, others, seed):
+@given(panel=lenient_panels(), seed=st.integers(0, 1000))
+def test_a_lenient_juror_counts_as_his_colleague_once_normalised(panel, seed):
     """Juror 2 gives juror 1's levels plus one: after normalisation the two are the same.
 
-    Also: the result depends on the levels, not on their order.
+    Also: the result depends on the levels, not on their order. On any instrument's scale.
     """
+    (low, high), pattern, others = panel
     levels = [(e, 1, "B1", v) for e, v in enumerate(pattern)]
     levels += [(e, 2, "B1", v + 1) for e, v in enumerate(pattern)]
     levels += [(100 + e, 3, "B1", v) for e, v in enumerate(others)]
-    values = normalised_values(levels, 1, 5)
+    values = normalised_values(levels, low, high)
     half = len(pattern)
     assert values[:half] == values[half : 2 * half]
-    assert all(1 <= v <= 5 and (v * PLACES).denominator == 1 for v in values)
+    assert all(low <= v <= high and (v * PLACES).denominator == 1 for v in values)
     shuffled = list(zip(levels, values, strict=True))
     random.Random(seed).shuffle(shuffled)
-    again = normalised_values([level for level, _v in shuffled], 1, 5)
+    again = normalised_values([level for level, _v in shuffled], low, high)
     assert again == [v for _level, v in shuffled]
 
 

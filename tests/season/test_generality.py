@@ -365,6 +365,12 @@ def test_the_public_pages_follow_the_instrument(season, client):
         assert four_pillar_descriptor(code, 3) in guide
     assert FOUR_LEVEL_NAMES["4"] in guide
     assert "Bersih" not in guide
+    # ... and any competition's by ?kompetisi=: this one's, and 2020's (the Perwali's).
+    ours = main_of(get_ok(client, f"/panduan/?kompetisi={season.competition.pk}"))
+    assert four_pillar_descriptor("KS2", 1) in ours and "Bersih" not in ours
+    year_2020 = Competition.objects.get(year=2020, period=1)
+    perwali = main_of(get_ok(client, f"/panduan/?kompetisi={year_2020.pk}"))
+    assert "Bersih" in perwali and "Lingkungan Hidup" not in perwali
     # The RT page: its pillar scores under this instrument's pillar names.
     rt = season.entries[12].rt
     rt_page = main_of(get_ok(client, f"/rt/{rt.pk}/"))
