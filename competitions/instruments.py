@@ -9,6 +9,8 @@ this app and may not import it).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,15 +21,21 @@ from indicators.models import Instrument
 from indicators.selectors import pillar_codes
 
 
-def lock_reasons(instrument: Instrument) -> list[str]:
-    """The stage table's refusal for each competition on the instrument past registration."""
-    reasons = []
-    for competition in Competition.objects.filter(instrument=instrument).order_by("year", "period"):
+def lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
+    """The stage table's refusal for each competition past registration, by instrument pk.
+
+    One query, whatever the number of instruments.
+    """
+    reasons: dict[int, list[str]] = defaultdict(list)
+    competitions = Competition.objects.filter(instrument__in=list(instruments)).order_by(
+        "year", "period"
+    )
+    for competition in competitions:
         try:
             check_stage(competition, Write.INSTRUMENT_EDIT)
         except ValidationError as error:
-            reasons.extend(error.messages)
-    return reasons
+            reasons[competition.instrument_id].extend(error.messages)
+    return dict(reasons)
 
 
 def follow_instrument(instrument: Instrument) -> None:

@@ -69,7 +69,8 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("competitions"))
         .order_by("name", "-version")
     )
-    rows = [(i, services.instrument_lock_reasons(i)) for i in instruments]
+    locks = services.instruments_lock_reasons(instruments)
+    rows = [(instrument, locks[instrument.pk]) for instrument in instruments]
     return render(request, "indicators/instruments.html", {"rows": rows})
 
 

@@ -14,7 +14,7 @@ step with its instrument (`FOLLOWERS`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,16 +31,27 @@ ERROR_DESCRIPTOR_OUTSIDE_SCALE = _(
 )
 ERROR_NO_MOVE = _("Pilar ini sudah di ujung urutan.")
 
-# Each returns the refusals (one per competition) that lock the instrument; empty: editable.
-LOCK_CHECKS: list[Callable[[Instrument], list[str]]] = []
+# Each answers, for the instruments asked about, the refusals (one per competition) that
+# lock each; an instrument it leaves out, or answers with [], is editable. One query for any
+# number of instruments, so the list page does not grow a query per version.
+LOCK_CHECKS: list[Callable[[Sequence[Instrument]], dict[int, list[str]]]] = []
 # Each brings what points at the instrument (a draft competition's weights and scale) in
 # step after an edit; it raises ValidationError when it cannot, and the edit is undone.
 FOLLOWERS: list[Callable[[Instrument], None]] = []
 
 
+def instruments_lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
+    """Instrument pk -> why it can no longer change (the competitions past registration)."""
+    reasons: dict[int, list[str]] = {instrument.pk: [] for instrument in instruments}
+    for check in LOCK_CHECKS:
+        for pk, found in check(instruments).items():
+            reasons[pk].extend(found)
+    return reasons
+
+
 def instrument_lock_reasons(instrument: Instrument) -> list[str]:
     """Why the instrument can no longer change (the competitions past registration holding it)."""
-    return [reason for check in LOCK_CHECKS for reason in check(instrument)]
+    return instruments_lock_reasons([instrument])[instrument.pk]
 
 
 def check_instrument_editable(instrument: Instrument) -> None:

@@ -109,6 +109,7 @@ NOT_WRITES = {
     "entry_photo_page": "a read: one page of an RT's photos",
     "instrument_copy": "a new version: the original is only read",
     "instrument_lock_reasons": "a read: the stage table's refusals for the instrument",
+    "instruments_lock_reasons": "a read: the same for several instruments at once",
     "check_instrument_editable": "the stage check of the instrument edits itself",
 }
 

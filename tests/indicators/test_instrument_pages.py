@@ -18,7 +18,7 @@ from competitions.stages import ERROR_INSTRUMENT_LOCKED
 from indicators import services
 from indicators.models import ERROR_LEVEL_NAMES, Indicator, Instrument, Level, Pillar
 from indicators.selectors import pillar_codes
-from tests.conftest import make_user
+from tests.conftest import count_queries, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,12 @@ def test_every_public_edit_service_is_in_the_lock_tests():
         and getattr(value, "__module__", "") == services.__name__
         and not name.startswith("_")
     }
-    reads = {"instrument_copy", "instrument_lock_reasons", "check_instrument_editable"}
+    reads = {
+        "instrument_copy",
+        "instrument_lock_reasons",
+        "instruments_lock_reasons",
+        "check_instrument_editable",
+    }
     assert public - reads == set(EDITS)
 
 
@@ -399,6 +404,21 @@ def test_a_locked_instrument_says_who_holds_it(client):
     )
     assert refusal in response.content.decode()
     assert not Pillar.objects.filter(instrument=original, code="K").exists()
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(client):
+    client.force_login(make_user("panitia", Role.PANITIA))
+    original = shipped()
+    competition_create(year=2029, instrument=original)
+    url = reverse("instrument-list")
+    few = count_queries(client, url)
+    for year in (2030, 2031, 2032):
+        copy = services.instrument_copy(instrument=original)
+        made = competition_create(year=year, instrument=copy)
+        Competition.objects.filter(pk=made.pk).update(status=CompetitionStatus.PLENARY)
+    page = client.get(url).content.decode()
+    assert page.count(">terkunci</span>") == 3 and page.count(">dapat diubah</span>") == 1
+    assert count_queries(client, url) == few
 
 
 @pytest.mark.parametrize("role", [Role.JURI, Role.PEJABAT, Role.KELURAHAN])
