@@ -277,6 +277,13 @@ def test_scoring_page_and_plenary_follow_the_instrument_and_its_tie_break_order(
     assert by_number[12].pillars["SO"] > by_number[13].pillars["SO"]
     # 14 is better on KS (the last) and worse on LH (the first): LH decides.
     assert by_number[14].pillars["KS"] > by_number[13].pillars["KS"]
+    # The explain page of RT 12: its pillars in the instrument's order, its levels on 1-4.
+    explain = main_of(
+        get_ok(client, f"/kompetisi/{season.competition.pk}/pleno/rt/{season.entries[12].pk}/")
+    )
+    positions = [explain.index(name) for _code, name, _count in FOUR_PILLARS]
+    assert positions == sorted(positions)
+    assert "Bersih" not in explain and "1-5" not in explain and "1–5" not in explain
     assert {n: row.passed for n, row in by_number.items()} == {
         11: True,
         12: True,
