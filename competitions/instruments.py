@@ -27,14 +27,16 @@ def lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
     One query, whatever the number of instruments.
     """
     reasons: dict[int, list[str]] = defaultdict(list)
-    competitions = Competition.objects.filter(instrument__in=list(instruments)).order_by(
-        "year", "period"
+    competitions = (
+        Competition.objects.filter(instrument__in=list(instruments))
+        .select_related("instrument")
+        .order_by("year", "period")
     )
     for competition in competitions:
         try:
             check_stage(competition, Write.INSTRUMENT_EDIT)
         except ValidationError as error:
-            reasons[competition.instrument_id].extend(error.messages)
+            reasons[competition.instrument.pk].extend(error.messages)
     return dict(reasons)
 
 

@@ -135,9 +135,7 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             instrument.refresh_from_db()
             # A field's refusal (the level names) goes to its field; the lock to the form.
-            by_field = (
-                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            )
+            by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
