@@ -328,10 +328,18 @@ def test_published_results_lists_and_public_pages_follow_the_instrument(season):
         if row and isinstance(row[0], int)
     ]
     assert kampung == ["Kampung Uji 11", "Kampung Uji 12", "Kampung Uji 13", "Kampung Uji 14"]
-    # The rekap: 4 winners of Paal Merah.
+    # The rekap: Paal Merah proposed 5 RTs, 4 won in Sedang.
     rekap = load_workbook(io.BytesIO(get_ok(client, f"{base}/rekap.xlsx").content))
-    flat = [cell for row in sheet_rows(rekap.active) for cell in row]
-    assert "Paal Merah" in flat
+    rekap_rows = sheet_rows(rekap.active)
+    rekap_header = next(row for row in rekap_rows if row[0] == "No")
+    paal_merah = dict(
+        zip(rekap_header, next(row for row in rekap_rows if row[1] == "Paal Merah"), strict=True)
+    )
+    assert (
+        paal_merah["RT diusulkan"],
+        paal_merah["Pemenang sedang"],
+        paal_merah["Jumlah pemenang"],
+    ) == (5, 4, 4)
     # The matrix: a column per indicator of the instrument, the levels read back.
     matrix = get_ok(client, f"{base}/matriks.csv").content.decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(matrix)))
