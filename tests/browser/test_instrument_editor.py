@@ -18,7 +18,7 @@ from indicators.models import Indicator, Instrument, Level
 from indicators.selectors import default_weights_for
 from scoring.services import entry_assign, team_add_member, team_create
 from season.management.commands.seed_demo import DEMO_PASSWORD
-from tests.browser.conftest import log_in, save_screenshot
+from tests.browser.conftest import assert_accessible, log_in, save_screenshot
 from tests.factories import EntryFactory, RTFactory
 
 NEW_DESCRIPTOR = "Revisi 2027: bank sampah aktif, ditimbang dan dicatat setiap pekan"
@@ -150,3 +150,5 @@ def test_the_editor_pages_at_three_sizes(new_page):
             )
             assert overflow <= 0, f"{name} at {size} scrolls sideways by {overflow}px"
             save_screenshot(page, f"instrument-{name}-{size}", full_page=name != "preview")
+            if size == "phone":
+                assert_accessible(page)
