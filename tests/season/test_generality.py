@@ -233,6 +233,17 @@ def season(client) -> Season:
     return world
 
 
+def test_the_field_kit_keeps_this_competitions_guide_offline(season):
+    """The kit caches the guide the juror scores by: while the 2020 (Perwali) results are the
+    latest published, /panduan/ alone would be the Perwali's guide."""
+    client = season.as_user(season.jurors[0])
+    kit = get_ok(client, "/penilaian/kit/").json()
+    guides = [url for url in kit["urls"] if url.startswith("/panduan/")]
+    assert f"/panduan/?kompetisi={season.competition.pk}" in guides, guides
+    guide = main_of(get_ok(client, f"/panduan/?kompetisi={season.competition.pk}"))
+    assert four_pillar_descriptor("LH1", 2) in guide
+
+
 def test_the_competition_stands_on_the_four_pillar_instrument(client):
     world = Season(client)
     competition = Competition.objects.get(pk=world.competition.pk)
