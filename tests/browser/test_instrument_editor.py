@@ -105,6 +105,13 @@ def test_a_new_version_reaches_the_juror_and_2020_keeps_the_old(new_page):
         problems.append("the guide (2020's instrument by default) lacks the old descriptor")
     if NEW_DESCRIPTOR in guide_text:
         problems.append("the guide (2020's instrument by default) shows the new version's text")
+    guide.goto(f"/panduan/?kompetisi={season_2020.pk}")
+    guide_text = guide.locator("main").inner_text()
+    if old_descriptor not in guide_text or NEW_DESCRIPTOR in guide_text:
+        problems.append("the guide for 2020 (?kompetisi=) does not show only the old descriptor")
+    guide.goto(f"/panduan/?kompetisi={competition.pk}")
+    if NEW_DESCRIPTOR not in guide.locator("main").inner_text():
+        problems.append("the guide for the new competition lacks the new descriptor")
 
     # The juror's scoring page of the new competition shows the new descriptor, not the old.
     tablet = new_page(viewport={"width": 800, "height": 1280}, has_touch=True)
