@@ -73,6 +73,8 @@ def test_a_juror_scores_the_four_pillar_instrument_on_its_1_to_4_scale(new_page)
         "sections => sections.map(s => s.dataset.pillar)"
     ) == [code for code, _name, _count in FOUR_PILLARS]
     assert page.locator(".score-card").count() == 10
+    assert page.locator('.level-option[data-value="5"], .level-option[data-value="0"]').count() == 0
+    assert "Bersih" not in page.locator("main").inner_text()
 
     for index, (code, _name, count) in enumerate(FOUR_PILLARS):
         tabs.nth(index).click()
