@@ -30,6 +30,10 @@ ERROR_DESCRIPTOR_OUTSIDE_SCALE = _(
     "Uraian untuk nilai %(value)s di luar skala instrumen (%(low)s-%(high)s)."
 )
 ERROR_NO_MOVE = _("Pilar ini sudah di ujung urutan.")
+# The scoring page offers a juror only the values that have a descriptor: each one needs its own.
+ERROR_DESCRIPTOR_MISSING = _(
+    "Tulis uraian untuk setiap nilai skala; belum ada untuk nilai %(values)s."
+)
 
 # Each answers, for the instruments asked about, the refusals (one per competition) that
 # lock each; an instrument it leaves out, or answers with [], is editable. One query for any
@@ -224,7 +228,7 @@ def indicator_add(*, pillar: Pillar, code: str, text: str, guidance: str = "") -
 def indicator_update(
     *, indicator: Indicator, text: str, guidance: str, descriptors: Mapping[int, str]
 ) -> Indicator:
-    """Text, guidance and the descriptor of each level (a blank descriptor removes the level)."""
+    """Text, guidance and the descriptor of every value of the scale (none may be blank)."""
     instrument = indicator.pillar.instrument
     check_instrument_editable(instrument)
     outside = sorted(set(descriptors) - set(instrument.scale))
@@ -238,17 +242,19 @@ def indicator_update(
                 "high": instrument.scale_max,
             },
         )
+    missing = [v for v in instrument.scale if not (descriptors.get(v) or "").strip()]
+    if missing:
+        raise ValidationError(
+            ERROR_DESCRIPTOR_MISSING,
+            code="descriptor_missing",
+            params={"values": ", ".join(str(v) for v in missing)},
+        )
     indicator.text = text
     indicator.guidance = guidance
     _saved(indicator)
     existing = {level.value: level for level in indicator.levels.all()}
     for value, descriptor in descriptors.items():
-        level = existing.get(value)
-        if not descriptor.strip():
-            if level is not None:
-                level.delete()
-            continue
-        level = level or Level(indicator=indicator, value=value)
+        level = existing.get(value) or Level(indicator=indicator, value=value)
         level.descriptor = descriptor.strip()
         _saved(level)
     return indicator

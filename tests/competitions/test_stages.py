@@ -445,7 +445,10 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
     "indicator_update": (
         Write.INSTRUMENT_EDIT,
         lambda w: indicators.services.indicator_update(
-            indicator=last_indicator(), text="Baru", guidance="", descriptors={1: "Baru"}
+            indicator=last_indicator(),
+            text="Baru",
+            guidance="",
+            descriptors=dict.fromkeys(range(1, 6), "Baru"),
         ),
     ),
     "indicator_remove": (

@@ -83,7 +83,10 @@ def test_editing_the_copy_leaves_the_original_identical():
     copy = services.instrument_copy(instrument=original)
     b1 = Indicator.objects.get(instrument=copy, code="B1")
     services.indicator_update(
-        indicator=b1, text="Teks baru", guidance="Petunjuk baru", descriptors={3: "Uraian baru"}
+        indicator=b1,
+        text="Teks baru",
+        guidance="Petunjuk baru",
+        descriptors={**{v: f"Uraian {v}" for v in range(1, 6)}, 3: "Uraian baru"},
     )
     pillar = Pillar.objects.get(instrument=copy, code="A")
     services.pillar_update(pillar=pillar, name="Aman", description="Baru")
@@ -148,6 +151,39 @@ def test_a_descriptor_outside_the_scale_is_refused():
     assert snapshot(copy) == before
 
 
+def test_every_value_of_the_scale_needs_a_descriptor(client):
+    """The scoring page offers only values with a descriptor: none may be left blank."""
+    copy = services.instrument_copy(instrument=shipped())
+    before = snapshot(copy)
+    with pytest.raises(ValidationError) as refused:
+        services.indicator_update(
+            indicator=Indicator.objects.get(instrument=copy, code="B2"),
+            text="Teks",
+            guidance="",
+            descriptors={1: "a", 2: " ", 3: "c", 4: "d"},
+        )
+    assert refused.value.messages == [str(services.ERROR_DESCRIPTOR_MISSING % {"values": "2, 5"})]
+    assert snapshot(copy) == before
+    # A wider scale leaves the new value without descriptors: the page says which indicators.
+    services.instrument_update(
+        instrument=copy,
+        name=copy.name,
+        legal_basis="",
+        scale_min=0,
+        scale_max=5,
+        level_names={v: f"Tingkat {v}" for v in range(6)},
+    )
+    client.force_login(make_user("panitia", Role.PANITIA))
+    page = client.get(reverse("instrument-detail", args=[copy.pk])).content.decode()
+    assert page.count('data-testid="descriptors-missing"') == 21
+    b2 = Indicator.objects.get(instrument=copy, code="B2")
+    services.indicator_update(
+        indicator=b2, text=b2.text, guidance="", descriptors={v: f"u{v}" for v in range(6)}
+    )
+    page = client.get(reverse("instrument-detail", args=[copy.pk])).content.decode()
+    assert page.count('data-testid="descriptors-missing"') == 20
+
+
 def test_the_last_pillar_and_the_last_indicator_stay():
     copy = services.instrument_copy(instrument=shipped())
     b, a, p = Pillar.objects.filter(instrument=copy).order_by("order")
@@ -183,7 +219,10 @@ def _edits(instrument: Instrument) -> dict[str, Callable[[], object]]:
         "pillar_remove": lambda: services.pillar_remove(pillar=pillar),
         "indicator_add": lambda: services.indicator_add(pillar=pillar, code="Z9", text="Baru"),
         "indicator_update": lambda: services.indicator_update(
-            indicator=indicator, text="Baru", guidance="", descriptors={1: "Baru"}
+            indicator=indicator,
+            text="Baru",
+            guidance="",
+            descriptors=dict.fromkeys(range(1, 6), "Baru"),
         ),
         "indicator_remove": lambda: services.indicator_remove(indicator=indicator),
     }
