@@ -37,7 +37,7 @@ from django.views.decorators.http import require_safe
 from bantar.access import permission_required
 from bantar.language import catalogue_url
 from scoring.comparisons import earlier_photos
-from scoring.models import Evidence, Score, ScoreSheet
+from scoring.models import Evidence, JuryMember, Score, ScoreSheet
 from scoring.selectors import JurorTask, juror_tasks
 
 if TYPE_CHECKING:
@@ -259,9 +259,17 @@ def kit_entries(user: User) -> list[KitEntry]:
     return rows
 
 
-def kit_urls() -> list[str]:
-    """The pages every juror needs offline, then the static files."""
+def kit_urls(user: User | None = None) -> list[str]:
+    """The pages every juror needs offline, then the static files.
+
+    With `user`, also the guide of each competition the juror scores (issue 14): the plain
+    guide shows the latest published competition's instrument, maybe not theirs."""
     pages = [reverse("juror-home"), reverse("guide"), reverse("field-outbox")]
+    if user is not None:
+        competitions = sorted(
+            set(JuryMember.objects.filter(user=user).values_list("team__competition_id", flat=True))
+        )
+        pages[2:2] = [f"{reverse('guide')}?kompetisi={pk}" for pk in competitions]
     # The scripts' strings in every language: a juror may switch the menu's language offline.
     catalogues = [catalogue_url(code) for code, _name in settings.LANGUAGES]
     return pages + [static(path) for path in KIT_STATIC] + catalogues + [reverse("field-manifest")]
@@ -284,7 +292,7 @@ def kit(request: HttpRequest) -> JsonResponse:
         # The pages come in the juror's language: another language prepares them again.
         "language": translation.get_language(),
         "entries": [asdict(entry) for entry in kit_entries(cast("User", request.user))],
-        "urls": kit_urls(),
+        "urls": kit_urls(cast("User", request.user)),
     }
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-store"

@@ -180,7 +180,8 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.method !== "GET") { return; }
   if (isStatic(url.pathname)) { event.respondWith(staticFirst(request)); return; }
-  if (isPersonal(url.pathname)) { event.respondWith(personal(event, url.pathname)); }
+  // A competition's guide (/panduan/?kompetisi=<pk>) is a page of its own (issue 14).
+  if (isPersonal(url.pathname)) { event.respondWith(personal(event, url.pathname + (url.pathname === "/panduan/" ? url.search : ""))); }
 });
 
 /* --- preparing the day ---------------------------------------------------------------- */
@@ -351,7 +352,7 @@ function cleanUp(mine, state, kit) {
   keep[KIT_STATE] = true;
   return mine.keys().then(function (requests) {
     return Promise.all(requests.map(function (request) {
-      var path = new URL(request.url).pathname;
+      var url = new URL(request.url), path = url.pathname + url.search;
       return keep[path] ? null : mine.delete(request);
     }));
   }).then(function () { return writeState(kit.user, state); }).then(function () {
