@@ -190,6 +190,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# The audit history's "why" (a reopened sheet's or a changed remit's reason, up to 300 characters)
+# is a text column: django-simple-history's default of 100 characters refused longer reasons on
+# PostgreSQL with an error page.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Competition defaults ---------------------------------------------------
 # The Perwali leaves these open; they are the defaults a new competition gets
 # and each competition can change them (see README, "Defaults we chose").

@@ -217,19 +217,24 @@ def finalise_blockers(competition: Competition) -> list[Blocker]:
         )
     }
     problems = [
-        Blocker(entry_id, f"{labels[entry_id]}: belum ditugaskan ke tim juri")
+        Blocker(entry_id, _("%(rt)s: belum ditugaskan ke tim juri") % {"rt": labels[entry_id]})
         for entry_id in panel.unassigned
     ]
     problem_entries = ((e, jurors) for e, jurors in panel.expected.items() if e in waiting)
     for entry_id, jurors in sorted(problem_entries, key=lambda item: labels[item[0]]):
         if not jurors:
-            problems.append(Blocker(entry_id, f"{labels[entry_id]}: tidak ada juri yang menilai"))
+            problems.append(
+                Blocker(
+                    entry_id, _("%(rt)s: tidak ada juri yang menilai") % {"rt": labels[entry_id]}
+                )
+            )
         for juror in sorted(jurors, key=lambda j: names[j]):
             if (entry_id, juror) not in submitted:
                 problems.append(
                     Blocker(
                         entry_id,
-                        f"{labels[entry_id]}: lembar nilai {names[juror]} belum dikirim",
+                        _("%(rt)s: lembar nilai %(juror)s belum dikirim")
+                        % {"rt": labels[entry_id], "juror": names[juror]},
                         juror,
                     )
                 )

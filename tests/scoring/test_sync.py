@@ -438,3 +438,17 @@ def test_the_same_batch_sent_twice_at_once_is_applied_once(
     assert sheet.status == SheetStatus.SUBMITTED
     assert Score.history.filter(sheet_id=sheet.pk).count() == 21
     assert AppliedChange.objects.count() == 2 and not Evidence.objects.exists()
+
+
+def test_a_reopening_reason_of_300_characters_is_kept_whole_in_the_history(
+    as_juror, entry_eka_jaya, juror, panitia
+):
+    # django-simple-history's change reason was 100 characters: on PostgreSQL a longer reason
+    # (the form allows 300) failed with DataError and an error page.
+    sync(as_juror, [score(entry_eka_jaya, code, 4) for code in codes()] + [submit(entry_eka_jaya)])
+    sheet = ScoreSheet.objects.get(entry=entry_eka_jaya, juror=juror)
+    assert sheet.status == SheetStatus.SUBMITTED
+    reason = "Foto B3 tidak sesuai dengan kunjungan; " * 7 + "mohon dinilai ulang."
+    assert 250 < len(reason) <= 300
+    sheet_reopen(sheet=sheet, by=panitia, reason=reason)
+    assert reason in sheet.history.latest().history_change_reason
