@@ -88,9 +88,8 @@ class RevisitOutcome(models.Model):
     )
     award_final = models.DecimalField(_("nilai saat menang"), max_digits=7, decimal_places=4)
     revisit_final = models.DecimalField(_("nilai kunjungan ulang"), max_digits=7, decimal_places=4)
-    bersih = models.DecimalField(max_digits=7, decimal_places=4)
-    aman = models.DecimalField(max_digits=7, decimal_places=4)
-    pintar = models.DecimalField(max_digits=7, decimal_places=4)
+    # pillar code -> the re-visit's pillar score as text with 4 places, in the instrument's order
+    pillar_scores = models.JSONField(default=dict)
     verdict = models.CharField(_("hasil"), max_length=8, choices=Verdict.choices)
 
     class Meta:

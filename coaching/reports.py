@@ -39,7 +39,7 @@ def weakest_sheet(rows: list[WeakIndicator]) -> Sheet:
         columns=[
             Column(_("Kode"), lambda w: w.code, width=6),
             Column(_("Indikator"), lambda w: w.text, width=60),
-            Column(_("Rata-rata nilai (1-5)"), lambda w: w.mean, DECIMAL, 12),
+            Column(_("Rata-rata nilai"), lambda w: w.mean, DECIMAL, 12),
             Column(_("Jumlah hasil"), lambda w: w.results, INTEGER, 10),
         ],
         rows=rows,

@@ -282,9 +282,10 @@ def revisit_conclude(
             rt_id=rt_id,
             award_final=award.final,
             revisit_final=final,
-            bersih=results.as_decimal(scored.pillar_scores["B"], 4),
-            aman=results.as_decimal(scored.pillar_scores["A"], 4),
-            pintar=results.as_decimal(scored.pillar_scores["P"], 4),
+            pillar_scores={
+                code: str(results.as_decimal(scored.pillar_scores[code], 4))
+                for code in rules.pillar_order
+            },
             verdict=verdict_for(award=award.final, revisit=final, threshold=revisit.threshold),
         )
         outcome.full_clean()

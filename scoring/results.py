@@ -70,7 +70,7 @@ class Rules:
     weights: Mapping[str, Decimal]  # pillar code -> weight
     indicators: Mapping[str, str]  # indicator code -> pillar code
     prizes: Mapping[str, int]  # category code -> prize in Rupiah
-    pillar_order: Sequence[str] = ("B", "A", "P")  # also the tie-break order
+    pillar_order: Sequence[str]  # the instrument's pillars in order, also the tie-break order
     pillar_minimum: Decimal | None = None
     cap_per_category: int | None = None
     budget: int | None = None

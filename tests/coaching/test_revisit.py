@@ -29,6 +29,7 @@ from coaching.revisits import (
 from competitions.models import Competition, CompetitionStatus, Entry, EntryStatus
 from competitions.stages import ERROR_REVISIT_CONCLUDE_STAGE, ERROR_REVISIT_NOT_PUBLISHED
 from indicators.models import Indicator
+from indicators.selectors import pillar_codes
 from scoring import results
 from scoring.models import AppliedChange, Result, ResultSet, Score, ScoreSheet, SheetStatus
 from scoring.result_selectors import results_inputs
@@ -192,6 +193,10 @@ def test_outcomes_compare_the_re_visit_to_the_award_and_change_no_published_resu
         Verdict.DROPPED,
     )
     assert dropped.change == Decimal("-46.4286")
+    # Its pillar scores are keyed by the round's instrument's pillars (read back from the database).
+    stored = RevisitOutcome.objects.get(pk=dropped.pk).pillar_scores
+    assert set(stored) == set(pillar_codes(revisit.competition.instrument_id))
+    assert all(Decimal(value).as_tuple().exponent == -4 for value in stored.values())
     # Beringin's sheet arrives; concluding again replaces the outcomes.
     score_sheet(entries[city["B2"].pk], juror, {"B": 4, "A": 4, "P": 3})
     outcomes = {o.rt_id: o for o in revisit_conclude(revisit=revisit, by=panitia)}

@@ -192,6 +192,7 @@ def test_kencana_ranks_on_its_own_with_its_own_pass_mark():
         pass_mark=Decimal("70"),
         weights={"B": Decimal(1), "A": Decimal(1), "P": Decimal(1)},
         indicators={"B1": "B", "A1": "A", "P1": "P"},
+        pillar_order=("B", "A", "P"),
         prizes={"besar": 10, KENCANA_CODE: 15},
         pass_marks={KENCANA_CODE: Decimal("80")},
     )

@@ -102,6 +102,7 @@ def test_the_fingerprint_of_frozen_results_is_unchanged():
         pass_mark=Decimal("70"),
         weights={"B": Decimal("1"), "A": Decimal("1"), "P": Decimal("1")},
         indicators={"B1": "B", "A1": "A", "P1": "P"},
+        pillar_order=("B", "A", "P"),
         prizes={"besar": 10_000_000},
     )
     entries = [

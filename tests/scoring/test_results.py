@@ -54,6 +54,7 @@ def rules(**overrides: Any) -> Rules:
         "weights": dict.fromkeys(PILLARS, Decimal(1)),
         "indicators": INDICATORS,
         "prizes": PRIZES,
+        "pillar_order": PILLARS,
     }
     return Rules(**{**defaults, **overrides})
 
