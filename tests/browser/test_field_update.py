@@ -57,7 +57,9 @@ def test_a_new_release_keeps_queued_items_and_prepared_rts_until_it_has_its_own(
         except PlaywrightError:  # the worker that was asked was just replaced
             return False
 
-    wait_until(updated)
+    # The new worker prepares the whole kit before it reports its version: on a loaded CI
+    # machine that took over a minute once, so wait longer (a correctness wait, not a budget).
+    wait_until(updated, timeout=180)
     new = page.evaluate(VERSION)
     assert new != old
 

@@ -41,6 +41,8 @@ DUMP = Path(__file__).parent / "fixtures" / "season-2020-before-instruments.json
 INSTRUMENT_MIGRATIONS = {
     ("indicators", "0002_instrument"),
     ("competitions", "0007_competition_instrument"),
+    # The re-visit outcome's pillar map (issue 14): the dump holds the three Perwali columns.
+    ("coaching", "0002_outcome_pillar_scores"),
 }
 # Read off the dump when it was made (old code: scoring.Result's columns).
 RESULT_FIELDS = (
