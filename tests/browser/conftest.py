@@ -123,6 +123,13 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         pytest.fail(f"{AXE} is missing: run `make install` (npm ci installs axe-core)")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
+    # The page as the user sees it once it settles: a button still fading into its pressed
+    # colour (Bootstrap's 0.15 s transition) is not what anyone reads.
+    page.evaluate(
+        "Promise.all(document.getAnimations()"
+        ".filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+        ".map(a => a.finished.catch(() => null)))"
+    )
     return page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
         ".then(result => result.violations.map(v => ({id: v.id, impact: v.impact,"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry, Kelurahan
@@ -24,6 +25,7 @@ CODES = [f"{pillar}{number}" for pillar in "BAP" for number in range(1, 8)]
 # Arrow functions, not bare expressions: Playwright evaluates a bare expression with eval(),
 # which the portal's Content-Security-Policy (script-src 'self') refuses.
 KIT_READY = "() => document.querySelector('[data-testid=kit-status]').dataset.state === 'ready'"
+
 
 
 def js(expression: str) -> str:
@@ -90,10 +92,32 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.wait_for_selector('[data-testid="whoami"]', state="attached")
 
 
+def kit_diagnosis(page: Any) -> str:
+    """What the list and the worker say about the kit, for a test that waited in vain."""
+    box = page.locator('[data-testid="kit-status"]')
+    state = page.evaluate(
+        "BantarField.sw({type: 'status', user: BantarField.user}, 5000)"
+        ".then(a => a.state, e => ({error: String(e)}))"
+    ) or {}
+    failures = {
+        key: value.get("error")
+        for key, value in (state.get("entries") or {}).items()
+        if not value.get("ok")
+    }
+    return (
+        f"the list shows {box.get_attribute('data-state')!r} ({box.inner_text()!r}); "
+        f"entries not ready: {failures}; failed: {state.get('failed')}; "
+        f"worker: {state.get('error', 'answered')}"
+    )
+
+
 def prepare_day(page: Any) -> dict[str, Any]:
     """Open the list with a connection and wait until every assigned RT is ready offline."""
     page.goto("/penilaian/")
-    page.wait_for_function(KIT_READY, timeout=60_000)
+    try:
+        page.wait_for_function(KIT_READY, timeout=180_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the kit never got ready: {kit_diagnosis(page)}") from None
     return page.evaluate(
         "BantarField.sw({type: 'status', user: BantarField.user}).then(a => a.state)"
     )

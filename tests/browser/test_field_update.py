@@ -89,7 +89,7 @@ def test_a_new_release_keeps_queued_items_and_prepared_rts_until_it_has_its_own(
     assert values == {"B1": 4, "B2": 3, "B3": 5}
     assert Score.history.count() == 3
     page.goto("/penilaian/")
-    page.wait_for_function(KIT_READY, timeout=60_000)
+    page.wait_for_function(KIT_READY, timeout=180_000)
     wait_until(lambda: not set(old_caches) & set(cache_names(page)))
     assert f"bantar-{new}-static" in cache_names(page)
     page.context.set_offline(True)
