@@ -27,7 +27,6 @@ CODES = [f"{pillar}{number}" for pillar in "BAP" for number in range(1, 8)]
 KIT_READY = "() => document.querySelector('[data-testid=kit-status]').dataset.state === 'ready'"
 
 
-
 def js(expression: str) -> str:
     """A wait_for_function predicate that the page's CSP allows."""
     return f"() => ({expression})"
@@ -95,10 +94,13 @@ def sign_in(page: Any, username: str, password: str) -> None:
 def kit_diagnosis(page: Any) -> str:
     """What the list and the worker say about the kit, for a test that waited in vain."""
     box = page.locator('[data-testid="kit-status"]')
-    state = page.evaluate(
-        "BantarField.sw({type: 'status', user: BantarField.user}, 5000)"
-        ".then(a => a.state, e => ({error: String(e)}))"
-    ) or {}
+    state = (
+        page.evaluate(
+            "BantarField.sw({type: 'status', user: BantarField.user}, 5000)"
+            ".then(a => a.state, e => ({error: String(e)}))"
+        )
+        or {}
+    )
     failures = {
         key: value.get("error")
         for key, value in (state.get("entries") or {}).items()
