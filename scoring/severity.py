@@ -29,7 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from competitions.models import Competition, Entry, EntryStatus
 from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
@@ -324,3 +324,27 @@ def severity_panel(competition: Competition) -> SeverityPanel:
             jurors=jurors,
         ),
     )
+
+
+# --- The settings page -----------------------------------------------------------------------
+
+
+def _with_place(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    return entries.select_related(
+        "rt__kelurahan__kecamatan", "category", "assignment__team"
+    ).order_by("rt__kelurahan__kecamatan__code", "rt__kelurahan__code", "rt__number", "pk")
+
+
+def calibration_candidates(competition: Competition) -> QuerySet[Entry]:
+    """The RTs that may become calibration RTs: verified and assigned (one query a page)."""
+    return _with_place(
+        Entry.objects.filter(
+            competition=competition, status=EntryStatus.VERIFIED, assignment__isnull=False
+        )
+    )
+
+
+def calibration_chosen(competition: Competition) -> list[Entry]:
+    """The calibration RTs as marked, also one no longer verified or assigned (1 query):
+    the panel leaves such an RT out, and the page says why so the panitia removes it."""
+    return list(_with_place(Entry.objects.filter(competition=competition, is_calibration=True)))

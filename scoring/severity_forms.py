@@ -1,21 +1,27 @@
-"""The panitia's form for team severity: threshold, normalisation, calibration RTs (issue 12.5)."""
+"""The panitia's forms for team severity: threshold and normalisation; the search for
+calibration RTs and the choice of one (issues 12.5, 19)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import Competition, Entry, EntryStatus
+from bantar.filters import ScopedFilterSet
+from bantar.models import User
+from competitions.filters import entry_search
+from competitions.models import Competition, Entry, Kecamatan, Kelurahan
+from scoring.result_filters import KelurahanSelect, ResultFilterForm
 
 ERROR_THRESHOLD = _("Batas selisih berupa angka dari 0,01 sampai 10, misalnya 0,5.")
-
-
-class CalibrationChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.rt} · {obj.assignment.team.name}"
+ERROR_CALIBRATION_CHOICE = _(
+    "Pilihan RT kalibrasi tidak dikenal: pilih RT dari daftar pencarian di halaman ini."
+)
+ADD, REMOVE = "tambah", "hapus"
 
 
 class SeveritySettingsForm(forms.Form):
@@ -33,16 +39,6 @@ class SeveritySettingsForm(forms.Form):
             "sebelum dirata-rata. Hanya dapat diubah sebelum hasil final."
         ),
     )
-    calibration = CalibrationChoice(
-        label=_("RT kalibrasi (dinilai semua tim)"),
-        queryset=Entry.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Nilai tim yang ditugaskan tetap dihitung untuk hasil RT itu; nilai tim lain hanya "
-            "dipakai untuk membandingkan tim di panel Keseragaman penilaian."
-        ),
-    )
 
     def __init__(self, *args: Any, competition: Competition, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -50,17 +46,9 @@ class SeveritySettingsForm(forms.Form):
             {
                 "threshold": str(competition.severity_threshold).replace(".", ","),
                 "normalise": competition.normalise_levels,
-                "calibration": list(
-                    competition.entries.filter(is_calibration=True).values_list("pk", flat=True)
-                ),
             },
         )
         super().__init__(*args, **kwargs)
-        field = self.fields["calibration"]
-        assert isinstance(field, CalibrationChoice)
-        field.queryset = Entry.objects.filter(
-            competition=competition, status=EntryStatus.VERIFIED, assignment__isnull=False
-        ).select_related("rt__kelurahan", "assignment__team")
 
     def clean_threshold(self) -> Decimal:
         text = self.cleaned_data["threshold"].strip().replace(",", ".")
@@ -71,3 +59,74 @@ class SeveritySettingsForm(forms.Form):
         if not value.is_finite() or not Decimal("0.01") <= value <= 10 or value != round(value, 2):
             raise forms.ValidationError(ERROR_THRESHOLD, code="threshold")
         return value
+
+
+class CalibrationMarkForm(forms.Form):
+    """One RT added to or removed from the calibration RTs (a button of the settings page)."""
+
+    calibration = forms.ChoiceField(
+        choices=[(ADD, ADD), (REMOVE, REMOVE)],
+        error_messages={
+            "required": ERROR_CALIBRATION_CHOICE,
+            "invalid_choice": ERROR_CALIBRATION_CHOICE,
+        },
+    )
+    entry = forms.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": ERROR_CALIBRATION_CHOICE,
+            "invalid": ERROR_CALIBRATION_CHOICE,
+            "min_value": ERROR_CALIBRATION_CHOICE,
+            "max_value": ERROR_CALIBRATION_CHOICE,
+        },
+    )
+
+
+class CalibrationFilter(ScopedFilterSet):
+    """The search for calibration RTs: kecamatan, kelurahan, category, RT number or kampung."""
+
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"),
+        field_name="rt__kelurahan__kecamatan",
+        queryset=Kecamatan.objects.none(),
+        empty_label=_("Semua kecamatan"),
+    )
+    kelurahan = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"),
+        field_name="rt__kelurahan",
+        queryset=Kelurahan.objects.none(),
+        empty_label=_("Semua kelurahan"),
+        widget=KelurahanSelect,
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Kategori"), field_name="category__code", empty_label=_("Semua kategori")
+    )
+
+    class Meta:
+        model = Entry
+        fields: list[str] = []
+        form = ResultFilterForm  # a kelurahan of another kecamatan is refused, not dropped
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        queryset: QuerySet[Entry],
+        user: User,
+        competition: Competition,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            data,
+            queryset=queryset,
+            user=user,
+            competition=competition,
+            search_placeholder=str(_("No. RT, kampung atau kelurahan")),
+            **kwargs,
+        )
+
+    def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        # Never the head of RT: choosing a calibration RT needs no personal data.
+        return entry_search(queryset, value, with_contacts=False)

@@ -22,6 +22,11 @@ ERROR_CALIBRATION_NOT_ASSIGNED = gettext_lazy(
 ERROR_CALIBRATION_UNKNOWN = gettext_lazy("Peserta yang dipilih bukan peserta kompetisi ini.")
 
 
+def _unfit(entry: Entry) -> bool:
+    """Not a possible calibration RT: only a verified, assigned RT has a team whose sheets count."""
+    return entry.status != EntryStatus.VERIFIED or not hasattr(entry, "assignment")
+
+
 @transaction.atomic
 def competition_severity_settings(
     *, competition: Competition, threshold: Decimal, normalise: bool, by: User
@@ -58,11 +63,7 @@ def entry_calibration_set(
     )
     if len(chosen) != len(wanted):
         raise ValidationError(ERROR_CALIBRATION_UNKNOWN, code="calibration_unknown")
-    unfit = [
-        str(entry.rt)
-        for entry in chosen
-        if entry.status != EntryStatus.VERIFIED or not hasattr(entry, "assignment")
-    ]
+    unfit = [str(entry.rt) for entry in chosen if _unfit(entry)]
     if unfit:
         raise ValidationError(
             ERROR_CALIBRATION_NOT_ASSIGNED,
@@ -77,3 +78,35 @@ def entry_calibration_set(
         stamp(entry, by=by, reason=_("RT kalibrasi"))
         entry.save(update_fields=["is_calibration", "updated_at"])
     return changed
+
+
+@transaction.atomic
+def entry_calibration_mark(
+    *, competition: Competition, entry_id: int, calibration: bool, by: User
+) -> Entry:
+    """One RT becomes a calibration RT (`calibration`) or stops being one; the others stay.
+
+    The settings page adds or removes RTs one at a time from a search, so a filter or a
+    page of the search never drops a choice made elsewhere. Unchanged: no history record.
+    """
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    check_stage(competition, Write.CALIBRATION)
+    entry = (
+        Entry.objects.filter(competition=competition, pk=entry_id)
+        .select_related("rt__kelurahan", "assignment")
+        .first()
+    )
+    if entry is None:
+        raise ValidationError(ERROR_CALIBRATION_UNKNOWN, code="calibration_unknown")
+    if calibration and _unfit(entry):
+        raise ValidationError(
+            ERROR_CALIBRATION_NOT_ASSIGNED,
+            code="calibration_not_assigned",
+            params={"rts": str(entry.rt)},
+        )
+    if entry.is_calibration == calibration:
+        return entry
+    entry.is_calibration = calibration
+    stamp(entry, by=by, reason=_("RT kalibrasi"))
+    entry.save(update_fields=["is_calibration", "updated_at"])
+    return entry

@@ -108,6 +108,10 @@ NOT_WRITES = {
     "entry_photo_groups": "a read: the photos of the sheet and explain pages",
     "entry_photo_page": "a read: one page of an RT's photos",
     "instrument_copy": "a new version: the original is only read",
+    "instrument_readiness_problems": "a read: what keeps an instrument from being ready",
+    "check_instrument_ready": "a check of the instrument a new competition is made on",
+    "instrument_mark_ready": "a draft becomes choosable: nothing juries score against changes",
+    "default_competition_title": "words, no database",
     "instrument_lock_reasons": "a read: the stage table's refusals for the instrument",
     "instruments_lock_reasons": "a read: the same for several instruments at once",
     "check_instrument_editable": "the stage check of the instrument edits itself",
@@ -397,6 +401,12 @@ CASES: dict[str, tuple[Write, Callable[[World], Any]]] = {
         Write.CALIBRATION,
         lambda w: scoring.severity_services.entry_calibration_set(
             competition=w.competition, entry_ids=[w.verified.pk], by=w.panitia
+        ),
+    ),
+    "entry_calibration_mark": (
+        Write.CALIBRATION,
+        lambda w: scoring.severity_services.entry_calibration_mark(
+            competition=w.competition, entry_id=w.verified.pk, calibration=True, by=w.panitia
         ),
     ),
     # Published, the world's competition has no result set: "no winners", not the stage.

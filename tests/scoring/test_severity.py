@@ -395,24 +395,24 @@ def test_the_panel_page_shows_the_flag_and_the_basis(world, client, panitia):
     assert f'href="/kompetisi/{world.competition.pk}/pleno/keseragaman/"' in plenary
 
 
-def test_the_settings_form_saves_all_or_nothing(world, client, panitia):
+def test_the_settings_form_saves_threshold_and_normalisation_together(world, client, panitia):
     client.force_login(panitia)
     url = f"/kompetisi/{world.competition.pk}/pleno/keseragaman/atur/"
     assert client.get(url).status_code == 200
-    keep = world.calibration[0].pk
-    answer = client.post(url, {"threshold": "0,75", "normalise": "on", "calibration": [keep]})
+    answer = client.post(url, {"threshold": "0,75", "normalise": "on"})
     assert answer.status_code == 302
     world.competition.refresh_from_db()
     assert world.competition.severity_threshold == Decimal("0.75")
     assert world.competition.normalise_levels
-    assert set(Entry.objects.filter(is_calibration=True).values_list("pk", flat=True)) == {keep}
     Competition.objects.filter(pk=world.competition.pk).update(status=CompetitionStatus.FINAL)
-    refused = client.post(url, {"threshold": "0,2", "calibration": []})
+    refused = client.post(url, {"threshold": "0,2"})
     assert refused.status_code == 200
     assert str(ERROR_SEVERITY_STAGE % {"status": "Final"}) in refused.content.decode()
     world.competition.refresh_from_db()
     assert world.competition.severity_threshold == Decimal("0.75")  # nothing half-saved
-    assert Entry.objects.filter(is_calibration=True).count() == 1
+    assert world.competition.normalise_levels
+    # The calibration RTs are chosen one at a time: tests/scoring/test_severity_settings.py.
+    assert Entry.objects.filter(is_calibration=True).count() == 2
 
 
 @pytest.mark.parametrize("text", ["abc", "0", "11", "0,005", "", "NaN"])
