@@ -119,3 +119,49 @@ def test_a_juror_of_another_team_sees_the_calibration_rts_marked(new_page):
         assert notes.count() == 2
         assert "nilai Tim Kota 1 yang dihitung" in notes.first.inner_text()
         save_screenshot(page, f"juror-calibration-{size}")
+
+
+def test_the_panitia_chooses_a_calibration_rt_through_the_search(new_page):
+    """Issue 19: the settings page lists the chosen RTs and a search, not 1,650 check boxes.
+    The panitia narrows the search to Beringin's kecamatan and "RT 33", adds that RT, and
+    the choice stays when the search is cleared; removing it leaves the other two."""
+    call_command("seed_demo", "--minimal", verbosity=0)
+    competition = Competition.objects.exclude(year=2020).get()
+    four_teams_on_two_calibration_rts(competition)
+    beringin = Kelurahan.objects.select_related("kecamatan").get(name="Beringin")
+    spare = EntryFactory(
+        competition=competition,
+        rt=RT.objects.create(kelurahan=beringin, number=33, name_kampung="Kampung Tiga Tiga"),
+        kk_count=70,
+        status=EntryStatus.VERIFIED,
+    )
+    Assignment.objects.create(entry=spare, team=JuryTeam.objects.get(name="Tim Kota 2"))
+    for size, (width, height) in SIZES.items():
+        page = new_page(viewport={"width": width, "height": height})
+        log_in(page, "panitia", DEMO_PASSWORD)
+        page.goto(f"/kompetisi/{competition.pk}/pleno/keseragaman/atur/")
+        chosen = page.get_by_test_id("calibration-chosen")
+        assert chosen.locator("[data-entry]").count() == 2
+        filters = page.get_by_test_id("calibration-filters")
+        filters.get_by_label("Kecamatan", exact=True).select_option(label=beringin.kecamatan.name)
+        filters.get_by_label("Cari").fill("RT 33")
+        filters.get_by_role("button", name="Saring").click()
+        page.wait_for_url("**q=RT+33**")
+        candidates = page.get_by_test_id("calibration-candidates").locator("[data-entry]")
+        assert candidates.count() == 1
+        assert "Kampung Tiga Tiga" in candidates.first.inner_text()
+        candidates.first.get_by_role("button", name="Jadikan RT 33 Beringin RT kalibrasi").click()
+        page.wait_for_load_state()
+        assert "RT 33 Beringin menjadi RT kalibrasi." in page.get_by_role("alert").inner_text()
+        assert "q=RT+33" in page.url  # the search is kept
+        assert chosen.locator(f'[data-entry="{spare.pk}"]').count() == 1
+        assert page.get_by_test_id("calibration-count").inner_text() == "3"
+        save_screenshot(page, f"severity-settings-search-{size}")
+        assert_accessible(page)
+        page.get_by_role("link", name="Hapus saringan").click()
+        page.wait_for_load_state()
+        assert chosen.locator("[data-entry]").count() == 3  # nothing lost with the filter
+        chosen.get_by_role("button", name="Hapus RT 33 Beringin dari RT kalibrasi").click()
+        page.wait_for_load_state()
+        assert chosen.locator("[data-entry]").count() == 2
+        save_screenshot(page, f"severity-settings-{size}-after-removal", full_page=False)
