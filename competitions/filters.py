@@ -57,6 +57,55 @@ def entry_search(entries: QuerySet[Entry], text: str, *, with_contacts: bool) ->
     return entries
 
 
+# The region and category filters of every list of entries, declared here once: a FilterSet
+# names them (`kecamatan = kecamatan_filter()`) in the order its form shows them, and
+# ScopedFilterSet fills their choices from the user's scope and the competition.
+
+
+def kecamatan_filter(**options: Any) -> django_filters.ModelChoiceFilter:
+    """An entry's kecamatan; `options` (e.g. a `method`) override the defaults."""
+    return django_filters.ModelChoiceFilter(
+        **{
+            "label": _("Kecamatan"),
+            "field_name": "rt__kelurahan__kecamatan",
+            "queryset": Kecamatan.objects.none(),
+            "empty_label": _("Semua kecamatan"),
+            **options,
+        }
+    )
+
+
+def kelurahan_filter(**options: Any) -> django_filters.ModelChoiceFilter:
+    """An entry's kelurahan; `options` override the defaults."""
+    return django_filters.ModelChoiceFilter(
+        **{
+            "label": _("Kelurahan"),
+            "field_name": "rt__kelurahan",
+            "queryset": Kelurahan.objects.none(),
+            "empty_label": _("Semua kelurahan"),
+            **options,
+        }
+    )
+
+
+def category_filter(**options: Any) -> django_filters.ChoiceFilter:
+    """An entry's size category, by code; `options` override the defaults."""
+    return django_filters.ChoiceFilter(
+        **{
+            "label": _("Kategori"),
+            "field_name": "category__code",
+            "empty_label": _("Semua kategori"),
+            **options,
+        }
+    )
+
+
+def offer_kecamatan_city_wide(filters: django_filters.FilterSet, user: User) -> None:
+    """Only city-wide users choose a kecamatan: an officer's rows are one kecamatan at most."""
+    if not user.is_city_wide:
+        filters.filters.pop("kecamatan", None)
+
+
 class EntryFilter(ScopedFilterSet):
     """The participants list and the verification queue: status, region, category, search."""
 
@@ -64,21 +113,9 @@ class EntryFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=EntryStatus.choices, empty_label=_("Semua status")
     )
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"),
-        field_name="rt__kelurahan__kecamatan",
-        queryset=Kecamatan.objects.none(),
-        empty_label=_("Semua kecamatan"),
-    )
-    kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"),
-        field_name="rt__kelurahan",
-        queryset=Kelurahan.objects.none(),
-        empty_label=_("Semua kelurahan"),
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Kategori"), field_name="category__code", empty_label=_("Semua kategori")
-    )
+    kecamatan = kecamatan_filter()
+    kelurahan = kelurahan_filter()
+    category = category_filter()
 
     class Meta:
         model = Entry
@@ -102,9 +139,7 @@ class EntryFilter(ScopedFilterSet):
             search_placeholder=self.search_placeholder(),
             **kwargs,
         )
-        if not user.is_city_wide:
-            # A kelurahan or kecamatan officer already sees one kecamatan at most.
-            del self.filters["kecamatan"]
+        offer_kecamatan_city_wide(self, user)
 
     def search_placeholder(self) -> str:
         if self.with_contacts:

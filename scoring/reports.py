@@ -15,26 +15,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import django_filters
 from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 
 from bantar import dates
 from bantar.access import AuthenticatedRequest
 from bantar.exports import DECIMAL, INTEGER, MONEY, NUMBER, Column, Report, Sheet, Signature
-from bantar.filters import ScopedFilterSet, page_of
-from bantar.models import User
+from bantar.filters import page_of
 from competitions.models import Competition, Entry, EntryStatus, Kecamatan
 from competitions.models import CompetitionStatus as Stage
 from competitions.models import Kelurahan as KelurahanModel
 from competitions.reports import participants_report
 from indicators.selectors import indicators_of
-from scoring.filters import filter_by_team, team_choices
+from scoring.filters import MatrixFilter
 from scoring.models import JuryTeam, Result
 from scoring.result_selectors import (
     JurorNumbers,
@@ -285,7 +283,7 @@ def winners_report(
             % {"count": len(held), "sheet": HELD_SHEET}
         )
         sheets.append(
-            Sheet(name=HELD_SHEET, columns=_held_columns(table), rows=list(enumerate(held, 1)))
+            Sheet(name=str(HELD_SHEET), columns=_held_columns(table), rows=list(enumerate(held, 1)))
         )
     pending = [row for _code, rows in table.by_category() for row in rows if not row.ranked]
     if pending and appendices:
@@ -490,51 +488,6 @@ def matrix_report(
         notes=[method],
         sheets=[Sheet(name=_("Matriks"), columns=columns, rows=rows)],
     )
-
-
-class MatrixFilter(ScopedFilterSet):
-    """The score matrix's filters, in the URL: category, kecamatan (city-wide users), team.
-
-    The rows are the user's entries (`Entry.objects.for_user`), so no filter leads outside
-    a region; the results themselves are computed over every entry first.
-    """
-
-    category = django_filters.ChoiceFilter(
-        label=gettext_lazy("Kategori"),
-        field_name="category__code",
-        empty_label=gettext_lazy("Semua kategori"),
-    )
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Kecamatan"),
-        field_name="rt__kelurahan__kecamatan",
-        queryset=Kecamatan.objects.none(),
-        empty_label=gettext_lazy("Semua kecamatan"),
-    )
-    tim = django_filters.ChoiceFilter(
-        label=gettext_lazy("Tim"), method="filter_team", empty_label=gettext_lazy("Semua tim")
-    )
-
-    class Meta:
-        model = Entry
-        fields: list[str] = []
-
-    def __init__(
-        self,
-        data: Any = None,
-        *,
-        queryset: QuerySet[Entry],
-        user: User,
-        competition: Competition,
-        teams: list[JuryTeam],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, queryset=queryset, user=user, competition=competition, **kwargs)
-        self.filters["tim"].extra["choices"] = team_choices(teams)
-        if not user.is_city_wide:
-            del self.filters["kecamatan"]  # an officer's rows are one kecamatan at most
-
-    def filter_team(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
-        return filter_by_team(queryset, value)
 
 
 @dataclass(frozen=True)
