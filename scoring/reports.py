@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from bantar import dates
 from bantar.access import AuthenticatedRequest
@@ -157,7 +157,8 @@ def decree_columns() -> list[Column]:
 
 
 # Excel allows 31 characters in a sheet name: "Ditahan, perlu keputusan panitia" has 32.
-HELD_SHEET = pgettext("lembar", "Ditahan, perlu putusan panitia")
+# Lazy: translated in the language of each request, not once in the one active at import.
+HELD_SHEET = pgettext_lazy("lembar", "Ditahan, perlu putusan panitia")
 
 
 def held_reason(row: ResultRow) -> str:

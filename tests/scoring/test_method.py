@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -110,3 +112,19 @@ def test_an_rt_wholly_beyond_the_cap_is_not_held_for_a_decision(season, open_com
     # Besar: A wins; B and C (tied, beyond the cap) are held back but split nothing.
     assert table.row(season["B"].pk).held_back == "cap"
     assert not any(row.undecided for row in table.rows)
+
+
+def test_an_english_user_gets_the_held_sheet_in_english(client, panitia, season, open_competition):
+    panitia.language = "en"
+    panitia.save(update_fields=["language"])
+    client.force_login(panitia)
+    base = f"/kompetisi/{open_competition.pk}/laporan"
+    try:
+        book = load_workbook(io.BytesIO(client.get(f"{base}/pemenang.xlsx").content))
+        page = client.get(f"{base}/pemenang/").content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves English active
+    assert "Held, committee to decide" in book.sheetnames
+    assert "Ditahan, perlu putusan panitia" not in book.sheetnames
+    assert '<h2 class="h5">Held, committee to decide</h2>' in page
+    assert str(HELD_SHEET) == "Ditahan, perlu putusan panitia"  # Indonesian again
