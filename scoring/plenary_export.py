@@ -21,7 +21,8 @@ def result_text(row: ResultRow) -> str:
     if pending:
         return pending
     if row.is_winner:
-        return _("Pemenang")
+        # "Pemenang" is also a column of counts (winners); here it is one RT's status.
+        return pgettext("status", "Pemenang")
     if row.held_back == "cap":
         return _("Lulus, melewati batas")
     if row.held_back == "budget":

@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from bantar import dates
 from bantar.access import AuthenticatedRequest
@@ -216,9 +216,26 @@ def _pending_columns() -> list[Column]:
 def _total_row(columns: list[Column], label: str, prize: int, count: int) -> list[object]:
     row: list[object] = [None] * len(columns)
     row[1] = label
-    row[4] = _("%(count)s RT") % {"count": count}
+    row[4] = ngettext("%(count)s RT", "%(count)s RT", count) % {"count": count}
     row[-1] = prize
     return row
+
+
+def _pending_note(counts: Mapping[str, int]) -> str:
+    """What the winners list says of the RTs it leaves out: each count in its own plural."""
+    incomplete, unscored = counts["incomplete"], counts["unscored"]
+    return _(
+        "%(incomplete)s dan %(unscored)s: belum diberi peringkat dan belum dapat menjadi "
+        "pemenang (lembar %(sheet)s)."
+    ) % {
+        "incomplete": ngettext(
+            "%(count)s RT belum lengkap", "%(count)s RT belum lengkap", incomplete
+        )
+        % {"count": incomplete},
+        "unscored": ngettext("%(count)s RT belum dinilai", "%(count)s RT belum dinilai", unscored)
+        % {"count": unscored},
+        "sheet": _("Belum lengkap"),
+    }
 
 
 def winners_report(
@@ -278,8 +295,12 @@ def winners_report(
     held = [row for _code, rows in table.by_category() for row in rows if row.undecided]
     if held and appendices:
         notes.append(
-            _(
-                "%(count)s RT ditahan karena nilai sama terpisah oleh batas atau pagu (lembar %(sheet)s)."
+            ngettext(
+                "%(count)s RT ditahan karena nilai sama terpisah oleh batas atau pagu "
+                "(lembar %(sheet)s).",
+                "%(count)s RT ditahan karena nilai sama terpisah oleh batas atau pagu "
+                "(lembar %(sheet)s).",
+                len(held),
             )
             % {"count": len(held), "sheet": HELD_SHEET}
         )
@@ -288,14 +309,7 @@ def winners_report(
         )
     pending = [row for _code, rows in table.by_category() for row in rows if not row.ranked]
     if pending and appendices:
-        counts = table.coverage_counts
-        notes.append(
-            _(
-                "%(incomplete)s RT belum lengkap dan %(unscored)s RT belum dinilai: "
-                "belum diberi peringkat dan belum dapat menjadi pemenang (lembar %(sheet)s)."
-            )
-            % {**counts, "sheet": _("Belum lengkap")}
-        )
+        notes.append(_pending_note(table.coverage_counts))
         sheets.append(
             Sheet(
                 name=_("Belum lengkap"),
