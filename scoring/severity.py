@@ -30,8 +30,10 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from competitions.models import Competition, Entry, EntryStatus
+from indicators.models import Indicator
 from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
 from scoring.normalise import from_sums
 from scoring.panel import counted_scores, has_conflict, in_remit
@@ -69,6 +71,14 @@ def tallied(levels: Iterable[Level]) -> list[Tally]:
     return [Tally(*key, *found) for key, found in sums.items()]
 
 
+def two_places(value: Fraction | None) -> Decimal | None:
+    """A mean or difference as shown: 2 places, half up (away from zero)."""
+    if value is None:
+        return None
+    whole = (2 * abs(value.numerator) * 100 + value.denominator) // (2 * value.denominator)
+    return Decimal(whole if value >= 0 else -whole).scaleb(-2)
+
+
 @dataclass(frozen=True)
 class Stats:
     """One team's or one juror's levels on the panel's basis."""
@@ -80,10 +90,7 @@ class Stats:
     difference: Fraction | None  # None: nobody of another team to compare with
 
     def _decimal(self, value: Fraction | None) -> Decimal | None:
-        if value is None:
-            return None
-        whole = (2 * abs(value.numerator) * 100 + value.denominator) // (2 * value.denominator)
-        return Decimal(whole if value >= 0 else -whole).scaleb(-2)
+        return two_places(value)
 
     @property
     def mean_shown(self) -> Decimal | None:
@@ -221,6 +228,16 @@ def calibration_levels(competition: Competition) -> list[Level]:
     (the first by id, as `scoring.panel.membership_for`). Conflict of interest,
     recusal, excused sheet and remit leave levels out as they do for results. 5 queries.
     """
+    return [
+        Level(team, juror, entry_id, value)
+        for entry_id, team, juror, _indicator, value in _calibration_rows(competition)
+    ]
+
+
+def _calibration_rows(
+    competition: Competition, entry_id: int | None = None
+) -> list[tuple[int, int, int, int, int]]:
+    """(entry, team, juror, indicator, level) of `calibration_levels`; one RT's if `entry_id`."""
     members: dict[int, list[tuple[int, int | None, frozenset[int]]]] = defaultdict(list)
     remits: dict[int, set[int]] = defaultdict(set)
     for member_id, pillar_id in JuryMember.pillars.through.objects.filter(
@@ -233,43 +250,48 @@ def calibration_levels(competition: Competition) -> list[Level]:
         .values_list("pk", "team_id", "user_id", "home_kelurahan_id")
     ):
         members[user_id].append((team_id, home, frozenset(remits[member_id])))
+    only = {} if entry_id is None else {"entry_id": entry_id}
     # A recusal or an excused sheet keeps the juror's levels out, as for results (rule 3).
     recused = set(
         Recusal.objects.filter(
-            entry__competition=competition, entry__is_calibration=True
+            entry__competition=competition, entry__is_calibration=True, **only
         ).values_list("entry_id", "juror_id")
     ) | set(
         Excusal.objects.filter(
-            entry__competition=competition, entry__is_calibration=True
+            entry__competition=competition, entry__is_calibration=True, **only
         ).values_list("entry_id", "juror_id")
     )
-    rows = Score.objects.filter(
+    scores = Score.objects.filter(
         sheet__entry__competition=competition,
         sheet__entry__is_calibration=True,
         sheet__entry__status=EntryStatus.VERIFIED,
         sheet__entry__assignment__isnull=False,
         sheet__status=SheetStatus.SUBMITTED,
         value__isnull=False,
-    ).values_list(
+    )
+    if entry_id is not None:
+        scores = scores.filter(sheet__entry_id=entry_id)
+    rows = scores.values_list(
         "sheet__entry_id",
         "sheet__entry__assignment__team_id",
         "sheet__entry__rt__kelurahan_id",
         "sheet__juror_id",
+        "indicator_id",
         "indicator__pillar_id",
         "value",
     )
     levels = []
-    for entry_id, assigned, kelurahan, juror, pillar, value in rows.order_by():
+    for entry, assigned, kelurahan, juror, indicator, pillar, value in rows.order_by():
         memberships = members.get(juror, [])
         chosen = next((m for m in memberships if m[0] == assigned), None) or next(
             iter(memberships), None
         )
-        if chosen is None or value is None or (entry_id, juror) in recused:
+        if chosen is None or value is None or (entry, juror) in recused:
             continue
         team, lives_in, remit = chosen
         if has_conflict(lives_in, kelurahan) or not in_remit(remit, pillar):
             continue
-        levels.append(Level(team, juror, entry_id, value))
+        levels.append((entry, team, juror, indicator, value))
     return levels
 
 
@@ -348,3 +370,97 @@ def calibration_chosen(competition: Competition) -> list[Entry]:
     """The calibration RTs as marked, also one no longer verified or assigned (1 query):
     the panel leaves such an RT out, and the page says why so the panitia removes it."""
     return list(_with_place(Entry.objects.filter(competition=competition, is_calibration=True)))
+
+
+# --- The sheet page of a calibration RT ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalibrationSheet:
+    """One juror's counted levels on a calibration RT, under the team he scored for."""
+
+    team: str
+    juror: str  # his name, or "Juri 2" for a reader `scoring.see_juror_names` does not allow
+    counts: bool  # the assigned team's sheet: it counts for the RT's result
+    levels: dict[int, int]  # indicator id -> level (a level the panel rule leaves out is absent)
+
+    @property
+    def mean(self) -> Decimal | None:
+        if not self.levels:
+            return None
+        return two_places(Fraction(sum(self.levels.values()), len(self.levels)))
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    code: str
+    text: str
+    levels: list[int | None]  # one per sheet, in the comparison's order
+    gap: int | None  # highest minus lowest level of the row
+
+    @property
+    def apart(self) -> bool:
+        # As "Perlu dibahas": two levels or more apart on one indicator.
+        return self.gap is not None and self.gap >= 2
+
+
+@dataclass(frozen=True)
+class CalibrationComparison:
+    sheets: list[CalibrationSheet]
+    rows: list[CalibrationRow]
+
+    @property
+    def teams(self) -> int:
+        return len({sheet.team for sheet in self.sheets})
+
+
+def calibration_comparison(entry: Entry, *, names: bool) -> CalibrationComparison | None:
+    """Every team's submitted sheet on a calibration RT side by side, per indicator (7 queries).
+
+    The levels are the ones the severity panel compares (`_calibration_rows`: conflict,
+    recusal, excused sheet and remit as for results). The assigned team comes first.
+    Without `names` (`scoring.see_juror_names`) jurors are "Juri 1", "Juri 2", ... in
+    that order. None when the RT is not a calibration RT.
+    """
+    if not entry.is_calibration:
+        return None
+    levels: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for _entry, team, juror, indicator_id, value in _calibration_rows(
+        entry.competition, entry_id=entry.pk
+    ):
+        levels[team, juror][indicator_id] = value
+    assigned = Entry.objects.filter(pk=entry.pk).values_list("assignment__team_id", flat=True)[0]
+    people = {
+        (member.team_id, member.user_id): member
+        for member in JuryMember.objects.filter(
+            team__competition_id=entry.competition_id
+        ).select_related("team", "user")
+    }
+    order = sorted(
+        levels,
+        key=lambda key: (
+            key[0] != assigned,
+            people[key].team.name,
+            people[key].user.get_full_name() or people[key].user.username,
+        ),
+    )
+    sheets = [
+        CalibrationSheet(
+            team=people[key].team.name,
+            juror=(people[key].user.get_full_name() or people[key].user.username)
+            if names
+            else str(_("Juri %(number)s") % {"number": number}),
+            counts=key[0] == assigned,
+            levels=levels[key],
+        )
+        for number, key in enumerate(order, start=1)
+    ]
+    instrument = entry.competition.instrument_id
+    indicators = Indicator.objects.filter(instrument_id=instrument) if instrument else []
+    rows = []
+    for indicator in indicators:  # the pillars' order, then the number (Indicator.Meta)
+        row: list[int | None] = [sheet.levels.get(indicator.pk) for sheet in sheets]
+        given = [level for level in row if level is not None]
+        gap = max(given) - min(given) if given else None
+        rows.append(CalibrationRow(indicator.code, indicator.text, row, gap))
+    return CalibrationComparison(sheets, rows)

@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from bantar.access import AuthenticatedRequest, get_for_user_or_404, permission_required, require
+from bantar.access import (
+    AuthenticatedRequest,
+    get_for_user_or_404,
+    may,
+    permission_required,
+    require,
+)
 from bantar.filters import page_of
 from competitions.models import Competition, Entry
 from competitions.stages import Write, stage_allows
@@ -57,6 +63,7 @@ from scoring.selectors import (
     scoring_cards,
     teams_with_members,
 )
+from scoring.severity import calibration_comparison
 from scoring.sync_views import reports_device
 
 if TYPE_CHECKING:
@@ -318,6 +325,10 @@ def entry_sheets_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "may_excuse": stage_allows(entry.competition, Write.EXCUSE),
         "photos": evidence.entry_photo_groups(
             request.user, competition_id=entry.competition_id, entry_id=entry.pk
+        ),
+        # A calibration RT: every team's sheet side by side (issue 12), named by the one rule.
+        "calibration": calibration_comparison(
+            entry, names=may(request.user, "scoring.see_juror_names", entry.competition)
         ),
     }
     return render(request, "scoring/entry_sheets.html", context)

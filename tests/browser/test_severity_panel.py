@@ -165,3 +165,28 @@ def test_the_panitia_chooses_a_calibration_rt_through_the_search(new_page):
         page.wait_for_load_state()
         assert chosen.locator("[data-entry]").count() == 2
         save_screenshot(page, f"severity-settings-{size}-after-removal", full_page=False)
+
+
+def test_the_sheet_page_of_a_calibration_rt_compares_the_teams(new_page):
+    """Issue 12: on RT 31's sheet page the panitia reads the four teams' levels side by side,
+    Tim Kota 1's marked as the one that counts and Tim Kota 3's a level higher."""
+    call_command("seed_demo", "--minimal", verbosity=0)
+    competition = Competition.objects.exclude(year=2020).get()
+    four_teams_on_two_calibration_rts(competition)
+    entry = competition.entries.get(rt__number=31, is_calibration=True)
+    for size, (width, height) in SIZES.items():
+        page = new_page(viewport={"width": width, "height": height})
+        log_in(page, "panitia", DEMO_PASSWORD)
+        page.goto(f"/peserta/{entry.pk}/lembar-nilai/")
+        comparison = page.get_by_test_id("calibration-comparison")
+        heads = comparison.get_by_test_id("calibration-sheet")
+        assert heads.count() == 4
+        assert "dihitung" in heads.first.inner_text() and "Tim Kota 1" in heads.first.inner_text()
+        first_row = comparison.locator("tbody tr").first
+        levels = [
+            int(text) for text in first_row.get_by_test_id("calibration-level").all_inner_texts()
+        ]
+        assert levels[2] == levels[0] + 1 and levels[0] == levels[1] == levels[3]
+        comparison.scroll_into_view_if_needed()
+        save_screenshot(page, f"calibration-sheets-{size}", full_page=False)
+        assert_accessible(page)
