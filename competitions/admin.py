@@ -22,6 +22,7 @@ from competitions.models import (
     SizeCategory,
 )
 from competitions.resources import KecamatanResource, KelurahanResource, RTResource
+from indicators.selectors import ready_instruments
 
 
 class ScopedAdminMixin:
@@ -153,6 +154,12 @@ class CompetitionAdmin(ScopedAdminMixin, NoRevertHistoryMixin, SimpleHistoryAdmi
         if obj is not None and obj.status != CompetitionStatus.DRAFT:
             return (*fixed, "instrument")
         return fixed
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Only an instrument the panitia marked ready may be chosen, as competition_create asks.
+        if db_field.name == "instrument":
+            kwargs["queryset"] = ready_instruments()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Entry)

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,6 +39,7 @@ from competitions.stages import (
 )
 from indicators.models import Instrument
 from indicators.selectors import default_weights_for, newest_instrument
+from indicators.services import check_instrument_ready
 
 ERROR_KK_BELOW_MINIMUM = gettext_lazy(
     "Jumlah KK %(kk)s kurang dari %(min)s KK: RT dengan kurang dari %(min)s KK "
@@ -203,6 +204,16 @@ def validate_pillar_weights(weights: dict[str, object], *, codes: Sequence[str])
     check_pillar_weights(weights, codes)
 
 
+def default_competition_title(*, year: int, period: int) -> str:
+    """The stored title is an official text (certificates, the public results): always in
+    Indonesian, whatever language the panitia creating it reads the portal in."""
+    with translation.override("id"):
+        title = _("Lomba Kampung BANTAR %(year)s") % {"year": year}
+        if period > 1:
+            title += f" - {_('Periode')} {period}"
+    return title
+
+
 @transaction.atomic
 def competition_create(
     *,
@@ -218,14 +229,14 @@ def competition_create(
     instrument = instrument or newest_instrument()
     if instrument is None:
         raise ValidationError(ERROR_NO_INSTRUMENT)
+    # A draft copy the panitia is still editing is not what juries score against.
+    check_instrument_ready(instrument)
     competition = Competition(
         instrument=instrument,
         pillar_weights=pillar_weights or default_weights_for(instrument),
         year=year,
         period=period,
-        title=title
-        or _("Lomba Kampung BANTAR %(year)s") % {"year": year}
-        + (f" - {_('Periode')} {period}" if period > 1 else ""),
+        title=title or default_competition_title(year=year, period=period),
         registration_closes=registration_closes,
         scale_min=instrument.scale_min,
         scale_max=instrument.scale_max,

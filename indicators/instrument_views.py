@@ -7,14 +7,16 @@ a scale without level names, ...), and a refusal comes back as a message on the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import permission_required
@@ -30,23 +32,15 @@ from indicators.instrument_forms import (
 from indicators.models import Indicator, Instrument, Pillar
 from indicators.selectors import indicators_of, pillars_of
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MANAGE = "indicators.manage_instruments"
 
 
 def _refused(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
-
-
-def _run(request: HttpRequest, write: Callable[[], Any], done: str) -> bool:
-    """The write, its success or its refusals as messages; True when it went through."""
-    try:
-        write()
-    except ValidationError as error:
-        _refused(request, error)
-        return False
-    messages.success(request, done)
-    return True
 
 
 def _grouped(instrument: Instrument) -> list[tuple[Pillar, list[Indicator]]]:
@@ -152,75 +146,6 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@permission_required(MANAGE)
-def pillar_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    instrument = get_object_or_404(Instrument, pk=pk)
-    form = PillarAddForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.pillar_add(instrument=instrument, **form.cleaned_data),
-            _("Pilar ditambahkan."),
-        )
-    else:
-        messages.error(request, _("Isi kode dan nama pilar."))
-    return redirect("instrument-detail", pk=instrument.pk)
-
-
-@require_POST
-@permission_required(MANAGE)
-def pillar_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pillar = get_object_or_404(Pillar.objects.select_related("instrument"), pk=pk)
-    form = PillarEditForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.pillar_update(pillar=pillar, **form.cleaned_data),
-            _("Pilar disimpan."),
-        )
-    else:
-        messages.error(request, _("Nama pilar wajib diisi."))
-    return redirect("instrument-detail", pk=pillar.instrument_id)
-
-
-@require_POST
-@permission_required(MANAGE)
-def pillar_move_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pillar = get_object_or_404(Pillar.objects.select_related("instrument"), pk=pk)
-    form = PillarMoveForm(request.POST)
-    if form.is_valid():
-        up = form.cleaned_data["direction"] == "up"
-        _run(request, lambda: services.pillar_move(pillar=pillar, up=up), _("Urutan disimpan."))
-    return redirect("instrument-detail", pk=pillar.instrument_id)
-
-
-@require_POST
-@permission_required(MANAGE)
-def pillar_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pillar = get_object_or_404(Pillar.objects.select_related("instrument"), pk=pk)
-    _run(request, lambda: services.pillar_remove(pillar=pillar), _("Pilar dihapus."))
-    return redirect("instrument-detail", pk=pillar.instrument_id)
-
-
-@require_POST
-@permission_required(MANAGE)
-def indicator_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    pillar = get_object_or_404(Pillar.objects.select_related("instrument"), pk=pk)
-    form = IndicatorAddForm(request.POST)
-    if form.is_valid():
-        added: list[Indicator] = []
-        if _run(
-            request,
-            lambda: added.append(services.indicator_add(pillar=pillar, **form.cleaned_data)),
-            _("Indikator ditambahkan; tulis uraian setiap nilainya."),
-        ):
-            return redirect("indicator-edit", pk=added[0].pk)
-    else:
-        messages.error(request, _("Isi kode dan teks indikator."))
-    return redirect("instrument-detail", pk=pillar.instrument_id)
-
-
 @permission_required(MANAGE)
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(
@@ -255,9 +180,107 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@permission_required(MANAGE)
-def indicator_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(Indicator.objects.select_related("pillar__instrument"), pk=pk)
-    _run(request, lambda: services.indicator_remove(indicator=indicator), _("Indikator dihapus."))
-    return redirect("instrument-detail", pk=indicator.instrument_id)
+# Every small POST of the editor has one shape: load the thing, read its form (if any),
+# write through the service, say what happened, go back to the version's page. One home for
+# it (duplicate finding D6): each view below is a row of what differs.
+Edited = TypeVar("Edited", Instrument, Pillar, Indicator)
+
+
+def _instrument(pk: int) -> Instrument:
+    return get_object_or_404(Instrument, pk=pk)
+
+
+def _pillar(pk: int) -> Pillar:
+    return get_object_or_404(Pillar.objects.select_related("instrument"), pk=pk)
+
+
+def _indicator(pk: int) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("pillar__instrument"), pk=pk)
+
+
+def _back(edited: Instrument | Pillar | Indicator) -> HttpResponse:
+    pk = edited.pk if isinstance(edited, Instrument) else edited.instrument_id
+    return redirect("instrument-detail", pk=pk)
+
+
+def _post_view(
+    load: Callable[[int], Edited],
+    write: Callable[[Edited, dict[str, Any]], Any],
+    *,
+    done: StrOrPromise,
+    form: type[forms.Form] | None = None,
+    invalid: StrOrPromise = "",
+    then: Callable[[Any], HttpResponse] | None = None,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A POST-only view: `write(thing, form data)`; its refusals come back as messages on the
+    version's page, a bad form as `invalid`; `then(result)` answers a success instead."""
+
+    @require_POST
+    @permission_required(MANAGE)
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        edited = load(pk)
+        data: dict[str, Any] = {}
+        if form is not None:
+            bound = form(request.POST)
+            if not bound.is_valid():
+                messages.error(request, invalid)
+                return _back(edited)
+            data = bound.cleaned_data
+        try:
+            result = write(edited, data)
+        except ValidationError as error:
+            _refused(request, error)
+            return _back(edited)
+        messages.success(request, done)
+        return then(result) if then is not None else _back(edited)
+
+    return view
+
+
+pillar_add_view = _post_view(
+    _instrument,
+    lambda instrument, data: services.pillar_add(instrument=instrument, **data),
+    form=PillarAddForm,
+    done=gettext_lazy("Pilar ditambahkan."),
+    invalid=gettext_lazy("Isi kode dan nama pilar."),
+)
+pillar_edit_view = _post_view(
+    _pillar,
+    lambda pillar, data: services.pillar_update(pillar=pillar, **data),
+    form=PillarEditForm,
+    done=gettext_lazy("Pilar disimpan."),
+    invalid=gettext_lazy("Nama pilar wajib diisi."),
+)
+pillar_move_view = _post_view(
+    _pillar,
+    lambda pillar, data: services.pillar_move(pillar=pillar, up=data["direction"] == "up"),
+    form=PillarMoveForm,
+    done=gettext_lazy("Urutan disimpan."),
+    invalid=gettext_lazy("Pilih naik atau turun."),
+)
+pillar_remove_view = _post_view(
+    _pillar,
+    lambda pillar, data: services.pillar_remove(pillar=pillar),
+    done=gettext_lazy("Pilar dihapus."),
+)
+indicator_add_view = _post_view(
+    _pillar,
+    lambda pillar, data: services.indicator_add(pillar=pillar, **data),
+    form=IndicatorAddForm,
+    done=gettext_lazy("Indikator ditambahkan; tulis uraian setiap nilainya."),
+    invalid=gettext_lazy("Isi kode dan teks indikator."),
+    then=lambda indicator: redirect("indicator-edit", pk=indicator.pk),
+)
+indicator_remove_view = _post_view(
+    _indicator,
+    lambda indicator, data: services.indicator_remove(indicator=indicator),
+    done=gettext_lazy("Indikator dihapus."),
+)
+instrument_ready_view = _post_view(
+    _instrument,
+    lambda instrument, data: services.instrument_mark_ready(instrument=instrument),
+    done=gettext_lazy(
+        "Instrumen ditandai siap dipakai: kini dapat dipilih untuk kompetisi baru, dan sebagai "
+        "versi siap terbaru menjadi bawaannya."
+    ),
+)

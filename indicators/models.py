@@ -80,6 +80,13 @@ class Instrument(models.Model):
         related_name="versions",
     )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    # A copy starts as a draft the panitia is still editing; only a ready instrument is offered
+    # for a new competition and serves as the default (indicators.selectors.newest_instrument).
+    ready = models.BooleanField(
+        _("siap dipakai"),
+        default=False,
+        help_text=_("Hanya instrumen yang siap dipakai dapat dipilih untuk kompetisi baru."),
+    )
 
     objects = InstrumentManager()
 

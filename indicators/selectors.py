@@ -28,8 +28,14 @@ class HasInstrument(Protocol):
 
 
 def newest_instrument() -> Instrument | None:
-    """The default for a new competition: the most recently made instrument."""
-    return Instrument.objects.order_by("-created_at", "-pk").first()
+    """The default for a new competition and the public guide: the most recently made
+    instrument the panitia has marked ready (a copy still being edited is a draft)."""
+    return Instrument.objects.filter(ready=True).order_by("-created_at", "-pk").first()
+
+
+def ready_instruments() -> models.QuerySet[Instrument]:
+    """The instruments a new competition may be judged by, newest first."""
+    return Instrument.objects.filter(ready=True).order_by("-created_at", "-pk")
 
 
 def instrument_for(competition: HasInstrument) -> Instrument:

@@ -35,6 +35,22 @@ ERROR_DESCRIPTOR_MISSING = _(
     "Tulis uraian untuk setiap nilai skala; belum ada untuk nilai %(values)s."
 )
 
+# Marking an instrument ready (siap dipakai), and what a new competition asks of it.
+ERROR_READY_NO_PILLAR = _(
+    "Instrumen belum dapat ditandai siap dipakai: belum ada pilar yang berisi indikator."
+)
+ERROR_READY_SCALE = _(
+    "Instrumen belum dapat ditandai siap dipakai: skala atau nama tingkatnya tidak sah. %(reason)s"
+)
+ERROR_READY_DESCRIPTORS = _(
+    "Instrumen belum dapat ditandai siap dipakai: indikator %(codes)s belum punya uraian "
+    "untuk setiap nilai skala."
+)
+ERROR_NOT_READY = _(
+    "Instrumen %(instrument)s masih draf. Tandai dulu siap dipakai di halaman instrumen "
+    "sebelum membuat kompetisi dengannya."
+)
+
 # Each answers, for the instruments asked about, the refusals (one per competition) that
 # lock each; an instrument it leaves out, or answers with [], is editable. One query for any
 # number of instruments, so the list page does not grow a query per version.
@@ -75,6 +91,76 @@ def _saved(obj: Instrument | Pillar | Indicator | Level) -> None:
     obj.save()
 
 
+def instrument_readiness_problems(instrument: Instrument) -> list[ValidationError]:
+    """What keeps the instrument from being used by a competition: no pillar with indicators,
+    a scale without its level names, an indicator without a descriptor for every value of the
+    scale (the scoring page would not offer a juror that value). Two queries."""
+    problems: list[ValidationError] = []
+    try:
+        instrument.full_clean(exclude=["parent"], validate_unique=False)
+    except ValidationError as error:
+        problems.append(
+            ValidationError(
+                ERROR_READY_SCALE, code="ready_scale", params={"reason": " ".join(error.messages)}
+            )
+        )
+    if not Pillar.objects.filter(instrument=instrument, indicators__isnull=False).exists():
+        problems.append(ValidationError(ERROR_READY_NO_PILLAR, code="ready_no_pillar"))
+    scale = list(instrument.scale)
+    incomplete = [
+        code for code, values in _descriptor_values(instrument).items() if not set(scale) <= values
+    ]
+    if incomplete:
+        problems.append(
+            ValidationError(
+                ERROR_READY_DESCRIPTORS,
+                code="ready_descriptors",
+                params={"codes": ", ".join(incomplete)},
+            )
+        )
+    return problems
+
+
+def _descriptor_values(instrument: Instrument) -> dict[str, set[int]]:
+    """Indicator code -> the values it has a non-blank descriptor for, in guide order."""
+    found: dict[str, set[int]] = {}
+    rows = (
+        Indicator.objects.filter(instrument=instrument)
+        .order_by("pillar__order", "number")
+        .values_list("code", "levels__value", "levels__descriptor")
+    )
+    for code, value, descriptor in rows:
+        values = found.setdefault(code, set())
+        if value is not None and (descriptor or "").strip():
+            values.add(value)
+    return found
+
+
+def check_instrument_ready(instrument: Instrument) -> None:
+    """Refuse a competition on a draft instrument, or on a ready one edited into a state that
+    could not be scored."""
+    if not instrument.ready:
+        raise ValidationError(
+            ERROR_NOT_READY, code="instrument_not_ready", params={"instrument": str(instrument)}
+        )
+    problems = instrument_readiness_problems(instrument)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def instrument_mark_ready(*, instrument: Instrument) -> Instrument:
+    """The panitia's word that the copy is finished: from now on it may be chosen for a new
+    competition, and as the newest ready one it becomes the default. Allowed on a locked
+    instrument too (it changes nothing juries score against)."""
+    problems = instrument_readiness_problems(instrument)
+    if problems:
+        raise ValidationError(problems)
+    instrument.ready = True
+    _saved(instrument)
+    return instrument
+
+
 @transaction.atomic
 def instrument_copy(*, instrument: Instrument) -> Instrument:
     """Version + 1 of the instrument's name: every pillar, indicator and descriptor copied.
@@ -90,6 +176,8 @@ def instrument_copy(*, instrument: Instrument) -> Instrument:
         scale_max=instrument.scale_max,
         level_names=dict(instrument.level_names),
         parent=instrument,
+        # A draft until the panitia marks it ready: never the default while being edited.
+        ready=False,
     )
     _saved(copy)
     for pillar in Pillar.objects.filter(instrument=instrument).order_by("order"):

@@ -21,6 +21,9 @@ urlpatterns += [
         "instrumen/<int:pk>/salin/", instrument_views.instrument_copy_view, name="instrument-copy"
     ),
     path("instrumen/<int:pk>/ubah/", instrument_views.instrument_edit, name="instrument-edit"),
+    path(
+        "instrumen/<int:pk>/siap/", instrument_views.instrument_ready_view, name="instrument-ready"
+    ),
     path("instrumen/<int:pk>/pilar/", instrument_views.pillar_add_view, name="pillar-add"),
     path("instrumen/pilar/<int:pk>/", instrument_views.pillar_edit_view, name="pillar-edit"),
     path("instrumen/pilar/<int:pk>/urutan/", instrument_views.pillar_move_view, name="pillar-move"),

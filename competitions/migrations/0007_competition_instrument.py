@@ -5,8 +5,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import competitions.models
-
 
 def onto_perwali(apps, schema_editor):
     Competition = apps.get_model("competitions", "Competition")
@@ -19,6 +17,14 @@ def onto_perwali(apps, schema_editor):
     instrument = import_module("indicators.migrations.0002_instrument").perwali_instrument(apps)
     Competition.objects.update(instrument=instrument)
     HistoricalCompetition.objects.update(instrument=instrument)
+
+
+def no_default_instrument():
+    """What 0007 first named here, competitions.models.default_instrument, reads the live
+    Instrument model, so a field added to Instrument later (indicators 0003's `ready`) broke
+    this migration on a new database. Every row already has its instrument (onto_perwali), so
+    the default fills nothing; competitions 0009 names the model's default again."""
+    return None
 
 
 class Migration(migrations.Migration):
@@ -57,7 +63,7 @@ class Migration(migrations.Migration):
             model_name="competition",
             name="instrument",
             field=models.ForeignKey(
-                default=competitions.models.default_instrument,
+                default=no_default_instrument,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="competitions",
                 to="indicators.instrument",
@@ -70,7 +76,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                default=competitions.models.default_instrument,
+                default=no_default_instrument,
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",

@@ -15,9 +15,11 @@ def make_instrument(
     indicators: int = 10,
     scale: tuple[int, int] = (1, 4),
     parent: Instrument | None = None,
+    ready: bool = True,
 ) -> Instrument:
     """An instrument with `pillars` (in this order), `indicators` spread over them round robin
-    (codes <pillar><n>), a descriptor for every level and a name per level."""
+    (codes <pillar><n>), a descriptor for every level and a name per level; marked ready
+    (siap dipakai) unless `ready=False`, so a competition may be created on it."""
     low, high = scale
     instrument = Instrument(
         name=name,
@@ -27,6 +29,7 @@ def make_instrument(
         scale_max=high,
         level_names={str(value): f"Tingkat {value}" for value in range(low, high + 1)},
         parent=parent,
+        ready=ready,
     )
     instrument.full_clean()
     instrument.save()

@@ -29,6 +29,13 @@ def shipped() -> Instrument:
     return Instrument.objects.get(name=PERWALI, version=1)
 
 
+def ready_copy(instrument: Instrument) -> Instrument:
+    """A new version the panitia has finished: marked ready, so a competition may use it."""
+    return services.instrument_mark_ready(
+        instrument=services.instrument_copy(instrument=instrument)
+    )
+
+
 def snapshot(instrument: Instrument) -> dict[str, Any]:
     """Everything a juror or the results read of an instrument, by value."""
     instrument.refresh_from_db()
@@ -250,6 +257,9 @@ def test_every_public_edit_service_is_in_the_lock_tests():
     }
     reads = {
         "instrument_copy",
+        "instrument_mark_ready",
+        "instrument_readiness_problems",
+        "check_instrument_ready",
         "instrument_lock_reasons",
         "instruments_lock_reasons",
         "check_instrument_editable",
@@ -268,7 +278,7 @@ def test_every_public_edit_service_is_in_the_lock_tests():
     ids=str,
 )
 def test_a_used_instrument_refuses_every_edit(edit: str, stage: CompetitionStatus):
-    copy = services.instrument_copy(instrument=shipped())
+    copy = ready_copy(shipped())
     competition = competition_create(year=2031, instrument=copy)
     Competition.objects.filter(pk=competition.pk).update(status=stage)
     before = snapshot(copy)
@@ -286,7 +296,7 @@ def test_a_used_instrument_refuses_every_edit(edit: str, stage: CompetitionStatu
     "stage", [CompetitionStatus.DRAFT, CompetitionStatus.REGISTRATION], ids=str
 )
 def test_draft_and_registration_allow_every_edit(edit: str, stage: CompetitionStatus):
-    copy = services.instrument_copy(instrument=shipped())
+    copy = ready_copy(shipped())
     competition = competition_create(year=2031, instrument=copy)
     Competition.objects.filter(pk=competition.pk).update(status=stage)
     before = snapshot(copy)
@@ -298,7 +308,7 @@ def test_draft_and_registration_allow_every_edit(edit: str, stage: CompetitionSt
 
 
 def test_a_draft_competition_follows_its_instrument():
-    copy = services.instrument_copy(instrument=shipped())
+    copy = ready_copy(shipped())
     competition = competition_create(
         year=2031, instrument=copy, pillar_weights={"B": "2", "A": "1", "P": "0"}
     )
@@ -364,7 +374,7 @@ def test_pages_for_the_panitia(client):
 
 def test_a_new_competition_on_the_copy_with_its_own_weights(client):
     client.force_login(make_user("panitia", Role.PANITIA))
-    copy = services.instrument_copy(instrument=shipped())
+    copy = ready_copy(shipped())
     services.pillar_add(instrument=copy, code="K", name="Kesehatan")
     page = client.get(reverse("instrument-competition-new", args=[copy.pk])).content.decode()
     assert 'name="weight_K"' in page
@@ -452,7 +462,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(client):
     url = reverse("instrument-list")
     few = count_queries(client, url)
     for year in (2030, 2031, 2032):
-        copy = services.instrument_copy(instrument=original)
+        copy = ready_copy(original)
         made = competition_create(year=year, instrument=copy)
         Competition.objects.filter(pk=made.pk).update(status=CompetitionStatus.PLENARY)
     page = client.get(url).content.decode()

@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("indicator-edit", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
     ("indicator-remove", "GET"): answers(405),
     ("indicator-remove", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
+    ("instrument-ready", "GET"): answers(405),
+    ("instrument-ready", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("instrument-competition-new", "GET"): answers(403, anonymous=302, panitia=200, admin=200),
     ("instrument-competition-new", "POST"): answers(403, anonymous=302, panitia=200, admin=200),
     ("competition-list", "GET"): answers(200, anonymous=302),

@@ -96,6 +96,7 @@ def url_kwargs(objects: UrlObjects) -> dict[str, dict[str, Any]]:
             "instrument-preview",
             "instrument-copy",
             "instrument-edit",
+            "instrument-ready",
             "pillar-add",
             "instrument-competition-new",
         ):
