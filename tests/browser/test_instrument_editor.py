@@ -15,7 +15,7 @@ from django.core.management import call_command
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Kelurahan
 from indicators.models import Indicator, Instrument, Level
-from indicators.selectors import default_weights_for
+from indicators.selectors import default_weights_for, newest_instrument
 from scoring.services import entry_assign, team_add_member, team_create
 from season.management.commands.seed_demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_accessible, log_in, save_screenshot
@@ -58,6 +58,17 @@ def test_a_new_version_reaches_the_juror_and_2020_keeps_the_old(new_page):
     page.get_by_label("Uraian nilai 3").fill(NEW_DESCRIPTOR)
     page.get_by_role("button", name="Simpan indikator").click()
     page.wait_for_url(f"**/instrumen/{copy.pk}/")
+
+    # The copy is a draft: no new competition on it, and it is not the default yet.
+    assert page.get_by_test_id("instrument-state").inner_text().strip() == "draf"
+    assert page.get_by_test_id("competition-new").count() == 0
+    assert newest_instrument() == perwali
+    page.get_by_test_id("instrument-ready").click()
+    page.wait_for_url(f"**/instrumen/{copy.pk}/")
+    assert "ditandai siap dipakai" in page.locator(".alert-success").inner_text()
+    assert page.get_by_test_id("instrument-state").inner_text().strip() == "siap dipakai"
+    assert page.get_by_test_id("instrument-draft").count() == 0
+    assert newest_instrument() == copy
 
     # A competition on the copy, with a weight of its own.
     page.get_by_test_id("competition-new").click()
@@ -129,16 +140,18 @@ def test_a_new_version_reaches_the_juror_and_2020_keeps_the_old(new_page):
 
 
 def test_the_editor_pages_at_three_sizes(new_page):
-    """Screenshots of the list, a locked and an editable version, the indicator form, the
+    """Screenshots of the list, a draft and a ready editable version, the indicator form, the
     preview and the new competition form."""
     call_command("seed_demo", "--minimal", verbosity=0)
-    from indicators.services import instrument_copy
+    from indicators.services import instrument_copy, instrument_mark_ready
 
     perwali = Instrument.objects.get(version=1)
-    copy = instrument_copy(instrument=perwali)
+    draft = instrument_copy(instrument=perwali)
+    copy = instrument_mark_ready(instrument=instrument_copy(instrument=perwali))
     b1 = Indicator.objects.get(instrument=copy, code="B1")
     pages = {
         "list": "/instrumen/",
+        "detail-draft": f"/instrumen/{draft.pk}/",
         "detail": f"/instrumen/{copy.pk}/",
         "edit": f"/instrumen/{copy.pk}/ubah/",
         "indicator": f"/instrumen/indikator/{b1.pk}/",
