@@ -315,9 +315,10 @@ LABEL_KEYWORDS = {
 }
 RESPONSES = re.compile(r"^HttpResponse\w*$")
 CONSTANT_NAME = re.compile(r"^(ERROR|MESSAGE|NOTICE|WARNING)_[A-Z0-9_]+$")
-# Not the portal's pages: settings (MESSAGE_STORAGE is a dotted path) and the management
-# commands, which talk to the operator's terminal.
-NOT_USER_FACING = re.compile(r"(^|/)(settings\w*\.py|management/)")
+# Not the portal's pages: settings (MESSAGE_STORAGE is a dotted path), the management
+# commands, which talk to the operator's terminal, and the demo seasons, whose names and
+# addresses are data written to the database (like the fixtures), not the portal's text.
+NOT_USER_FACING = re.compile(r"(^|/)(settings\w*\.py|management/|demo\.py$)")
 READ_ATTRS_KEYS = {"placeholder", "title", "aria-label"}
 CONTEXT_KEYS = {"title", "heading", "message", "error", "detail", "placeholder", "aria-label"}
 
@@ -350,12 +351,71 @@ def call_name(node: ast.Call) -> str:
     return ""
 
 
+# A dataclass's fields that hold a name for the machine, not text: a file name, a code.
+NOT_TEXT_FIELDS = {"code", "kind", "key", "filename", "url", "href", "slug", "css_class", "icon"}
+TEXT_ANNOTATION = re.compile(r"\b(str|StrOrPromise|Promise|StrPromise)\b")
+
+
+@dataclass(frozen=True)
+class DataclassShape:
+    """A dataclass as the scanner sees it: its bases' names and its own fields, in order,
+    each as (name, holds text)."""
+
+    bases: tuple[str, ...]
+    fields: tuple[tuple[str, bool], ...]
+
+
+# Each dataclass by its class name; a name defined twice keeps both definitions.
+Dataclasses = dict[str, list[DataclassShape]]
+
+
+def is_dataclass(node: ast.ClassDef) -> bool:
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if getattr(target, "id", getattr(target, "attr", "")) == "dataclass":
+            return True
+    return False
+
+
+def own_fields(node: ast.ClassDef) -> tuple[tuple[str, bool], ...]:
+    fields = []
+    for item in node.body:
+        if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            annotation = ast.unparse(item.annotation)
+            if "ClassVar" in annotation or "InitVar" in annotation:
+                continue
+            name = item.target.id
+            text = bool(TEXT_ANNOTATION.search(annotation)) and name not in NOT_TEXT_FIELDS
+            fields.append((name, text))
+    return tuple(fields)
+
+
+def collect_dataclasses(tree: ast.AST, into: Dataclasses) -> Dataclasses:
+    """The dataclasses `tree` defines, added to `into`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and is_dataclass(node):
+            bases = tuple(getattr(base, "id", getattr(base, "attr", "")) for base in node.bases)
+            into.setdefault(node.name, []).append(DataclassShape(bases, own_fields(node)))
+    return into
+
+
+def fields_of(shape: DataclassShape, dataclasses: Dataclasses) -> list[tuple[str, bool]]:
+    """All fields in the order the constructor takes them: the dataclass bases' first."""
+    inherited: list[tuple[str, bool]] = []
+    for base in reversed(shape.bases):  # the last base's fields come first, as in dataclasses
+        definitions = dataclasses.get(base, [])
+        if definitions and definitions[0] is not shape:
+            inherited += fields_of(definitions[0], dataclasses)
+    return inherited + list(shape.fields)
+
+
 class UserTextScanner(ast.NodeVisitor):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, dataclasses: Dataclasses | None = None) -> None:
         self.path = path
         self.findings: list[Finding] = []
         self.class_stack: list[ast.ClassDef] = []
         self.seen: set[int] = set()
+        self.dataclasses = dataclasses or {}
 
     def report(self, node: ast.AST | None, why: str) -> None:
         text = plain_literal(node)
@@ -384,6 +444,8 @@ class UserTextScanner(ast.NodeVisitor):
                     and len(item.value.elts) >= 2
                 ):
                     self.report(item.value.elts[-1], "choice label")
+        if is_dataclass(node):
+            self.report_defaults(node)
         if node.name == "Meta":
             for item in node.body:
                 if isinstance(item, ast.Assign):
@@ -392,6 +454,35 @@ class UserTextScanner(ast.NodeVisitor):
                             self.report(item.value, f"Meta.{target.id}")
         self.generic_visit(node)
         self.class_stack.pop()
+
+    def report_defaults(self, node: ast.ClassDef) -> None:
+        """A dataclass's plain default for a text field (`hint: str = "Hubungi panitia"`)."""
+        text_fields = {name for name, text in own_fields(node) if text}
+        for item in node.body:
+            if (
+                isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and item.target.id in text_fields
+            ):
+                default = item.value
+                if isinstance(default, ast.Call) and call_name(default) in {
+                    "field",
+                    "dataclasses.field",
+                }:
+                    default = next((k.value for k in default.keywords if k.arg == "default"), None)
+                self.report(default, f"{node.name}.{item.target.id}")
+
+    def report_dataclass_arguments(self, node: ast.Call, short: str) -> None:
+        """Plain (f-)strings given to a dataclass's text fields, by position or by name."""
+        for shape in self.dataclasses.get(short, []):
+            fields = fields_of(shape, self.dataclasses)
+            for (name, text), argument in zip(fields, node.args, strict=False):
+                if text:
+                    self.report_values(argument, f"{short}.{name}")
+            texts = {name for name, text in fields if text}
+            for keyword in node.keywords:
+                if keyword.arg in texts:
+                    self.report_values(keyword.value, f"{short}.{keyword.arg}")
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -430,6 +521,7 @@ class UserTextScanner(ast.NodeVisitor):
         ):
             # A model field's first positional argument is its verbose_name.
             self.report(node.args[0], "verbose_name")
+        self.report_dataclass_arguments(node, short)
         for keyword in node.keywords:
             if keyword.arg in LABEL_KEYWORDS:
                 self.report(keyword.value, keyword.arg)
@@ -447,27 +539,53 @@ class UserTextScanner(ast.NodeVisitor):
             self.generic_visit(node)
 
 
-def python_findings(source: str, path: str) -> list[Finding]:
-    scanner = UserTextScanner(path)
-    scanner.visit(ast.parse(source, filename=path))
+def python_findings(
+    source: str, path: str, dataclasses: Dataclasses | None = None
+) -> list[Finding]:
+    """What `source` gives the user untranslated; `dataclasses`: those of the other modules
+    (a dataclass is mostly built in another module than its own)."""
+    tree = ast.parse(source, filename=path)
+    if dataclasses is None:
+        dataclasses = collect_dataclasses(tree, {})
+    scanner = UserTextScanner(path, dataclasses)
+    scanner.visit(tree)
     return sorted(scanner.findings, key=lambda finding: finding.line)
 
 
-def all_python_findings() -> list[Finding]:
-    findings = []
+def app_sources() -> dict[str, str]:
+    sources = {}
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             relative = str(path.relative_to(ROOT))
             if "migrations" in path.parts or NOT_USER_FACING.search(relative):
                 continue
-            findings += python_findings(
-                path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))
-            )
+            sources[relative] = path.read_text(encoding="utf-8")
+    return sources
+
+
+def all_python_findings() -> list[Finding]:
+    sources = app_sources()
+    dataclasses: Dataclasses = {}
+    for path, source in sources.items():
+        collect_dataclasses(ast.parse(source, filename=path), dataclasses)
+    findings = []
+    for path, source in sources.items():
+        findings += python_findings(source, path, dataclasses)
     return findings
 
 
+# Found by the dataclass check in files of other lanes and reported to the lead for their
+# owners (path, finding): each must still be found, so the list shrinks as they are fixed.
+AWAITING_OWNERS = {("competitions/selectors.py", "CategoryRow.name: Jumlah")}
+
+
 def test_python_text_for_the_user_goes_through_gettext():
-    findings = all_python_findings()
+    found = all_python_findings()
+    awaiting = {(finding.path, finding.text) for finding in found} & AWAITING_OWNERS
+    assert awaiting == AWAITING_OWNERS, (
+        f"fixed, remove from AWAITING_OWNERS: {AWAITING_OWNERS - awaiting}"
+    )
+    findings = [f for f in found if (f.path, f.text) not in AWAITING_OWNERS]
     assert findings == [], (
         f"{len(findings)} strings the user reads are plain literals (wrap them in gettext, "
         "gettext_lazy for module constants):\n" + "\n".join(map(str, findings))
@@ -509,4 +627,35 @@ answer = JsonResponse({"ok": False, "error": "Lembar sudah dikirim", "code": "sh
         "x.py:18: 'choice label: Semua kecamatan'",
         "x.py:19: 'Column header: Peringkat'",
         "x.py:20: \"['error']: Lembar sudah dikirim\"",
+    ]
+
+
+def test_the_python_scanner_finds_indonesian_strings_given_to_dataclasses():
+    """A dataclass carries text to a page or a sheet: a plain (f-)string given to one of its
+    text fields reaches the user without gettext, like its plain default."""
+    source = """
+from dataclasses import dataclass, field
+from django.utils.translation import gettext as _
+@dataclass(frozen=True)
+class Blocker:
+    code: str
+    message: str
+    hint: str = "Hubungi panitia"
+    count: int = 0
+@dataclass
+class Card(Blocker):
+    filename: str = ""
+    note: str | None = field(default="Catatan juri")
+def blockers(n, rt):
+    yield Blocker("late", f"{n} lembar belum masuk")
+    yield Blocker("late", _("%(n)s lembar belum masuk") % {"n": n}, hint=_("Hubungi panitia"))
+    yield Blocker(code="rt", message=f"{rt}/{n}", count=3)
+    yield Card("x", "Belum dinilai", note="Nilai sementara", filename=f"rapor-kampung-{rt}")
+"""
+    assert [str(f) for f in python_findings(source, "x.py")] == [
+        "x.py:8: 'Blocker.hint: Hubungi panitia'",
+        "x.py:13: 'Card.note: Catatan juri'",
+        "x.py:15: 'Blocker.message:  lembar belum masuk'",
+        "x.py:18: 'Card.message: Belum dinilai'",
+        "x.py:18: 'Card.note: Nilai sementara'",
     ]
