@@ -80,6 +80,8 @@ def four_pillar_instrument(name: str = "Instrumen Lomba Kampung Empat Pilar"):
         scale_min=1,
         scale_max=4,
         level_names=dict(FOUR_LEVEL_NAMES),
+        # Finished, not a draft: competitions are made on it.
+        ready=True,
     )
     instrument.full_clean()
     instrument.save()
