@@ -120,6 +120,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# "results": the computed result tables between requests (scoring.result_cache), in a table
+# of the portal's own database (created by migrate): every gunicorn process shares it, and a
+# restored or reset database never meets a table of other data. 0 seconds keeps nothing.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "results": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bantar_result_cache",
+        "TIMEOUT": int(os.environ.get("BANTAR_RESULT_CACHE_SECONDS", "86400")),
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
 
 AUTH_USER_MODEL = "bantar.User"
 AUTHENTICATION_BACKENDS = [

@@ -11,6 +11,7 @@ class ScoringConfig(AppConfig):
         # The plenary is scoring's stage: competitions asks this check before entering it.
         from competitions.models import CompetitionStatus
         from competitions.services import CATEGORY_OVERRIDES, STEP_CHECKS, STEP_WARNINGS
+        from scoring import result_cache
         from scoring.kencana import kencana_overrides
         from scoring.result_services import check_ready_for_plenary, plenary_warnings
 
@@ -24,3 +25,5 @@ class ScoringConfig(AppConfig):
         # Kencana: an RT on a winning streak is placed in its own category at registration.
         if kencana_overrides not in CATEGORY_OVERRIDES:
             CATEGORY_OVERRIDES.append(kencana_overrides)
+        # Every write that can change a result gives its competition a new result version.
+        result_cache.connect()

@@ -444,3 +444,21 @@ class Result(models.Model):
     def pillar_score(self, code: str) -> Decimal:
         """One pillar's frozen score (0 for a pillar the row does not name)."""
         return Decimal(self.pillar_scores.get(code, "0"))
+
+
+class ResultVersion(models.Model):
+    """The data version of one competition's results: a new random token on every write that
+    can change them (`scoring.result_cache`), so a result table kept under the token is never
+    read once the data differ. Random, not a counter: a database reset or a test's rollback
+    would reuse a counter's values and find an old table under them."""
+
+    competition = models.OneToOneField(
+        "competitions.Competition",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="result_version",
+    )
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}: {self.token}"

@@ -7,6 +7,7 @@ Each function reads what one page needs in a fixed number of queries.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from competitions.models import (
 )
 from indicators.models import Indicator, Pillar
 from indicators.selectors import indicator_pillars, pillar_codes, pillar_names
-from scoring import results
+from scoring import result_cache, results
 from scoring.models import (
     Evidence,
     JuryMember,
@@ -351,7 +352,16 @@ def _entry_refs(
 
 
 def result_table(competition: Competition) -> ResultTable:
-    """The frozen results once finalised; before that, results computed from the sheets so far."""
+    """The frozen results once finalised; before that, results computed from the sheets so far.
+
+    Kept between requests under the competition's data version (`scoring.result_cache`):
+    one query when nothing changed since it was computed. The caller may change the copy.
+    """
+    return result_cache.cached("table", competition, lambda: computed_result_table(competition))
+
+
+def computed_result_table(competition: Competition) -> ResultTable:
+    """`result_table` computed now, from the database (the first request after a write)."""
     result_set = ResultSet.objects.current().filter(competition=competition).first()
     if result_set is not None and competition.status in (
         CompetitionStatus.FINAL,
@@ -628,7 +638,7 @@ class Freeze:
 
     rules: results.Rules
     outcome: results.Outcome
-    explained: list[tuple[results.EntryResult, dict[str, Any]]]
+    explained: list[tuple[results.EntryResult, str]]  # each result, its explanation as JSON
     inputs_hash: str
 
 
@@ -637,23 +647,40 @@ def results_to_freeze(competition: Competition) -> Freeze:
 
     The outcome is the live path's (`compute_totals` over the same pillar totals, the
     entries with a gap level by level), so that the frozen rows equal the plenary's
-    field by field; the levels read once give the totals, the explanations and the
-    hash. No Fraction per level: the explanations' means are built from the sums.
-    With normalisation on, the levels are fractions: the reference path
+    field by field; the levels read once (one row per sheet, `result_freeze.freeze_levels`)
+    give the totals, the explanations and the hash. With normalisation on, the levels are fractions: the reference path
     (`results_inputs`, `results.compute`, `explained_results`).
     """
+    from scoring.result_freeze import freeze_levels  # it builds on this module's helpers
+
     rules = results_rules(competition)
     if rules.normalise:
         rules, inputs, _panel, counted = results_inputs(competition)
         outcome = results.compute(inputs, rules)
         explained = explained_results(competition, outcome, rules, counted)
-        return Freeze(rules, outcome, explained, results.inputs_hash(inputs, rules))
+        return Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
     panel = jury_panel(competition)
     categories = dict(
         Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
             "pk", "category__code"
         )
     )
+    sheets = _submitted_sheets(competition)
+    frozen = freeze_levels(competition, rules, panel, categories, sheets)
+    if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
+        return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
+    return _freeze_level_by_level(competition, rules, panel, categories, sheets)
+
+
+def _freeze_level_by_level(
+    competition: Competition,
+    rules: results.Rules,
+    panel: Panel,
+    categories: dict[int, str],
+    sheets: list[tuple[int, int, int]],
+) -> Freeze:
+    """`results_to_freeze` from every counted level: the reference of `freeze_levels`, and
+    the path for levels outside the competition's instrument (they count in the hash)."""
     indicators = {
         pk: (code, pillar)
         for pk, code, pillar in Indicator.objects.values_list("pk", "code", "pillar")
@@ -662,7 +689,6 @@ def results_to_freeze(competition: Competition) -> Freeze:
     size: dict[str, int] = defaultdict(int)
     for pillar in rules.indicators.values():
         size[pillar] += 1
-    sheets = _submitted_sheets(competition)
     by_sheet: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for sheet_id, indicator_id, value in _fetch(
         "levels",
@@ -729,7 +755,15 @@ def results_to_freeze(competition: Competition) -> Freeze:
         )
         for r in outcome.results
     ]
-    return Freeze(rules, outcome, explained, results.inputs_hash(frozen_inputs.values(), rules))
+    return Freeze(
+        rules, outcome, _as_json(explained), results.inputs_hash(frozen_inputs.values(), rules)
+    )
+
+
+def _as_json(
+    explained: list[tuple[results.EntryResult, dict[str, Any]]],
+) -> list[tuple[results.EntryResult, str]]:
+    return [(result, json.dumps(explanation)) for result, explanation in explained]
 
 
 class _Means:

@@ -6,8 +6,11 @@ sheets, marked as provisional; afterwards, the frozen snapshot.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,10 +34,10 @@ from bantar.filters import page_of
 from bantar.models import User
 from competitions.models import Competition, CompetitionStatus, Entry
 from competitions.reports import participants_report
-from scoring import result_services
+from scoring import result_cache, result_services
 from scoring.evidence import entry_photo_groups
 from scoring.forms import ReopenForm
-from scoring.models import JuryTeam
+from scoring.models import JuryTeam, ResultSet
 from scoring.plenary_export import plenary_report
 from scoring.reports import (
     kelurahan_rekap_report,
@@ -56,8 +59,10 @@ from scoring.result_filters import (
     plenary_query,
 )
 from scoring.result_selectors import (
+    Blocker,
     Disagreement,
     JurorNumbers,
+    JurorProgress,
     ResultRow,
     ResultTable,
     SharedPhoto,
@@ -181,42 +186,165 @@ def plenary_rows(
     )
 
 
+@dataclass(frozen=True)
+class TableHead:
+    """What the plenary shows of the whole table above its rows, kept without the rows."""
+
+    frozen: bool
+    result_set: ResultSet | None
+    warnings: list[str]
+    total_prize: int
+    coverage_counts: dict[str, int]
+    pillars: dict[str, str]
+
+    @classmethod
+    def of(cls, table: ResultTable) -> TableHead:
+        return cls(
+            table.frozen,
+            table.result_set,
+            list(table.warnings),
+            table.total_prize,
+            table.coverage_counts,
+            dict(table.pillars),
+        )
+
+
+@dataclass(frozen=True)
+class PlenaryFacts:
+    """The plenary's facts of the whole competition, whatever its filters and page show."""
+
+    head: TableHead
+    concerns: Concerns
+    counts: Counter[str]  # how many RTs each "perlu keputusan" choice would show
+    disagreements: list[Disagreement]  # the first DISAGREEMENTS_SHOWN
+    disagreement_count: int
+    shared_photos: list[SharedPhoto]
+    progress: list[JurorProgress]
+    blockers: list[Blocker]
+
+
+def _plenary_facts(competition: Competition) -> PlenaryFacts:
+    table = result_table(competition)
+    pairs = disagreeing_pairs(competition)
+    # The page lists the first 50 level by level; the filter needs only which RTs (a city
+    # scored with noise has thousands of such indicators, and reading them all cost 1 s).
+    found_disagreements = disagreements(competition, table, pairs=pairs, limit=DISAGREEMENTS_SHOWN)
+    photos = shared_photos(competition)
+    in_table = {row.entry.pk for row in table.rows}
+    concerns = Concerns.of(
+        competition,
+        (entry_id for entry_id, _indicator in pairs if entry_id in in_table),
+        (entry.pk for item in photos for entry in item.entries),
+    )
+    return PlenaryFacts(
+        TableHead.of(table),
+        concerns,
+        concerns.counts(row for _code, rows in table.by_category() for row in rows),
+        found_disagreements,
+        sum(1 for entry_id, _indicator in pairs if entry_id in in_table),
+        photos,
+        juror_progress(competition),
+        finalise_blockers(competition) if competition.status == CompetitionStatus.PLENARY else [],
+    )
+
+
+@dataclass(frozen=True)
+class PlenaryPage:
+    """One page of the rows the plenary's filters match, and the summaries of all of them."""
+
+    count: int  # rows the filters match
+    start: int  # index of the page's first row among them
+    rows: list[ResultRow]
+    summaries: list[CategorySummary]
+
+
+class _PageRows(Sequence[ResultRow]):
+    """`count` rows of which one page is at hand: all that `page_of` reads of them."""
+
+    def __init__(self, found: PlenaryPage) -> None:
+        self.found = found
+
+    def __len__(self) -> int:
+        return self.found.count
+
+    @overload
+    def __getitem__(self, index: int) -> ResultRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ResultRow]: ...
+    def __getitem__(self, index: int | slice) -> ResultRow | list[ResultRow]:
+        if isinstance(index, slice) and (index.start or 0) == self.found.start:
+            return self.found.rows
+        raise IndexError("only the kept page")  # the same query string gives the same page
+
+
+def _plenary_page_rows(
+    request: AuthenticatedRequest,
+    competition: Competition,
+    filters: PlenaryFilter,
+    facts: PlenaryFacts,
+    names: dict[str, str],
+) -> PlenaryPage:
+    table = result_table(competition)
+    ordered = [row for _code, rows in table.by_category() for row in rows]
+    found = filters.plenary_rows(ordered, facts.concerns)
+    page = page_of(request, found)
+    start = (page.number - 1) * page.paginator.per_page
+    return PlenaryPage(
+        len(found), start, list(page.object_list), category_summaries(table, names, found)
+    )
+
+
 @require_safe
 @permission_required("scoring.read_plenary")
 def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResponse:
+    """The plenary: its facts and each filtered page kept under the competition's data
+    version (`scoring.result_cache`), so that a city of 16,500 RTs reads one page of them."""
     competition = _competition(request, competition_pk)
-    table = result_table(competition)
-    found = plenary_rows(request, competition, table)
-    page = page_of(request, found.rows)
+    facts = result_cache.cached("plenary", competition, lambda: _plenary_facts(competition))
     names = dict(competition.size_categories.values_list("code", "name"))
-    if found.filters.invalid:
+    data = request.GET.copy()
+    data.pop("halaman", None)
+    filters = PlenaryFilter(
+        data or None,
+        user=request.user,
+        competition=competition,
+        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
+        counts=facts.counts,
+    )
+    # The rows depend on the filters, the page and (the search of contacts) the user.
+    asked = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
+    found = result_cache.cached(
+        f"plenary-page:{request.user.pk}:{asked}",
+        competition,
+        lambda: _plenary_page_rows(request, competition, filters, facts, names),
+    )
+    page = page_of(request, _PageRows(found))
+    if filters.invalid:
         messages.error(request, ERROR_FILTER_INVALID)
     query = request.GET.copy()
     query.pop("halaman", None)
     context = {
         "competition": competition,
-        "table": table,
+        "table": facts.head,
         "categories": names,
-        "filter_form": found.filters.form,
-        "filtered": found.filters.active(),
+        "filter_form": filters.form,
+        "filtered": filters.active(),
         "page": page,
         "sections": _sections(list(page.object_list)),
-        "summaries": category_summaries(table, names, found.rows),
+        "summaries": found.summaries,
         # Per row of the page: the kinds of decision it needs, shown as badges.
-        "concerns": {row.entry.pk: found.concerns.kinds(row) for row in page.object_list},
+        "concerns": {row.entry.pk: facts.concerns.kinds(row) for row in page.object_list},
         "needs_labels": dict(needs_choices()),
         "needs_short": needs_short(),
         "needs_kinds": NEEDS_KINDS,
         "query": query.urlencode(),
         "here": request.GET.urlencode(),  # the explain page's way back to this very view
-        "progress": juror_progress(competition),
-        "disagreements": found.disagreements,
-        "disagreement_count": found.disagreement_count,
-        "disagreements_more": found.disagreement_count - len(found.disagreements),
-        "shared_photos": found.shared_photos,
-        "blockers": finalise_blockers(competition)
-        if competition.status == CompetitionStatus.PLENARY
-        else [],
+        "progress": facts.progress,
+        "disagreements": facts.disagreements,
+        "disagreement_count": facts.disagreement_count,
+        "disagreements_more": facts.disagreement_count - len(facts.disagreements),
+        "shared_photos": facts.shared_photos,
+        "blockers": facts.blockers,
         "can_decide": may(request.user, "scoring.decide_results"),
         "reopen_form": ReopenForm(),
         "superseded": competition.result_sets.filter(superseded_at__isnull=False).select_related(

@@ -460,6 +460,7 @@ def score_save(
         score = Score(sheet=sheet, indicator=indicator)
         reason = _("Diisi juri")
     else:
+        score.sheet = sheet  # the draft the results cache sees without a query of its own
         reason = _("Diubah juri")
     score.value, score.note, score.client_id = value, note, client_id
     stamp(score, by=juror, reason=reason)
