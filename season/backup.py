@@ -505,6 +505,7 @@ def _restore_into_place(
             _delete_sessions(using)
             added = _upgrade_before_instruments(staging / DATABASE_MEMBER, manifest)
             _upgrade_result_columns(staging / DATABASE_MEMBER, manifest)
+            _upgrade_before_ready(staging / DATABASE_MEMBER, manifest)
             call_command("loaddata", str(staging / DATABASE_MEMBER), database=using, verbosity=0)
             summary.counts = _check_counts({**manifest["counts"], **added}, using=using)
             _refresh_planner_statistics(using)
@@ -553,6 +554,39 @@ def _upgrade_before_instruments(dump: Path, manifest: dict[str, Any]) -> dict[st
         return {}
     upgraded.replace(dump)
     return {"indicators.instrument": 1}
+
+
+# Issue 14 follow-up: an instrument row from before indicators 0003 has no "ready" field, and
+# the model's default (a draft) would leave a restored portal with no instrument to choose.
+READY_MIGRATION = "indicators.0003_instrument_ready"
+
+
+def _upgrade_before_ready(dump: Path, manifest: dict[str, Any]) -> None:
+    """An archive from before the ready flag gets what that migration gave such a database:
+    the shipped instrument and every one a competition holds are ready, an unused copy a
+    draft (the migration's own rule). Every other line is copied as it is."""
+    if READY_MIGRATION in manifest.get("migrations", [READY_MIGRATION]):
+        return
+    rule = import_module("indicators.migrations.0003_instrument_ready").was_ready
+    held = set()
+    with dump.open(encoding="utf-8") as rows:
+        for line in rows:
+            row = json.loads(line) if line.strip() else None
+            if row is not None and row.get("model") == "competitions.competition":
+                held.add(row["fields"].get("instrument"))
+    upgraded = dump.with_suffix(".ready")
+    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
+        for line in rows:
+            row = json.loads(line) if line.strip() else None
+            if row is not None and row.get("model") == "indicators.instrument":
+                fields = row["fields"]
+                fields.setdefault(
+                    "ready",
+                    rule(has_parent=fields.get("parent") is not None, held=row["pk"] in held),
+                )
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+            out.write(line)
+    upgraded.replace(dump)
 
 
 # Issue 14: a frozen result kept its pillar scores in three columns before

@@ -3,6 +3,7 @@ dipakai); only a ready one may be chosen for a new competition and serve as the 
 
 from __future__ import annotations
 
+import json
 from importlib import import_module
 
 import pytest
@@ -154,3 +155,26 @@ def test_other_roles_may_not_mark_ready(client, perwali):
     assert client.post(reverse("instrument-ready", args=[copy.pk])).status_code == 403
     copy.refresh_from_db()
     assert not copy.ready
+
+
+def test_a_backup_from_before_the_flag_restores_ready_as_the_migration_does(tmp_path):
+    from season.backup import READY_MIGRATION, _upgrade_before_ready
+
+    def instrument(pk: int, parent: int | None) -> dict:
+        return {"model": "indicators.instrument", "pk": pk, "fields": {"parent": parent}}
+
+    rows = [
+        instrument(1, None),  # the shipped Perwali
+        instrument(2, 1),  # a copy a competition holds
+        instrument(3, 1),  # a copy nobody uses yet
+        {"model": "competitions.competition", "pk": 7, "fields": {"instrument": 2}},
+    ]
+    dump = tmp_path / "database.jsonl"
+    dump.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    _upgrade_before_ready(dump, {"migrations": ["indicators.0002_instrument"]})
+    upgraded = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    assert [row["fields"].get("ready") for row in upgraded] == [True, True, False, None]
+    # An archive made with the flag is restored as it is.
+    dump.write_text(json.dumps(instrument(4, 1)) + "\n", encoding="utf-8")
+    _upgrade_before_ready(dump, {"migrations": [READY_MIGRATION]})
+    assert "ready" not in json.loads(dump.read_text(encoding="utf-8"))["fields"]
