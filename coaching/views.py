@@ -8,10 +8,12 @@ from functools import cache
 from pathlib import Path
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -71,11 +73,48 @@ def selfcheck_sw(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The page's long lists, each paged on its own (?halaman_turun=2): a city has a thousand RTs
+# in some of them (issue 19: 297 KB of HTML). The printable page (?cetak=1) and the xlsx
+# hold every row.
+COACHING_LISTS = {
+    "drops": "halaman_turun",
+    "won_not_back": "halaman_menang",
+    "not_won": "halaman_ikut",
+    "never": "halaman_belum",
+}
+
+
+def _list_page(request: HttpRequest, rows: list, param: str) -> Page:
+    page = Paginator(rows, settings.BANTAR_PAGE_SIZE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+
+    def href(number: int) -> str:
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    page.links = [(n, href(n) if isinstance(n, int) else None) for n in numbers]  # type: ignore[attr-defined]
+    page.previous_href = href(page.number - 1) if page.has_previous() else None  # type: ignore[attr-defined]
+    page.next_href = href(page.number + 1) if page.has_next() else None  # type: ignore[attr-defined]
+    return page
+
+
 @require_safe
 @permission_required("coaching.view")
 def coaching(request: HttpRequest) -> HttpResponse:
     figures = coaching_figures(cast(User, request.user))
-    return render(request, "coaching/coaching.html", {"figures": figures})
+    printable = request.GET.get("cetak") == "1"
+    lists = {
+        name: _list_page(request, getattr(figures, name), param)
+        for name, param in COACHING_LISTS.items()
+        if not printable
+    }
+    shown = {
+        name: lists[name].object_list if name in lists else getattr(figures, name)
+        for name in COACHING_LISTS
+    }
+    context = {"figures": figures, "printable": printable, "lists": lists, "shown": shown}
+    return render(request, "coaching/coaching.html", context)
 
 
 @require_safe

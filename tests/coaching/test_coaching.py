@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from bantar.access import may
 from coaching.selectors import coaching_figures
-from tests.coaching.city import build_city
+from competitions.models import RT, Kelurahan
+from tests.coaching.city import FOURS, TWOS, build_city
 from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,47 @@ def test_a_long_list_of_rts_that_never_took_part_shows_per_kelurahan(
     assert 'data-testid="never-summary"' in html
     monkeypatch.setattr("coaching.selectors.PAGE_LIST_LIMIT", 100)
     assert coaching_figures(panitia).never_summary is None
+
+
+def test_the_page_reads_as_many_queries_for_many_more_rts_and_results(city, client, panitia):
+    """Issue 19: the same queries for this small city as after 60 more RTs with results and
+    12 that never took part (the weakest indicators are summed in SQL, the lists paged)."""
+    from competitions.services import competition_create
+    from scoring.result_services import competition_finalise, competition_publish
+    from tests.scoring.seasons import Plan, build_season
+
+    client.force_login(panitia)
+    before = count_queries(client, reverse("coaching"))
+    competition = competition_create(year=2026)
+    plans = [Plan(f"N{n}", "Beringin", 20 + n, 60, FOURS, TWOS) for n in range(60)]
+    build_season(competition, plans=plans)
+    competition_finalise(competition=competition, by=panitia)
+    competition_publish(competition=competition, by=panitia)
+    kelurahan = Kelurahan.objects.get(name="Eka Jaya")
+    RT.objects.bulk_create(RT(kelurahan=kelurahan, number=100 + n) for n in range(12))
+    assert coaching_figures(panitia).rt_count == 8 + 60 + 12
+    assert count_queries(client, reverse("coaching")) == before
+
+
+def test_the_long_lists_are_paged_and_the_printable_page_and_xlsx_hold_every_row(
+    city, client, panitia, settings
+):
+    settings.BANTAR_PAGE_SIZE = 1
+    client.force_login(panitia)
+    first = client.get(reverse("coaching")).content.decode()
+    # Not won: RT 07 Eka Jaya, then RT 05 Beringin (master data order); one a page.
+    not_won = [record.rt.pk for record in coaching_figures(panitia).not_won]
+    assert len(not_won) == 2
+    assert f'data-rt="{not_won[0]}"' in first and f'data-rt="{not_won[1]}"' not in first
+    assert 'data-testid="pager-not-won"' in first
+    # The next page of one list keeps the other lists where they were.
+    second = client.get(reverse("coaching"), {"halaman_ikut": 2, "halaman_menang": 2}).content
+    second_html = second.decode()
+    assert f'data-rt="{not_won[1]}"' in second_html and f'data-rt="{not_won[0]}"' not in second_html
+    assert "halaman_menang=2" in second_html  # the other list's page is kept in the links
+    printable = client.get(reverse("coaching"), {"cetak": 1}).content.decode()
+    assert all(f'data-rt="{pk}"' in printable for pk in not_won)
+    assert 'data-testid="pager-' not in printable
+    book = load_workbook(io.BytesIO(client.get(reverse("coaching-export")).content))
+    rows = {row[:3] for row in book["Ikut, belum menang"].iter_rows(values_only=True)}
+    assert {("Paal Merah", "Eka Jaya", "RT 07"), ("Pasar Jambi", "Beringin", "RT 05")} <= rows, rows
