@@ -86,6 +86,10 @@ ERROR_REMIT_REASON = gettext_lazy(
     "Tim %(team)s sudah mengirim lembar nilai: tuliskan alasan pilar juri ini diubah. "
     "Nilai di luar pilar barunya tidak lagi dihitung."
 )
+ERROR_REMIT_OTHER_INSTRUMENT = gettext_lazy(
+    "Pilar %(pillars)s bukan pilar instrumen kompetisi ini (%(instrument)s); juri hanya dapat "
+    "menilai pilar instrumen kompetisinya."
+)
 ERROR_SCORE_RANGE = gettext_lazy("Nilai harus bilangan bulat %(min)s sampai %(max)s.")
 ERROR_SHEET_LOCKED = gettext_lazy(
     "Lembar nilai sudah dikirim dan terkunci. Minta panitia membukanya kembali bila perlu koreksi."
@@ -135,11 +139,29 @@ def team_add_member(
             ERROR_ALREADY_IN_TEAM,
             params={"user": user.get_full_name() or user.username, "team": other.team.name},
         )
+    pillars = _remit_pillars(team.competition, pillars)
     member = JuryMember(team=team, user=user, agency=agency.strip(), home_kelurahan=home_kelurahan)
     member.full_clean()
     member.save()
     member.pillars.set(pillars)
     return member
+
+
+def _remit_pillars(competition: Competition, pillars: Iterable[Pillar]) -> list[Pillar]:
+    """The remit's pillars, refused unless all are of the competition's instrument: a pillar of
+    another version would match no indicator the juror scores (the forms offer only these)."""
+    pillars = list(pillars)
+    foreign = [p for p in pillars if p.instrument_id != competition.instrument_id]
+    if foreign:
+        raise ValidationError(
+            ERROR_REMIT_OTHER_INSTRUMENT,
+            code="remit_other_instrument",
+            params={
+                "pillars": ", ".join(p.code for p in foreign),
+                "instrument": str(competition.instrument),
+            },
+        )
+    return pillars
 
 
 @transaction.atomic
@@ -152,6 +174,7 @@ def member_set_remit(
     (scoring.panel); once the team has a submitted sheet the change needs a reason.
     """
     check_stage(member.team.competition, Write.TEAM_CHANGE)
+    pillars = _remit_pillars(member.team.competition, pillars)
     reason = (reason or "").strip()
     submitted = ScoreSheet.objects.filter(
         entry__assignment__team=member.team, status=SheetStatus.SUBMITTED
