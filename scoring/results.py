@@ -444,26 +444,7 @@ def decide(results: list[EntryResult], rules: Rules) -> list[str]:
 def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
     """A fingerprint of everything the results depend on, to freeze and compare them."""
     payload = {
-        "rules": {
-            "scale": [rules.scale_min, rules.scale_max],
-            "pass_mark": _canonical(rules.pass_mark),
-            "weights": {k: _canonical(v) for k, v in sorted(rules.weights.items())},
-            "minimum": None if rules.pillar_minimum is None else _canonical(rules.pillar_minimum),
-            "cap": rules.cap_per_category,
-            "budget": rules.budget,
-            "prizes": dict(sorted(rules.prizes.items())),
-            "missing": rules.missing,
-            "indicators": dict(sorted(rules.indicators.items())),
-            "pillar_order": list(rules.pillar_order),
-            # Only when set, so that results frozen before per-category pass marks keep their hash.
-            **(
-                {"pass_marks": {k: _canonical(v) for k, v in sorted(rules.pass_marks.items())}}
-                if rules.pass_marks
-                else {}
-            ),
-            # Likewise only when on: results frozen without normalisation keep their hash.
-            **({"normalise": True} if rules.normalise else {}),
-        },
+        "rules": _hashed_rules(rules),
         "entries": sorted(
             [
                 e.entry_id,
@@ -474,6 +455,45 @@ def inputs_hash(entries: Iterable[EntryInput], rules: Rules) -> str:
         ),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def hash_text(entries: str, rules: Rules) -> str:
+    """The text `inputs_hash` hashes, around `entries` already written as its JSON list.
+
+    `json.dumps(payload, sort_keys=True)` writes "entries" before "rules", each value as
+    `json.dumps(value, sort_keys=True)` writes it alone (finalisation's fast path,
+    `scoring.result_freeze`, writes the entries from remembered fragments).
+    """
+    return (
+        '{"entries": '
+        + entries
+        + ', "rules": '
+        + json.dumps(_hashed_rules(rules), sort_keys=True)
+        + "}"
+    )
+
+
+def _hashed_rules(rules: Rules) -> dict[str, object]:
+    return {
+        "scale": [rules.scale_min, rules.scale_max],
+        "pass_mark": _canonical(rules.pass_mark),
+        "weights": {k: _canonical(v) for k, v in sorted(rules.weights.items())},
+        "minimum": None if rules.pillar_minimum is None else _canonical(rules.pillar_minimum),
+        "cap": rules.cap_per_category,
+        "budget": rules.budget,
+        "prizes": dict(sorted(rules.prizes.items())),
+        "missing": rules.missing,
+        "indicators": dict(sorted(rules.indicators.items())),
+        "pillar_order": list(rules.pillar_order),
+        # Only when set, so that results frozen before per-category pass marks keep their hash.
+        **(
+            {"pass_marks": {k: _canonical(v) for k, v in sorted(rules.pass_marks.items())}}
+            if rules.pass_marks
+            else {}
+        ),
+        # Likewise only when on: results frozen without normalisation keep their hash.
+        **({"normalise": True} if rules.normalise else {}),
+    }
 
 
 def _level(value: int | Fraction) -> int | str:

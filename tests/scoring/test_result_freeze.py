@@ -1,0 +1,148 @@
+"""Finalisation's one-row-per-sheet pass (`scoring.result_freeze`) against every level.
+
+The frozen hash of results finalised by older code must stay valid, so the fast path must
+hash the very bytes `results.inputs_hash` hashes; its explanations must be what
+`results.explain` gives. Both are compared with the level-by-level path (the previous
+code, kept as the fallback) on the small season under rule variants, on random panels
+(remits, recusals, excused sheets, gaps, drafts) and on the demo's 2020 season.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bantar.models import Role, User
+from competitions.models import Competition, Entry, EntryStatus
+from indicators.models import Indicator, Instrument, Pillar
+from scoring import results
+from scoring.models import ResultSet, Score, ScoreSheet
+from scoring.panel import jury_panel
+from scoring.result_freeze import freeze_levels
+from scoring.result_selectors import (
+    _freeze_level_by_level,
+    _submitted_sheets,
+    results_inputs,
+    results_rules,
+    results_to_freeze,
+)
+from tests.scoring.seasons import build_season
+from tests.scoring.test_live_random import whole_pillars, with_whole_pillars
+from tests.scoring.test_panel import build, panels
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_both_ways_agree(competition: Competition) -> None:
+    """The fast path is taken, and gives the hash, outcome and explanations of every level."""
+    rules = results_rules(competition)
+    panel = jury_panel(competition)
+    categories = dict(
+        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+            "pk", "category__code"
+        )
+    )
+    sheets = _submitted_sheets(competition)
+    fast = freeze_levels(competition, rules, panel, categories, sheets)
+    assert fast is not None
+    slow = _freeze_level_by_level(competition, rules, panel, categories, sheets)
+    reference_rules, inputs, _panel, _levels = results_inputs(competition)
+    assert fast.inputs_hash == slow.inputs_hash == results.inputs_hash(inputs, reference_rules)
+    assert fast.outcome.results == slow.outcome.results
+    assert fast.outcome.warnings == slow.outcome.warnings
+    assert [r.entry_id for r, _text in fast.explained] == [r.entry_id for r, _t in slow.explained]
+    for (result, text), (_result, expected) in zip(fast.explained, slow.explained, strict=True):
+        assert json.loads(text) == json.loads(expected), result.entry_id
+    assert results_to_freeze(competition).inputs_hash == fast.inputs_hash
+
+
+@pytest.mark.parametrize("missing", ["lowest", "skip"])
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"cap_per_category": 1}, {"pillar_minimum": "60"}, {"pillar_weights": "B2"}],
+    ids=["defaults", "cap", "minimum", "weights"],
+)
+def test_the_fast_freeze_is_every_levels_on_the_season(open_competition, settings, missing, change):
+    season = build_season(open_competition)
+    settings.BANTAR_MISSING_INDICATOR = missing
+    # A gap (C's B3 left empty by juri.satu) and a juror whose remit leaves out a pillar.
+    Score.objects.filter(
+        sheet__entry=season["C"], sheet__juror__username="juri.satu", indicator__code="B3"
+    ).delete()
+    member = open_competition.jury_teams.get().members.get(user__username="juri.dua")
+    member.pillars.set(Pillar.objects.filter(code__in=["B", "A"]))
+    # F's Pintar then has nobody's level: its indicators are "missing".
+    Score.objects.filter(
+        sheet__entry=season["F"], sheet__juror__username="juri.satu", indicator__pillar__code="P"
+    ).delete()
+    # Levels that are not in juror order on one of B and E: the hash sorts them.
+    for name, first, second in (("B", 5, 3), ("E", 3, 5)):
+        for juror, value in (("juri.satu", first), ("juri.dua", second)):
+            Score.objects.filter(
+                sheet__entry=season[name], sheet__juror__username=juror, indicator__code="A1"
+            ).update(value=value)
+    if change.get("pillar_weights"):
+        change = {"pillar_weights": {"B": "2", "A": "1", "P": "1"}}
+    for name, value in change.items():
+        setattr(open_competition, name, value)
+    open_competition.save()
+    open_competition.refresh_from_db()
+    assert_both_ways_agree(open_competition)
+
+
+def test_a_level_outside_the_instrument_takes_every_level_and_counts_in_the_hash(
+    open_competition,
+):
+    build_season(open_competition)
+    sheet = ScoreSheet.objects.filter(entry__competition=open_competition).first()
+    code = Indicator.objects.filter(instrument=open_competition.instrument).first().code
+    instrument = Instrument.objects.create(name="Instrumen lain", legal_basis="-", version=9)
+    pillar = Pillar.objects.create(instrument=instrument, code="X", name="X", order=9)
+    other = Indicator.objects.create(
+        instrument=instrument, pillar=pillar, code=code, number=1, text="-"
+    )
+    Score.objects.create(sheet=sheet, indicator=other, value=3, client_id=uuid.uuid4())
+    rules = results_rules(open_competition)
+    panel = jury_panel(open_competition)
+    categories = dict(
+        Entry.objects.filter(competition=open_competition).values_list("pk", "category__code")
+    )
+    sheets = _submitted_sheets(open_competition)
+    assert freeze_levels(open_competition, rules, panel, categories, sheets) is None
+    frozen = results_to_freeze(open_competition)
+    reference_rules, inputs, _panel, _levels = results_inputs(open_competition)
+    assert frozen.inputs_hash == results.inputs_hash(inputs, reference_rules)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=panels, draws=st.lists(whole_pillars, min_size=8, max_size=8), whole=st.booleans())
+def test_the_fast_freeze_is_every_levels_on_random_panels(world, draws, whole, open_competition):
+    """Random panels: whole pillars with a gap now and then, or test_panel's scattered levels."""
+    if whole:
+        world = with_whole_pillars(world, draws)
+    pillars = list(Pillar.objects.order_by("order"))
+    indicators = list(Indicator.objects.order_by("pillar__order", "number"))
+    with transaction.atomic():
+        jurors = [User.objects.create(username=f"juri.acak{n}", role=Role.JURI) for n in range(4)]
+        build(world, open_competition, jurors, pillars, indicators)
+        assert_both_ways_agree(open_competition)
+        transaction.set_rollback(True)
+
+
+def test_the_demo_2020_season_hashes_as_it_was_frozen(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", verbosity=0)
+    competition = Competition.objects.get(year=2020, period=1)
+    frozen = ResultSet.objects.current().get(competition=competition)
+    assert_both_ways_agree(competition)
+    assert results_to_freeze(competition).inputs_hash == frozen.inputs_hash
