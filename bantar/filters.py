@@ -10,15 +10,51 @@ the filter. This module names no app's model: bantar is the lowest layer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from bantar.models import User
+
+# What the page says of a filter value it did not understand (templates/bantar/_filter_notice.html).
+ERROR_FILTER_VALUE = _("%(label)s: nilai “%(value)s” tidak dikenali.")
+ERROR_FILTER_FORM = _("Saringan tidak berlaku, jadi tidak ada RT yang ditampilkan.")
+ERROR_PAGE_NUMBER = _("Halaman “%(value)s” tidak ada; yang tampil halaman %(number)s.")
+
+
+@dataclass(frozen=True)
+class FilterProblem:
+    """One filter value of the URL that the list did not understand, and the URL without it."""
+
+    message: str
+    without: str  # the query string without this filter: the list in the user's scope
+
+
+def filter_problems(form: forms.Form) -> list[FilterProblem]:
+    """Which values of a bound filter form were refused, named for the user (gettext)."""
+    if not form.is_bound or form.is_valid():
+        return []
+    problems: list[FilterProblem] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        if field is None:  # an error of the whole form (e.g. a kelurahan of another kecamatan)
+            problems.extend(FilterProblem(str(error), "") for error in errors)
+            continue
+        query = form.data.copy() if isinstance(form.data, QueryDict) else QueryDict(mutable=True)
+        value = ", ".join(query.getlist(name)) if isinstance(form.data, QueryDict) else ""
+        query.pop(name, None)
+        query.pop("halaman", None)
+        message = str(ERROR_FILTER_VALUE) % {"label": field.label, "value": value[:60]}
+        problems.append(FilterProblem(message, "?" + query.urlencode()))
+    return problems
+
 
 # Region filters the scope fills, and what each one's rows show beside the name.
 REGION_FILTERS = {"kecamatan": (), "kelurahan": ("kecamatan",)}
@@ -55,9 +91,18 @@ class ScopedFilterSet(django_filters.FilterSet):
             )
 
     @property
+    def form(self) -> forms.Form:
+        form = super().form
+        # The templates have the form only: the notice reads what was refused from it.
+        form.filter_problems = filter_problems(form)
+        return form
+
+    @property
     def qs(self) -> QuerySet[Any]:
         # django-filter drops an invalid field and filters by the rest; a forged region
-        # must instead show nothing (the form says why).
+        # must instead show nothing, so that no filter ever widens what a page or a bulk
+        # action on "every row the filters match" reaches; the form says which value
+        # (templates/bantar/_filter_notice.html).
         if self.is_bound and not self.form.is_valid():
             return self.queryset.none()
         return super().qs
@@ -72,7 +117,14 @@ class ScopedFilterSet(django_filters.FilterSet):
 def page_of(request: HttpRequest, rows: Any) -> Page:
     """One page of rows (?halaman=N, BANTAR_PAGE_SIZE a page); a bad number gives the last."""
     paginator = Paginator(rows, settings.BANTAR_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("halaman"))
+    asked = request.GET.get("halaman")
+    page = paginator.get_page(asked)
+    # A page number that is not one (?halaman=-3, ?halaman=x) is said, not silently replaced.
+    page.ignored = (  # type: ignore[attr-defined]
+        str(ERROR_PAGE_NUMBER) % {"value": asked[:20], "number": page.number}
+        if asked and asked != str(page.number)
+        else ""
+    )
     # The template cannot pass the page number to get_elided_page_range itself.
     page.numbers = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))  # type: ignore[attr-defined]
     return page
