@@ -11,6 +11,7 @@ Two rules, applied the same way everywhere:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
@@ -26,6 +27,8 @@ from bantar.models import Role
 
 if TYPE_CHECKING:
     from bantar.models import User
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Model)
 M_co = TypeVar("M_co", bound=Model, covariant=True)
@@ -77,10 +80,32 @@ def may(user: User, permission: str, obj: Any = None) -> bool:
     return rules.has_perm(permission, user, obj)
 
 
+class RuleRefused(PermissionDenied):
+    """403 from a named rule. The rule is for the log; the message stays empty, since some
+    answers show the exception's text to the user (scoring.views' JSON)."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__()
+        self.rule = rule
+
+
 def require(user: User, permission: str, obj: Any = None) -> None:
     """403 unless the user's role allows the action on `obj` (after `for_user` found it)."""
     if not may(user, permission, obj):
-        raise PermissionDenied
+        raise RuleRefused(permission)
+
+
+def log_refusal(request: HttpRequest, exception: Exception) -> None:
+    """One WARNING line per 403: who, where, which rule (else the refusal's reason).
+
+    A refusal is the portal working as meant, not a fault: no traceback.
+    """
+    rule = getattr(exception, "rule", "") or str(exception) or "-"
+    user = getattr(request, "user", None)
+    username = user.get_username() if user is not None and user.is_authenticated else "-"
+    # Escaped like Django's own request log, so that a path cannot forge a second line.
+    path, rule = (text.encode("unicode_escape").decode("ascii") for text in (request.path, rule))
+    logger.warning("403 refused: user=%s path=%s rule=%s", username, path, rule)
 
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])

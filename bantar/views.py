@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from bantar.access import AuthenticatedRequest, permission_required
+from bantar.access import AuthenticatedRequest, log_refusal, permission_required
 from bantar.models import MailLog, MailStatus
 from bantar.rules import is_juror, is_kelurahan_officer, is_region_officer
 
@@ -58,7 +58,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     # The exception's text is for developers; the page says what the user can do.
-    return render(request, "403.html", {"message": ERROR_FORBIDDEN}, status=403)
+    response = render(request, "403.html", {"message": ERROR_FORBIDDEN}, status=403)
+    log_refusal(request, exception)
+    # Marked as logged, so Django's "Forbidden (Permission denied)" record with the
+    # exception's traceback (django.utils.log.log_response) is not written too.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def not_found_message(request: HttpRequest) -> str:
