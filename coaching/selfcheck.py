@@ -82,7 +82,12 @@ def selfcheck_rules() -> dict[str, Any]:
                     "code": indicator.code,
                     "text": indicator.text,
                     "levels": [
-                        {"value": level.value, "name": level.name, "descriptor": level.descriptor}
+                        {
+                            "value": level.value,
+                            "name": level.name,
+                            "tone": level.tone,
+                            "descriptor": level.descriptor,
+                        }
                         for level in indicator.levels.all()
                     ],
                 }

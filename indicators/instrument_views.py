@@ -78,7 +78,10 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "instrument": instrument,
             "pillars": _grouped(instrument),
-            "levels": [(value, instrument.level_name(value)) for value in instrument.scale],
+            "levels": [
+                (value, instrument.level_name(value), instrument.level_tone(value))
+                for value in instrument.scale
+            ],
             "competitions": instrument.competitions.order_by("-year", "-period"),
             "lock_reasons": services.instrument_lock_reasons(instrument),
             "pillar_form": PillarAddForm(),

@@ -33,6 +33,8 @@ INDICATOR_CODE = RegexValidator(
 )
 SCALE_LOWEST = 0
 SCALE_HIGHEST = 10
+# Colour steps of a level, from the lowest value of a scale (red) to its highest (green).
+LEVEL_TONES = 5
 
 ERROR_SCALE = _(
     "Skala tidak sah: nilai terendah %(low)s dan tertinggi %(high)s harus di antara "
@@ -113,6 +115,16 @@ class Instrument(models.Model):
         name = (self.level_names or {}).get(str(value))
         # The shipped names are msgids (LEVEL_NAMES below): English pages show them translated.
         return gettext(name) if name else str(value)
+
+    def level_tone(self, value: int) -> int:
+        """The colour step (1 lowest .. LEVEL_TONES highest) of a value by its place in this
+        scale, not by the value itself: on 1-4 the top level is as green as 5 is on 1-5, and
+        0-10 gets colours at all (static/css/bantar.css .level-dot[data-tone])."""
+        span = self.scale_max - self.scale_min
+        if span <= 0:
+            return LEVEL_TONES
+        place = min(max(value - self.scale_min, 0), span) / span
+        return 1 + int(place * (LEVEL_TONES - 1) + 0.5)
 
     def clean(self) -> None:
         low, high = self.scale_min, self.scale_max
@@ -255,6 +267,11 @@ class Level(models.Model):
     def name(self) -> str:
         # Indicator.objects.with_levels() brings indicator, pillar and instrument along.
         return self.indicator.pillar.instrument.level_name(self.value)
+
+    @property
+    def tone(self) -> int:
+        """The colour step of this level in its instrument's scale (Instrument.level_tone)."""
+        return self.indicator.pillar.instrument.level_tone(self.value)
 
     def clean(self) -> None:
         if self.indicator_id is None or self.value is None:

@@ -75,6 +75,16 @@ def test_a_juror_scores_the_four_pillar_instrument_on_its_1_to_4_scale(new_page)
     assert page.locator(".score-card").count() == 10
     assert page.locator('.level-option[data-value="5"], .level-option[data-value="0"]').count() == 0
     assert "Bersih" not in page.locator("main").inner_text()
+    # Colours by place in the 1-4 scale: lowest red, highest the full green (as 5 is on 1-5),
+    # every level its own colour (they were tied to the values 1-5: 4 was the pale green).
+    dots = page.locator('.score-card[data-indicator="LH1"] .level-dot')
+    colours = dots.evaluate_all("ds => ds.map(d => getComputedStyle(d).backgroundColor)")
+    assert colours == [
+        "rgb(220, 53, 69)",
+        "rgb(241, 174, 181)",
+        "rgb(117, 183, 152)",
+        "rgb(25, 135, 84)",
+    ]
 
     for index, (code, _name, count) in enumerate(FOUR_PILLARS):
         tabs.nth(index).click()
