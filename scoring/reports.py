@@ -512,6 +512,21 @@ class MatrixPage:
     filters: MatrixFilter
 
 
+def matrix_filters(request: AuthenticatedRequest, competition: Competition) -> MatrixFilter:
+    """The matrix's filters from the URL (the page number is not a filter), over the user's
+    entries of the competition."""
+    user = request.user
+    data = request.GET.copy()
+    data.pop("halaman", None)
+    return MatrixFilter(
+        data or None,
+        queryset=Entry.objects.for_user(user).filter(competition=competition),
+        user=user,
+        competition=competition,
+        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
+    )
+
+
 def matrix_page(
     request: AuthenticatedRequest,
     competition: Competition,
@@ -525,16 +540,7 @@ def matrix_page(
     A fixed number of queries whatever the city's size: the filters' choices, the matching
     entry ids, and the levels of the page's RTs only.
     """
-    user = request.user
-    data = request.GET.copy()
-    data.pop("halaman", None)
-    filters = MatrixFilter(
-        data or None,
-        queryset=Entry.objects.for_user(user).filter(competition=competition),
-        user=user,
-        competition=competition,
-        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
-    )
+    filters = matrix_filters(request, competition)
     matching = set(filters.qs.values_list("pk", flat=True))
     page = page_of(request, matrix_order(r for r in table.rows if r.entry.pk in matching))
     report = matrix_report(
