@@ -65,6 +65,7 @@ def test_an_archive_from_before_the_move_restores_every_row(settings, tmp_path):
     }
     perwali = Instrument.objects.get()
     assert perwali.legal_basis == "Perwali Jambi No. 11 Tahun 2019"
+    assert perwali.ready  # ready to choose, as indicators 0003 makes it (not a draft)
     assert set(Competition.objects.values_list("instrument", flat=True)) == {perwali.pk}
     assert set(Pillar.objects.values_list("instrument", flat=True)) == {perwali.pk}
     assert set(Indicator.objects.values_list("instrument", flat=True)) == {perwali.pk}
