@@ -418,3 +418,30 @@ def test_the_kept_plenary_reads_the_same_queries_for_more_rts(
     result_version_bump([open_competition.pk])  # the bulk writes above bypass the signals
     assert len(kept(open_competition)[2]) == len(season) + 20
     assert _warm_queries(client, open_competition) == few
+
+
+def test_the_kept_matrix_and_explain_pages_follow_a_write(
+    client, panitia, season, open_competition
+):
+    client.force_login(panitia)
+    entry = season["B"]
+    matrix = f"/kompetisi/{open_competition.pk}/laporan/matriks/"
+    explain = f"/kompetisi/{open_competition.pk}/pleno/rt/{entry.pk}/"
+    before = (client.get(matrix).content.decode(), client.get(explain).content.decode())
+    again = (client.get(matrix).content.decode(), client.get(explain).content.decode())
+    assert _without_times(before) == _without_times(again)  # the kept pages
+    sheet_reopen(sheet=_sheet(entry, "juri.dua"), by=panitia, reason="Salah isi")
+    after = (client.get(matrix).content.decode(), client.get(explain).content.decode())
+    caches["results"].clear()
+    fresh_pages = (client.get(matrix).content.decode(), client.get(explain).content.decode())
+    assert after[0] != before[0] and after[1] != before[1]  # 1 of 2 sheets in, on both
+    assert "1 dari 2" in after[1] and "1 dari 2" not in before[1]
+    assert _without_times(after) == _without_times(fresh_pages)
+
+
+def _without_times(pages: tuple[str, ...]) -> tuple[str, ...]:
+    """The pages without what changes by the minute or request (print time, CSRF token)."""
+    return tuple(
+        re.sub(r"dicetak [^<·]*WIB|csrfmiddlewaretoken\" value=\"[^\"]*\"", "", page)
+        for page in pages
+    )
