@@ -221,7 +221,7 @@ def _total_row(columns: list[Column], label: str, prize: int, count: int) -> lis
     return row
 
 
-def _pending_note(counts: Mapping[str, int]) -> str:
+def pending_note(counts: Mapping[str, int]) -> str:
     """What the winners list says of the RTs it leaves out: each count in its own plural."""
     incomplete, unscored = counts["incomplete"], counts["unscored"]
     return _(
@@ -309,7 +309,7 @@ def winners_report(
         )
     pending = [row for _code, rows in table.by_category() for row in rows if not row.ranked]
     if pending and appendices:
-        notes.append(_pending_note(table.coverage_counts))
+        notes.append(pending_note(table.coverage_counts))
         sheets.append(
             Sheet(
                 name=_("Belum lengkap"),

@@ -6,7 +6,6 @@ import pytest
 from django.utils import translation
 
 from scoring.plenary_export import result_text
-from scoring.reports import _pending_note
 from scoring.result_selectors import result_table
 from tests.scoring.seasons import build_season
 
@@ -21,12 +20,3 @@ def test_a_winner_is_called_a_winner_not_the_winners_column(open_competition):
     with translation.override("en"):
         # The status ("status" context), not the rekap's column of counts ("Winners").
         assert result_text(winner) == "Winner"
-
-
-def test_the_winners_list_counts_what_it_leaves_out_in_indonesian():
-    note = _pending_note({"complete": 4, "incomplete": 1, "unscored": 2})
-
-    assert note == (
-        "1 RT belum lengkap dan 2 RT belum dinilai: belum diberi peringkat dan belum dapat "
-        "menjadi pemenang (lembar Belum lengkap)."
-    )

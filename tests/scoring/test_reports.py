@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from competitions.models import Kelurahan
+from scoring.reports import pending_note
 from scoring.result_services import competition_finalise, competition_publish
 from tests.conftest import count_queries
 from tests.scoring.seasons import TOTAL_PRIZE, Plan, build_season
@@ -229,3 +230,12 @@ def test_the_plenary_and_exports_take_as_many_queries_for_1000_entries_as_for_10
         ]
         assert Competition.objects.get(pk=competition.pk).entries.count() == size
     assert counts[10] == counts[1000]
+
+
+def test_the_winners_list_counts_what_it_leaves_out_in_indonesian():
+    note = pending_note({"complete": 4, "incomplete": 1, "unscored": 2})
+
+    assert note == (
+        "1 RT belum lengkap dan 2 RT belum dinilai: belum diberi peringkat dan belum dapat "
+        "menjadi pemenang (lembar Belum lengkap)."
+    )
