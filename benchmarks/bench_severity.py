@@ -8,7 +8,8 @@ A fresh SQLite file holds a city-scale season in the plenary (benchmarks/citydat
 20 calibration RTs; every team's jurors scored the first of them. Measured as the panitia:
 the settings page (bare, filtered, searched, page 2), the panel, the calibration RT's sheet
 page, and the plenary with normalisation off and on. Server time is the test client's
-request time (median of 3 after a warm-up), as in bench_pages.py.
+request time (median of 3 after a warm-up), as in bench_pages.py, and its CPU time (the
+process's, which a loaded machine stretches less).
 """
 
 from __future__ import annotations
@@ -89,26 +90,27 @@ def run(entries: int, profile: bool) -> None:
         if fresh:
             cache.clear()
         client.get(path)
-        timings = []
+        timings, cpu = [], []
         for _ in range(RUNS):
             if fresh:
                 cache.clear()  # a result cache (if any) must not hide the computation
-            start = time.perf_counter()
+            start, started = time.perf_counter(), time.process_time()
             response = client.get(path)
             timings.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - started)
         if fresh:
             cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         print(
-            f"| {label} | {statistics.median(timings):.3f} s | "
+            f"| {label} | {statistics.median(timings):.3f} s | {statistics.median(cpu):.3f} s | "
             f"{len(response.content) / 1024:.1f} KB | {len(queries)} |",
             flush=True,
         )
 
     print(f"{entries} entries, {len(calibration)} calibration RTs")
-    print("| page | server time | HTML | queries |\n|---|---|---|---|")
+    print("| page | server time | CPU | HTML | queries |\n|---|---|---|---|---|")
     settings_url = base + "keseragaman/atur/"
     timed("settings", settings_url)
     timed("settings ?kecamatan=", f"{settings_url}?kecamatan={kecamatan}")
@@ -119,6 +121,26 @@ def run(entries: int, profile: bool) -> None:
     timed("plenary, normalisation off", base, fresh=True)
     Competition.objects.filter(pk=competition.pk).update(normalise_levels=True)
     timed("plenary, normalisation on", base, fresh=True)
+    # The normalised live path's maths, same run: the Fraction reference and the integer path.
+    from scoring import normalise, results
+    from scoring.result_selectors import results_inputs
+
+    def median(work) -> float:  # CPU seconds: the machine is shared
+        timings = []
+        for _ in range(RUNS):
+            start = time.process_time()
+            work()
+            timings.append(time.process_time() - start)
+        return statistics.median(timings)
+
+    rules, inputs, _panel, _levels = results_inputs(competition)
+    read = median(lambda: results_inputs(competition))
+    reference = median(lambda: results.compute(inputs, rules))
+    fast = median(lambda: normalise.compute(inputs, rules))
+    print(
+        f"normalised live path: reading the levels {read:.3f} s; results.compute "
+        f"{reference:.3f} s, normalise.compute {fast:.3f} s ({reference / fast:.1f}x)"
+    )
     if profile:
         from pyinstrument import Profiler
 

@@ -7,9 +7,10 @@ The pure rule (`scoring.normalise`) on its own; then the results on random seaso
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from bantar.models import Role, User
 from indicators.models import Indicator, Pillar
-from scoring import results
+from scoring import normalise, results
 from scoring.normalise import PLACES, mean_and_spread, normalised_values
 from scoring.panel import counted_levels, jury_panel
 from scoring.result_selectors import (
@@ -31,6 +32,7 @@ from scoring.result_selectors import (
     sheet_coverage,
 )
 from scoring.result_services import competition_finalise
+from tests.scoring import strategies
 from tests.scoring.strategies import SCALES
 from tests.scoring.test_panel import build, panels
 from tests.scoring.test_result_selectors import figures, live, ready_to_finalise, season
@@ -59,6 +61,126 @@ def test_normalised_levels_are_clipped_to_the_scale():
     assert max(values) == 5 and min(values) >= 1
     mean, spread = mean_and_spread([level for *_, level in levels])
     assert values[0] == 5 < mean + Fraction(7) ** Fraction(1, 2) * spread  # z = sqrt(7)
+
+
+def straightforward(levels, low: int, high: int) -> list[Fraction]:
+    """The module docstring's rule written out level by level, from the lists themselves."""
+    everyone = mean_and_spread([level for *_, level in levels])
+    own = {
+        juror: mean_and_spread([v for _e, j, _c, v in levels if j == juror])
+        for _e, juror, _c, _v in levels
+    }
+    values = []
+    for _entry, juror, _code, level in levels:
+        mean, spread = own[juror]
+        z = (level - mean) / spread if spread else 0
+        exact = everyone[0] + z * everyone[1]
+        digits = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+            Decimal("0.000001"), rounding=ROUND_HALF_UP, context=Context(prec=80)
+        )
+        values.append(min(Fraction(high), max(Fraction(low), Fraction(digits))))
+    return values
+
+
+@st.composite
+def juror_levels(draw: st.DrawFn):
+    low, high = draw(st.sampled_from(SCALES))
+    level = st.tuples(
+        st.integers(1, 6), st.integers(1, 4), st.sampled_from(["B1", "A1"]), st.integers(low, high)
+    )
+    return (low, high), draw(st.lists(level, min_size=1, max_size=40))
+
+
+@settings(max_examples=150, deadline=None)
+@given(drawn=juror_levels())
+def test_normalised_values_are_the_rule_computed_level_by_level(drawn):
+    (low, high), levels = drawn
+    assert normalised_values(levels, low, high) == straightforward(levels, low, high)
+
+
+@st.composite
+def normalised_contests(draw: st.DrawFn):
+    """Random RTs and rules (some RTs with complete sheets, some with gaps, some unscored
+    pillars), each level given by juror 1-3 of its indicator, then normalised."""
+    entries, rules = draw(strategies.contests(max_entries=25))
+    rules = dataclasses.replace(
+        rules, missing=draw(st.sampled_from([results.MISSING_LOWEST, results.MISSING_SKIP]))
+    )
+    entries = [
+        dataclasses.replace(
+            item,
+            scores=draw(strategies.complete_sheets(rules)) if draw(st.booleans()) else item.scores,
+            complete=draw(st.booleans()),
+        )
+        for item in entries
+    ]
+    levels = [
+        (item.entry_id, juror, code, level)
+        for item in entries
+        for code, given in item.scores.items()
+        for juror, level in enumerate(given, start=1)
+    ]
+    values = iter(normalised_values(levels, rules.scale_min, rules.scale_max))
+    normalised = []
+    for item in entries:
+        scores = {code: [next(values) for _ in given] for code, given in item.scores.items()}
+        normalised.append(dataclasses.replace(item, scores=scores))
+    return normalised, rules
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contest=normalised_contests())
+def test_the_integer_path_gives_the_outcome_of_compute(contest):
+    entries, rules = contest
+    reference = results.compute(entries, rules)
+    fast = normalise.compute(entries, rules)
+    assert fast.warnings == reference.warnings
+    assert fast.total_prize == reference.total_prize
+    by_entry = fast.by_entry()
+    assert sorted(by_entry) == sorted(r.entry_id for r in reference.results)
+    for expected in reference.results:
+        got = by_entry[expected.entry_id]
+        for pillar in rules.pillar_order:
+            assert Fraction(got.pillar_scores[pillar], fast.scale) == expected.pillar_scores[pillar]
+            assert fast.pillar_decimal(got, pillar) == reference.pillar_decimal(expected, pillar)
+        assert Fraction(got.final, fast.final_scale) == expected.final
+        assert fast.final_decimal(got) == reference.final_decimal(expected)
+        assert (got.rank, sorted(got.tied_with), got.passed, got.gated_pillars) == (
+            expected.rank,
+            sorted(expected.tied_with),
+            expected.passed,
+            expected.gated_pillars,
+        )
+        assert (got.is_winner, got.held_back, got.prize, got.undecided) == (
+            expected.is_winner,
+            expected.held_back,
+            expected.prize,
+            expected.undecided,
+        )
+        assert (sorted(got.missing), got.scored, got.complete) == (
+            sorted(expected.missing),
+            expected.scored,
+            expected.complete,
+        )
+
+
+def test_a_level_that_is_not_in_millionths_takes_the_fraction_path():
+    rules = results.Rules(
+        scale_min=1,
+        scale_max=5,
+        pass_mark=Decimal(50),
+        weights={"B": Decimal(1)},
+        indicators={"B1": "B"},
+        prizes={"besar": 1},
+        pillar_order=("B",),
+    )
+    entries = [results.EntryInput(1, "besar", {"B1": [Fraction(10, 3)]})]
+    outcome = normalise.compute(entries, rules)
+    assert outcome.scale == 1  # results.compute's outcome, not compute_totals'
+    assert (
+        outcome.results[0].pillar_scores["B"]
+        == results.compute(entries, rules).results[0].pillar_scores["B"]
+    )
 
 
 @st.composite
