@@ -44,6 +44,7 @@ from scoring.models import (
     ScoreSheet,
     SheetStatus,
 )
+from scoring.normalise import compute as compute_normalised
 from scoring.normalise import normalised_values
 from scoring.panel import Panel, counted_levels, counted_scores, jury_panel
 
@@ -503,7 +504,8 @@ def live_results(
     """`live_outcome` and the coverage it used; `panel_entries` as `jury_panel` takes them."""
     if rules.normalise:  # normalised levels are fractions: level by level, as finalisation does
         _rules, inputs, panel, _levels = results_inputs(competition)
-        outcome = results.compute([e for e in inputs if e.entry_id in categories], rules)
+        # Integers, not a Fraction per level (scoring.normalise.compute): the same outcome.
+        outcome = compute_normalised([e for e in inputs if e.entry_id in categories], rules)
         return outcome, sheet_coverage(competition, panel) if coverage is None else coverage
     pillars, incomplete, found = live_totals(competition, rules, panel_entries)
     if coverage is None:
