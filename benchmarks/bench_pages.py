@@ -7,6 +7,9 @@ in <= 0.5 s of server time with <= 300 KB of HTML; at 10x the data no page takes
     .venv/bin/python benchmarks/bench_pages.py               # 10 entries and 1x, about 3 min
     .venv/bin/python benchmarks/bench_pages.py --tenfold     # also 10x (16,500 entries), long
     .venv/bin/python benchmarks/bench_pages.py --documents   # also the big PDFs (minutes each)
+    .venv/bin/python benchmarks/bench_pages.py --tenfold --cold --only plenary explain report
+        # the ranking pages only, each also cold: the first request after a write, when the
+        # kept result tables (scoring.result_cache) are computed again
 
 The URL list comes from the resolver, as in tests/security/test_access_matrix.py: each
 named portal URL is requested with GET, with the kwargs of one object of the season (the
@@ -58,7 +61,7 @@ FILTERED = [
 ]
 
 
-def child(entries: int, documents: bool) -> None:
+def child(entries: int, documents: bool, only: list[str], cold: bool) -> None:
     from benchmarks.citydata import fresh_sqlite_url, prepare_schema, setup, sqlite_path
 
     url = fresh_sqlite_url("bantar-pages-")
@@ -68,7 +71,7 @@ def child(entries: int, documents: bool) -> None:
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # the 403s of other roles
     try:
         prepare_schema()
-        rows = measure(entries, documents)
+        rows = measure(entries, documents, only, cold)
     finally:
         path = sqlite_path(url)
         if path is not None and path.exists():
@@ -85,6 +88,7 @@ def _world(entries: int) -> tuple[dict, dict]:
     from coaching.revisits import revisit_create
     from competitions.models import Competition, Entry, Kelurahan
     from scoring.models import Evidence, JuryMember, Result
+    from scoring.result_cache import result_version_bump
     from scoring.result_services import competition_finalise, competition_publish
     from tests.security.url_kwargs import UrlObjects, url_kwargs
 
@@ -108,6 +112,8 @@ def _world(entries: int) -> tuple[dict, dict]:
     competition_publish(competition=published, by=users["panitia"])
     city = build_city(entries=entries, quiet=True)
     current = Competition.objects.get(pk=city.competition_id)
+    # build_city writes with bulk_create, which bypasses the signals of the results cache.
+    result_version_bump([published.pk, current.pk])
     juror_name, juror_entry_pk = next(iter(city.juror_entry.items()))
     users["juror"] = User.objects.get(username=juror_name)
     # The officers' own RT (the kelurahan officer's region), also some proposals in the queue.
@@ -178,11 +184,20 @@ def url_names() -> list[str]:
     return sorted(set(names))
 
 
-def measure(entries: int, documents: bool) -> list[dict]:
+def wanted(label: str, only: list[str]) -> bool:
+    """`--only`: a page named (its URL name, also with a filter or a ":" variant)."""
+    return not only or any(
+        label == name or label.startswith((f"{name}?", f"{name}:")) for name in only
+    )
+
+
+def measure(entries: int, documents: bool, only: list[str], cold: bool) -> list[dict]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
+
+    from scoring.result_cache import result_version_bump
 
     world, _ids = _world(entries)
     clients = {"anonymous": Client(HTTP_HOST="127.0.0.1")}
@@ -191,6 +206,13 @@ def measure(entries: int, documents: bool) -> list[dict]:
         clients[role].force_login(user)
 
     def timed(client: Client, url: str) -> dict:
+        first = None
+        if cold:  # the first request after a write: every table computed again
+            client.get(url)  # the session's once-a-minute activity write, out of the way
+            result_version_bump()
+            start = time.perf_counter()
+            client.get(url)
+            first = time.perf_counter() - start
         client.get(url)  # warm-up (and the session's once-a-minute activity write)
         timings = []
         for _ in range(RUNS):
@@ -206,6 +228,7 @@ def measure(entries: int, documents: bool) -> list[dict]:
             "seconds": statistics.median(timings),
             "bytes": len(content),
             "queries": len(queries),
+            "cold": first,
         }
 
     rows = [
@@ -221,7 +244,7 @@ def measure(entries: int, documents: bool) -> list[dict]:
         (f"{name}?{query}", name, world["kwargs"].get(name, {}), query) for name, query in FILTERED
     ]
     for label, name, kw, query in targets:
-        if name == "bench-ping":
+        if name == "bench-ping" or not wanted(label, only):
             continue
         if name in HEAVY and not documents:
             rows.append({"page": label, "skipped": "PDF of the whole city (--documents)"})
@@ -251,10 +274,14 @@ def measure(entries: int, documents: bool) -> list[dict]:
     return rows
 
 
-def run_child(entries: int, documents: bool) -> dict:
+def run_child(entries: int, documents: bool, only: list[str], cold: bool) -> dict:
     command = [sys.executable, __file__, "--child", str(entries)]
     if documents:
         command.append("--documents")
+    if only:
+        command += ["--only", *only]
+    if cold:
+        command.append("--cold")
     started = time.perf_counter()
     output = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     for line in output.stdout.splitlines():
@@ -264,6 +291,10 @@ def run_child(entries: int, documents: bool) -> dict:
             return result
     sys.stderr.write(output.stdout[-3000:] + output.stderr[-6000:])
     raise SystemExit(f"child with {entries} entries failed")
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def is_html(row: dict) -> bool:
@@ -290,6 +321,9 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
     header = "| page | role | 1x s | 1x KB | queries 1x (10 entries) | budget 1x |"
     if tenfold:
         header += " 10x s | 10x / 1x | budget 10x |"
+    colds = any(row.get("cold") is not None for row in city["rows"])
+    if colds:
+        header += " cold 1x s |" + (" cold 10x s |" if tenfold else "")
     print(f"\n{city['entries']:,} entries at 1x (built and measured in {city['wall']:.0f} s)")
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
@@ -320,6 +354,10 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
                 line += f" {ten['seconds']:.3f} | {growth:.1f}x | {'met' if ok else 'NOT MET'} |"
             else:
                 line += " - | - | - |"
+        if colds:
+            line += f" {_seconds(row.get('cold'))} |"
+            if tenfold:
+                line += f" {_seconds(by_ten.get(row['page'], {}).get('cold'))} |"
         print(line)
     print("\nnot measured: " + "; ".join(skipped))
     print(f"\n{failures} budget(s) not met")
@@ -332,13 +370,20 @@ def main() -> None:
     parser.add_argument("--tenfold", action="store_true", help="also 10x (16,500 entries)")
     parser.add_argument("--documents", action="store_true", help="also the whole-city PDFs")
     parser.add_argument("--entries", type=int, default=1650, help="city scale (default 1,650)")
+    parser.add_argument(
+        "--only", nargs="+", default=[], metavar="NAME", help="only these URL names (and variants)"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="also the first request after a write (no kept tables)"
+    )
     arguments = parser.parse_args()
+    options = (arguments.documents, arguments.only, arguments.cold)
     if arguments.child is not None:
-        child(arguments.child, arguments.documents)
+        child(arguments.child, *options)
         return
-    small = run_child(10, arguments.documents)
-    city = run_child(arguments.entries, arguments.documents)
-    tenfold = run_child(arguments.entries * 10, arguments.documents) if arguments.tenfold else None
+    small = run_child(10, *options)
+    city = run_child(arguments.entries, *options)
+    tenfold = run_child(arguments.entries * 10, *options) if arguments.tenfold else None
     report(small, city, tenfold)
 
 

@@ -2,10 +2,10 @@
 
 Every results page needs the whole competition's table (the ranking needs every RT), and
 at 10x city scale computing it takes seconds. The table is therefore kept in Django's cache
-(`CACHES["results"]`, a database table by default: every gunicorn process shares it) under
-a key that names the competition's `ResultVersion` token. Every write that can change a
-result gives the competition a new random token in the same transaction, so a table is
-never read once its data differ; the first request after a write computes it again.
+(`CACHES["results"]`, a database table by default: every gunicorn process shares it) with
+the competition's `ResultVersion` token. Every write that can change a result gives the
+competition a new random token in the same transaction, so a table is never read once its
+data differ; the first request after a write computes it again.
 
 The token changes on the saves and deletions of the models below (the signals, connected
 by `ScoringConfig.ready`): scores of a submitted sheet, sheets (submission, reopening),
@@ -97,7 +97,7 @@ def result_version(competition: Competition) -> str | None:
     )
 
 
-def _key(name: str, competition: Competition, token: str) -> str:
+def _key(name: str, competition: Competition) -> str:
     fields = repr([getattr(competition, f.attname) for f in competition._meta.concrete_fields])
     own = hashlib.sha256(fields.encode()).hexdigest()[:16]
     return ":".join(
@@ -106,7 +106,6 @@ def _key(name: str, competition: Competition, token: str) -> str:
             code_digest(),
             name,
             str(competition.pk),
-            token,
             own,
             get_language() or "",
             str(settings.BANTAR_MISSING_INDICATOR),
@@ -115,21 +114,23 @@ def _key(name: str, competition: Competition, token: str) -> str:
 
 
 def cached(name: str, competition: Competition, compute: Callable[[], T]) -> T:
-    """`compute()`'s value kept under the competition's data version (1 query when kept).
+    """`compute()`'s value kept with the competition's data version (2 queries when kept).
 
-    The token is read before computing: a write committed meanwhile gives a new token, so a
-    value computed from newer data under the older token is never older than its key says.
+    One entry per competition and name, holding (token, value): a new token replaces the
+    entry instead of leaving the old table behind (4.8 MB at 10x city scale). The token is
+    read before computing: a write committed meanwhile gives a new token, so a value
+    computed from newer data under the older token is never older than its token says.
     """
     token = result_version(competition)
     if token is None:
         return compute()
     cache = caches[CACHE_ALIAS]
-    key = _key(name, competition, token)
+    key = _key(name, competition)
     found = cache.get(key)
-    if found is not None:
-        return found
+    if found is not None and found[0] == token:
+        return found[1]
     value = compute()
-    cache.set(key, value)
+    cache.set(key, (token, value))
     return value
 
 
