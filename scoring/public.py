@@ -28,9 +28,15 @@ CATEGORY_COLOURS = {
 
 
 def published_competitions() -> QuerySet[Competition]:
-    return Competition.objects.filter(status=CompetitionStatus.PUBLISHED).order_by(
-        "-year", "-period"
-    )
+    """The published contests, newest first: the public results, the documents' home links.
+
+    A coaching re-visit round is carried by a competition of its own (coaching.RevisitRound,
+    its one-to-one `competition`, reverse name "revisit"); it ranks nobody and awards nothing,
+    so it is no contest here. The link itself says so (no `kind` field that could disagree
+    with it); the juror still finds the round on the competition list and the scoring pages."""
+    return Competition.objects.filter(
+        status=CompetitionStatus.PUBLISHED, revisit__isnull=True
+    ).order_by("-year", "-period")
 
 
 def published_table(competition: Competition) -> ResultTable | None:

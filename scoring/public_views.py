@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from competitions.models import Competition
 from scoring.public import (
     BAR_STEP,
     published_competitions,
@@ -31,7 +30,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=300)
 def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
-    competition = get_object_or_404(Competition, pk=competition_pk)
+    competition = get_object_or_404(published_competitions(), pk=competition_pk)
     table = published_table(competition)
     if table is None:
         raise Http404
