@@ -8,11 +8,14 @@ coaching view stay official Indonesian and are marked `lang="id"` for screen rea
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django.utils.html import escape
 
-from bantar.models import Role
-from competitions.models import EntryStatus
+from bantar.models import Role, User
+from competitions.models import Competition, Entry, EntryStatus, Kelurahan
 from scoring.result_services import competition_finalise, competition_publish
 from tests.conftest import make_user
 from tests.factories import EntryFactory, RTFactory
@@ -23,17 +26,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_returned_entry_mails_each_officer_in_its_own_language(
-    client,
-    smtp_server,
-    django_capture_on_commit_callbacks,
-    officer_paal_merah,
-    officer_eka_jaya,
-    open_competition,
-    eka_jaya,
-):
+    client: Client,
+    smtp_server: Any,
+    django_capture_on_commit_callbacks: Any,
+    officer_paal_merah: User,
+    officer_eka_jaya: User,
+    open_competition: Competition,
+    eka_jaya: Kelurahan,
+) -> None:
     english = make_user("kelurahan.ekajaya2", Role.KELURAHAN, kelurahan=eka_jaya, language="en")
     assert officer_eka_jaya.language == ""  # no choice: Indonesian
-    entry = EntryFactory(
+    entry: Entry = EntryFactory(  # type: ignore[assignment]
         competition=open_competition,
         rt=RTFactory(kelurahan=eka_jaya, number=8),
         submitted_by=officer_eka_jaya,
@@ -52,7 +55,7 @@ def test_a_returned_entry_mails_each_officer_in_its_own_language(
 
 
 @pytest.fixture
-def published(panitia):
+def published(panitia: User) -> dict[str, Entry]:
     from competitions.services import competition_create
 
     competition = competition_create(year=2025)
@@ -62,13 +65,13 @@ def published(panitia):
     return entries
 
 
-def _indicator_texts(entry) -> list[str]:
+def _indicator_texts(entry: Entry) -> list[str]:
     return [indicator.text for indicator in entry.competition.instrument.indicators.all()]
 
 
 def test_official_texts_are_marked_indonesian_on_the_english_rt_page_and_coaching_view(
-    client, published, officer_eka_jaya
-):
+    client: Client, published: dict[str, Entry], officer_eka_jaya: User
+) -> None:
     entry = published["D"]  # Eka Jaya, Pintar weakest
     texts = _indicator_texts(entry)
     client.cookies["django_language"] = "en"

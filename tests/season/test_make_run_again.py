@@ -31,7 +31,7 @@ def _setup_loaddata() -> list[str]:
     return shlex.split(line.group(1))
 
 
-def test_a_second_make_setup_keeps_a_published_2020_and_the_master_data(db):
+def test_a_second_make_setup_keeps_a_published_2020_and_the_master_data(db: None) -> None:
     competition = Competition.objects.get(year=2020, period=1)
     Competition.objects.filter(pk=competition.pk).update(status=CompetitionStatus.PUBLISHED)
     kelurahan = Kelurahan.objects.get(name="Eka Jaya")
