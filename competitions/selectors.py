@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from bantar.models import User
 from competitions.models import (
@@ -158,7 +159,7 @@ def kecamatan_category_table(
         columns = len(categories) + 1
         rows.append(
             CategoryRow(
-                "Jumlah",
+                _("Jumlah"),
                 [sum(row.proposed[i] for row in rows) for i in range(columns)],
                 [sum(row.verified[i] for row in rows) for i in range(columns)],
             )
