@@ -9,9 +9,9 @@ over the same scores; with 10x the data they take <= 12x the time.
     .venv/bin/python benchmarks/bench_results.py --postgres     # a throwaway PostgreSQL cluster
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/bench_results.py
 
-"ours" is `scoring.selectors.result_table(competition)` for a competition in
-the plenary stage, i.e. the live results every results page and export starts
-from: one SQL aggregate per entry and pillar (`live_outcome`), the maths of
+"ours" is `scoring.result_selectors.computed_result_table(competition)` for a
+competition in the plenary stage, i.e. the live results every results page and export
+starts from when nothing is kept (`result_table` keeps it between requests): one SQL aggregate per entry and pillar (`live_outcome`), the maths of
 `scoring.results.compute_totals` in integers, and the rows. The baseline is one
 SQL statement through `connection.cursor()` that averages the same scores per
 entry and indicator (submitted sheets, non-empty values, this competition) and
@@ -160,9 +160,13 @@ def _child(scale: float, runs: int, profile: bool, url: str) -> dict:
     from scoring import results
     from scoring.models import SheetStatus
     from scoring.result_selectors import (
+        # The live computation, not the table kept between requests (`result_table` answers
+        # from `scoring.result_cache` once computed): what a page pays after a write.
+        computed_result_table as result_table,
+    )
+    from scoring.result_selectors import (
         explained_results,
         live_outcome,
-        result_table,
         results_inputs,
         results_rules,
     )

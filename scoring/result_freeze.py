@@ -3,18 +3,20 @@
 Finalising a city-scale competition must take at most twice the live results path. The
 live path reads one aggregate; finalisation needs every counted level besides, for the
 explanations (each juror's level per indicator, ~100,000 at city scale) and the hash.
-So this pass reads the levels once, as one row per submitted sheet with a column per
-indicator (one statement, about the cost of the live path's sums), and derives from those
-rows everything the live path derives from its sums: the same `_pillar_totals` and
-`compute_totals`, so the frozen rows are the plenary's by construction.
+So this pass reads the live path's aggregate per sheet and pillar with one more sum: each
+level as one digit of a number, (level + 1) << (3 x the indicator's number) (octal; hex for
+scales up to 14). The digits are the levels; the sums go through the same `_pillar_totals`
+and `compute_totals` as live, so the frozen rows are the plenary's by construction.
 
-What is formatted repeats: 1,650 RTs share a few hundred distinct (jurors, levels) per
-indicator, so each explanation is put together from remembered JSON fragments, and the
-hash's input is written the same way, byte for byte what `results.inputs_hash` writes
-(tests/scoring/test_result_freeze.py compares both on random seasons and the demo).
+What is formatted repeats: 1,650 RTs share a few thousand distinct levels per indicator,
+so each explanation is put together from remembered JSON fragments, and the hash's input
+is written the same way, byte for byte what `results.inputs_hash` writes
+(tests/scoring/test_result_freeze.py compares both on random panels and the demo season).
 
-The stored explanation is the JSON that `results.explain` gives: every reader (the
-explain page, the RT's history, coaching) reads what it read before.
+The stored explanation is `results.explain`'s with the levels compact: the counted jurors'
+names once ("jurors"), each indicator's levels by position (null: none). Readers go
+through `result_selectors.frozen_explanation`, which names them again; the keys other
+readers use (pillars, indicators, code, mean) are as before.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Max, Q
+from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models.functions import Cast
 
 from competitions.models import Competition
 from indicators.models import Pillar
@@ -71,6 +76,11 @@ def _dumps(value: Any) -> str:
     return json.dumps(value)
 
 
+_BOOL = {True: "true", False: "false"}
+# A digit of the packed levels -> the level ("0": none; octal or hex, see `freeze_levels`).
+_LEVEL: dict[str, int] = {digit: int(digit, 16) - 1 for digit in "123456789abcdef"}
+
+
 def freeze_levels(
     competition: Competition,
     rules: results.Rules,
@@ -78,33 +88,56 @@ def freeze_levels(
     categories: dict[int, str],
     sheets: list[tuple[int, int, int]],
 ) -> Frozen | None:
-    """The frozen outcome, explanations and hash from one row per sheet (3 queries).
+    """The frozen outcome, explanations and hash from one aggregate (4 queries).
 
     None when a sheet holds a level of an indicator outside the competition's instrument
-    (a season moved to another instrument): the caller then takes the level-by-level path,
-    which counts such levels in the hash as it always did.
+    (a season moved to another instrument), or the instrument cannot be packed (two
+    indicators of a pillar with one number, a scale above 14): the caller then takes the
+    level-by-level path, which counts every level in the hash as it always did.
     """
-    pks = dict(indicators_of(competition.instrument_id).values_list("code", "pk"))
+    found = {
+        code: (pillar, number)
+        for code, pillar, number in indicators_of(competition.instrument_id).values_list(
+            "code", "pillar_id", "number"
+        )
+    }
     pillar_pks = dict(
         Pillar.objects.filter(instrument=competition.instrument_id).values_list("code", "pk")
     )
     # Columns grouped by pillar, in the instrument's order: the explain page's order.
-    order = list(rules.pillar_order)
     columns = [
-        code for pillar in order for code, owner in rules.indicators.items() if owner == pillar
+        code
+        for pillar in rules.pillar_order
+        for code, owner in rules.indicators.items()
+        if owner == pillar
     ]
     columns += [code for code in rules.indicators if code not in columns]
-    if set(pks) != set(columns) or any(rules.indicators[c] not in pillar_pks for c in columns):
+    numbers = {(found[code][0], found[code][1]) for code in columns if code in found}
+    # Each level is one digit of its pillar's sum below: octal up to 6, hex up to 14.
+    digits = "o" if rules.scale_max <= 6 else "x"
+    bits = 3 if digits == "o" else 4
+    width = 1 + max((number for _pillar, number in numbers), default=0)
+    if (
+        set(found) != set(columns)
+        or len(numbers) != len(columns)  # two indicators of a pillar with one number
+        or any(rules.indicators[c] not in pillar_pks for c in columns)
+        or rules.scale_max > 14
+        or bits * width > 62
+    ):
         return None
     spans: list[tuple[int, int, int]] = []  # (pillar pk, first column, end)
+    picks: dict[int, Callable[[str], tuple[str, ...]]] = {}  # pillar pk -> its digits
     start = 0
     for pillar in dict.fromkeys(rules.indicators[c] for c in columns):
-        end = start + sum(1 for c in columns if rules.indicators[c] == pillar)
-        spans.append((pillar_pks[pillar], start, end))
-        start = end
-    ids = [pks[code] for code in columns]
-    rows = _fetch(
-        "levels by sheet " + ",".join(map(str, ids)),
+        mine = [c for c in columns if rules.indicators[c] == pillar]
+        spans.append((pillar_pks[pillar], start, start + len(mine)))
+        places = [width - 1 - found[c][1] for c in mine] + [0, 0]  # itemgetter: always a tuple
+        picks[pillar_pks[pillar]] = cast(Callable[[str], tuple[str, ...]], itemgetter(*places))
+        start += len(mine)
+    # The live path's aggregate per sheet and pillar, plus each level as one digit of a
+    # number: (level + 1) << (bits x the indicator's number); 0 is "no level".
+    sums = _fetch(
+        f"packed levels {bits}",
         competition,
         lambda: (
             Score.objects.filter(
@@ -112,61 +145,69 @@ def freeze_levels(
                 sheet__status=SheetStatus.SUBMITTED,
                 value__isnull=False,
             )
-            .values_list("sheet_id")
+            .values_list("sheet_id", "indicator__pillar_id")
             .annotate(
+                levels=Sum("value"),
                 n=Count("value"),
-                **{f"i{k}": Max("value", filter=Q(indicator_id=pk)) for k, pk in enumerate(ids)},
+                packed=Sum(
+                    (Cast("value", BigIntegerField()) + 1).bitleftshift(
+                        F("indicator__number") * bits  # type: ignore[arg-type]
+                    )
+                ),
             )
             .order_by()
         ),
     )
-    width = len(columns)
-    by_sheet: dict[int, tuple[int | None, ...]] = {}
-    for row in rows:
-        levels = row[2:]
-        if row[1] != width - levels.count(None):  # a level of another instrument's indicator
+    position = {pk: index for index, (pk, _first, _end) in enumerate(spans)}
+    nothing = [("0",) * (end - first) for _pk, first, end in spans]
+    by_sheet: dict[int, list[tuple[str, ...]]] = {}
+    text_width = f"0{width}{digits}"
+    for sheet_id, pillar_id, _levels, _n, packed in sums:
+        index = position.get(pillar_id)
+        if index is None:  # a level of another instrument's indicator
             return None
-        by_sheet[row[0]] = levels
-    empty = (None,) * width
+        parts = by_sheet.get(sheet_id)
+        if parts is None:
+            parts = by_sheet[sheet_id] = list(nothing)
+        parts[index] = picks[pillar_id](format(packed, text_width))[:-2]
+    empty = ("0",) * len(columns)
     names = _juror_names({juror for _sheet, _entry, juror in sheets})
     expected = panel.expected
-    entry_rows: dict[int, list[tuple[int | None, ...]]] = defaultdict(list)
+    entry_rows: dict[int, list[tuple[str, ...]]] = defaultdict(list)
     entry_names: dict[int, list[str]] = defaultdict(list)
-    sums: list[tuple[int, int, int, int]] = []  # (sheet, pillar pk, sum, levels), as live
     # In juror order, as the explain page lists the levels (`named_levels`).
     for sheet_id, entry_id, juror in sorted(sheets, key=itemgetter(2)):
         remit = expected.get(entry_id, {}).get(juror)
         if remit is None:  # rules 1 to 3: not a juror the panel expects
             continue
-        levels = by_sheet.get(sheet_id, empty)
-        if remit and any(pillar_pk not in remit for pillar_pk, _s, _e in spans):  # rule 4
-            kept: list[int | None] = [None] * width
-            for pillar_pk, first, end in spans:
-                if pillar_pk in remit:
-                    kept[first:end] = levels[first:end]
-            levels = tuple(kept)
-        for pillar_pk, first, end in spans:
-            part = levels[first:end]
-            if None not in part:
-                sums.append((sheet_id, pillar_pk, sum(part), end - first))
-            else:
-                given = [value for value in part if value is not None]
-                if given:
-                    sums.append((sheet_id, pillar_pk, sum(given), len(given)))
+        parts = by_sheet.get(sheet_id)
+        if parts is None:
+            levels = empty
+        elif remit and any(pk not in remit for pk, _s, _e in spans):  # rule 4
+            levels = tuple(
+                chain.from_iterable(
+                    part if pk in remit else nothing[index]
+                    for index, ((pk, _s, _e), part) in enumerate(zip(spans, parts, strict=True))
+                )
+            )
+        else:
+            levels = tuple(chain.from_iterable(parts))
         entry_rows[entry_id].append(levels)
         entry_names[entry_id].append(names[juror])
     codes = {pk: code for code, pk in pillar_pks.items()}
     size: dict[str, int] = defaultdict(int)
     for pillar_code in rules.indicators.values():
         size[pillar_code] += 1
-    pillars, incomplete, coverage = _pillar_totals(panel, sheets, sums, codes, size)
+    pillars, incomplete, coverage = _pillar_totals(
+        panel, sheets, [row[:4] for row in sums], codes, size
+    )
 
     def scores_of(entry_id: int) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
         for levels in entry_rows.get(entry_id, ()):
-            for code, value in zip(columns, levels, strict=True):
-                if value is not None:
-                    found.setdefault(code, []).append(value)
+            for code, digit in zip(columns, levels, strict=True):
+                if digit != "0":
+                    found.setdefault(code, []).append(_LEVEL[digit])
         return found
 
     totals = [
@@ -190,9 +231,9 @@ def freeze_levels(
             for name, levels in zip(
                 entry_names.get(r.entry_id, ()), entry_rows.get(r.entry_id, ()), strict=True
             ):
-                for code, value in zip(columns, levels, strict=True):
-                    if value is not None:
-                        named.setdefault(code, []).append((name, value))
+                for code, digit in zip(columns, levels, strict=True):
+                    if digit != "0":
+                        named.setdefault(code, []).append((name, _LEVEL[digit]))
             explanation = results.explain(
                 means.explainable(r, outcome, scores_of(r.entry_id)), rules, named
             )
@@ -240,31 +281,31 @@ class _Writer:
             + ', "mean": '
             for pillar in rules.pillar_order
         }
-        self.fragments: list[dict[tuple[Any, ...], str]] = [{} for _ in columns]
-        self.hashed: list[dict[tuple[int | None, ...], str]] = [{} for _ in columns]
-        self.pairs: dict[tuple[str, int], str] = {}
+        self.fragments: list[dict[tuple[tuple[str, ...], bool], str]] = [{} for _ in columns]
+        self.hashed: list[dict[tuple[str, ...], str]] = [{} for _ in columns]
         self.lowest = (
             self.text(rules.scale_min, 1, 4) if rules.missing == results.MISSING_LOWEST else "null"
         )
         self.scale = _dumps([rules.scale_min, rules.scale_max])
-        self.minimum = None if rules.pillar_minimum is None else str(rules.pillar_minimum)
+        self.minimum = _dumps(None if rules.pillar_minimum is None else str(rules.pillar_minimum))
+        self.missing = _dumps(rules.missing)
+        self.pass_marks = {
+            category: _dumps(str(rules.pass_mark_for(category))) for category in rules.prizes
+        }
+        self.jurors: dict[tuple[str, ...], str] = {}
 
-    def _indicator(
-        self, k: int, names: tuple[str, ...], column: tuple[int | None, ...], missing: bool
-    ) -> str:
-        """One indicator's JSON: its levels by juror, mean and "missing" (made once each)."""
-        given = [
-            (name, value) for name, value in zip(names, column, strict=True) if value is not None
-        ]
-        levels = ", ".join(self._pair(name, value) for name, value in given)
-        mean = self.text(sum(value for _name, value in given), len(given), 4) if given else "null"
+    def _indicator(self, k: int, column: tuple[str, ...], missing: bool) -> str:
+        """One indicator's JSON: each counted juror's level (null: none), mean and "missing"."""
+        levels = [_LEVEL.get(digit) for digit in column]
+        given = [value for value in levels if value is not None]
+        mean = self.text(sum(given), len(given), 4) if given else "null"
         return "".join(
             (
                 '{"code": ',
                 self.quoted[k],
-                ', "levels": [',
-                levels,
-                '], "mean": ',
+                ', "levels": ',
+                _dumps(levels),
+                ', "mean": ',
                 mean,
                 ', "missing": ',
                 "true" if missing else "false",
@@ -272,23 +313,17 @@ class _Writer:
             )
         )
 
-    def _pair(self, name: str, value: int) -> str:
-        key = (name, value)
-        found = self.pairs.get(key)
-        if found is None:
-            found = self.pairs[key] = _dumps([name, value])
-        return found
-
     def explanation(
         self,
         result: results.EntryResult,
         pillars: dict[str, results.PillarTotal],
         names: tuple[str, ...],
-        rows: list[tuple[int | None, ...]],
+        rows: list[tuple[str, ...]],
         sheets_in: list[int],
     ) -> str:
-        """`results.explain` of a result summed by pillar, as JSON (see `_Means`)."""
-        rules, outcome, text, fragments = self.rules, self.outcome, self.text, self.fragments
+        """`results.explain` of a result summed by pillar, as JSON (see `_Means`), its levels
+        compact: by position in "jurors" (`result_selectors.frozen_explanation` names them)."""
+        outcome, text, fragments = self.outcome, self.text, self.fragments
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.columns)
         missing = set(result.missing)
         parts = []
@@ -302,10 +337,10 @@ class _Writer:
             indicators = []
             for k in range(first, end):
                 flag = bool(missing) and self.columns[k] in missing
-                key = (names, columns[k], flag)
+                key = (columns[k], flag)
                 found = fragments[k].get(key)
                 if found is None:
-                    found = fragments[k][key] = self._indicator(k, names, columns[k], flag)
+                    found = fragments[k][key] = self._indicator(k, columns[k], flag)
                 indicators.append(found)
             parts.append(
                 "".join(
@@ -323,26 +358,10 @@ class _Writer:
                 )
             )
         final = int(result.final)
-        tail = {
-            "final": None,
-            "final_exact": None,
-            "pass_mark": str(rules.pass_mark_for(result.category)),
-            "pillar_minimum": self.minimum,
-            "passed": result.passed,
-            "rank": result.rank,
-            "tied_with": result.tied_with,
-            "held_back": result.held_back,
-            "is_winner": result.is_winner,
-            "prize": result.prize,
-            "missing": rules.missing,
-            "missing_indicators": list(result.missing),
-            "complete": result.complete,
-            "scored": result.scored,
-            "undecided": result.undecided,
-            "sheets": sheets_in,
-        }
-        # The keys `results.explain` writes after the pillars; the two figures remembered.
-        figures = _dumps(tail)[len('{"final": null, "final_exact": null') :]
+        # The keys `results.explain` writes after the pillars, most of them remembered.
+        jurors = self.jurors.get(names)
+        if jurors is None:
+            jurors = self.jurors[names] = _dumps(list(names))
         return "".join(
             (
                 '{"scale": ',
@@ -353,7 +372,37 @@ class _Writer:
                 text(final, outcome.final_scale, 2),
                 ', "final_exact": ',
                 text(final, outcome.final_scale, 6),
-                figures,
+                ', "pass_mark": ',
+                self.pass_marks[result.category],
+                ', "pillar_minimum": ',
+                self.minimum,
+                ', "passed": ',
+                _BOOL[result.passed],
+                ', "rank": ',
+                str(result.rank),
+                ', "tied_with": ',
+                _dumps(result.tied_with) if result.tied_with else "[]",
+                ', "held_back": ',
+                _dumps(result.held_back),
+                ', "is_winner": ',
+                _BOOL[result.is_winner],
+                ', "prize": ',
+                str(result.prize),
+                ', "missing": ',
+                self.missing,
+                ', "missing_indicators": ',
+                _dumps(result.missing) if result.missing else "[]",
+                ', "complete": ',
+                _BOOL[result.complete],
+                ', "scored": ',
+                _BOOL[result.scored],
+                ', "undecided": ',
+                _BOOL[result.undecided],
+                ', "sheets": ',
+                _dumps(sheets_in),
+                ', "jurors": ',
+                jurors,
+                "}",
             )
         )
 
@@ -368,7 +417,7 @@ class _Writer:
                 column = columns[k]
                 found = self.hashed[k].get(column)
                 if found is None:
-                    given = sorted(value for value in column if value is not None)
+                    given = sorted(_LEVEL[digit] for digit in column if digit != "0")
                     found = self.hashed[k][column] = (
                         self.quoted[k] + ": " + _dumps(given) if given else ""
                     )

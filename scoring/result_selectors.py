@@ -187,19 +187,31 @@ class Blocker:
     juror_id: int | None = None  # the juror whose sheet is awaited: the row to submit or excuse
 
 
-def missing_sheets(competition: Competition) -> list[str]:
-    """What keeps the competition from being finalised, named for the panitia."""
-    return [blocker.text for blocker in finalise_blockers(competition)]
+def missing_sheets(
+    competition: Competition,
+    *,
+    panel: Panel | None = None,
+    sheets: list[tuple[int, int, int]] | None = None,
+) -> list[str]:
+    """What keeps the competition from being finalised, named for the panitia.
+
+    `panel` and `sheets` (`_submitted_sheets`): when the caller has read them (finalising).
+    """
+    return [blocker.text for blocker in finalise_blockers(competition, panel=panel, sheets=sheets)]
 
 
-def finalise_blockers(competition: Competition) -> list[Blocker]:
+def finalise_blockers(
+    competition: Competition,
+    *,
+    panel: Panel | None = None,
+    sheets: list[tuple[int, int, int]] | None = None,
+) -> list[Blocker]:
     """`missing_sheets` with the entry of each, so the plenary can link its sheet page."""
-    panel = jury_panel(competition)
-    submitted = set(
-        ScoreSheet.objects.filter(
-            entry__competition=competition, status=SheetStatus.SUBMITTED
-        ).values_list("entry_id", "juror_id")
-    )
+    if panel is None:
+        panel = jury_panel(competition)
+    if sheets is None:
+        sheets = _submitted_sheets(competition)
+    submitted = {(entry_id, juror) for _sheet, entry_id, juror in sheets}
     # Only the entries with a problem are named: finalising a complete city reads no label.
     waiting = set(panel.unassigned) | {
         entry_id
@@ -644,7 +656,12 @@ class Freeze:
     inputs_hash: str
 
 
-def results_to_freeze(competition: Competition) -> Freeze:
+def results_to_freeze(
+    competition: Competition,
+    *,
+    panel: Panel | None = None,
+    sheets: list[tuple[int, int, int]] | None = None,
+) -> Freeze:
     """The results to freeze, in one pass over the counted levels, as the plenary shows them.
 
     The outcome is the live path's (`compute_totals` over the same pillar totals, the
@@ -661,13 +678,15 @@ def results_to_freeze(competition: Competition) -> Freeze:
         outcome = results.compute(inputs, rules)
         explained = explained_results(competition, outcome, rules, counted)
         return Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
-    panel = jury_panel(competition)
+    if panel is None:
+        panel = jury_panel(competition)
     categories = dict(
         Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
             "pk", "category__code"
         )
     )
-    sheets = _submitted_sheets(competition)
+    if sheets is None:
+        sheets = _submitted_sheets(competition)
     frozen = freeze_levels(competition, rules, panel, categories, sheets)
     if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
         return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
@@ -883,10 +902,43 @@ def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str,
     return levels
 
 
+def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored explanation as `results.explain` writes it: each level named by its juror.
+
+    Finalisation stores the levels compactly since issue 12.10 (`scoring.result_freeze`):
+    "jurors" once, and per indicator each juror's level by position (null: none, e.g.
+    outside the juror's remit). Explanations frozen before, or level by level, name them.
+    """
+    jurors = stored.get("jurors")
+    if jurors is None:
+        return stored
+    explained = {key: value for key, value in stored.items() if key != "jurors"}
+    explained["pillars"] = [
+        {
+            **pillar,
+            "indicators": [
+                {
+                    **item,
+                    "levels": [
+                        [juror, level]
+                        for juror, level in zip(jurors, item["levels"], strict=True)
+                        if level is not None
+                    ],
+                }
+                for item in pillar["indicators"]
+            ],
+        }
+        for pillar in stored.get("pillars", [])
+    ]
+    return explained
+
+
 def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
     """Every step from the jurors' levels to the prize for one row: frozen, or worked out now."""
     if row.frozen_result is not None:
-        return Result.objects.values_list("explanation", flat=True).get(pk=row.frozen_result)
+        return frozen_explanation(
+            Result.objects.values_list("explanation", flat=True).get(pk=row.frozen_result)
+        )
     rules = results_rules(competition)
     if rules.normalise:  # each juror's levels over the whole competition: as finalisation does
         _rules, inputs, _panel, every = results_inputs(competition)
@@ -983,9 +1035,9 @@ def score_breakdown(
         if entry_ids is not None:
             stored = stored.filter(entry_id__in=entry_ids)
         frozen = stored.values_list("entry_id", "explanation")
-        for entry_id, frozen_explanation in frozen:
+        for entry_id, stored_explanation in frozen:
             levels, means = {}, {}
-            for pillar in frozen_explanation.get("pillars", []):
+            for pillar in frozen_explanation(stored_explanation).get("pillars", []):
                 for indicator in pillar["indicators"]:
                     levels[indicator["code"]] = [tuple(pair) for pair in indicator["levels"]]
                     mean = indicator["mean"]

@@ -7,6 +7,8 @@ only; these services check what the results need and ask it to move.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,9 +22,11 @@ from bantar.models import User
 from competitions.models import Competition, CompetitionStatus
 from competitions.services import competition_move
 from competitions.stages import Write, check_stage
+from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
-from scoring.result_selectors import missing_sheets, results_to_freeze
+from scoring.panel import jury_panel
+from scoring.result_selectors import _submitted_sheets, missing_sheets, results_to_freeze
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
     "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
@@ -57,7 +61,10 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     check_stage(competition, Write.FINALISE)
-    missing = missing_sheets(competition)
+    # The panel and the submitted sheets, read once for the check and the results.
+    panel = jury_panel(competition)
+    sheets = _submitted_sheets(competition)
+    missing = missing_sheets(competition, panel=panel, sheets=sheets)
     if missing:
         shown = "; ".join(missing[:10]) + (
             f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
@@ -67,9 +74,8 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         )
     # One pass over the counted levels: the plenary's own outcome, the explanations (as
     # JSON text) and the hash (issue 12.10: finalising in at most twice the live path's time).
-    freeze = results_to_freeze(competition)
+    freeze = results_to_freeze(competition, panel=panel, sheets=sheets)
     connection = connections[router.db_for_write(Result)]
-    final = Result._meta.get_field("final")
     outcome = freeze.outcome
     result_set = ResultSet.objects.create(
         competition=competition,
@@ -78,18 +84,14 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         total_prize=outcome.total_prize,
         warnings=outcome.warnings,
     )
+    figures = _Figures(outcome, freeze.rules.pillar_order, connection)
     rows = [
         (
             result_set.pk,
             result.entry_id,
             result.category,
-            json.dumps(
-                {
-                    code: str(outcome.pillar_decimal(result, code))
-                    for code in freeze.rules.pillar_order
-                }
-            ),
-            final.get_db_prep_save(outcome.final_decimal(result), connection),
+            figures.pillar_scores(result),
+            figures.final(result),
             result.passed,
             result.rank,
             result.is_winner,
@@ -107,6 +109,40 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         reason=_("Hasil difinalisasi"),
     )
     return result_set
+
+
+class _Figures:
+    """The frozen figures of each row, each distinct one made once (1,650 rows share a few
+    hundred): the pillar scores' JSON text with 4 places, the final for its column."""
+
+    def __init__(
+        self, outcome: results.Outcome, order: Sequence[str], connection: BaseDatabaseWrapper
+    ) -> None:
+        self.outcome = outcome
+        self.order = [(code, json.dumps(code) + ": ") for code in order]
+        self.field = Result._meta.get_field("final")
+        self.connection = connection
+        self.pillars: dict[tuple[str, Fraction | int], str] = {}
+        self.finals: dict[Fraction | int, Any] = {}
+
+    def pillar_scores(self, result: results.EntryResult) -> str:
+        parts = []
+        for code, key in self.order:
+            value = result.pillar_scores[code]
+            found = self.pillars.get((code, value))
+            if found is None:
+                shown = str(results.as_decimal(value, 4, self.outcome.scale))
+                found = self.pillars[code, value] = key + json.dumps(shown)
+            parts.append(found)
+        return "{" + ", ".join(parts) + "}"
+
+    def final(self, result: results.EntryResult) -> Any:
+        found = self.finals.get(result.final)
+        if found is None:
+            found = self.finals[result.final] = self.field.get_db_prep_save(
+                self.outcome.final_decimal(result), self.connection
+            )
+        return found
 
 
 _COLUMNS = (

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from competitions.models import CompetitionStatus
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
+from scoring.result_selectors import frozen_explanation
 from scoring.result_services import (
     competition_finalise,
     competition_publish,
@@ -66,9 +67,11 @@ def test_an_excused_juror_does_not_block_finalisation(client, season, open_compe
         {"action": "recuse", "juror": juror.pk, "reason": "Sakit pada hari penilaian"},
     )
     result_set = competition_finalise(competition=open_competition, by=panitia)
-    assert by_name(season, result_set.results.all())["E"].explanation["pillars"][0]["indicators"][
-        0
-    ]["levels"] == [["Juri.Satu", 4]]
+    stored = by_name(season, result_set.results.all())["E"].explanation
+    # Stored compactly (each counted juror's level by position), named on reading.
+    assert stored["jurors"] == ["Juri.Satu"]
+    assert stored["pillars"][0]["indicators"][0]["levels"] == [4]
+    assert frozen_explanation(stored)["pillars"][0]["indicators"][0]["levels"] == [["Juri.Satu", 4]]
 
 
 def test_a_score_cannot_change_after_finalisation(client, season, open_competition, panitia):
@@ -266,6 +269,6 @@ def test_the_frozen_results_are_the_plenarys_field_by_field(
             row.prize,
             row.held_back,
         ), result.entry_id
-        assert result.explanation == explained[result.entry_id], result.entry_id
+        assert frozen_explanation(result.explanation) == explained[result.entry_id], result.entry_id
         assert result.explanation["tied_with"] == row.tied_with
         assert result.explanation["missing_indicators"] == row.missing
