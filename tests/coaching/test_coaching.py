@@ -223,3 +223,25 @@ def test_the_long_lists_are_paged_and_the_printable_page_and_xlsx_hold_every_row
     book = load_workbook(io.BytesIO(client.get(reverse("coaching-export")).content))
     rows = {row[:3] for row in book["Ikut, belum menang"].iter_rows(values_only=True)}
     assert {("Paal Merah", "Eka Jaya", "RT 07"), ("Pasar Jambi", "Beringin", "RT 05")} <= rows, rows
+
+
+def test_the_weakest_indicators_read_from_the_cache_are_the_ones_computed(
+    city, officer_eka_jaya, panitia
+):
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as cold:
+        computed = coaching_figures(officer_eka_jaya).weakest
+    with CaptureQueriesContext(connection) as warm:
+        kept = coaching_figures(officer_eka_jaya).weakest
+    assert kept == computed and computed[0].code == "B3"
+    # Cold: one SQL sum over each of the three published sets' explanations; warm: none.
+    assert len(cold) == len(warm) + 3
+    assert not [q for q in warm if "explanation" in q["sql"]]
+    # The city reads the same kept sums (the whole set), not Eka Jaya's part of them.
+    # B3: seven results of 1 in Eka Jaya, Beringin's three of 4, 2 and 3: 16 / 10.
+    city_b3 = coaching_figures(panitia).weakest[0]
+    assert (city_b3.code, city_b3.mean, city_b3.results) == ("B3", Decimal("1.60"), 10)
