@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from bantar.models import User
 from bantar.numbers import hundredths
-from competitions.models import RT, Competition, CompetitionStatus, Entry
+from competitions.models import RT, Competition, CompetitionStatus, Entry, Kelurahan, RTNames
 from indicators.models import Indicator
 from scoring.models import Result
 
@@ -53,9 +53,28 @@ class Showing:
     is_winner: bool
 
 
+@dataclass(slots=True)
+class CoachingRT(RTNames):
+    """An RT of the area, named like `competitions.models.RT`: a model instance (and its
+    kelurahan's and kecamatan's) per RT cost 2 of the 2.5 s of the page at 10x (issue 19)."""
+
+    pk: int
+    number: int
+    name_kampung: str
+    kelurahan_id: int
+    kelurahan: Kelurahan
+
+
+def area_rts(user: User) -> list[CoachingRT]:
+    """The user's RTs in the master data's order, in two queries (the RTs, their kelurahan)."""
+    kelurahan = {k.pk: k for k in Kelurahan.objects.for_user(user).select_related("kecamatan")}
+    rows = RT.objects.for_user(user).values_list("pk", "number", "name_kampung", "kelurahan_id")
+    return [CoachingRT(*row, kelurahan[row[3]]) for row in rows]
+
+
 @dataclass
 class RTRecord:
-    rt: RT
+    rt: CoachingRT
     showings: list[Showing] = field(default_factory=list)  # oldest edition first
 
     @property
@@ -124,7 +143,7 @@ def by_kelurahan(records: list[RTRecord], every: list[RTRecord]) -> list[Kelurah
     for record in every:
         totals[record.rt.kelurahan_id] += 1
     counts: dict[int, int] = defaultdict(int)
-    first: dict[int, RT] = {}
+    first: dict[int, CoachingRT] = {}
     for record in records:
         counts[record.rt.kelurahan_id] += 1
         first.setdefault(record.rt.kelurahan_id, record.rt)
@@ -283,7 +302,7 @@ def _indicator_means(user: User, editions: list[Edition], records: list[RTRecord
 
 
 def coaching_figures(user: User) -> CoachingFigures:
-    rts = list(RT.objects.for_user(user).select_related("kelurahan__kecamatan"))
+    rts = area_rts(user)
     editions = published_editions()
     by_pk = {edition.pk: edition for edition in editions}
     records = {rt.pk: RTRecord(rt) for rt in rts}
