@@ -203,3 +203,34 @@ def test_clearing_asks_first_and_then_forgets_the_answers(new_page, master_data)
     assert page.get_by_test_id("kk").input_value() == ""
     page.goto("/panduan/cek-mandiri/")
     assert page.evaluate("() => window.localStorage.getItem('bantar-selfcheck')") == "l=" + "0" * 21
+
+
+def test_the_city_s_coaching_lists_page_and_print_whole(
+    new_page, master_data, django_user_model, settings
+):
+    """Issue 19: at city scale the long lists page on their own; the printable page has all."""
+    from bantar.models import Role
+    from tests.conftest import make_user
+
+    settings.BANTAR_PAGE_SIZE = 1  # two RTs took part and never won: two pages of one
+    panitia = make_user("panitia", Role.PANITIA)
+    build_city(panitia)
+    page = new_page(viewport=PHONE)
+    log_in(page, "panitia", PASSWORD)
+    page.goto("/pembinaan/")
+    section = page.get_by_test_id("not-won")
+    first = section.locator("tbody tr").get_attribute("data-rt")
+    assert section.locator("tbody tr").count() == 1
+    section.get_by_role("link", name="Berikutnya ›").click()
+    page.wait_for_url("**halaman_ikut=2**")
+    section = page.get_by_test_id("not-won")
+    assert section.locator("tbody tr").count() == 1
+    assert section.locator("tbody tr").get_attribute("data-rt") != first
+    shoot_everywhere(page, "coaching-city-paged")
+    page.get_by_test_id("coaching-print").click()
+    page.wait_for_url("**cetak=1**")
+    assert page.get_by_test_id("not-won").locator("tbody tr").count() == 2
+    assert page.locator('[data-testid^="pager-"]').count() == 0
+    page.emulate_media(media="print")
+    save_screenshot(page, "coaching-city-print")
+    page.emulate_media(media="screen")
