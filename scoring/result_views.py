@@ -43,6 +43,7 @@ from scoring.reports import (
     MatrixFilter,
     MatrixPage,
     kelurahan_rekap_report,
+    matrix_filters,
     matrix_order,
     matrix_report,
     participants_page,
@@ -613,15 +614,7 @@ def _kept_matrix_page(
     """`scoring.reports.matrix_page` with its page of RTs kept under the competition's data
     version (`scoring.result_cache`): at 10x city scale a page reads 50 RTs, not 16,500."""
     user = request.user
-    data = request.GET.copy()
-    data.pop("halaman", None)
-    filters = MatrixFilter(
-        data or None,
-        queryset=Entry.objects.for_user(user).filter(competition=competition),
-        user=user,
-        competition=competition,
-        teams=list(JuryTeam.objects.filter(competition=competition).order_by("name")),
-    )
+    filters = matrix_filters(request, competition)
     # The rows depend on the filters, the page and the user's region.
     asked = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     kept = result_cache.cached(
