@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from fractions import Fraction
 
@@ -65,10 +65,18 @@ def normalised_values(levels: Sequence[Level], scale_min: int, scale_max: int) -
     """Each counted level normalised, in the order given (see the module's docstring)."""
     if not levels:
         return []
-    # How often each juror gave each level (counted in C), then integer sums and one value
-    # per juror and level: a juror gives a handful of distinct levels, so a city's 100,000
-    # levels need a few hundred fractions, not 100,000.
-    given = Counter((juror, level) for _entry, juror, _code, level in levels)
+    # How often each juror gave each level (counted in C), then one value per juror and
+    # level: a city's 100,000 levels need a few hundred fractions, not 100,000.
+    known = normalised_levels(
+        Counter((juror, level) for _entry, juror, _code, level in levels), scale_min, scale_max
+    )
+    return [known[juror, level] for _entry, juror, _code, level in levels]
+
+
+def normalised_levels(
+    given: Mapping[tuple[int, int], int], scale_min: int, scale_max: int
+) -> dict[tuple[int, int], Fraction]:
+    """(juror, level) -> its normalised value, from how many times each juror gave each level."""
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for (juror, level), times in given.items():
         found = sums[juror]
@@ -88,8 +96,59 @@ def normalised_values(levels: Sequence[Level], scale_min: int, scale_max: int) -
         z = (level - juror_mean) / juror_spread if juror_spread else Fraction(0)
         return min(high, max(low, _rounded(overall_mean + z * overall_spread)))
 
-    known = {pair: normalised(*pair) for pair in given}
-    return [known[juror, level] for _entry, juror, _code, level in levels]
+    return {pair: normalised(*pair) for pair in given}
+
+
+def millionths(value: Fraction) -> int:
+    """A normalised level as a whole number of millionths (it is one: `_rounded`)."""
+    return value.numerator * (PLACES // value.denominator)
+
+
+def scaled(rules: results.Rules) -> results.Rules:
+    """The rules for levels in millionths: the same pillar scores (see `compute`)."""
+    return dataclasses.replace(
+        rules, scale_min=rules.scale_min * PLACES, scale_max=rules.scale_max * PLACES
+    )
+
+
+def normalised_sums(
+    expected: Mapping[int, Mapping[int, frozenset[int]]],
+    sheets: Iterable[tuple[int, int, int]],
+    counts: Iterable[tuple[int, int, int, int]],
+    scale_min: int,
+    scale_max: int,
+) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], Fraction]]:
+    """The live path's normalised pillar sums from counts of levels, not from every level.
+
+    `expected` is the panel (entry -> juror -> remit pillar ids; an empty remit is every
+    pillar), `sheets` the submitted (sheet, entry, juror), `counts` how many times each
+    sheet holds each level on each pillar (sheet, pillar id, level, how many). The counted
+    ones (the panel's jurors, within their remit) give each juror's mean and spread; then
+    each sheet's pillar becomes (sheet, pillar id, sum of its normalised levels in
+    millionths, how many levels), the rows `result_selectors._pillar_totals` adds up.
+    Returns those rows and (juror, level) -> normalised value, for the RTs with a gap.
+    """
+    owners: dict[int, tuple[int, frozenset[int]]] = {}
+    for sheet_id, entry_id, juror in sheets:
+        jurors = expected.get(entry_id)
+        if jurors is not None and juror in jurors:
+            owners[sheet_id] = (juror, jurors[juror])
+    counted = []
+    given: Counter[tuple[int, int]] = Counter()
+    for sheet_id, pillar_id, level, times in counts:
+        owner = owners.get(sheet_id)
+        if owner is None or (owner[1] and pillar_id not in owner[1]):
+            continue
+        counted.append((sheet_id, pillar_id, owner[0], level, times))
+        given[owner[0], level] += times
+    known = normalised_levels(given, scale_min, scale_max) if given else {}
+    whole = {pair: millionths(value) for pair, value in known.items()}
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for sheet_id, pillar_id, juror, level, times in counted:
+        found = sums[sheet_id, pillar_id]
+        found[0] += times * whole[juror, level]
+        found[1] += times
+    return [(sheet, pillar, total, n) for (sheet, pillar), (total, n) in sums.items()], known
 
 
 def compute(entries: Iterable[results.EntryInput], rules: results.Rules) -> results.Outcome:
@@ -105,9 +164,6 @@ def compute(entries: Iterable[results.EntryInput], rules: results.Rules) -> resu
     whole number of millionths (none is, from `normalised_values`) takes `results.compute`.
     """
     entries = list(entries)
-    scaled = dataclasses.replace(
-        rules, scale_min=rules.scale_min * PLACES, scale_max=rules.scale_max * PLACES
-    )
     codes: dict[str, list[str]] = defaultdict(list)
     for code, pillar in rules.indicators.items():
         codes[pillar].append(code)
@@ -144,4 +200,4 @@ def compute(entries: Iterable[results.EntryInput], rules: results.Rules) -> resu
             totals.append(
                 results.EntryTotals(entry.entry_id, entry.category, pillars, entry.complete)
             )
-    return results.compute_totals(totals, scaled, exact)
+    return results.compute_totals(totals, scaled(rules), exact)
