@@ -34,7 +34,7 @@ from competitions.models import (
 )
 from indicators.models import Indicator, Pillar
 from indicators.selectors import indicator_pillars, pillar_codes, pillar_names
-from scoring import result_cache, results
+from scoring import normalise, result_cache, results
 from scoring.models import (
     Evidence,
     JuryMember,
@@ -44,7 +44,6 @@ from scoring.models import (
     ScoreSheet,
     SheetStatus,
 )
-from scoring.normalise import compute as compute_normalised
 from scoring.normalise import normalised_values
 from scoring.panel import Panel, counted_levels, counted_scores, jury_panel
 
@@ -514,11 +513,8 @@ def live_results(
     panel_entries: list[tuple[int, int, int | None]] | None = None,
 ) -> tuple[results.Outcome, dict[int, Coverage]]:
     """`live_outcome` and the coverage it used; `panel_entries` as `jury_panel` takes them."""
-    if rules.normalise:  # normalised levels are fractions: level by level, as finalisation does
-        _rules, inputs, panel, _levels = results_inputs(competition)
-        # Integers, not a Fraction per level (scoring.normalise.compute): the same outcome.
-        outcome = compute_normalised([e for e in inputs if e.entry_id in categories], rules)
-        return outcome, sheet_coverage(competition, panel) if coverage is None else coverage
+    if rules.normalise:
+        return normalised_live_results(competition, rules, categories, coverage, panel_entries)
     pillars, incomplete, found = live_totals(competition, rules, panel_entries)
     if coverage is None:
         coverage = found
@@ -543,6 +539,70 @@ def live_results(
             if pk in categories
         ]
     return results.compute_totals(totals, rules, exact), coverage
+
+
+def normalised_live_results(
+    competition: Competition,
+    rules: results.Rules,
+    categories: dict[int, str],
+    coverage: dict[int, Coverage] | None = None,
+    panel_entries: list[tuple[int, int, int | None]] | None = None,
+) -> tuple[results.Outcome, dict[int, Coverage]]:
+    """`live_results` with normalisation on: the outcome `results.compute` gives over every
+    normalised level (finalisation's path), from counts of levels, in integers.
+
+    The database counts each sheet's levels per pillar and level (a few per sheet, not one
+    row per level); `scoring.normalise.normalised_sums` turns them into each sheet's pillar
+    sum in millionths of a level, and `results.compute_totals` scores them with the scale
+    in millionths too (`normalise.scaled`: the same pillar scores). An RT with a gap goes
+    level by level, its levels normalised by the same (juror, level) values.
+    """
+    panel = jury_panel(competition, panel_entries)
+    size: dict[str, int] = defaultdict(int)
+    for pillar in rules.indicators.values():
+        size[pillar] += 1
+    codes = dict(Pillar.objects.values_list("pk", "code"))
+    sheets = _submitted_sheets(competition)
+    counts = _fetch(
+        "level-counts",
+        competition,
+        lambda: (
+            Score.objects.filter(
+                sheet__entry__competition=competition,
+                sheet__status=SheetStatus.SUBMITTED,
+                value__isnull=False,
+            )
+            .values_list("sheet_id", "indicator__pillar_id", "value")
+            .annotate(n=Count("value"))
+            .order_by()
+        ),
+    )
+    sums, known = normalise.normalised_sums(
+        panel.expected, sheets, counts, rules.scale_min, rules.scale_max
+    )
+    pillars, incomplete, found = _pillar_totals(panel, sheets, sums, codes, size)
+    if coverage is None:
+        coverage = found
+    totals = [
+        results.EntryTotals(pk, code, pillars.get(pk, {}), _complete(coverage, pk))
+        for pk, code in categories.items()
+        if pk not in incomplete
+    ]
+    gap_levels: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    if incomplete:
+        for entry_id, juror, code, value in (
+            counted_scores(competition)
+            .filter(sheet__entry__in=incomplete)
+            .values_list("sheet__entry_id", "sheet__juror_id", "indicator__code", "value")
+        ):
+            if value is not None:
+                gap_levels[entry_id][code].append(normalise.millionths(known[juror, value]))
+    exact = [
+        results.EntryInput(pk, categories[pk], dict(gap_levels[pk]), _complete(coverage, pk))
+        for pk in sorted(incomplete)
+        if pk in categories
+    ]
+    return results.compute_totals(totals, normalise.scaled(rules), exact), coverage
 
 
 def live_totals(
