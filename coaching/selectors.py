@@ -306,17 +306,19 @@ def coaching_figures(user: User) -> CoachingFigures:
     editions = published_editions()
     by_pk = {edition.pk: edition for edition in editions}
     records = {rt.pk: RTRecord(rt) for rt in rts}
-    results = Result.objects.filter(
-        entry__rt__in=RT.objects.for_user(user).values("pk"),
-        result_set__competition__in=by_pk.keys(),
-        result_set__superseded_at__isnull=True,
-        result_set__published_at__isnull=False,
-    )
-    rows = results.order_by(
-        "result_set__competition__year", "result_set__competition__period"
-    ).values_list("entry__rt_id", "result_set__competition_id", "final", "is_winner")
-    for rt_id, competition_id, final, is_winner in rows:
-        records[rt_id].showings.append(Showing(by_pk[competition_id], final, is_winner))
+    # The current published sets are known by id: no join to each result's set and competition.
+    by_set = {edition.result_set: edition for edition in editions}
+    results = Result.objects.filter(result_set__in=by_set.keys())
+    if not user.is_city_wide:
+        results = results.filter(entry__rt__in=RT.objects.for_user(user).values("pk"))
+    rows = results.order_by().values_list("entry__rt_id", "result_set_id", "final", "is_winner")
+    for rt_id, set_id, final, is_winner in rows:
+        if (record := records.get(rt_id)) is not None:
+            record.showings.append(Showing(by_set[set_id], final, is_winner))
+    position = {edition.pk: index for index, edition in enumerate(editions)}
+    for record in records.values():  # oldest edition first, as the editions are
+        if len(record.showings) > 1:
+            record.showings.sort(key=lambda showing: position[showing.edition.pk])
     # The editions' instruments' indicators (issue 14): a new version keeps its codes, so
     # the same code is the same indicator across the editions; the newest text is shown.
     texts = dict(
@@ -339,7 +341,6 @@ def coaching_figures(user: User) -> CoachingFigures:
         key=lambda item: (item.mean, order.index(item.code) if item.code in order else 99),
     )
     ordered = [records[rt.pk] for rt in rts]
-    position = {edition.pk: index for index, edition in enumerate(editions)}
     won_not_back = []
     for record in ordered:
         if record.wins:
