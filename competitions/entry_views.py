@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import (
@@ -532,7 +532,13 @@ def _import_confirm(request: AuthenticatedRequest, competition: Competition) -> 
         return redirect("entry-import", competition_pk=competition.pk)
     if outcome.saved:
         messages.success(
-            request, _("%(count)s RT diimpor sebagai peserta.") % {"count": outcome.row_count}
+            request,
+            ngettext(
+                "%(count)s RT diimpor sebagai peserta.",
+                "%(count)s RT diimpor sebagai peserta.",
+                outcome.row_count,
+            )
+            % {"count": outcome.row_count},
         )
         return redirect(f"{reverse('entry-list')}?kompetisi={competition.pk}")
     context = {

@@ -40,22 +40,36 @@ from operator import attrgetter
 from typing import NamedTuple, overload
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import ngettext_lazy
 
 from bantar.numbers import hundredths
 
-WARNING_CAP_SPLIT = gettext_noop(
+# Plural by the "count" of the mapping they are formatted with (`WARNING_X % {"count": n}`):
+# Indonesian has one form, English two ("1 RT", "2 RTs").
+WARNING_CAP_SPLIT = ngettext_lazy(
     "Batas %(cap)s pemenang kategori %(category)s memisahkan %(count)s RT yang nilainya sama "
-    "pada peringkat %(rank)s (peserta %(ids)s). Semuanya ditahan; panitia perlu memutuskan."
+    "pada peringkat %(rank)s (peserta %(ids)s). Semuanya ditahan; panitia perlu memutuskan.",
+    "Batas %(cap)s pemenang kategori %(category)s memisahkan %(count)s RT yang nilainya sama "
+    "pada peringkat %(rank)s (peserta %(ids)s). Semuanya ditahan; panitia perlu memutuskan.",
+    "count",
 )
-WARNING_BUDGET_SPLIT = gettext_noop(
+WARNING_BUDGET_SPLIT = ngettext_lazy(
     "Pagu %(budget)s memisahkan %(count)s RT yang nilainya sama (peserta %(ids)s). "
-    "Semuanya ditahan; panitia perlu memutuskan."
+    "Semuanya ditahan; panitia perlu memutuskan.",
+    "Pagu %(budget)s memisahkan %(count)s RT yang nilainya sama (peserta %(ids)s). "
+    "Semuanya ditahan; panitia perlu memutuskan.",
+    "count",
 )
-WARNING_BUDGET_SHORT = gettext_noop(
-    "Pagu hadiah tidak cukup: %(count)s RT yang lulus tidak mendapat hadiah."
+WARNING_BUDGET_SHORT = ngettext_lazy(
+    "Pagu hadiah tidak cukup: %(count)s RT yang lulus tidak mendapat hadiah.",
+    "Pagu hadiah tidak cukup: %(count)s RT yang lulus tidak mendapat hadiah.",
+    "count",
 )
-WARNING_MISSING = gettext_noop("%(count)s RT memiliki indikator tanpa nilai juri.")
+WARNING_MISSING = ngettext_lazy(
+    "%(count)s RT memiliki indikator tanpa nilai juri.",
+    "%(count)s RT memiliki indikator tanpa nilai juri.",
+    "count",
+)
 
 MISSING_LOWEST = "lowest"  # an indicator nobody scored counts as the lowest level
 MISSING_SKIP = "skip"  # ... or is left out of its pillar's mean
@@ -293,7 +307,7 @@ def apply_caps(results: list[EntryResult], rules: Rules, warnings: list[str]) ->
                 for member in group:
                     member.undecided = True
                 warnings.append(
-                    _(WARNING_CAP_SPLIT)
+                    WARNING_CAP_SPLIT
                     % {
                         "cap": cap,
                         "category": category,
@@ -321,11 +335,11 @@ def apply_budget(results: list[EntryResult], rules: Rules, warnings: list[str]) 
             for member in group:
                 member.undecided = True
             warnings.append(
-                _(WARNING_BUDGET_SPLIT)
+                WARNING_BUDGET_SPLIT
                 % {"budget": rupiah(rules.budget), "count": len(group), "ids": _ids(group)}
             )
         held = _hold_back(groups[number:], "budget")
-        warnings.append(_(WARNING_BUDGET_SHORT) % {"count": len(held)})
+        warnings.append(WARNING_BUDGET_SHORT % {"count": len(held)})
         return
 
 
@@ -437,7 +451,7 @@ def decide(results: list[EntryResult], rules: Rules) -> list[str]:
         result.prize = rules.prizes[result.category] if result.is_winner else 0
     missing = sum(1 for result in results if result.missing)
     if missing:
-        warnings.append(_(WARNING_MISSING) % {"count": missing})
+        warnings.append(WARNING_MISSING % {"count": missing})
     return warnings
 
 

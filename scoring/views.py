@@ -23,7 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import (
@@ -226,7 +226,13 @@ def assign_bulk_view(request: AuthenticatedRequest, competition_pk: int) -> Http
                 competition=competition, entries=entries, by=request.user
             )
             messages.success(
-                request, _("%(count)s RT dibagi rata ke tim juri.") % {"count": len(made)}
+                request,
+                ngettext(
+                    "%(count)s RT dibagi rata ke tim juri.",
+                    "%(count)s RT dibagi rata ke tim juri.",
+                    len(made),
+                )
+                % {"count": len(made)},
             )
         else:
             _assign_each(request, entries, team)
@@ -254,12 +260,20 @@ def _assign_each(request: AuthenticatedRequest, entries: list[Entry], team: Jury
         # same thing for every one of 1,650 RTs).
         named = ", ".join(rts[:BULK_NAMED])
         if len(rts) > BULK_NAMED:
-            named += " " + _("dan %(count)s RT lainnya") % {"count": len(rts) - BULK_NAMED}
+            others = len(rts) - BULK_NAMED
+            named += " " + ngettext(
+                "dan %(count)s RT lainnya", "dan %(count)s RT lainnya", others
+            ) % {"count": others}
         messages.error(request, _("%(reason)s (%(rts)s)") % {"reason": message, "rts": named})
     if made:
         messages.success(
             request,
-            _("%(count)s RT ditugaskan ke %(team)s.") % {"count": len(made), "team": team.name},
+            ngettext(
+                "%(count)s RT ditugaskan ke %(team)s.",
+                "%(count)s RT ditugaskan ke %(team)s.",
+                len(made),
+            )
+            % {"count": len(made), "team": team.name},
         )
 
 
