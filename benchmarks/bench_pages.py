@@ -112,8 +112,6 @@ def _world(entries: int) -> tuple[dict, dict]:
     competition_publish(competition=published, by=users["panitia"])
     city = build_city(entries=entries, quiet=True)
     current = Competition.objects.get(pk=city.competition_id)
-    # build_city writes with bulk_create, which bypasses the signals of the results cache.
-    result_version_bump([published.pk, current.pk])
     juror_name, juror_entry_pk = next(iter(city.juror_entry.items()))
     users["juror"] = User.objects.get(username=juror_name)
     # The officers' own RT (the kelurahan officer's region), also some proposals in the queue.
@@ -121,6 +119,8 @@ def _world(entries: int) -> tuple[dict, dict]:
     Entry.objects.filter(pk__in=list(mine.values_list("pk", flat=True)[:3])).update(
         status="proposed"
     )
+    # build_city's bulk_create and the update() above bypass the results cache's signals.
+    result_version_bump([published.pk, current.pk])
     entry = mine.first()
     assert entry is not None
     winner = Result.objects.filter(entry__competition=published, is_winner=True).first()
