@@ -25,8 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bantar.access import may
 from bantar.models import User
-from competitions.filters import entry_search
+from competitions.filters import category_filter, entry_search, kecamatan_filter, kelurahan_filter
 from competitions.models import KENCANA_CODE, Competition, Entry, Kecamatan, Kelurahan
+from scoring.filters import team_choices, team_filter
 from scoring.models import JuryTeam
 from scoring.result_selectors import ResultRow
 
@@ -37,7 +38,6 @@ ERROR_FILTER_INVALID = _(
 
 ERROR_KELURAHAN_ELSEWHERE = _("Kelurahan ini tidak termasuk kecamatan yang dipilih.")
 
-UNASSIGNED = "belum"
 # The kinds of "perlu keputusan", as they read in the URL (?perlu=...).
 NEEDS_ANY = "semua"
 NEEDS_INCOMPLETE = "belum-lengkap"
@@ -163,22 +163,11 @@ def _keep(queryset: QuerySet[Entry], _name: str, _value: object) -> QuerySet[Ent
 class ResultFilter(django_filters.FilterSet):
     """Region and category of result rows: the winners and rekap pages, and the plenary's base."""
 
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"),
-        queryset=Kecamatan.objects.none(),
-        empty_label=_("Semua kecamatan"),
-        method=_keep,
-    )
-    kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"),
-        queryset=Kelurahan.objects.none(),
-        empty_label=_("Semua kelurahan"),
-        method=_keep,
-        widget=KelurahanSelect,
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Kategori"), empty_label=_("Semua kategori"), method=_keep
-    )
+    # The entry lists' region and category filters (competitions.filters), applied to the
+    # computed rows instead of the query.
+    kecamatan = kecamatan_filter(method=_keep)
+    kelurahan = kelurahan_filter(method=_keep, widget=KelurahanSelect)
+    category = category_filter(method=_keep)
 
     class Meta:
         model = Entry
@@ -265,9 +254,7 @@ class PlenaryFilter(ResultFilter):
     """The plenary: region, category, team, "perlu keputusan" and the search box."""
 
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
-    tim = django_filters.ChoiceFilter(
-        label=_("Tim"), method="filter_team", empty_label=_("Semua tim")
-    )
+    tim = team_filter()
     perlu = django_filters.ChoiceFilter(
         label=_("Perlu keputusan"), empty_label=_("Semua RT"), method=_keep
     )
@@ -284,10 +271,7 @@ class PlenaryFilter(ResultFilter):
     ) -> None:
         super().__init__(data, **kwargs)
         self.with_contacts = may(self.user, "scoring.see_contacts")
-        self.filters["tim"].extra["choices"] = [
-            (UNASSIGNED, _("Belum ditugaskan")),
-            *((str(team.pk), team.name) for team in teams),
-        ]
+        self.filters["tim"].extra["choices"] = team_choices(list(teams))
         labels = needs_choices()
         if counts is not None:  # how many RTs of the whole table each choice would show
             labels = [(kind, f"{label} ({counts.get(kind, 0)})") for kind, label in labels]
@@ -303,11 +287,6 @@ class PlenaryFilter(ResultFilter):
         # Without `scoring.see_contacts` the head of RT is not searched: a typed name must
         # not tell which rows are that person's, though the page never shows the name.
         return entry_search(queryset, value, with_contacts=self.with_contacts)
-
-    def filter_team(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
-        if value == UNASSIGNED:
-            return queryset.filter(assignment__isnull=True)
-        return queryset.filter(assignment__team_id=int(value))
 
     def plenary_rows(self, rows: Iterable[ResultRow], concerns: Concerns) -> list[ResultRow]:
         """`rows` narrowed by every filter: region and category on the rows, the search and
