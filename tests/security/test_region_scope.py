@@ -236,3 +236,34 @@ def test_the_pages_of_one_entry_of_another_region_answer_404(
                     wrong.append(f"GET {url} as {officer}: {status}")
     assert checked > 20
     assert wrong == [], "\n".join(wrong)
+
+
+def _text(html: str) -> str:
+    """The page's words, one space apart (a table's cells read as one line)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_an_officer_moved_to_another_kelurahan_no_longer_sees_the_old_one_s_rows(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    """Pages kept per user (scoring.result_cache: the score matrix's page, the explain page)
+    follow the user's region when the admin moves the officer, not only the data's version."""
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    officer = world.users["kelurahan_ekajaya"]
+    assert officer is not None
+    matrix = reverse("report", kwargs={"competition_pk": world.published.pk, "name": "matriks"})
+    explain = reverse("explain", kwargs=world.kwargs["explain"])  # an Eka Jaya RT
+    client.force_login(officer)
+    # Read once as Eka Jaya's officer: each page is computed, and kept.
+    assert "Eka Jaya RT 01" in _text(client.get(matrix).content.decode())
+    assert client.get(explain).status_code == 200
+    # The admin moves the account to Beringin (Pasar Jambi).
+    officer.kelurahan = Kelurahan.objects.get(name="Beringin")
+    officer.full_clean()
+    officer.save()
+    client.force_login(officer)
+    rows = _text(client.get(matrix).content.decode())
+    assert "Eka Jaya RT" not in rows, "the matrix kept for the account still shows Eka Jaya"
+    assert "Beringin RT 02" in rows, "Beringin's officer sees its own RTs in the matrix"
+    assert client.get(explain).status_code == 404
