@@ -967,11 +967,13 @@ def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
 
     Finalisation stores the levels compactly since issue 12.10 (`scoring.result_freeze`):
     "jurors" once, and per indicator each juror's level by position (null: none, e.g.
-    outside the juror's remit). Explanations frozen before, or level by level, name them.
+    outside the juror's remit), its "missing" being "missing_indicators"'. Explanations
+    frozen before, or level by level, name them.
     """
     jurors = stored.get("jurors")
     if jurors is None:
         return stored
+    missing = set(stored.get("missing_indicators", []))
     explained = {key: value for key, value in stored.items() if key != "jurors"}
     explained["pillars"] = [
         {
@@ -984,6 +986,7 @@ def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
                         for juror, level in zip(jurors, item["levels"], strict=True)
                         if level is not None
                     ],
+                    "missing": item["code"] in missing,
                 }
                 for item in pillar["indicators"]
             ],

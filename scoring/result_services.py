@@ -25,7 +25,8 @@ from competitions.stages import Write, check_stage
 from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
-from scoring.panel import jury_panel
+from scoring.panel import Panel, jury_panel
+from scoring.result_freeze import collection_paused
 from scoring.result_selectors import _submitted_sheets, missing_sheets, results_to_freeze
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
@@ -74,6 +75,14 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         )
     # One pass over the counted levels: the plenary's own outcome, the explanations (as
     # JSON text) and the hash (issue 12.10: finalising in at most twice the live path's time).
+    with collection_paused():
+        return _freeze(competition, by, panel, sheets)
+
+
+def _freeze(
+    competition: Competition, by: User, panel: Panel, sheets: list[tuple[int, int, int]]
+) -> ResultSet:
+    """`competition_finalise` once checked: the result set, its rows, the stage."""
     freeze = results_to_freeze(competition, panel=panel, sheets=sheets)
     connection = connections[router.db_for_write(Result)]
     outcome = freeze.outcome
