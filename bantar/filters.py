@@ -26,6 +26,9 @@ from bantar.models import User
 # What the page says of a filter value it did not understand (templates/bantar/_filter_notice.html).
 ERROR_FILTER_VALUE = _("%(label)s: nilai “%(value)s” tidak dikenali.")
 ERROR_FILTER_FORM = _("Saringan tidak berlaku, jadi tidak ada RT yang ditampilkan.")
+ERROR_FILTER_NOT_HERE = _(
+    "%(label)s: saringan ini tidak berlaku untuk wilayah Anda, jadi “%(value)s” diabaikan."
+)
 ERROR_PAGE_NUMBER = _("Halaman “%(value)s” tidak ada; yang tampil halaman %(number)s.")
 
 
@@ -94,8 +97,23 @@ class ScopedFilterSet(django_filters.FilterSet):
     def form(self) -> forms.Form:
         form = super().form
         # The templates have the form only: the notice reads what was refused from it.
-        form.filter_problems = filter_problems(form)
+        form.filter_problems = filter_problems(form) + self._dropped_filters()
         return form
+
+    def _dropped_filters(self) -> list[FilterProblem]:
+        """A filter the list takes away for this user (an officer's kecamatan): its value
+        narrows nothing, the rows stay the user's own, and the page says it was ignored."""
+        if not isinstance(self.data, QueryDict):
+            return []
+        problems = []
+        for name in self.base_filters.keys() - self.filters.keys():
+            if value := ", ".join(v for v in self.data.getlist(name) if v):
+                query = self.data.copy()
+                query.pop(name)
+                label = self.base_filters[name].label
+                message = str(ERROR_FILTER_NOT_HERE) % {"label": label, "value": value[:60]}
+                problems.append(FilterProblem(message, "?" + query.urlencode()))
+        return problems
 
     @property
     def qs(self) -> QuerySet[Any]:

@@ -12,7 +12,12 @@ import html
 
 import pytest
 
-from bantar.filters import ERROR_FILTER_FORM, ERROR_FILTER_VALUE, ERROR_PAGE_NUMBER
+from bantar.filters import (
+    ERROR_FILTER_FORM,
+    ERROR_FILTER_NOT_HERE,
+    ERROR_FILTER_VALUE,
+    ERROR_PAGE_NUMBER,
+)
 from tests.competitions.test_long_lists import (  # noqa: F401 (fixtures)
     get,
     ids,
@@ -51,6 +56,21 @@ def test_the_participants_list_names_the_value_it_did_not_understand(
     # A good filter says nothing.
     assert notice(get(client, "/peserta/?q=Durian")) == ""
     assert rows(get(client, "/peserta/?q=Durian")) == ids(season["eka1"])
+
+
+def test_an_officer_s_kecamatan_filter_is_said_to_be_ignored_and_shows_its_own_rows_only(
+    client, officer_eka_jaya, season, beringin
+):
+    client.force_login(officer_eka_jaya)
+    mine = ids(season["eka1"], season["eka2"], season["eka3"], season["eka12"])
+    page = get(client, f"/peserta/?kecamatan={beringin.kecamatan_id}")
+    said = notice(page)
+    expected = {"label": "Kecamatan", "value": beringin.kecamatan_id}
+    assert str(ERROR_FILTER_NOT_HERE) % expected in said
+    assert str(ERROR_FILTER_FORM) not in said  # nothing refused: the rows are the officer's
+    assert rows(page) == mine and season["beringin"].pk not in rows(page)
+    assert "Durian Beringin" not in page
+    assert notice(get(client, "/peserta/?kecamatan=")) == ""  # an empty choice is no filter
 
 
 def test_a_page_number_that_is_not_one_is_said(client, officer_eka_jaya, season, small_pages):
