@@ -24,7 +24,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 setup: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata wilayah_kota_jambi indicators competition_2020
+	$(PY) manage.py loaddata_once wilayah_kota_jambi indicators competition_2020
 	$(PY) manage.py seed_demo
 
 # The translations: `make messages` refreshes the English catalogues from the source (Python and
