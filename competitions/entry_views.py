@@ -446,7 +446,11 @@ def verification_bulk(request: AuthenticatedRequest) -> HttpResponse:
     if verified:
         messages.success(
             request,
-            _("%(count)s usulan terverifikasi: %(rts)s.")
+            ngettext(
+                "%(count)s usulan terverifikasi: %(rts)s.",
+                "%(count)s usulan terverifikasi: %(rts)s.",
+                len(verified),
+            )
             % {"count": len(verified), "rts": ", ".join(str(entry.rt) for entry in verified)},
         )
     return _back_to_queue(request)

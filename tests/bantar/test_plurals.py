@@ -58,6 +58,7 @@ def template_plurals(path: str) -> set[tuple[str, str]]:
 
 PLACES = [
     ("competitions/entry_views.py", "%(count)s RT diimpor sebagai peserta."),
+    ("competitions/entry_views.py", "%(count)s usulan terverifikasi: %(rts)s."),
     ("scoring/views.py", "%(count)s RT dibagi rata ke tim juri."),
     ("scoring/views.py", "dan %(count)s RT lainnya"),
     ("scoring/views.py", "%(count)s RT ditugaskan ke %(team)s."),
@@ -77,6 +78,7 @@ PLACES = [
     ),
     ("scoring/results.py", "%(count)s RT memiliki indikator tanpa nilai juri."),
     ("templates/scoring/teams.html", "%(load)s RT"),
+    ("templates/scoring/teams.html", "%(verified)s RT terverifikasi"),
     ("templates/scoring/plenary.html", "%(complete)s RT lengkap dinilai"),
     ("templates/scoring/plenary.html", "%(incomplete)s RT belum lengkap"),
     ("templates/scoring/plenary.html", "%(unscored)s RT belum dinilai."),
