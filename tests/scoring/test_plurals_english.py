@@ -28,8 +28,8 @@ def indonesian_afterwards():
 def test_an_english_results_warning_says_1_rt_and_2_rts():
     with translation.override("en"):
         one, two = (str(WARNING_MISSING % {"count": n}) for n in (1, 2))
-    assert one == "1 RT has indicators without a juror's score."
-    assert two == "2 RTs have indicators without a juror's score."
+    assert one == "1 RT has an indicator no juror scored."
+    assert two == "2 RTs have an indicator no juror scored."
     with translation.override("id"):
         assert WARNING_MISSING % {"count": 2} == "2 RT memiliki indikator tanpa nilai juri."
 
