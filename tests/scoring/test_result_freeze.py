@@ -147,3 +147,26 @@ def test_the_demo_2020_season_hashes_as_it_was_frozen(settings, tmp_path):
     frozen = ResultSet.objects.current().get(competition=competition)
     assert_both_ways_agree(competition)
     assert results_to_freeze(competition).inputs_hash == frozen.inputs_hash
+
+
+def test_the_explain_page_of_a_frozen_result_names_each_jurors_level(
+    client, open_competition, panitia
+):
+    """Stored compactly, shown as before: the same page before and after finalising."""
+    from scoring.result_services import competition_finalise
+
+    season = build_season(open_competition)
+    # juri.dua scores only Bersih and Aman: Pintar lists juri.satu alone.
+    member = open_competition.jury_teams.get().members.get(user__username="juri.dua")
+    member.pillars.set(Pillar.objects.filter(code__in=["B", "A"]))
+    client.force_login(panitia)
+    url = f"/kompetisi/{open_competition.pk}/pleno/rt/{season['G'].pk}/"
+    live = client.get(url).content.decode()
+    competition_finalise(competition=open_competition, by=panitia)
+    frozen = client.get(url).content.decode()
+    for shown in (live, frozen):
+        assert "Juri.Satu: 4 · Juri.Dua: 5" in shown  # a Bersih indicator
+        assert "<td>P1</td><td>Juri.Satu: 4</td>" in shown
+    stored = ResultSet.objects.get().results.get(entry=season["G"]).explanation
+    assert stored["jurors"] == ["Juri.Satu", "Juri.Dua"]
+    assert stored["pillars"][2]["indicators"][0]["levels"] == [4, None]
