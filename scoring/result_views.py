@@ -514,12 +514,34 @@ def _kecamatan_ids(user: User, filters: ResultFilter | None) -> set[int] | None:
     return {chosen.pk} if ids is None or chosen.pk in ids else set()
 
 
+def _named_rows(table: ResultTable) -> ResultTable:
+    """The table with only the rows the winners list and the rekaps name: the winners, the
+    held back and those not ranked yet (the pending sheet); the rest they only count."""
+    return replace(
+        table, rows=[row for row in table.rows if row.is_winner or row.undecided or not row.ranked]
+    )
+
+
+def _report_table(user: User, competition: Competition) -> ResultTable:
+    """`_readable_table` narrowed by `_named_rows`, kept per user under the data version: at
+    10x a winners list or rekap page reads its winners back, not 16,500 rows."""
+    require(user, "scoring.read_results", competition)
+    return result_cache.cached(
+        f"report-rows:{user.pk}",
+        competition,
+        lambda: _named_rows(result_table_for(user, competition)),
+    )
+
+
 def _report(
     request: AuthenticatedRequest,
     competition: Competition,
     name: str,
     filters: ResultFilter | None = None,
+    *,
+    kept: bool = False,
 ) -> Report:
+    """One report; `kept`: from the kept rows it names (the pages; not the matrix)."""
     user = request.user
     scope = str(user.scope_label)
     if name == "peserta":
@@ -528,7 +550,10 @@ def _report(
         return participants_report(
             competition, entries, scope=scope, with_contacts=may(user, "scoring.see_contacts")
         )
-    table = _readable_table(user, competition)
+    if kept and name in REPORT_FILTERS:
+        table = _report_table(user, competition)
+    else:
+        table = _readable_table(user, competition)
     if name == "pemenang":
         contacts = may(user, "scoring.see_contacts")
         category = filters.chosen("category") if filters is not None else None
@@ -670,7 +695,7 @@ def report_page(request: AuthenticatedRequest, competition_pk: int, name: str) -
             request, "reports/report.html", {"competition": competition, "name": name, **page}
         )
     filters = _report_filter(request, competition, name)
-    report = _report(request, competition, name, filters)
+    report = _report(request, competition, name, filters, kept=True)
     context: dict[str, object] = {"competition": competition, "report": report, "name": name}
     if filters is not None:
         if filters.invalid:

@@ -445,3 +445,40 @@ def _without_times(pages: tuple[str, ...]) -> tuple[str, ...]:
         re.sub(r"dicetak [^<·]*WIB|csrfmiddlewaretoken\" value=\"[^\"]*\"", "", page)
         for page in pages
     )
+
+
+def _cells(report) -> list[list[list[Any]]]:
+    return [
+        [[column.value(row) for column in sheet.columns] for row in sheet.rows]
+        + [list(sheet.total or [])]
+        for sheet in report.sheets
+    ]
+
+
+@pytest.mark.parametrize("name", ["pemenang", "rekap", "kelurahan"])
+@pytest.mark.parametrize("stage", ["plenary", "published", "incomplete"])
+def test_the_kept_report_rows_give_the_whole_tables_report(
+    name, stage, rf, panitia, season, open_competition
+):
+    """The winners list and the rekaps from the rows they name equal those from every row."""
+    from scoring.result_services import competition_publish
+    from scoring.result_views import _report, _report_filter
+
+    if stage == "published":
+        competition_finalise(
+            competition=Competition.objects.get(pk=open_competition.pk), by=panitia
+        )
+        competition_publish(competition=Competition.objects.get(pk=open_competition.pk), by=panitia)
+    elif stage == "incomplete":
+        sheet_reopen(sheet=_sheet(season["B"], "juri.dua"), by=panitia, reason="Salah isi")
+    competition = Competition.objects.get(pk=open_competition.pk)
+    request = rf.get("/")
+    request.user = panitia
+    filters = _report_filter(request, competition, name)
+    kept_report = _report(request, competition, name, filters, kept=True)
+    whole = _report(request, competition, name, filters)
+    assert len(result_table(competition).rows) > sum(
+        1 for row in result_table(competition).rows if row.is_winner
+    )  # some rows are left out of the kept ones
+    assert _cells(kept_report) == _cells(whole)
+    assert kept_report.notes == whole.notes
