@@ -317,7 +317,7 @@ def plenary_page(request: AuthenticatedRequest, competition_pk: int) -> HttpResp
     # The rows depend on the filters, the page and (the search of contacts) the user.
     asked = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     found = result_cache.cached(
-        f"plenary-page:{request.user.pk}:{asked}",
+        f"plenary-page:{result_cache.viewer(request.user)}:{asked}",
         competition,
         lambda: _plenary_page_rows(request, competition, filters, facts, names),
     )
@@ -393,7 +393,7 @@ def explain_page(request: AuthenticatedRequest, competition_pk: int, entry_pk: i
     require(request.user, "scoring.read_results", competition)
     # The row and its ties, kept per user (the region's rows) under the data version.
     table = result_cache.cached(
-        f"explain:{request.user.pk}:{entry_pk}",
+        f"explain:{result_cache.viewer(request.user)}:{entry_pk}",
         competition,
         lambda: _explained_rows(request.user, competition, entry_pk),
     )
@@ -527,7 +527,7 @@ def _report_table(user: User, competition: Competition) -> ResultTable:
     10x a winners list or rekap page reads its winners back, not 16,500 rows."""
     require(user, "scoring.read_results", competition)
     return result_cache.cached(
-        f"report-rows:{user.pk}",
+        f"report-rows:{result_cache.viewer(user)}",
         competition,
         lambda: _named_rows(result_table_for(user, competition)),
     )
@@ -643,7 +643,7 @@ def _kept_matrix_page(
     # The rows depend on the filters, the page and the user's region.
     asked = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:16]
     kept = result_cache.cached(
-        f"matrix-page:{user.pk}:{asked}",
+        f"matrix-page:{result_cache.viewer(user)}:{asked}",
         competition,
         lambda: _matrix_rows(request, competition, filters),
     )
