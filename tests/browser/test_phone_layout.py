@@ -116,6 +116,8 @@ def test_the_re_visit_page_s_buttons_line_up(new_page, master_data, settings, tm
     log_in(page, "panitia", PASSWORD)
     page.goto(f"/kunjungan-ulang/{revisit.pk}/")
     buttons_align(page, "main .d-print-none > .btn")
+    link = page.get_by_test_id("outcomes").get_by_role("link").first.bounding_box()
+    assert link is not None and link["height"] >= 44, link
     assert_accessible(page)
     shoot(page, "phone-layout-revisit")
 
