@@ -106,3 +106,29 @@ class RevisitOutcome(models.Model):
     @property
     def change(self) -> Decimal:
         return self.revisit_final - self.award_final
+
+
+class KeptSums(models.Model):
+    """One published result set's frozen indicator means, summed once for the coaching view.
+
+    Summing them from the explanations (3 KB of JSON a result) takes 1 s a set at city scale
+    and 9 s at 10x (issue 19); a set never changes (a correction is a new set), so the sums
+    are kept in the database, where every worker process finds them. `part` 0 holds the whole
+    set's sums ({code: [sum in ten-thousandths, results]}); any other `part` is a kelurahan's
+    pk at computation time, holding its RTs' ({rt pk: {code: [sum, results]}}). Not a foreign
+    key: an RT moved since is missing from its new kelurahan's part, and that recomputes.
+    """
+
+    result_set = models.ForeignKey(
+        "scoring.ResultSet", on_delete=models.CASCADE, related_name="coaching_sums"
+    )
+    part = models.PositiveIntegerField()
+    sums = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "part"], name="kept_sums_unique_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_set_id}:{self.part}"

@@ -78,11 +78,11 @@ def shares_sheet(rows: list[YearShare]) -> Sheet:
 
 def coaching_sheets(figures: CoachingFigures) -> dict[str, Sheet]:
     return {
-        "never": rt_sheet(_("Belum pernah ikut"), figures.never),
-        "not_won": rt_sheet(_("Ikut, belum menang"), figures.not_won),
-        "won_not_back": rt_sheet(_("Menang, tidak ikut lagi"), figures.won_not_back),
+        "never": rt_sheet(_("Belum pernah ikut"), list(figures.never)),
+        "not_won": rt_sheet(_("Ikut, belum menang"), list(figures.not_won)),
+        "won_not_back": rt_sheet(_("Menang, tidak ikut lagi"), list(figures.won_not_back)),
         "weakest": weakest_sheet(figures.weakest),
-        "drops": drops_sheet(figures.drops),
+        "drops": drops_sheet(list(figures.drops)),
         "shares": shares_sheet(figures.shares),
     }
 

@@ -14,17 +14,19 @@ per RT are computed once, in SQL, and kept in the cache under the set's id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar, overload
 
-from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from bantar.models import User
 from bantar.numbers import hundredths
+from coaching.models import KeptSums
 from competitions.models import RT, Competition, CompetitionStatus, Entry, Kelurahan, RTNames
 from indicators.models import Indicator
 from scoring.models import Result
@@ -138,6 +140,11 @@ class KelurahanCount:
 PAGE_LIST_LIMIT = 100
 
 
+def _never_summary(never: list[RTRecord], every: list[RTRecord]) -> list[KelurahanCount] | None:
+    """Counts per kelurahan when the list is too long to read on a page, else None."""
+    return by_kelurahan(never, every) if len(never) > PAGE_LIST_LIMIT else None
+
+
 def by_kelurahan(records: list[RTRecord], every: list[RTRecord]) -> list[KelurahanCount]:
     totals: dict[int, int] = defaultdict(int)
     for record in every:
@@ -155,27 +162,59 @@ def by_kelurahan(records: list[RTRecord], every: list[RTRecord]) -> list[Kelurah
 
 @dataclass
 class CoachingFigures:
+    """The page's figures. The lists are Python lists (the printable page, the xlsx) or, on the
+    paged page, `SQLRows`: counted and paged in SQL (issue 19)."""
+
     area: str
     editions: list[Edition]
     rt_count: int
-    never: list[RTRecord]
-    not_won: list[RTRecord]
-    won_not_back: list[RTRecord]
+    never: Sequence[RTRecord]
+    not_won: Sequence[RTRecord]
+    won_not_back: Sequence[RTRecord]
     weakest: list[WeakIndicator]
-    drops: list[Drop]
+    drops: Sequence[Drop]
     shares: list[YearShare]
-    every: list[RTRecord] = field(default_factory=list, repr=False)
+    # Counts per kelurahan when the never list is too long to read on a page, else None.
+    never_summary: list[KelurahanCount] | None = None
 
     @property
     def took_part(self) -> int:
         return self.rt_count - len(self.never)
 
-    @property
-    def never_summary(self) -> list[KelurahanCount] | None:
-        """Counts per kelurahan when the list is too long to read on a page, else None."""
-        if len(self.never) <= PAGE_LIST_LIMIT:
-            return None
-        return by_kelurahan(self.never, self.every)
+
+T = TypeVar("T")
+
+
+class SQLRows(Sequence[T]):
+    """A list counted and paged in SQL: its length is a COUNT (given, or one query the first
+    time), a slice one LIMIT/OFFSET query. Django's Paginator takes it as it is."""
+
+    def __init__(self, count: int | Callable[[], int], fetch: Callable[[int, int], list[T]]):
+        self._count = count
+        self._fetch = fetch  # (offset, limit) -> the rows
+
+    def __len__(self) -> int:
+        if callable(self._count):
+            self._count = self._count()
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("step")
+            return self._fetch(start, stop - start) if stop > start else []
+        rows = self._fetch(index if index >= 0 else len(self) + index, 1)
+        if not rows:
+            raise IndexError(index)
+        return rows[0]
+
+    def __iter__(self) -> Iterator[T]:  # every row: one query, not one a row
+        return iter(self[0 : len(self)])
 
 
 def area_name(user: User) -> str:
@@ -229,82 +268,116 @@ _MEANS_SQL = {
         GROUP BY 1, 2, 3
     """,
 }
-# A kept set's sums: the whole set (the city's, small) and per kelurahan its RTs' (an officer
-# reads only its own). "v2": the shape; the set's id and finalisation time name it (a test
-# database that rolls back can give an id again). In the process's memory cache ("default"):
-# each worker computes a set once, no table needed; culled or lost, it is computed again.
-_MEANS_KEY = "coaching-means:v2:{}:{}"
+# A kept set's sums (coaching.models.KeptSums, in the database: every worker process reads
+# what one computed, issue 19): part 0 the whole set (the city's, small), and per kelurahan
+# its RTs' (an officer reads only its own). A set never changes; its rows go with it.
 Sums = dict[str, tuple[int, int]]  # indicator code -> (sum in ten-thousandths, how many)
+CITY_PART = 0
 
 
-def _set_means(result_set: int) -> dict[str, Any]:
-    """One published result set's frozen indicator means summed in SQL: cache key -> value."""
-    by_kelurahan: dict[int, dict[int, dict[str, tuple[int, int]]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
+def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
+    """One published result set's frozen indicator means summed in SQL, kept: part -> sums."""
+    by_kelurahan: dict[int, dict[str, dict[str, list[int]]]] = defaultdict(dict)
     city: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sql = _MEANS_SQL[connection.vendor].format(entry=Entry._meta.db_table, rt=RT._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [result_set])
         for kelurahan_id, rt_id, code, total, count in cursor.fetchall():
-            sums = by_kelurahan[kelurahan_id][rt_id]  # every RT of the set, even with no mean
+            # Every RT of the set, even with no mean (JSON keys are text).
+            sums = by_kelurahan[kelurahan_id].setdefault(str(rt_id), {})
             if count:  # an indicator no juror scored has no mean: it counts nowhere
-                sums[code] = (int(total), count)
+                sums[code] = [int(total), count]
                 city[code][0] += int(total)
                 city[code][1] += count
-    kept: dict[str, Any] = {"city": {code: (t, c) for code, (t, c) in city.items()}}
-    kept.update({f"k{pk}": dict(rts) for pk, rts in by_kelurahan.items()})
+    kept: dict[int, dict[str, Any]] = {CITY_PART: dict(city)}
+    kept.update(by_kelurahan)
+    with transaction.atomic():  # computed again (an RT moved): the set's rows replaced at once
+        KeptSums.objects.filter(result_set_id=result_set).delete()
+        # Two processes computing the same set at once compute the same sums: either's stay.
+        KeptSums.objects.bulk_create(
+            [
+                KeptSums(result_set_id=result_set, part=part, sums=sums)
+                for part, sums in kept.items()
+            ],
+            ignore_conflicts=True,
+        )
     return kept
 
 
-def _indicator_means(user: User, editions: list[Edition], records: list[RTRecord]) -> Sums:
-    """The area's sums over every published edition, from the kept sums of each set.
+def _indicator_means(
+    user: User, editions: list[Edition], took_part: dict[int, list[int]], kelurahan: set[int]
+) -> Sums:
+    """The area's sums over every published edition, from the kept sums of each set (1 query
+    when every set is kept).
 
-    An officer's sums are its RTs' that took part in the edition (as their showings say); an
-    RT missing from its kelurahan's kept sums (culled, or moved to another kelurahan since)
-    has the set computed again, so a kept value is never trusted beyond what it holds.
+    took_part: the area's RTs with a result in each set (by set id; not needed for the city).
+    An officer's sums are its RTs' that took part in the edition; an RT missing from its
+    kelurahan's kept sums (moved to another kelurahan since, or never kept) has the set
+    computed again, so a kept value is never trusted beyond what it holds.
     """
-    cache = caches["default"]
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
-    def add(part: Sums) -> None:
+    def add(part: dict[str, Any]) -> None:
         for code, (total, count) in part.items():
             sums[code][0] += total
             sums[code][1] += count
 
-    kelurahan = {record.rt.kelurahan_id for record in records}
+    parts = [CITY_PART] if user.is_city_wide else sorted(kelurahan)
+    kept: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+    rows = KeptSums.objects.filter(
+        result_set__in=[edition.result_set for edition in editions], part__in=parts
+    ).values_list("result_set_id", "part", "sums")
+    for set_id, part, value in rows:
+        kept[set_id][part] = value
     for edition in editions:
-        base = _MEANS_KEY.format(edition.result_set, edition.finalised_at)
+        found = kept.get(edition.result_set, {})
         if user.is_city_wide:
-            city = cache.get(f"{base}:city")
-            if city is None:
-                fresh = _set_means(edition.result_set)
-                cache.set_many({f"{base}:{key}": value for key, value in fresh.items()}, None)
-                city = fresh["city"]
-            add(city)
+            if CITY_PART not in found:
+                found = _set_means(edition.result_set)
+            add(found[CITY_PART])
             continue
-        took_part = [
-            record.rt.pk
-            for record in records
-            if any(showing.edition.pk == edition.pk for showing in record.showings)
-        ]
-        parts = cache.get_many([f"{base}:k{pk}" for pk in kelurahan])
-        found = {rt: part for rts in parts.values() for rt, part in rts.items()}
-        if any(pk not in found for pk in took_part):
+        rts = {rt: part for pk, value in found.items() for rt, part in value.items()}
+        members = [str(pk) for pk in took_part.get(edition.result_set, [])]
+        if any(pk not in rts for pk in members):
             fresh = _set_means(edition.result_set)
-            cache.set_many({f"{base}:{key}": value for key, value in fresh.items()}, None)
-            found = {
-                rt: part for key, rts in fresh.items() if key != "city" for rt, part in rts.items()
+            rts = {
+                rt: part
+                for pk, value in fresh.items()
+                if pk != CITY_PART
+                for rt, part in value.items()
             }
-        for pk in took_part:
-            add(found[pk])
+        for pk in members:
+            add(rts[pk])
     return {code: (total, count) for code, (total, count) in sums.items()}
+
+
+def _weakest(editions: list[Edition], means: Sums) -> list[WeakIndicator]:
+    """The indicators by their mean over the area's results, weakest first (1 query)."""
+    # The editions' instruments' indicators (issue 14): a new version keeps its codes, so
+    # the same code is the same indicator across the editions; the newest text is shown.
+    texts = dict(
+        Indicator.objects.filter(instrument__competitions__in=[edition.pk for edition in editions])
+        .order_by("instrument__created_at", "pillar__order", "number")
+        .values_list("code", "text")
+    )
+    order = list(texts)
+    return sorted(
+        (
+            WeakIndicator(
+                code,
+                texts.get(code, ""),
+                hundredths(Fraction(total, _MEAN_SCALE * count)),
+                count,
+            )
+            for code, (total, count) in means.items()
+        ),
+        key=lambda item: (item.mean, order.index(item.code) if item.code in order else 99),
+    )
 
 
 def coaching_figures(user: User) -> CoachingFigures:
     rts = area_rts(user)
     editions = published_editions()
-    by_pk = {edition.pk: edition for edition in editions}
     records = {rt.pk: RTRecord(rt) for rt in rts}
     # The current published sets are known by id: no join to each result's set and competition.
     by_set = {edition.result_set: edition for edition in editions}
@@ -319,27 +392,12 @@ def coaching_figures(user: User) -> CoachingFigures:
     for record in records.values():  # oldest edition first, as the editions are
         if len(record.showings) > 1:
             record.showings.sort(key=lambda showing: position[showing.edition.pk])
-    # The editions' instruments' indicators (issue 14): a new version keeps its codes, so
-    # the same code is the same indicator across the editions; the newest text is shown.
-    texts = dict(
-        Indicator.objects.filter(instrument__competitions__in=by_pk.keys())
-        .order_by("instrument__created_at", "pillar__order", "number")
-        .values_list("code", "text")
-    )
-    order = list(texts)
-    means = _indicator_means(user, editions, list(records.values()))
-    weakest = sorted(
-        (
-            WeakIndicator(
-                code,
-                texts.get(code, ""),
-                hundredths(Fraction(total, _MEAN_SCALE * count)),
-                count,
-            )
-            for code, (total, count) in means.items()
-        ),
-        key=lambda item: (item.mean, order.index(item.code) if item.code in order else 99),
-    )
+    took_part: dict[int, list[int]] = defaultdict(list)
+    for record in records.values():
+        for showing in record.showings:
+            took_part[showing.edition.result_set].append(record.rt.pk)
+    kelurahan = {rt.kelurahan_id for rt in rts}
+    weakest = _weakest(editions, _indicator_means(user, editions, took_part, kelurahan))
     ordered = [records[rt.pk] for rt in rts]
     won_not_back = []
     for record in ordered:
@@ -355,17 +413,18 @@ def coaching_figures(user: User) -> CoachingFigures:
         if after.final < before.final
     ]
     drops.sort(key=lambda drop: (drop.change, drop.record.name))
+    never = [record for record in ordered if not record.showings]
     return CoachingFigures(
         area=area_name(user),
         editions=editions,
         rt_count=len(rts),
-        never=[record for record in ordered if not record.showings],
+        never=never,
         not_won=[record for record in ordered if record.showings and not record.wins],
         won_not_back=won_not_back,
         weakest=weakest,
         drops=drops,
         shares=_shares(ordered, editions, len(rts)),
-        every=ordered,
+        never_summary=_never_summary(never, ordered),
     )
 
 
@@ -379,3 +438,255 @@ def _shares(records: list[RTRecord], editions: list[Edition], rt_count: int) -> 
             if showing.is_winner:
                 winners[showing.edition.year].add(record.rt.pk)
     return [YearShare(year, rt_count, len(took_part[year]), len(winners[year])) for year in years]
+
+
+# --- The paged page: each list counted and paged in SQL (issue 19) -------------------------
+# At 10x (16,500 RTs) bringing every result into Python to sort the RTs into the lists took
+# 0.5 s of CPU; here SQL sorts them and the page reads 50 rows a list. The printable page and
+# the xlsx name every RT: they use `coaching_figures` (linear in the area's results).
+
+_LISTS_SQL = """
+    WITH shown AS (
+        SELECT e.rt_id AS rt_id, MAX({position}) AS last_show,
+               MAX(CASE WHEN r.is_winner THEN {position} END) AS last_win
+        FROM {result} r JOIN {entry} e ON e.id = r.entry_id
+        WHERE r.result_set_id IN ({sets}) AND e.rt_id IN ({area})
+        GROUP BY e.rt_id
+    ), listed AS (
+        SELECT t.id AS id, t.number AS number, t.name_kampung AS name_kampung,
+               t.kelurahan_id AS kelurahan_id, k.code AS code,
+               CASE WHEN s.rt_id IS NULL THEN 'never'
+                    WHEN s.last_win IS NULL THEN 'not_won'
+                    WHEN s.last_win = s.last_show AND s.last_win < {last} THEN 'won_not_back'
+                    ELSE '' END AS list
+        FROM {rt} t JOIN {kelurahan} k ON k.id = t.kelurahan_id
+        LEFT JOIN shown s ON s.rt_id = t.id
+        WHERE t.id IN ({area})
+    )
+"""
+# Per kelurahan: its RTs and how many are in each list (the counts, the never summary).
+_COUNTS_SQL = """
+    SELECT kelurahan_id, COUNT(*),
+           SUM(CASE WHEN list = 'never' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN list = 'not_won' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN list = 'won_not_back' THEN 1 ELSE 0 END)
+    FROM listed GROUP BY kelurahan_id ORDER BY MIN(code)
+"""
+# One list's page in the master data's order (a kelurahan's code, the RT's number).
+_PAGE_SQL = """
+    SELECT id, number, name_kampung, kelurahan_id FROM listed WHERE list = %s
+    ORDER BY code, number LIMIT %s OFFSET %s
+"""
+# Drops: each RT's showings in the editions' order, each against the one before. Ordered as
+# `coaching_figures` sorts them: by the change (exact: whole ten-thousandths, SQLite keeps
+# decimals as floats), then the RT's name as Python compares text (code points: "C"), then
+# the master data's order, then the editions'.
+_DROPS_SQL = """
+    WITH shown AS (
+        SELECT e.rt_id AS rt_id, r.result_set_id AS set_id, r.final AS final,
+               r.is_winner AS is_winner, {position} AS pos
+        FROM {result} r JOIN {entry} e ON e.id = r.entry_id
+        WHERE r.result_set_id IN ({sets}) AND e.rt_id IN ({area})
+    ), pairs AS (
+        SELECT rt_id, pos, set_id, final, is_winner,
+               LAG(set_id) OVER w AS before_set, LAG(final) OVER w AS before_final,
+               LAG(is_winner) OVER w AS before_winner
+        FROM shown WINDOW w AS (PARTITION BY rt_id ORDER BY pos)
+    ), drops AS (
+        SELECT p.*, t.number AS number, t.name_kampung AS name_kampung,
+               t.kelurahan_id AS kelurahan_id, k.code AS code,
+               ('RT ' || CASE WHEN t.number < 10 THEN '0' ELSE '' END
+                || CAST(t.number AS {text}) || ' ' || k.name) {collate} AS name
+        FROM pairs p JOIN {rt} t ON t.id = p.rt_id JOIN {kelurahan} k ON k.id = t.kelurahan_id
+        WHERE p.before_final IS NOT NULL AND p.final < p.before_final
+    )
+"""
+_DROPS_PAGE_SQL = """
+    SELECT rt_id, number, name_kampung, kelurahan_id, before_set, before_final, before_winner,
+           set_id, final, is_winner
+    FROM drops ORDER BY ROUND((final - before_final) * 10000), name, code, number, pos
+    LIMIT %s OFFSET %s
+"""
+_DROPS_COUNT_SQL = "SELECT COUNT(*) FROM drops"
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def _decimal(value: Any) -> Decimal:
+    """A result's final as the model gives it (SQLite hands raw SQL a float)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(_FOUR_PLACES)
+
+
+class _AreaSQL:
+    """The SQL parts the lists share: the area's RTs and the published sets' order."""
+
+    def __init__(self, user: User, editions: list[Edition]) -> None:
+        area, area_params = (
+            RT.objects.for_user(user).order_by().values("pk").query.sql_with_params()
+        )
+        sets = [edition.result_set for edition in editions]
+        whens = " ".join("WHEN %s THEN %s" for _ in sets)
+        self.parts = {
+            "result": Result._meta.db_table,
+            "entry": Entry._meta.db_table,
+            "rt": RT._meta.db_table,
+            "kelurahan": Kelurahan._meta.db_table,
+            "position": f"(CASE r.result_set_id {whens} END)",
+            "sets": ", ".join("%s" for _ in sets),
+            "area": area,
+            "last": str(len(editions) - 1),
+            "text": "TEXT",
+            "collate": 'COLLATE "C"' if connection.vendor == "postgresql" else "",
+        }
+        self.position_params: list[Any] = [v for index, pk in enumerate(sets) for v in (pk, index)]
+        self.sets = sets
+        self.area_params = list(area_params)
+
+    def lists(self) -> tuple[str, list[Any]]:
+        sql = _LISTS_SQL.format(**self.parts)
+        params = [*self.position_params, *self.position_params, *self.sets, *self.area_params]
+        return sql, [*params, *self.area_params]
+
+    def drops(self) -> tuple[str, list[Any]]:
+        sql = _DROPS_SQL.format(**self.parts)
+        return sql, [*self.position_params, *self.sets, *self.area_params]
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def coaching_page(user: User) -> CoachingFigures:
+    """The figures of the paged page: the same as `coaching_figures`, each long list counted
+    and paged in SQL. Queries: the kelurahan, the editions, the counts per kelurahan, the
+    shares, the kept sums (and, for an officer, its RTs' sets), the indicators, the region
+    name; then each list's page as it is read (the RTs, and their showings), drops' count."""
+    kelurahan = {k.pk: k for k in Kelurahan.objects.for_user(user).select_related("kecamatan")}
+    editions = published_editions()
+    if not editions:  # nothing published: every RT of the area never took part
+        rts = area_rts(user)
+        never = [RTRecord(rt) for rt in rts]
+        return CoachingFigures(
+            area=area_name(user),
+            editions=[],
+            rt_count=len(rts),
+            never=never,
+            not_won=[],
+            won_not_back=[],
+            weakest=[],
+            drops=[],
+            shares=[],
+            never_summary=_never_summary(never, never),
+        )
+    by_set = {edition.result_set: edition for edition in editions}
+    position = {edition.result_set: index for index, edition in enumerate(editions)}
+    area = _AreaSQL(user, editions)
+    lists_sql, lists_params = area.lists()
+    counts = _fetch(lists_sql + _COUNTS_SQL, lists_params)
+    totals = {name: sum(int(row[i]) for row in counts) for i, name in enumerate(_COUNTED, 1)}
+
+    def records(rows: list[tuple[Any, ...]], showings: bool) -> list[RTRecord]:
+        found = [
+            RTRecord(CoachingRT(pk, number, kampung, kel, kelurahan[kel]))
+            for pk, number, kampung, kel in rows
+        ]
+        if showings and found:
+            by_rt = {record.rt.pk: record for record in found}
+            shown = (
+                Result.objects.filter(result_set__in=by_set.keys(), entry__rt__in=by_rt.keys())
+                .order_by()
+                .values_list("entry__rt_id", "result_set_id", "final", "is_winner")
+            )
+            for rt_id, set_id, final, is_winner in shown:
+                by_rt[rt_id].showings.append(Showing(by_set[set_id], final, is_winner))
+            for record in found:
+                record.showings.sort(key=lambda showing: position[showing.edition.result_set])
+        return found
+
+    def rt_list(name: str) -> SQLRows[RTRecord]:
+        def fetch(offset: int, limit: int) -> list[RTRecord]:
+            rows = _fetch(lists_sql + _PAGE_SQL, [*lists_params, name, limit, offset])
+            return records(rows, showings=name != "never")
+
+        return SQLRows(totals[name], fetch)
+
+    drops_sql, drops_params = area.drops()
+
+    def drops(offset: int, limit: int) -> list[Drop]:
+        rows = _fetch(drops_sql + _DROPS_PAGE_SQL, [*drops_params, limit, offset])
+        found = []
+        for rt_id, number, kampung, kel, before_set, before, before_won, set_id, final, won in rows:
+            record = RTRecord(CoachingRT(rt_id, number, kampung, kel, kelurahan[kel]))
+            found.append(
+                Drop(
+                    record,
+                    Showing(by_set[before_set], _decimal(before), bool(before_won)),
+                    Showing(by_set[set_id], _decimal(final), bool(won)),
+                )
+            )
+        return found
+
+    def drops_count() -> int:
+        return int(_fetch(drops_sql + _DROPS_COUNT_SQL, drops_params)[0][0])
+
+    took_part: dict[int, list[int]] = defaultdict(list)
+    if not user.is_city_wide:  # an officer's sums are its RTs' (a few hundred results)
+        rows = (
+            Result.objects.filter(
+                result_set__in=by_set.keys(), entry__rt__in=RT.objects.for_user(user).values("pk")
+            )
+            .order_by()
+            .values_list("result_set_id", "entry__rt_id")
+        )
+        for set_id, rt_id in rows:
+            took_part[set_id].append(rt_id)
+    area_kelurahan = {row[0] for row in counts}
+    means = _indicator_means(user, editions, took_part, area_kelurahan)
+    never_summary = None
+    if totals["never"] > PAGE_LIST_LIMIT:
+        never_summary = [
+            KelurahanCount(kelurahan[pk].kecamatan.name, kelurahan[pk].name, int(never), int(total))
+            for pk, total, never, *_rest in counts
+            if never
+        ]
+    return CoachingFigures(
+        area=area_name(user),
+        editions=editions,
+        rt_count=sum(int(row[1]) for row in counts),
+        never=rt_list("never"),
+        not_won=rt_list("not_won"),
+        won_not_back=rt_list("won_not_back"),
+        weakest=_weakest(editions, means),
+        drops=SQLRows(drops_count, drops),
+        shares=_shares_sql(user, editions, sum(int(row[1]) for row in counts)),
+        never_summary=never_summary,
+    )
+
+
+_COUNTED = ("total", "never", "not_won", "won_not_back")
+
+
+def _shares_sql(user: User, editions: list[Edition], rt_count: int) -> list[YearShare]:
+    """`_shares` counted in SQL: the area's RTs with a result, and with a win, per year."""
+    year = Case(
+        *(When(result_set_id=edition.result_set, then=Value(edition.year)) for edition in editions),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Result.objects.filter(
+            result_set__in=[edition.result_set for edition in editions],
+            entry__rt__in=RT.objects.for_user(user).values("pk"),
+        )
+        .annotate(year=year)
+        .order_by()
+        .values("year")
+        .annotate(
+            took_part=Count("entry__rt", distinct=True),
+            winners=Count("entry__rt", filter=Q(is_winner=True), distinct=True),
+        )
+        .values_list("year", "took_part", "winners")
+    )
+    found = {year: (took, won) for year, took, won in rows}
+    years = sorted({edition.year for edition in editions})
+    return [YearShare(y, rt_count, *found.get(y, (0, 0))) for y in years]

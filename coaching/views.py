@@ -4,6 +4,7 @@ re-visit rounds (panitia; the rekap also for the pejabat)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import cast
@@ -37,7 +38,7 @@ from coaching.revisits import (
     rt_revisits,
 )
 from coaching.rtpage import rt_page_context
-from coaching.selectors import coaching_figures
+from coaching.selectors import coaching_figures, coaching_page
 from coaching.selfcheck import selfcheck_rules
 from competitions.models import RT, Entry
 from scoring.field_views import field_version
@@ -75,7 +76,7 @@ def selfcheck_sw(request: HttpRequest) -> HttpResponse:
 
 # The page's long lists, each paged on its own (?halaman_turun=2): a city has a thousand RTs
 # in some of them (issue 19: 297 KB of HTML). The printable page (?cetak=1) and the xlsx
-# hold every row.
+# hold every row. On the page each list is counted and paged in SQL (`coaching_page`).
 COACHING_LISTS = {
     "drops": "halaman_turun",
     "won_not_back": "halaman_menang",
@@ -84,7 +85,7 @@ COACHING_LISTS = {
 }
 
 
-def _list_page(request: HttpRequest, rows: list, param: str) -> Page:
+def _list_page(request: HttpRequest, rows: Sequence[object], param: str) -> Page:
     page = Paginator(rows, settings.BANTAR_PAGE_SIZE).get_page(request.GET.get(param))
     query = request.GET.copy()
 
@@ -102,8 +103,10 @@ def _list_page(request: HttpRequest, rows: list, param: str) -> Page:
 @require_safe
 @permission_required("coaching.view")
 def coaching(request: HttpRequest) -> HttpResponse:
-    figures = coaching_figures(cast(User, request.user))
     printable = request.GET.get("cetak") == "1"
+    # The page counts and pages each list in SQL; the printable page names every RT.
+    user = cast(User, request.user)
+    figures = coaching_figures(user) if printable else coaching_page(user)
     lists = {
         name: _list_page(request, getattr(figures, name), param)
         for name, param in COACHING_LISTS.items()
