@@ -37,19 +37,26 @@ from typing import Any, cast
 from django.db.models import BigIntegerField, Count, F, Sum
 from django.db.models.functions import Cast
 
-from competitions.models import Competition
+from competitions.models import Competition, Entry, EntryStatus
 from indicators.models import Pillar
 from indicators.selectors import indicators_of
 from scoring import results
 from scoring.models import Score, SheetStatus
-from scoring.panel import Panel
+from scoring.panel import Panel, jury_panel
 from scoring.result_selectors import (
+    Freeze,
+    _as_json,
     _complete,
     _fetch,
+    _freeze_level_by_level,
     _juror_names,
     _Means,
     _pillar_totals,
     _sheets,
+    _submitted_sheets,
+    explained_results,
+    results_inputs,
+    results_rules,
 )
 
 
@@ -442,3 +449,38 @@ class _Writer:
                     levels.append(found)
             written.append(f"[{entry_id}, {_dumps(category)}, {{{', '.join(levels)}}}]")
         return results.hash_text("[" + ", ".join(written) + "]", self.rules)
+
+
+def results_to_freeze(
+    competition: Competition,
+    *,
+    panel: Panel | None = None,
+    sheets: list[tuple[int, int, int]] | None = None,
+) -> Freeze:
+    """The results to freeze, in one pass over the counted levels, as the plenary shows them.
+
+    The outcome is the live path's (`compute_totals` over the same pillar totals, the
+    entries with a gap level by level), so that the frozen rows equal the plenary's
+    field by field; the levels read once (one row per sheet, `freeze_levels`)
+    give the totals, the explanations and the hash. With normalisation on, the levels are fractions: the reference path
+    (`results_inputs`, `results.compute`, `explained_results`).
+    """
+    rules = results_rules(competition)
+    if rules.normalise:
+        rules, inputs, _panel, counted = results_inputs(competition)
+        outcome = results.compute(inputs, rules)
+        explained = explained_results(competition, outcome, rules, counted)
+        return Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
+    if panel is None:
+        panel = jury_panel(competition)
+    categories = dict(
+        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+            "pk", "category__code"
+        )
+    )
+    if sheets is None:
+        sheets = _submitted_sheets(competition)
+    frozen = freeze_levels(competition, rules, panel, categories, sheets)
+    if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
+        return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
+    return _freeze_level_by_level(competition, rules, panel, categories, sheets)

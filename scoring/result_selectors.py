@@ -716,43 +716,6 @@ class Freeze:
     inputs_hash: str
 
 
-def results_to_freeze(
-    competition: Competition,
-    *,
-    panel: Panel | None = None,
-    sheets: list[tuple[int, int, int]] | None = None,
-) -> Freeze:
-    """The results to freeze, in one pass over the counted levels, as the plenary shows them.
-
-    The outcome is the live path's (`compute_totals` over the same pillar totals, the
-    entries with a gap level by level), so that the frozen rows equal the plenary's
-    field by field; the levels read once (one row per sheet, `result_freeze.freeze_levels`)
-    give the totals, the explanations and the hash. With normalisation on, the levels are fractions: the reference path
-    (`results_inputs`, `results.compute`, `explained_results`).
-    """
-    from scoring.result_freeze import freeze_levels  # it builds on this module's helpers
-
-    rules = results_rules(competition)
-    if rules.normalise:
-        rules, inputs, _panel, counted = results_inputs(competition)
-        outcome = results.compute(inputs, rules)
-        explained = explained_results(competition, outcome, rules, counted)
-        return Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
-    if panel is None:
-        panel = jury_panel(competition)
-    categories = dict(
-        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
-            "pk", "category__code"
-        )
-    )
-    if sheets is None:
-        sheets = _submitted_sheets(competition)
-    frozen = freeze_levels(competition, rules, panel, categories, sheets)
-    if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
-        return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
-    return _freeze_level_by_level(competition, rules, panel, categories, sheets)
-
-
 def _freeze_level_by_level(
     competition: Competition,
     rules: results.Rules,
@@ -760,7 +723,8 @@ def _freeze_level_by_level(
     categories: dict[int, str],
     sheets: list[tuple[int, int, int]],
 ) -> Freeze:
-    """`results_to_freeze` from every counted level: the reference of `freeze_levels`, and
+    """`result_freeze.results_to_freeze` from every counted level: the reference of
+    `freeze_levels`, and
     the path for levels outside the competition's instrument (they count in the hash)."""
     indicators = {
         pk: (code, pillar)

@@ -26,8 +26,8 @@ from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
 from scoring.panel import Panel, jury_panel
-from scoring.result_freeze import collection_paused
-from scoring.result_selectors import _submitted_sheets, missing_sheets, results_to_freeze
+from scoring.result_freeze import collection_paused, results_to_freeze
+from scoring.result_selectors import _submitted_sheets, missing_sheets
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
     "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."

@@ -33,7 +33,7 @@ from competitions.models import Competition, HistoricalCompetition
 from indicators.models import Indicator, Instrument, Pillar
 from indicators.selectors import instrument_for, pillar_codes
 from scoring.models import Result, ResultSet
-from scoring.result_selectors import results_to_freeze
+from scoring.result_freeze import results_to_freeze
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -24,14 +24,13 @@ from indicators.models import Indicator, Instrument, Pillar
 from scoring import results
 from scoring.models import ResultSet, Score, ScoreSheet
 from scoring.panel import jury_panel
-from scoring.result_freeze import freeze_levels
+from scoring.result_freeze import freeze_levels, results_to_freeze
 from scoring.result_selectors import (
     _freeze_level_by_level,
     _submitted_sheets,
     frozen_explanation,
     results_inputs,
     results_rules,
-    results_to_freeze,
 )
 from tests.scoring.seasons import build_season
 from tests.scoring.test_live_random import whole_pillars, with_whole_pillars

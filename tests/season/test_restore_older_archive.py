@@ -20,7 +20,7 @@ from django.core.management import call_command
 from competitions.models import Competition
 from indicators.models import Indicator, Instrument, Pillar
 from scoring.models import Result, ResultSet
-from scoring.result_selectors import results_to_freeze
+from scoring.result_freeze import results_to_freeze
 from season.backup import MANIFEST_MEMBER, backed_up_models
 from tests.scoring.seasons import TOTAL_PRIZE, WINNERS
 
