@@ -5,6 +5,7 @@ Screenshots at phone, tablet and desktop; axe at phone size."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from bantar.models import Role
@@ -73,7 +74,9 @@ def shoot(page: Any, name: str) -> None:
     page.reload()
 
 
-def test_the_coaching_tables_fit_a_phone_and_rt_links_fit_a_thumb(new_page, master_data):
+def test_the_coaching_tables_fit_a_phone_and_rt_links_fit_a_thumb(
+    new_page: Any, master_data: None
+) -> None:
     panitia = make_user("panitia", Role.PANITIA)
     build_city(panitia)
     page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
@@ -104,7 +107,9 @@ def test_the_coaching_tables_fit_a_phone_and_rt_links_fit_a_thumb(new_page, mast
     buttons_align(page, "main .d-print-none > .btn")
 
 
-def test_the_re_visit_page_s_buttons_line_up(new_page, master_data, settings, tmp_path):
+def test_the_re_visit_page_s_buttons_line_up(
+    new_page: Any, master_data: None, settings: Any, tmp_path: Path
+) -> None:
     from coaching.revisits import revisit_create
 
     settings.MEDIA_ROOT = tmp_path
@@ -122,7 +127,7 @@ def test_the_re_visit_page_s_buttons_line_up(new_page, master_data, settings, tm
     shoot(page, "phone-layout-revisit")
 
 
-def test_the_documents_rows_show_their_buttons_on_a_phone(new_page, master_data):
+def test_the_documents_rows_show_their_buttons_on_a_phone(new_page: Any, master_data: None) -> None:
     panitia = make_user("panitia", Role.PANITIA)
     build_city(panitia)
     competition = Competition.objects.get(year=2023, period=1)
@@ -144,7 +149,9 @@ def test_the_documents_rows_show_their_buttons_on_a_phone(new_page, master_data)
     shoot(page, "phone-layout-documents")
 
 
-def test_the_lock_says_its_reason_once_and_lists_the_competitions(new_page, master_data):
+def test_the_lock_says_its_reason_once_and_lists_the_competitions(
+    new_page: Any, master_data: None
+) -> None:
     make_user("panitia", Role.PANITIA)
     instrument = Instrument.objects.get(version=1)
     titles = []
