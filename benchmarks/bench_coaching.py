@@ -11,7 +11,9 @@ finalised and published through the services, built once into a SQLite file:
 
 Server time is the test client's request time in the process (middleware, view, template),
 the median of 3 runs after a warm-up (and the process's CPU time: SQLite runs in it, and
-the machine may be shared); the panitia sees the city, the officers their region.
+the machine may be shared); the panitia sees the city, the officers their region. "first" is
+the warm-up: the process's first request of that page (what a new worker pays; with --cold
+the kept indicator sums are forgotten first, as right after a publication).
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ def measure(profile: bool) -> None:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(username=username))
         for url in PAGES:
-            client.get(url)  # warm-up
+            start, start_cpu = time.perf_counter(), time.process_time()
+            client.get(url)  # warm-up; the process's first request of the URL, printed below
+            first = (time.perf_counter() - start, time.process_time() - start_cpu)
             timings, cpu = [], []
             for _ in range(RUNS):
                 start, start_cpu = time.perf_counter(), time.process_time()
@@ -89,7 +93,7 @@ def measure(profile: bool) -> None:
                 f"{username:16} {url:24} {response.status_code} "
                 f"{statistics.median(timings):6.3f} s (CPU {statistics.median(cpu):5.3f} s) "
                 f"{len(content) / 1024:7.1f} KB "
-                f"{len(queries):3d} queries"
+                f"{len(queries):3d} queries; first {first[0]:6.3f} s (CPU {first[1]:5.3f} s)"
             )
         if profile and username == "bench.panitia":
             from pyinstrument import Profiler
@@ -106,6 +110,7 @@ def main() -> None:
     parser.add_argument("--editions", type=int, default=3, help="published editions")
     parser.add_argument("--keep", help="build into this SQLite file and keep it")
     parser.add_argument("--reuse", help="measure an already built SQLite file")
+    parser.add_argument("--cold", action="store_true", help="forget the kept sums first")
     parser.add_argument("--profile", action="store_true", help="pyinstrument of the city page")
     arguments = parser.parse_args()
     from benchmarks.citydata import fresh_sqlite_url, prepare_schema, setup, sqlite_path
@@ -122,6 +127,14 @@ def main() -> None:
         if not arguments.reuse:
             prepare_schema()
             build(arguments.entries, arguments.editions)
+        else:  # a file built before a migration (coaching 0003: the kept sums' table)
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+        if arguments.cold:  # as right after a publication: no set's sums kept yet
+            from coaching.models import KeptSums
+
+            KeptSums.objects.all().delete()
         measure(arguments.profile)
     finally:
         if not arguments.reuse and not arguments.keep:

@@ -20,13 +20,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar, overload
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from bantar.models import User
 from bantar.numbers import hundredths
-from coaching.models import KeptSums
+from coaching.models import KeptShowing, KeptSums
 from competitions.models import RT, Competition, CompetitionStatus, Entry, Kelurahan, RTNames
 from indicators.models import Indicator
 from scoring.models import Result
@@ -291,6 +292,9 @@ def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
                 city[code][1] += count
     kept: dict[int, dict[str, Any]] = {CITY_PART: dict(city)}
     kept.update(by_kelurahan)
+    showings = _KEEP_SHOWINGS_SQL.format(
+        kept=KeptShowing._meta.db_table, result=Result._meta.db_table, entry=Entry._meta.db_table
+    )
     with transaction.atomic():  # computed again (an RT moved): the set's rows replaced at once
         KeptSums.objects.filter(result_set_id=result_set).delete()
         # Two processes computing the same set at once compute the same sums: either's stay.
@@ -301,7 +305,19 @@ def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
             ],
             ignore_conflicts=True,
         )
+        KeptShowing.objects.filter(result_set_id=result_set).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(showings, [result_set])
     return kept
+
+
+# The set's results, narrow (coaching.models.KeptShowing), in one statement.
+_KEEP_SHOWINGS_SQL = """
+    INSERT INTO {kept} (result_set_id, rt_id, final, is_winner)
+    SELECT r.result_set_id, e.rt_id, r.final, r.is_winner
+    FROM {result} r JOIN {entry} e ON e.id = r.entry_id WHERE r.result_set_id = %s
+    ON CONFLICT DO NOTHING
+"""
 
 
 def _indicator_means(
@@ -322,7 +338,8 @@ def _indicator_means(
             sums[code][0] += total
             sums[code][1] += count
 
-    parts = [CITY_PART] if user.is_city_wide else sorted(kelurahan)
+    # The whole set's part always: a set without it is not kept yet (nor its KeptShowing rows).
+    parts = [CITY_PART] if user.is_city_wide else [CITY_PART, *sorted(kelurahan)]
     kept: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     rows = KeptSums.objects.filter(
         result_set__in=[edition.result_set for edition in editions], part__in=parts
@@ -336,9 +353,11 @@ def _indicator_means(
                 found = _set_means(edition.result_set)
             add(found[CITY_PART])
             continue
-        rts = {rt: part for pk, value in found.items() for rt, part in value.items()}
+        rts = {
+            rt: part for pk, value in found.items() if pk != CITY_PART for rt, part in value.items()
+        }
         members = [str(pk) for pk in took_part.get(edition.result_set, [])]
-        if any(pk not in rts for pk in members):
+        if CITY_PART not in found or any(pk not in rts for pk in members):
             fresh = _set_means(edition.result_set)
             rts = {
                 rt: part
@@ -447,11 +466,11 @@ def _shares(records: list[RTRecord], editions: list[Edition], rt_count: int) -> 
 
 _LISTS_SQL = """
     WITH shown AS (
-        SELECT e.rt_id AS rt_id, MAX({position}) AS last_show,
+        SELECT r.rt_id AS rt_id, MAX({position}) AS last_show,
                MAX(CASE WHEN r.is_winner THEN {position} END) AS last_win
-        FROM {result} r JOIN {entry} e ON e.id = r.entry_id
-        WHERE r.result_set_id IN ({sets}) AND e.rt_id IN ({area})
-        GROUP BY e.rt_id
+        FROM {kept} r
+        WHERE r.result_set_id IN ({sets}) {area_kept}
+        GROUP BY r.rt_id
     ), listed AS (
         SELECT t.id AS id, t.number AS number, t.name_kampung AS name_kampung,
                t.kelurahan_id AS kelurahan_id, k.code AS code,
@@ -461,7 +480,7 @@ _LISTS_SQL = """
                     ELSE '' END AS list
         FROM {rt} t JOIN {kelurahan} k ON k.id = t.kelurahan_id
         LEFT JOIN shown s ON s.rt_id = t.id
-        WHERE t.id IN ({area})
+        {area_rt}
     )
 """
 # Per kelurahan: its RTs and how many are in each list (the counts, the never summary).
@@ -483,10 +502,10 @@ _PAGE_SQL = """
 # the master data's order, then the editions'.
 _DROPS_SQL = """
     WITH shown AS (
-        SELECT e.rt_id AS rt_id, r.result_set_id AS set_id, r.final AS final,
+        SELECT r.rt_id AS rt_id, r.result_set_id AS set_id, r.final AS final,
                r.is_winner AS is_winner, {position} AS pos
-        FROM {result} r JOIN {entry} e ON e.id = r.entry_id
-        WHERE r.result_set_id IN ({sets}) AND e.rt_id IN ({area})
+        FROM {kept} r
+        WHERE r.result_set_id IN ({sets}) {area_kept}
     ), pairs AS (
         SELECT rt_id, pos, set_id, final, is_winner,
                LAG(set_id) OVER w AS before_set, LAG(final) OVER w AS before_final,
@@ -507,7 +526,9 @@ _DROPS_PAGE_SQL = """
     FROM drops ORDER BY ROUND((final - before_final) * 10000), name, code, number, pos
     LIMIT %s OFFSET %s
 """
-_DROPS_COUNT_SQL = "SELECT COUNT(*) FROM drops"
+_DROPS_COUNT_SQL = """
+    SELECT COUNT(*) FROM pairs WHERE before_final IS NOT NULL AND final < before_final
+"""
 _FOUR_PLACES = Decimal("0.0001")
 
 
@@ -520,19 +541,25 @@ class _AreaSQL:
     """The SQL parts the lists share: the area's RTs and the published sets' order."""
 
     def __init__(self, user: User, editions: list[Edition]) -> None:
-        area, area_params = (
-            RT.objects.for_user(user).order_by().values("pk").query.sql_with_params()
-        )
+        # The city's RTs are every RT (and every kept row's RT): no filter to apply.
+        area: str = ""
+        area_params: tuple[Any, ...] = ()
+        if not user.is_city_wide:
+            try:
+                query = RT.objects.for_user(user).order_by().values("pk").query
+                area, area_params = query.sql_with_params()
+            except EmptyResultSet:  # an officer without a region sees no RT
+                area, area_params = "SELECT 0 WHERE 1 = 0", ()
         sets = [edition.result_set for edition in editions]
         whens = " ".join("WHEN %s THEN %s" for _ in sets)
         self.parts = {
-            "result": Result._meta.db_table,
-            "entry": Entry._meta.db_table,
+            "kept": KeptShowing._meta.db_table,
             "rt": RT._meta.db_table,
             "kelurahan": Kelurahan._meta.db_table,
             "position": f"(CASE r.result_set_id {whens} END)",
             "sets": ", ".join("%s" for _ in sets),
-            "area": area,
+            "area_kept": f"AND r.rt_id IN ({area})" if area else "",
+            "area_rt": f"WHERE t.id IN ({area})" if area else "",
             "last": str(len(editions) - 1),
             "text": "TEXT",
             "collate": 'COLLATE "C"' if connection.vendor == "postgresql" else "",
@@ -581,6 +608,19 @@ def coaching_page(user: User) -> CoachingFigures:
         )
     by_set = {edition.result_set: edition for edition in editions}
     position = {edition.result_set: index for index, edition in enumerate(editions)}
+    took_part: dict[int, list[int]] = defaultdict(list)
+    if not user.is_city_wide:  # an officer's sums are its RTs' (a few hundred results)
+        rows = (
+            Result.objects.filter(
+                result_set__in=by_set.keys(), entry__rt__in=RT.objects.for_user(user).values("pk")
+            )
+            .order_by()
+            .values_list("result_set_id", "entry__rt_id")
+        )
+        for set_id, rt_id in rows:
+            took_part[set_id].append(rt_id)
+    # First: a set not kept yet is kept now (its sums and its KeptShowing rows, read below).
+    means = _indicator_means(user, editions, took_part, set(kelurahan))
     area = _AreaSQL(user, editions)
     lists_sql, lists_params = area.lists()
     counts = _fetch(lists_sql + _COUNTS_SQL, lists_params)
@@ -594,9 +634,9 @@ def coaching_page(user: User) -> CoachingFigures:
         if showings and found:
             by_rt = {record.rt.pk: record for record in found}
             shown = (
-                Result.objects.filter(result_set__in=by_set.keys(), entry__rt__in=by_rt.keys())
+                KeptShowing.objects.filter(result_set__in=by_set.keys(), rt__in=by_rt.keys())
                 .order_by()
-                .values_list("entry__rt_id", "result_set_id", "final", "is_winner")
+                .values_list("rt_id", "result_set_id", "final", "is_winner")
             )
             for rt_id, set_id, final, is_winner in shown:
                 by_rt[rt_id].showings.append(Showing(by_set[set_id], final, is_winner))
@@ -630,19 +670,6 @@ def coaching_page(user: User) -> CoachingFigures:
     def drops_count() -> int:
         return int(_fetch(drops_sql + _DROPS_COUNT_SQL, drops_params)[0][0])
 
-    took_part: dict[int, list[int]] = defaultdict(list)
-    if not user.is_city_wide:  # an officer's sums are its RTs' (a few hundred results)
-        rows = (
-            Result.objects.filter(
-                result_set__in=by_set.keys(), entry__rt__in=RT.objects.for_user(user).values("pk")
-            )
-            .order_by()
-            .values_list("result_set_id", "entry__rt_id")
-        )
-        for set_id, rt_id in rows:
-            took_part[set_id].append(rt_id)
-    area_kelurahan = {row[0] for row in counts}
-    means = _indicator_means(user, editions, took_part, area_kelurahan)
     never_summary = None
     if totals["never"] > PAGE_LIST_LIMIT:
         never_summary = [
@@ -674,16 +701,16 @@ def _shares_sql(user: User, editions: list[Edition], rt_count: int) -> list[Year
         output_field=IntegerField(),
     )
     rows = (
-        Result.objects.filter(
+        KeptShowing.objects.filter(
             result_set__in=[edition.result_set for edition in editions],
-            entry__rt__in=RT.objects.for_user(user).values("pk"),
+            rt__in=RT.objects.for_user(user).values("pk"),
         )
         .annotate(year=year)
         .order_by()
         .values("year")
         .annotate(
-            took_part=Count("entry__rt", distinct=True),
-            winners=Count("entry__rt", filter=Q(is_winner=True), distinct=True),
+            took_part=Count("rt", distinct=True),
+            winners=Count("rt", filter=Q(is_winner=True), distinct=True),
         )
         .values_list("year", "took_part", "winners")
     )
