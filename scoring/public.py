@@ -10,12 +10,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+import django_filters
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from competitions.models import RT, Competition, CompetitionStatus, Kecamatan
+from bantar.filters import ScopedFilterSet
+from bantar.models import User
+from competitions.filters import (
+    RT_NUMBER,
+    category_filter,
+    kecamatan_filter,
+    kelurahan_filter,
+    search_terms,
+)
+from competitions.models import (
+    RT,
+    Competition,
+    CompetitionStatus,
+    Entry,
+    Kecamatan,
+    Kelurahan,
+)
 from indicators.models import Indicator, Pillar
-from scoring.models import Result
-from scoring.result_selectors import ResultTable, result_table
+from scoring.models import Result, ResultSet
+from scoring.reports import SUBMITTED, KelurahanRekapRow
 
 BAR_STEP = 28  # px between bars
 # Kencana (issue 15) in gold: the category of RTs that won three years in a row.
@@ -39,8 +57,195 @@ def published_competitions() -> QuerySet[Competition]:
     ).order_by("-year", "-period")
 
 
-def published_table(competition: Competition) -> ResultTable | None:
-    return result_table(competition) if competition.status == CompetitionStatus.PUBLISHED else None
+def published_result_set(competition: Competition) -> ResultSet | None:
+    """The frozen results the public sees: the current set, once published (never changed)."""
+    if competition.status != CompetitionStatus.PUBLISHED:
+        return None
+    return (
+        ResultSet.objects.current()
+        .filter(competition=competition, published_at__isnull=False)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def category_order(competition: Competition) -> list[tuple[str, str]]:
+    """(code, name) of the competition's size categories, largest households first."""
+    return list(competition.size_categories.order_by("-min_kk").values_list("code", "name"))
+
+
+def winner_rows(result_set: ResultSet, codes: list[str]) -> QuerySet[Result]:
+    """The winners of a frozen set, by category (in `codes` order) then rank, in SQL: a page
+    of them is one LIMIT/OFFSET query, whatever the size of the city."""
+    position = Case(
+        *(When(category_code=code, then=Value(index)) for index, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
+    return (
+        Result.objects.filter(result_set=result_set, is_winner=True)
+        .select_related("entry__rt__kelurahan__kecamatan")
+        # The explanation and the pillar scores are the RT page's, not this list's.
+        .only(
+            "category_code",
+            "final",
+            "rank",
+            "prize",
+            "entry__kampung_name",
+            "entry__rt__number",
+            "entry__rt__kelurahan__name",
+            "entry__rt__kelurahan__kecamatan__name",
+        )
+        .annotate(category_position=position)
+        .order_by("category_position", "rank", "entry__rt__kelurahan__code", "entry__rt__number")
+    )
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    code: str
+    name: str
+    winners: int
+    prize: int
+
+
+def category_summary(
+    result_set: ResultSet, categories: list[tuple[str, str]]
+) -> list[CategorySummary]:
+    """Winners and prize money per category: one grouped query over the frozen set."""
+    counted = {
+        row["category_code"]: row
+        for row in Result.objects.filter(result_set=result_set, is_winner=True)
+        .values("category_code")
+        .annotate(n=Count("pk"), prize=Sum("prize"))
+        .order_by()
+    }
+    return [
+        CategorySummary(code, name, counted[code]["n"], counted[code]["prize"] or 0)
+        for code, name in categories
+        if code in counted
+    ]
+
+
+def _search_winners(results: QuerySet[Result], text: str) -> QuerySet[Result]:
+    """Each number must be the RT number, each word the kampung or the kelurahan; the head
+    of RT is never searched on a public page (a name typed in must tell nothing)."""
+    for term in search_terms(text):
+        number = RT_NUMBER.match(term)
+        if number:
+            results = results.filter(entry__rt__number=int(number.group(1)))
+            continue
+        results = results.filter(
+            Q(entry__kampung_name__icontains=term)
+            | Q(entry__rt__name_kampung__icontains=term)
+            | Q(entry__rt__kelurahan__name__icontains=term)
+        )
+    return results
+
+
+class WinnerFilter(ScopedFilterSet):
+    """The public winners list: category, kecamatan, kelurahan, and a search by kampung or RT.
+
+    A visitor has no region, so every kecamatan and kelurahan of the city is a choice
+    (ScopedFilterSet would offer an anonymous user none)."""
+
+    q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
+    category = category_filter(field_name="category_code")
+    kecamatan = kecamatan_filter(field_name="entry__rt__kelurahan__kecamatan")
+    kelurahan = kelurahan_filter(field_name="entry__rt__kelurahan")
+
+    class Meta:
+        model = Result
+        fields: list[str] = []
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        queryset: QuerySet[Result],
+        user: User,
+        competition: Competition,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            data,
+            queryset=queryset,
+            user=user,
+            competition=competition,
+            search_placeholder=str(_("Nama kampung, kelurahan atau nomor RT")),
+            **kwargs,
+        )
+        # Published winners are public: the whole city, not the visitor's (empty) scope.
+        self.filters["kecamatan"].queryset = Kecamatan.objects.order_by("code")
+        self.filters["kelurahan"].queryset = (
+            Kelurahan.objects.active_in(competition.year)
+            .select_related("kecamatan")
+            .order_by("code")
+        )
+
+    def filter_search(self, queryset: QuerySet[Result], name: str, value: str) -> QuerySet[Result]:
+        return _search_winners(queryset, value)
+
+
+def public_bantar_kelurahan(
+    competition: Competition, result_set: ResultSet
+) -> list[KelurahanRekapRow]:
+    """The Kelurahan BANTAR of `scoring.reports.bantar_kelurahan`, counted in SQL over the
+    frozen set (four grouped queries, whatever the number of entries): the RTs holding the
+    predicate are the winners of this set and of earlier published competitions."""
+    threshold = competition.bantar_kelurahan_share
+    if threshold is None:
+        return []
+    every: QuerySet[Kelurahan] = Kelurahan.objects.active_in(competition.year)
+    kelurahan = (
+        every.select_related("kecamatan")
+        .annotate(n_rt=Count("rts"))
+        .order_by("kecamatan__code", "code")
+    )
+    proposed = dict(
+        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
+        .values_list("rt__kelurahan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    winners = dict(
+        Result.objects.filter(result_set=result_set, is_winner=True)
+        .values_list("entry__rt__kelurahan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    earlier = Q(result_set__competition__year__lt=competition.year) | Q(
+        result_set__competition__year=competition.year,
+        result_set__competition__period__lt=competition.period,
+    )
+    published = Q(
+        earlier,
+        result_set__superseded_at__isnull=True,
+        result_set__published_at__isnull=False,
+        result_set__competition__status=CompetitionStatus.PUBLISHED,
+    )
+    held = dict(
+        Result.objects.filter(Q(result_set=result_set) | published, is_winner=True)
+        .values_list("entry__rt__kelurahan_id")
+        .annotate(n=Count("entry__rt_id", distinct=True))
+        .order_by()
+    )
+    rows = []
+    for number, item in enumerate(kelurahan, start=1):
+        row = KelurahanRekapRow(
+            number,
+            item.kecamatan.name,
+            item.name,
+            item.rt_count or item.n_rt,
+            proposed.get(item.pk, 0),
+            winners.get(item.pk, 0),
+            held.get(item.pk, 0),
+        )
+        share = row.share
+        row.is_bantar = share is not None and share >= threshold
+        if row.is_bantar:
+            rows.append(row)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -65,15 +270,16 @@ class Bar:
 
 
 def winners_chart(
-    competition: Competition, table: ResultTable, *, width: float = 420
+    result_set: ResultSet, categories: list[tuple[str, str]], *, width: float = 420
 ) -> tuple[list[Bar], list[tuple[str, str, str]]]:
-    """Stacked bars of winners per kecamatan by category, as SVG geometry."""
-    categories = list(competition.size_categories.order_by("-min_kk").values_list("code", "name"))
-    counts: dict[tuple[int, str], int] = {}
-    for row in table.rows:
-        if row.is_winner:
-            key = (row.entry.rt.kelurahan.kecamatan_id, row.category)
-            counts[key] = counts.get(key, 0) + 1
+    """Stacked bars of winners per kecamatan by category, as SVG geometry (counted in SQL)."""
+    counts: dict[tuple[int, str], int] = {
+        (kecamatan_id, code): n
+        for kecamatan_id, code, n in Result.objects.filter(result_set=result_set, is_winner=True)
+        .values_list("entry__rt__kelurahan__kecamatan", "category_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
     kecamatan = list(Kecamatan.objects.order_by("code"))
     totals = {k.pk: sum(counts.get((k.pk, code), 0) for code, _n in categories) for k in kecamatan}
     most = max(totals.values(), default=0) or 1

@@ -5,20 +5,23 @@ The RT's own page is coaching.views.rt_page (it shows the re-visits too).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from bantar.filters import page_of
 from scoring.public import (
     BAR_STEP,
+    WinnerFilter,
+    category_order,
+    category_summary,
+    public_bantar_kelurahan,
     published_competitions,
-    published_table,
+    published_result_set,
+    winner_rows,
     winners_chart,
 )
-from scoring.reports import bantar_kelurahan
 
 
 @require_safe
@@ -30,37 +33,35 @@ def results_index(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=300)
 def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
+    """One page of the published winners (category then rank, filters in the URL): a fixed
+    number of queries over the frozen set, whatever the size of the city (issue 19)."""
     competition = get_object_or_404(published_competitions(), pk=competition_pk)
-    table = published_table(competition)
-    if table is None:
+    result_set = published_result_set(competition)
+    if result_set is None:
         raise Http404
-    winners = [row for row in table.rows if row.is_winner]
-    by_kecamatan: dict[str, list] = defaultdict(list)
-    for row in sorted(
-        winners,
-        key=lambda r: (
-            r.entry.rt.kelurahan.kecamatan.code,
-            r.entry.rt.kelurahan.code,
-            r.entry.rt.number,
-        ),
-    ):
-        by_kecamatan[row.entry.rt.kelurahan.kecamatan.name].append(row)
-    bars, legend = winners_chart(competition, table)
-    names = dict(competition.size_categories.values_list("code", "name"))
+    categories = category_order(competition)
+    summary = category_summary(result_set, categories)
+    filters = WinnerFilter(
+        request.GET or None,
+        queryset=winner_rows(result_set, [code for code, _name in categories]),
+        user=request.user,  # type: ignore[arg-type]  # anonymous: the filter offers the city
+        competition=competition,
+    )
+    bars, legend = winners_chart(result_set, categories)
     context = {
         "competition": competition,
-        "table": table,
-        "categories": names,
-        "winners_by_category": [
-            (names[code], [r for r in rows if r.is_winner]) for code, rows in table.by_category()
-        ],
-        "by_kecamatan": by_kecamatan.items(),
-        "winner_count": len(winners),
-        "total_prize": sum(row.prize for row in winners),
+        "result_set": result_set,
+        "categories": dict(categories),
+        "summary": summary,
+        "winner_count": sum(item.winners for item in summary),
+        "total_prize": sum(item.prize for item in summary),
+        "filter": filters,
+        "form": filters.form,
+        "page": page_of(request, filters.qs),
         "bars": bars,
         "legend": legend,
         "chart_height": BAR_STEP * len(bars) + 10,
-        "bantar_kelurahan": bantar_kelurahan(competition, table),
+        "bantar_kelurahan": public_bantar_kelurahan(competition, result_set),
         "bantar_share": competition.bantar_kelurahan_share,
     }
     return render(request, "public/results.html", context)
