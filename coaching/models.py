@@ -114,9 +114,10 @@ class KeptSums(models.Model):
     Summing them from the explanations (3 KB of JSON a result) takes 1 s a set at city scale
     and 9 s at 10x (issue 19); a set never changes (a correction is a new set), so the sums
     are kept in the database, where every worker process finds them. `part` 0 holds the whole
-    set's sums ({code: [sum in ten-thousandths, results]}); any other `part` is a kelurahan's
-    pk at computation time, holding its RTs' ({rt pk: {code: [sum, results]}}). Not a foreign
-    key: an RT moved since is missing from its new kelurahan's part, and that recomputes.
+    set's sums ({"total": {code: [sum in ten-thousandths, results]}}); any other `part` is a
+    kelurahan's pk at computation time, holding its RTs' total and which RTs they are
+    ({"ids": [rt pk, ...], "total": ...}). Not a foreign key: when the RTs that took part are
+    no longer a kelurahan's kept ones (an RT moved since), the set is computed again.
     """
 
     result_set = models.ForeignKey(

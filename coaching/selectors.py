@@ -270,28 +270,35 @@ _MEANS_SQL = {
     """,
 }
 # A kept set's sums (coaching.models.KeptSums, in the database: every worker process reads
-# what one computed, issue 19): part 0 the whole set (the city's, small), and per kelurahan
-# its RTs' (an officer reads only its own). A set never changes; its rows go with it.
+# what one computed, issue 19): part 0 the whole set (the city's), and per kelurahan its RTs'
+# total and which RTs they are (an officer reads only its own, a few hundred bytes each: the
+# RTs' own sums, 10 KB a kelurahan at 10x, cost 0.1 s to decode). A set never changes; its
+# rows go with it.
 Sums = dict[str, tuple[int, int]]  # indicator code -> (sum in ten-thousandths, how many)
 CITY_PART = 0
 
 
 def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
-    """One published result set's frozen indicator means summed in SQL, kept: part -> sums."""
-    by_kelurahan: dict[int, dict[str, dict[str, list[int]]]] = defaultdict(dict)
-    city: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    """One published result set's frozen indicator means summed in SQL, kept: part -> sums.
+
+    A part: {"ids": the RTs of the set in the kelurahan, "total": {code: [sum, results]}}.
+    """
+    parts: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"ids": set(), "total": defaultdict(lambda: [0, 0])}
+    )
     sql = _MEANS_SQL[connection.vendor].format(entry=Entry._meta.db_table, rt=RT._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [result_set])
         for kelurahan_id, rt_id, code, total, count in cursor.fetchall():
-            # Every RT of the set, even with no mean (JSON keys are text).
-            sums = by_kelurahan[kelurahan_id].setdefault(str(rt_id), {})
-            if count:  # an indicator no juror scored has no mean: it counts nowhere
-                sums[code] = [int(total), count]
-                city[code][0] += int(total)
-                city[code][1] += count
-    kept: dict[int, dict[str, Any]] = {CITY_PART: dict(city)}
-    kept.update(by_kelurahan)
+            for part in (parts[CITY_PART], parts[kelurahan_id]):
+                part["ids"].add(rt_id)  # every RT of the set, even with no mean
+                if count:  # an indicator no juror scored has no mean: it counts nowhere
+                    part["total"][code][0] += int(total)
+                    part["total"][code][1] += count
+    parts[CITY_PART]["ids"] = set()  # the city's: every RT of the set, not needed
+    kept = {
+        pk: {"ids": sorted(part["ids"]), "total": dict(part["total"])} for pk, part in parts.items()
+    }
     showings = _KEEP_SHOWINGS_SQL.format(
         kept=KeptShowing._meta.db_table, result=Result._meta.db_table, entry=Entry._meta.db_table
     )
@@ -320,16 +327,27 @@ _KEEP_SHOWINGS_SQL = """
 """
 
 
+TookPart = dict[int, dict[int, set[int]]]  # set id -> kelurahan id -> its RTs with a result
+
+
+def _is_kept(part: Any, ids: set[int] | None = None) -> bool:
+    """Whether a kept part holds the sums of exactly these RTs (None: any; an older shape or
+    none at all: not kept)."""
+    if not isinstance(part, dict) or not isinstance(part.get("total"), dict):
+        return False
+    return ids is None or set(part.get("ids", ())) == ids
+
+
 def _indicator_means(
-    user: User, editions: list[Edition], took_part: dict[int, list[int]], kelurahan: set[int]
+    user: User, editions: list[Edition], took_part: TookPart, kelurahan: set[int]
 ) -> Sums:
     """The area's sums over every published edition, from the kept sums of each set (1 query
     when every set is kept).
 
-    took_part: the area's RTs with a result in each set (by set id; not needed for the city).
-    An officer's sums are its RTs' that took part in the edition; an RT missing from its
-    kelurahan's kept sums (moved to another kelurahan since, or never kept) has the set
-    computed again, so a kept value is never trusted beyond what it holds.
+    took_part: the area's RTs with a result in each set, by kelurahan (not needed for the
+    city). An officer's sums are its kelurahan's totals; a kelurahan whose kept RTs are not
+    the ones that took part now (an RT moved to another kelurahan since) has the set computed
+    again, so a kept value is never trusted beyond what it holds.
     """
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
@@ -349,24 +367,21 @@ def _indicator_means(
     for edition in editions:
         found = kept.get(edition.result_set, {})
         if user.is_city_wide:
-            if CITY_PART not in found:
+            if not _is_kept(found.get(CITY_PART)):
                 found = _set_means(edition.result_set)
-            add(found[CITY_PART])
+            add(found[CITY_PART]["total"])
             continue
-        rts = {
-            rt: part for pk, value in found.items() if pk != CITY_PART for rt, part in value.items()
-        }
-        members = [str(pk) for pk in took_part.get(edition.result_set, [])]
-        if CITY_PART not in found or any(pk not in rts for pk in members):
-            fresh = _set_means(edition.result_set)
-            rts = {
-                rt: part
-                for pk, value in fresh.items()
-                if pk != CITY_PART
-                for rt, part in value.items()
-            }
-        for pk in members:
-            add(rts[pk])
+        members = took_part.get(edition.result_set, {})
+        empty: dict[str, Any] = {
+            "ids": [],
+            "total": {},
+        }  # a kelurahan without RTs in the set: none kept
+        if not _is_kept(found.get(CITY_PART)) or not all(
+            _is_kept(found.get(pk, empty), members.get(pk, set())) for pk in kelurahan
+        ):
+            found = _set_means(edition.result_set)
+        for pk in kelurahan:
+            add(found.get(pk, empty)["total"])
     return {code: (total, count) for code, (total, count) in sums.items()}
 
 
@@ -411,10 +426,10 @@ def coaching_figures(user: User) -> CoachingFigures:
     for record in records.values():  # oldest edition first, as the editions are
         if len(record.showings) > 1:
             record.showings.sort(key=lambda showing: position[showing.edition.pk])
-    took_part: dict[int, list[int]] = defaultdict(list)
+    took_part: TookPart = defaultdict(lambda: defaultdict(set))
     for record in records.values():
         for showing in record.showings:
-            took_part[showing.edition.result_set].append(record.rt.pk)
+            took_part[showing.edition.result_set][record.rt.kelurahan_id].add(record.rt.pk)
     kelurahan = {rt.kelurahan_id for rt in rts}
     weakest = _weakest(editions, _indicator_means(user, editions, took_part, kelurahan))
     ordered = [records[rt.pk] for rt in rts]
@@ -608,17 +623,17 @@ def coaching_page(user: User) -> CoachingFigures:
         )
     by_set = {edition.result_set: edition for edition in editions}
     position = {edition.result_set: index for index, edition in enumerate(editions)}
-    took_part: dict[int, list[int]] = defaultdict(list)
-    if not user.is_city_wide:  # an officer's sums are its RTs' (a few hundred results)
+    took_part: TookPart = defaultdict(lambda: defaultdict(set))
+    if not user.is_city_wide:  # an officer's sums are its kelurahan's (a few hundred results)
         rows = (
             Result.objects.filter(
                 result_set__in=by_set.keys(), entry__rt__in=RT.objects.for_user(user).values("pk")
             )
             .order_by()
-            .values_list("result_set_id", "entry__rt_id")
+            .values_list("result_set_id", "entry__rt__kelurahan_id", "entry__rt_id")
         )
-        for set_id, rt_id in rows:
-            took_part[set_id].append(rt_id)
+        for set_id, kelurahan_id, rt_id in rows:
+            took_part[set_id][kelurahan_id].add(rt_id)
     # First: a set not kept yet is kept now (its sums and its KeptShowing rows, read below).
     means = _indicator_means(user, editions, took_part, set(kelurahan))
     area = _AreaSQL(user, editions)
