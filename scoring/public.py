@@ -172,7 +172,7 @@ class WinnerFilter(ScopedFilterSet):
             queryset=queryset,
             user=user,
             competition=competition,
-            search_placeholder=str(_("Nama kampung, kelurahan atau nomor RT")),
+            search_placeholder=str(_("Kampung, kelurahan atau RT")),
             **kwargs,
         )
         # Published winners are public: the whole city, not the visitor's (empty) scope.
