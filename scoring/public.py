@@ -32,10 +32,14 @@ from competitions.models import (
     Kelurahan,
 )
 from indicators.models import Indicator, Pillar
+from scoring import result_cache
 from scoring.models import Result, ResultSet
 from scoring.reports import SUBMITTED, KelurahanRekapRow
 
 BAR_STEP = 28  # px between bars
+# The name of the kept WinnerFigures; result_cache's code digest does not cover this module,
+# so a change to WinnerFigures or to how it is counted takes a new number.
+FIGURES_KEY = "public-winners-1"
 # Kencana (issue 15) in gold: the category of RTs that won three years in a row.
 CATEGORY_COLOURS = {
     "besar": "#146c43",
@@ -269,17 +273,80 @@ class Bar:
         return sum(segment.width for segment in self.segments)
 
 
-def winners_chart(
-    result_set: ResultSet, categories: list[tuple[str, str]], *, width: float = 420
-) -> tuple[list[Bar], list[tuple[str, str, str]]]:
-    """Stacked bars of winners per kecamatan by category, as SVG geometry (counted in SQL)."""
-    counts: dict[tuple[int, str], int] = {
+def chart_counts(result_set: ResultSet) -> dict[tuple[int, str], int]:
+    """Winners per (kecamatan id, category code) of a frozen set: one grouped query."""
+    return {
         (kecamatan_id, code): n
         for kecamatan_id, code, n in Result.objects.filter(result_set=result_set, is_winner=True)
         .values_list("entry__rt__kelurahan__kecamatan", "category_code")
         .annotate(n=Count("pk"))
         .order_by()
     }
+
+
+@dataclass(frozen=True)
+class WinnerFigures:
+    """What the public page counts over every winner: the summary and the chart."""
+
+    summary: list[CategorySummary]
+    chart: dict[tuple[int, str], int]
+
+
+def winner_figures(
+    competition: Competition, result_set: ResultSet, categories: list[tuple[str, str]]
+) -> WinnerFigures:
+    """The counts of the page, kept between requests (scoring.result_cache, 2 queries when
+    kept): each grouped query reads every winner of the set, which at 10x city scale costs
+    more than the rest of the page; a published set never changes, and a new set (a
+    correction) or a region's new name gives the competition a new data version."""
+    return result_cache.cached(
+        FIGURES_KEY,
+        competition,
+        lambda: WinnerFigures(category_summary(result_set, categories), chart_counts(result_set)),
+    )
+
+
+class CountedRows:
+    """Rows whose total is known already (the kept summary), so the paginator reads only
+    the page's rows (LIMIT/OFFSET) and no COUNT over every winner."""
+
+    ordered = True  # the paginator's check: the queryset is ordered
+
+    def __init__(self, rows: QuerySet[Result], total: int) -> None:
+        self.rows = rows
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: slice) -> QuerySet[Result]:
+        return self.rows[index]
+
+
+def counted_winners(filters: WinnerFilter, summary: list[CategorySummary]) -> Any:
+    """The filtered rows; their total from the summary when only a category narrows them
+    (the page as most visitors open it), else a COUNT of the matching rows."""
+    rows = filters.qs
+    if filters.is_bound and not filters.form.is_valid():
+        return rows  # none(): counted without a query
+    chosen = filters.form.cleaned_data if filters.is_bound else {}
+    if chosen.get("q") or chosen.get("kecamatan") or chosen.get("kelurahan"):
+        return rows
+    category = chosen.get("category")
+    total = sum(item.winners for item in summary if not category or item.code == category)
+    return CountedRows(rows, total)
+
+
+def winners_chart(
+    counts: dict[tuple[int, str], int],
+    categories: list[tuple[str, str]],
+    *,
+    width: float = 420,
+) -> tuple[list[Bar], list[tuple[str, str, str]]]:
+    """Stacked bars of winners per kecamatan by category, as SVG geometry."""
     kecamatan = list(Kecamatan.objects.order_by("code"))
     totals = {k.pk: sum(counts.get((k.pk, code), 0) for code, _n in categories) for k in kecamatan}
     most = max(totals.values(), default=0) or 1

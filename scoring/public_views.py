@@ -15,10 +15,11 @@ from scoring.public import (
     BAR_STEP,
     WinnerFilter,
     category_order,
-    category_summary,
+    counted_winners,
     public_bantar_kelurahan,
     published_competitions,
     published_result_set,
+    winner_figures,
     winner_rows,
     winners_chart,
 )
@@ -40,14 +41,15 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
     if result_set is None:
         raise Http404
     categories = category_order(competition)
-    summary = category_summary(result_set, categories)
+    figures = winner_figures(competition, result_set, categories)
+    summary = figures.summary
     filters = WinnerFilter(
         request.GET or None,
         queryset=winner_rows(result_set, [code for code, _name in categories]),
         user=request.user,  # type: ignore[arg-type]  # anonymous: the filter offers the city
         competition=competition,
     )
-    bars, legend = winners_chart(result_set, categories)
+    bars, legend = winners_chart(figures.chart, categories)
     context = {
         "competition": competition,
         "result_set": result_set,
@@ -57,7 +59,7 @@ def results_page(request: HttpRequest, competition_pk: int) -> HttpResponse:
         "total_prize": sum(item.prize for item in summary),
         "filter": filters,
         "form": filters.form,
-        "page": page_of(request, filters.qs),
+        "page": page_of(request, counted_winners(filters, summary)),
         "bars": bars,
         "legend": legend,
         "chart_height": BAR_STEP * len(bars) + 10,
