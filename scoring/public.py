@@ -312,9 +312,10 @@ class CountedRows:
 
     ordered = True  # the paginator's check: the queryset is ordered
 
-    def __init__(self, rows: QuerySet[Result], total: int) -> None:
+    def __init__(self, rows: QuerySet[Result], sizes: list[tuple[str, int]]) -> None:
         self.rows = rows
-        self.total = total
+        self.sizes = sizes  # (category code, winners) in the list's order
+        self.total = sum(n for _code, n in sizes)
 
     def count(self) -> int:
         return self.total
@@ -323,7 +324,18 @@ class CountedRows:
         return self.total
 
     def __getitem__(self, index: slice) -> QuerySet[Result]:
-        return self.rows[index]
+        # The list is by category first: a page reads only the categories it overlaps, so
+        # the database joins and sorts a category's winners, not the whole city's.
+        bottom, top = index.start or 0, index.stop if index.stop is not None else self.total
+        start, codes, first = 0, [], None
+        for code, n in self.sizes:
+            if start < top and start + n > bottom:
+                codes.append(code)
+                first = start if first is None else first
+            start += n
+        if first is None:
+            return self.rows.none()
+        return self.rows.filter(category_code__in=codes)[bottom - first : top - first]
 
 
 def counted_winners(filters: WinnerFilter, summary: list[CategorySummary]) -> Any:
@@ -336,8 +348,8 @@ def counted_winners(filters: WinnerFilter, summary: list[CategorySummary]) -> An
     if chosen.get("q") or chosen.get("kecamatan") or chosen.get("kelurahan"):
         return rows
     category = chosen.get("category")
-    total = sum(item.winners for item in summary if not category or item.code == category)
-    return CountedRows(rows, total)
+    sizes = [(i.code, i.winners) for i in summary if not category or i.code == category]
+    return CountedRows(rows, sizes)
 
 
 def winners_chart(

@@ -160,6 +160,18 @@ def test_a_filtered_list_pages_and_says_how_many_match_in_all(client, city, sett
     assert "?category=besar&amp;halaman=3" in page
 
 
+def test_a_page_across_two_categories_has_the_end_of_one_and_the_start_of_the_next(
+    client, city, settings
+):
+    settings.BANTAR_PAGE_SIZE = 20
+    winners = expected(city)
+    for number in (1, 2, 3):
+        page = client.get(url(city, f"halaman={number}")).content.decode()
+        assert shown(page) == winners[(number - 1) * 20 : number * 20], number
+    page = client.get(url(city, "halaman=2")).content.decode()
+    assert 'data-category="Besar"' in page and 'data-category="Sedang"' in page
+
+
 def test_a_bad_filter_value_is_named_and_shows_no_rows(client, city):
     page = client.get(url(city, "category=raksasa")).content.decode()
     assert "Kategori: nilai “raksasa” tidak dikenali." in page
@@ -188,7 +200,10 @@ def test_the_page_reads_only_its_rows_in_fixed_queries(client, open_competition,
         client.get(url(many, "halaman=2"))
     # The rows of the list: one query that reads the page's rows only.
     listed = [q["sql"] for q in context.captured_queries if '"scoring_result"."rank"' in q["sql"]]
-    assert len(listed) == 1 and listed[0].endswith("LIMIT 10 OFFSET 50")  # the 10 rows of page 2
+    # Page 2 of 60 (24 besar, 18 sedang, 18 kecil) is the last 10 kecil: only that category
+    # is read, from its 9th winner on.
+    assert len(listed) == 1 and listed[0].endswith("LIMIT 10 OFFSET 8")
+    assert '"scoring_result"."category_code" IN (\'kecil\')' in listed[0]
     assert "explanation" not in listed[0]
 
 
