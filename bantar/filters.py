@@ -89,9 +89,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                 (category.code, category.name) for category in competition.size_categories.all()
             ]
         if "q" in self.filters:
-            self.filters["q"].field.widget.attrs.update(
-                placeholder=search_placeholder, type="search"
-            )
+            widget = self.filters["q"].field.widget
+            widget.attrs.update(placeholder=search_placeholder)
+            widget.input_type = "search"  # as an attribute it gave the input two `type`s
 
     @property
     def form(self) -> forms.Form:

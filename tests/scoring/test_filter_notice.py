@@ -121,3 +121,14 @@ def test_the_score_matrix_says_it(client, panitia, open_competition, season):
     page = get(client, f"/kompetisi/{open_competition.pk}/laporan/matriks/?category=raksasa")
     assert str(ERROR_FILTER_VALUE) % {"label": "Kategori", "value": "raksasa"} in notice(page)
     assert "Kampung Durian" not in page  # no row of any region
+
+
+def test_the_search_box_is_one_search_input(client, officer_eka_jaya, season):
+    """The search field's `type` is the widget's own: given as an attribute too, the input
+    had two `type`s (the first, "text", wins in a browser: no search keyboard, no clear)."""
+    client.force_login(officer_eka_jaya)
+    page = get(client, "/peserta/")
+    start = page.index('name="q"')
+    tag = page[page.rindex("<input", 0, start) : page.index(">", start)]
+    assert tag.count("type=") == 1, tag
+    assert 'type="search"' in tag
