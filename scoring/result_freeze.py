@@ -41,7 +41,6 @@ from competitions.models import Competition, Entry, EntryStatus
 from indicators.models import Pillar
 from indicators.selectors import indicators_of
 from scoring import results
-from scoring.models import Score, SheetStatus
 from scoring.panel import Panel, jury_panel
 from scoring.result_selectors import (
     Freeze,
@@ -51,8 +50,10 @@ from scoring.result_selectors import (
     _freeze_level_by_level,
     _juror_names,
     _Means,
+    _pillar_sizes,
     _pillar_totals,
     _sheets,
+    _submitted_levels,
     _submitted_sheets,
     explained_results,
     results_inputs,
@@ -167,11 +168,7 @@ def freeze_levels(
         f"packed levels {bits}",
         competition,
         lambda: (
-            Score.objects.filter(
-                sheet__entry__competition=competition,
-                sheet__status=SheetStatus.SUBMITTED,
-                value__isnull=False,
-            )
+            _submitted_levels(competition)
             .values_list("sheet_id", "indicator__pillar_id")
             .annotate(
                 levels=Sum("value"),
@@ -223,9 +220,7 @@ def freeze_levels(
         entry_rows[entry_id].append(levels)
         entry_names[entry_id].append(names[juror])
     codes = {pk: code for code, pk in pillar_pks.items()}
-    size: dict[str, int] = defaultdict(int)
-    for pillar_code in rules.indicators.values():
-        size[pillar_code] += 1
+    size = _pillar_sizes(rules)
     pillars, incomplete, coverage = _pillar_totals(
         panel, sheets, [row[:4] for row in sums], codes, size
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -558,20 +558,14 @@ def normalised_live_results(
     level by level, its levels normalised by the same (juror, level) values.
     """
     panel = jury_panel(competition, panel_entries)
-    size: dict[str, int] = defaultdict(int)
-    for pillar in rules.indicators.values():
-        size[pillar] += 1
+    size = _pillar_sizes(rules)
     codes = dict(Pillar.objects.values_list("pk", "code"))
     sheets = _submitted_sheets(competition)
     counts = _fetch(
         "level-counts",
         competition,
         lambda: (
-            Score.objects.filter(
-                sheet__entry__competition=competition,
-                sheet__status=SheetStatus.SUBMITTED,
-                value__isnull=False,
-            )
+            _submitted_levels(competition)
             .values_list("sheet_id", "indicator__pillar_id", "value")
             .annotate(n=Count("value"))
             .order_by()
@@ -620,26 +614,34 @@ def live_totals(
     indicator of a pillar empty is "with a gap": `live_outcome` reads it level by level.
     """
     panel = jury_panel(competition, panel_entries)
-    size: dict[str, int] = defaultdict(int)
-    for pillar in rules.indicators.values():
-        size[pillar] += 1
+    size = _pillar_sizes(rules)
     codes = dict(Pillar.objects.values_list("pk", "code"))
     sheets = _submitted_sheets(competition)
     sums = _fetch(
         "sums",
         competition,
         lambda: (
-            Score.objects.filter(
-                sheet__entry__competition=competition,
-                sheet__status=SheetStatus.SUBMITTED,
-                value__isnull=False,
-            )
+            _submitted_levels(competition)
             .values_list("sheet_id", "indicator__pillar_id")
             .annotate(levels=Sum("value"), n=Count("value"))
             .order_by()
         ),
     )
     return _pillar_totals(panel, sheets, sums, codes, size)
+
+
+def _submitted_levels(competition: Competition) -> QuerySet[Score]:
+    """Every level of the competition's submitted sheets: what each aggregate groups by sheet."""
+    return Score.objects.filter(
+        sheet__entry__competition=competition,
+        sheet__status=SheetStatus.SUBMITTED,
+        value__isnull=False,
+    )
+
+
+def _pillar_sizes(rules: results.Rules) -> dict[str, int]:
+    """How many indicators each pillar of the rules has (0 for a pillar it does not name)."""
+    return defaultdict(int, Counter(rules.indicators.values()))
 
 
 def _submitted_sheets(competition: Competition) -> list[tuple[int, int, int]]:
@@ -731,19 +733,13 @@ def _freeze_level_by_level(
         for pk, code, pillar in Indicator.objects.values_list("pk", "code", "pillar")
     }
     codes = dict(Pillar.objects.values_list("pk", "code"))
-    size: dict[str, int] = defaultdict(int)
-    for pillar in rules.indicators.values():
-        size[pillar] += 1
+    size = _pillar_sizes(rules)
     by_sheet: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for sheet_id, indicator_id, value in _fetch(
         "levels",
         competition,
         lambda: (
-            Score.objects.filter(
-                sheet__entry__competition=competition,
-                sheet__status=SheetStatus.SUBMITTED,
-                value__isnull=False,
-            )
+            _submitted_levels(competition)
             .values_list("sheet_id", "indicator_id", "value")
             .order_by()
         ),
