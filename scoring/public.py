@@ -27,14 +27,19 @@ from competitions.models import (
     RT,
     Competition,
     CompetitionStatus,
-    Entry,
     Kecamatan,
     Kelurahan,
 )
 from indicators.models import Indicator, Pillar
 from scoring import result_cache
 from scoring.models import Result, ResultSet
-from scoring.reports import SUBMITTED, KelurahanRekapRow
+from scoring.reports import (
+    KelurahanRekapRow,
+    active_kelurahan,
+    earlier_published,
+    kelurahan_rows,
+    proposed_per_kelurahan,
+)
 
 BAR_STEP = 28  # px between bars
 # The name of the kept WinnerFigures; result_cache's code digest does not cover this module,
@@ -200,56 +205,28 @@ def public_bantar_kelurahan(
     threshold = competition.bantar_kelurahan_share
     if threshold is None:
         return []
-    every: QuerySet[Kelurahan] = Kelurahan.objects.active_in(competition.year)
-    kelurahan = (
-        every.select_related("kecamatan")
-        .annotate(n_rt=Count("rts"))
-        .order_by("kecamatan__code", "code")
-    )
-    proposed = dict(
-        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
-        .values_list("rt__kelurahan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     winners = dict(
         Result.objects.filter(result_set=result_set, is_winner=True)
         .values_list("entry__rt__kelurahan_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    earlier = Q(result_set__competition__year__lt=competition.year) | Q(
-        result_set__competition__year=competition.year,
-        result_set__competition__period__lt=competition.period,
-    )
-    published = Q(
-        earlier,
-        result_set__superseded_at__isnull=True,
-        result_set__published_at__isnull=False,
-        result_set__competition__status=CompetitionStatus.PUBLISHED,
-    )
     held = dict(
-        Result.objects.filter(Q(result_set=result_set) | published, is_winner=True)
+        Result.objects.filter(
+            Q(result_set=result_set) | earlier_published(competition), is_winner=True
+        )
         .values_list("entry__rt__kelurahan_id")
         .annotate(n=Count("entry__rt_id", distinct=True))
         .order_by()
     )
-    rows = []
-    for number, item in enumerate(kelurahan, start=1):
-        row = KelurahanRekapRow(
-            number,
-            item.kecamatan.name,
-            item.name,
-            item.rt_count or item.n_rt,
-            proposed.get(item.pk, 0),
-            winners.get(item.pk, 0),
-            held.get(item.pk, 0),
-        )
-        share = row.share
-        row.is_bantar = share is not None and share >= threshold
-        if row.is_bantar:
-            rows.append(row)
-    return rows
+    rows = kelurahan_rows(
+        active_kelurahan(competition),
+        proposed_per_kelurahan(competition),
+        winners,
+        held,
+        threshold,
+    )
+    return [row for row in rows if row.is_bantar]
 
 
 @dataclass(frozen=True)

@@ -594,21 +594,73 @@ class KelurahanRekapRow:
         return (Decimal(100 * self.holders) / self.rts).quantize(Decimal("0.1"))
 
 
-def _earlier_holders(competition: Competition) -> set[tuple[int, int]]:
-    """(kelurahan id, RT id) of RTs that won an earlier published competition (one query)."""
+def earlier_published(competition: Competition) -> Q:
+    """The results of the published sets of competitions before this one (year, period)."""
     earlier = Q(result_set__competition__year__lt=competition.year) | Q(
         result_set__competition__year=competition.year,
         result_set__competition__period__lt=competition.period,
     )
-    return set(
-        Result.objects.filter(
-            earlier,
-            is_winner=True,
-            result_set__superseded_at__isnull=True,
-            result_set__published_at__isnull=False,
-            result_set__competition__status=Stage.PUBLISHED,
-        ).values_list("entry__rt__kelurahan_id", "entry__rt_id")
+    return Q(
+        earlier,
+        result_set__superseded_at__isnull=True,
+        result_set__published_at__isnull=False,
+        result_set__competition__status=Stage.PUBLISHED,
     )
+
+
+def _earlier_holders(competition: Competition) -> set[tuple[int, int]]:
+    """(kelurahan id, RT id) of RTs that won an earlier published competition (one query)."""
+    return set(
+        Result.objects.filter(earlier_published(competition), is_winner=True).values_list(
+            "entry__rt__kelurahan_id", "entry__rt_id"
+        )
+    )
+
+
+def active_kelurahan(competition: Competition) -> QuerySet[KelurahanModel]:
+    """The kelurahan active in the competition's year, each with its RTs in the master data."""
+    every: QuerySet[KelurahanModel] = KelurahanModel.objects.active_in(competition.year)
+    return (
+        every.select_related("kecamatan")
+        .annotate(n_rt=Count("rts"))
+        .order_by("kecamatan__code", "code")
+    )
+
+
+def proposed_per_kelurahan(competition: Competition) -> dict[int, int]:
+    """Entries proposed (submitted onwards) per kelurahan id."""
+    return dict(
+        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
+        .values_list("rt__kelurahan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def kelurahan_rows(
+    kelurahan: Iterable[KelurahanModel],
+    proposed: dict[int, int],
+    winners: dict[int, int],
+    held: dict[int, int],
+    threshold: Decimal | None,
+) -> list[KelurahanRekapRow]:
+    """One row per kelurahan (from `active_kelurahan`) with its counts, Kelurahan BANTAR at
+    a share of RTs holding the predicate of at least `threshold` (never when None)."""
+    rows: list[KelurahanRekapRow] = []
+    for number, item in enumerate(kelurahan, start=1):
+        rekap = KelurahanRekapRow(
+            number,
+            item.kecamatan.name,
+            item.name,
+            item.rt_count or item.n_rt,  # type: ignore[attr-defined]  # active_kelurahan
+            proposed.get(item.pk, 0),
+            winners.get(item.pk, 0),
+            held.get(item.pk, 0),
+        )
+        share = rekap.share
+        rekap.is_bantar = threshold is not None and share is not None and share >= threshold
+        rows.append(rekap)
+    return rows
 
 
 def kelurahan_rekap_rows(
@@ -616,20 +668,10 @@ def kelurahan_rekap_rows(
 ) -> list[KelurahanRekapRow]:
     """Per active kelurahan: RTs, entries proposed, winners, RTs holding the predicate, the
     share, and whether it is Kelurahan BANTAR (four queries, whatever the city's size)."""
-    every: QuerySet[KelurahanModel] = KelurahanModel.objects.active_in(competition.year)
-    kelurahan = (
-        every.select_related("kecamatan")
-        .annotate(n_rt=Count("rts"))
-        .order_by("kecamatan__code", "code")
-    )
+    kelurahan = active_kelurahan(competition)
     if kecamatan_ids is not None:
         kelurahan = kelurahan.filter(kecamatan_id__in=kecamatan_ids)
-    proposed = dict(
-        Entry.objects.filter(competition=competition, status__in=SUBMITTED)
-        .values_list("rt__kelurahan_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    proposed = proposed_per_kelurahan(competition)
     holders = _earlier_holders(competition)
     winners: dict[int, int] = {}
     for row in table.rows:
@@ -640,22 +682,7 @@ def kelurahan_rekap_rows(
     held: dict[int, int] = {}
     for kelurahan_id, _rt in holders:
         held[kelurahan_id] = held.get(kelurahan_id, 0) + 1
-    threshold = competition.bantar_kelurahan_share
-    rows: list[KelurahanRekapRow] = []
-    for number, item in enumerate(kelurahan, start=1):
-        rekap = KelurahanRekapRow(
-            number,
-            item.kecamatan.name,
-            item.name,
-            item.rt_count or item.n_rt,
-            proposed.get(item.pk, 0),
-            winners.get(item.pk, 0),
-            held.get(item.pk, 0),
-        )
-        share = rekap.share
-        rekap.is_bantar = threshold is not None and share is not None and share >= threshold
-        rows.append(rekap)
-    return rows
+    return kelurahan_rows(kelurahan, proposed, winners, held, competition.bantar_kelurahan_share)
 
 
 def bantar_kelurahan(competition: Competition, table: ResultTable) -> list[KelurahanRekapRow]:
