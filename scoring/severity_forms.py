@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bantar.filters import ScopedFilterSet
 from bantar.models import User
-from competitions.filters import entry_search
-from competitions.models import Competition, Entry, Kecamatan, Kelurahan
+from competitions.filters import category_filter, entry_search, kecamatan_filter, kelurahan_filter
+from competitions.models import Competition, Entry
 from scoring.result_filters import KelurahanSelect, ResultFilterForm
 
 ERROR_THRESHOLD = _("Batas selisih berupa angka dari 0,01 sampai 10, misalnya 0,5.")
@@ -87,22 +87,9 @@ class CalibrationFilter(ScopedFilterSet):
     """The search for calibration RTs: kecamatan, kelurahan, category, RT number or kampung."""
 
     q = django_filters.CharFilter(label=_("Cari"), method="filter_search", max_length=100)
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"),
-        field_name="rt__kelurahan__kecamatan",
-        queryset=Kecamatan.objects.none(),
-        empty_label=_("Semua kecamatan"),
-    )
-    kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"),
-        field_name="rt__kelurahan",
-        queryset=Kelurahan.objects.none(),
-        empty_label=_("Semua kelurahan"),
-        widget=KelurahanSelect,
-    )
-    category = django_filters.ChoiceFilter(
-        label=_("Kategori"), field_name="category__code", empty_label=_("Semua kategori")
-    )
+    kecamatan = kecamatan_filter()
+    kelurahan = kelurahan_filter(widget=KelurahanSelect)
+    category = category_filter()
 
     class Meta:
         model = Entry
