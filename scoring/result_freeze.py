@@ -246,6 +246,12 @@ def freeze_levels(
     outcome = results.compute_totals(totals, rules, exact)
     writer = _Writer(rules, outcome, columns, spans, size)
     means = _Means(rules, size)
+    # Each entry's levels by indicator (one tuple of digits per column), for the
+    # explanation and the hash alike: transposed once.
+    blank: list[tuple[str, ...]] = [()] * len(columns)
+    by_column: dict[int, list[tuple[str, ...]]] = {
+        pk: list(zip(*rows, strict=True)) if rows else blank for pk, rows in entry_rows.items()
+    }
     explained = []
     for r in outcome.results:
         sheets_in = list(_sheets(coverage, r.entry_id))
@@ -266,12 +272,12 @@ def freeze_levels(
                 r,
                 pillars.get(r.entry_id, {}),
                 tuple(entry_names.get(r.entry_id, ())),
-                entry_rows.get(r.entry_id, []),
+                by_column.get(r.entry_id, blank),
                 sheets_in,
             )
             explained.append((r, text))
     hashed = writer.hash_input(
-        (pk, categories[pk], entry_rows.get(pk, ())) for pk in sorted(categories)
+        (pk, categories[pk], by_column.get(pk, blank)) for pk in sorted(categories)
     )
     return Frozen(outcome, explained, hashlib.sha256(hashed.encode()).hexdigest())
 
@@ -340,13 +346,13 @@ class _Writer:
         result: results.EntryResult,
         pillars: dict[str, results.PillarTotal],
         names: tuple[str, ...],
-        rows: list[tuple[str, ...]],
+        columns: list[tuple[str, ...]],
         sheets_in: list[int],
     ) -> str:
         """`results.explain` of a result summed by pillar, as JSON (see `_Means`), its levels
-        compact: by position in "jurors" (`result_selectors.frozen_explanation` names them)."""
+        compact: by position in "jurors" (`result_selectors.frozen_explanation` names them).
+        `columns`: each indicator's digits, one per counted sheet."""
         outcome, text, fragments = self.outcome, self.text, self.fragments
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.columns)
         parts = []
         for pillar, first, end in self.pillars:
             total = pillars.get(pillar)
@@ -426,11 +432,11 @@ class _Writer:
         )
 
     def hash_input(self, entries: Any) -> str:
-        """The bytes `results.inputs_hash` hashes, for (entry, category, counted sheet rows)."""
+        """The bytes `results.inputs_hash` hashes, for (entry, category, each indicator's
+        digits on the counted sheets)."""
         order = sorted(range(len(self.columns)), key=self.columns.__getitem__)
         written = []
-        for entry_id, category, rows in entries:
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(self.columns)
+        for entry_id, category, columns in entries:
             levels = []
             for k in order:
                 column = columns[k]

@@ -217,6 +217,8 @@ def finalise_blockers(
         for entry_id, jurors in panel.expected.items()
         if not jurors or any((entry_id, juror) not in submitted for juror in jurors)
     }
+    if not waiting:  # every expected sheet is in: nothing to name, no names to read
+        return []
     labels = {
         entry.pk: str(entry.rt)
         for entry in Entry.objects.filter(
