@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Count, Max, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Instrument, Level, Pillar
@@ -38,6 +38,10 @@ ERROR_DESCRIPTOR_MISSING = _(
 # Marking an instrument ready (siap dipakai), and what a new competition asks of it.
 ERROR_READY_NO_PILLAR = _(
     "Instrumen belum dapat ditandai siap dipakai: belum ada pilar yang berisi indikator."
+)
+# Its weight would count a pillar total with nothing in it in every result.
+ERROR_READY_EMPTY_PILLAR = _(
+    "Instrumen belum dapat ditandai siap dipakai: pilar %(codes)s belum berisi indikator."
 )
 ERROR_READY_SCALE = _(
     "Instrumen belum dapat ditandai siap dipakai: skala atau nama tingkatnya tidak sah. %(reason)s"
@@ -94,7 +98,8 @@ def _saved(obj: Instrument | Pillar | Indicator | Level) -> None:
 def instrument_readiness_problems(instrument: Instrument) -> list[ValidationError]:
     """What keeps the instrument from being used by a competition: no pillar with indicators,
     a scale without its level names, an indicator without a descriptor for every value of the
-    scale (the scoring page would not offer a juror that value). Two queries."""
+    scale (the scoring page would not offer a juror that value), a pillar without indicators.
+    Two queries."""
     problems: list[ValidationError] = []
     try:
         instrument.full_clean(exclude=["parent"], validate_unique=False)
@@ -104,8 +109,24 @@ def instrument_readiness_problems(instrument: Instrument) -> list[ValidationErro
                 ERROR_READY_SCALE, code="ready_scale", params={"reason": " ".join(error.messages)}
             )
         )
-    if not Pillar.objects.filter(instrument=instrument, indicators__isnull=False).exists():
+    sizes = (
+        Pillar.objects.filter(instrument=instrument)
+        .annotate(size=Count("indicators"))
+        .order_by("order")
+        .values_list("code", "size")
+    )
+    empty = [code for code, size in sizes if not size]
+    if len(empty) == len(sizes):
         problems.append(ValidationError(ERROR_READY_NO_PILLAR, code="ready_no_pillar"))
+    elif empty:
+        # Named only beside pillars that are fine: with none, the refusal above says it all.
+        problems.append(
+            ValidationError(
+                ERROR_READY_EMPTY_PILLAR,
+                code="ready_empty_pillar",
+                params={"codes": ", ".join(empty)},
+            )
+        )
     scale = list(instrument.scale)
     incomplete = [
         code for code, values in _descriptor_values(instrument).items() if not set(scale) <= values

@@ -19,6 +19,7 @@ from indicators.selectors import newest_instrument, ready_instruments
 from indicators.services import (
     ERROR_NOT_READY,
     ERROR_READY_DESCRIPTORS,
+    ERROR_READY_EMPTY_PILLAR,
     ERROR_READY_NO_PILLAR,
     ERROR_READY_SCALE,
 )
@@ -178,3 +179,26 @@ def test_a_backup_from_before_the_flag_restores_ready_as_the_migration_does(tmp_
     dump.write_text(json.dumps(instrument(4, 1)) + "\n", encoding="utf-8")
     _upgrade_before_ready(dump, {"migrations": [READY_MIGRATION]})
     assert "ready" not in json.loads(dump.read_text(encoding="utf-8"))["fields"]
+
+
+def test_a_pillar_without_indicators_is_refused(client):
+    """A pillar with no indicator has a weight and nothing to score: its pillar total would
+    be empty in every result. Refused by name, beside the pillars that are fine."""
+    client.force_login(make_user("panitia", Role.PANITIA))
+    # Four pillars, three indicators round robin: KS gets none.
+    gap = make_instrument(name="Pilar kosong", indicators=3, ready=False)
+    with pytest.raises(ValidationError) as refused:
+        services.instrument_mark_ready(instrument=gap)
+    assert refusals(refused) == [str(ERROR_READY_EMPTY_PILLAR) % {"codes": "KS"}]
+    gap.refresh_from_db()
+    assert not gap.ready
+    # The editor's button says the same, and a competition on it (made ready behind the
+    # editor's back) is refused too.
+    response = client.post(reverse("instrument-ready", args=[gap.pk]), follow=True)
+    assert str(ERROR_READY_EMPTY_PILLAR) % {"codes": "KS"} in response.content.decode()
+    Instrument.objects.filter(pk=gap.pk).update(ready=True)
+    gap.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        competition_create(year=2031, instrument=gap)
+    assert refusals(refused) == [str(ERROR_READY_EMPTY_PILLAR) % {"codes": "KS"}]
+    assert not Competition.objects.filter(year=2031).exists()
