@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from scoring.notifications import results_published_notify
 from scoring.panel import Panel, jury_panel
 from scoring.result_freeze import collection_paused, results_to_freeze
 from scoring.result_selectors import _submitted_sheets, missing_sheets
+from scoring.signals import results_published, results_reopened
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
     "Belum ada lembar nilai yang dikirim juri; pleno belum dapat dimulai."
@@ -210,6 +212,7 @@ def competition_publish(*, competition: Competition, by: User) -> ResultSet:
         reason=_("Hasil diumumkan"),
     )
     results_published_notify(competition=competition)  # after the commit, to everyone concerned
+    _send_on_commit(results_published, competition=competition, result_set=result_set)
     return result_set
 
 
@@ -230,4 +233,11 @@ def competition_reopen_results(*, competition: Competition, by: User, reason: st
         by=by,
         reason=_("Hasil dibuka kembali: %(reason)s") % {"reason": reason},
     )
+    _send_on_commit(results_reopened, competition=competition, result_set=None)
     return competition
+
+
+def _send_on_commit(signal: Signal, **kwargs: Any) -> None:
+    """Tells the apps above scoring (scoring.signals) once the write is committed; a
+    receiver's failure is logged, never undoing what was committed (robust)."""
+    transaction.on_commit(lambda: signal.send(sender=ResultSet, **kwargs), robust=True)
