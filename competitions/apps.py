@@ -10,10 +10,10 @@ class CompetitionsConfig(AppConfig):
     def ready(self) -> None:
         # The instrument editor (indicators, a lower layer) asks this app whether a
         # competition's stage locks an instrument, and lets it follow an edit (issue 14).
-        from competitions.instruments import follow_instrument, lock_reasons
+        from competitions.instruments import follow_instrument, instrument_locks
         from indicators.services import FOLLOWERS, LOCK_CHECKS
 
-        if lock_reasons not in LOCK_CHECKS:
-            LOCK_CHECKS.append(lock_reasons)
+        if instrument_locks not in LOCK_CHECKS:
+            LOCK_CHECKS.append(instrument_locks)
         if follow_instrument not in FOLLOWERS:
             FOLLOWERS.append(follow_instrument)

@@ -18,15 +18,16 @@ from django.core.exceptions import ValidationError
 from competitions.models import Competition, CompetitionStatus
 from competitions.stages import Write, check_stage
 from indicators.models import Instrument
-from indicators.selectors import pillar_codes
+from indicators.selectors import InstrumentLock, pillar_codes
 
 
-def lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
-    """The stage table's refusal for each competition past registration, by instrument pk.
+def instrument_locks(instruments: Sequence[Instrument]) -> dict[int, list[InstrumentLock]]:
+    """The competitions past registration by instrument pk, each with the stage table's
+    refusal (the editor's pages list them: no template restates which stages lock).
 
     One query, whatever the number of instruments.
     """
-    reasons: dict[int, list[str]] = defaultdict(list)
+    locks: dict[int, list[InstrumentLock]] = defaultdict(list)
     competitions = (
         Competition.objects.filter(instrument__in=list(instruments))
         .select_related("instrument")
@@ -36,8 +37,10 @@ def lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
         try:
             check_stage(competition, Write.INSTRUMENT_EDIT)
         except ValidationError as error:
-            reasons[competition.instrument.pk].extend(error.messages)
-    return dict(reasons)
+            locks[competition.instrument.pk].extend(
+                InstrumentLock(competition, message) for message in error.messages
+            )
+    return dict(locks)
 
 
 def follow_instrument(instrument: Instrument) -> None:

@@ -63,7 +63,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("competitions"))
         .order_by("name", "-version")
     )
-    locks = services.instruments_lock_reasons(instruments)
+    locks = services.instruments_locks(instruments)
     rows = [(instrument, locks[instrument.pk]) for instrument in instruments]
     return render(request, "indicators/instruments.html", {"rows": rows})
 
@@ -72,6 +72,8 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 @permission_required(MANAGE)
 def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = get_object_or_404(Instrument.objects.select_related("parent"), pk=pk)
+    locks = services.instrument_locks(instrument)
+    locking = {lock.holder.pk for lock in locks}
     return render(
         request,
         "indicators/instrument.html",
@@ -82,8 +84,12 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (value, instrument.level_name(value), instrument.level_tone(value))
                 for value in instrument.scale
             ],
-            "competitions": instrument.competitions.order_by("-year", "-period"),
-            "lock_reasons": services.instrument_lock_reasons(instrument),
+            # Every holder once, those that lock marked: the lock box then names none again.
+            "holders": [
+                (competition, competition.pk in locking)
+                for competition in instrument.competitions.order_by("-year", "-period")
+            ],
+            "locks": locks,
             "pillar_form": PillarAddForm(),
             "indicator_form": IndicatorAddForm(),
         },
@@ -144,7 +150,7 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "instrument": instrument,
             "form": form,
-            "lock_reasons": services.instrument_lock_reasons(instrument),
+            "locks": services.instrument_locks(instrument),
         },
     )
 
@@ -178,7 +184,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "indicator": indicator,
             "instrument": instrument,
             "form": form,
-            "lock_reasons": services.instrument_lock_reasons(instrument),
+            "locks": services.instrument_locks(instrument),
         },
     )
 

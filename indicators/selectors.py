@@ -8,7 +8,7 @@ results' tie-break order; indicators in pillar order, then number.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.db import models
 
@@ -18,6 +18,15 @@ from indicators.models import Indicator, IndicatorQuerySet, Instrument, Level, P
 # as int | None (its field has a default); the column is NOT NULL, so None never comes from a
 # saved competition, and it selects nothing.
 InstrumentRef = Instrument | int | None
+
+
+class InstrumentLock(NamedTuple):
+    """One competition past registration that holds an instrument, and the stage table's
+    refusal naming it (competitions.instruments answers these through
+    indicators.services.LOCK_CHECKS: this layer may not ask the stage table itself)."""
+
+    holder: models.Model  # the competition: title, get_status_display() for the pages
+    reason: str
 
 
 class HasInstrument(Protocol):

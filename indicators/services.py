@@ -22,6 +22,7 @@ from django.db.models import Count, Max, ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Instrument, Level, Pillar
+from indicators.selectors import InstrumentLock
 
 ERROR_LAST_PILLAR = _("Instrumen harus punya paling sedikit satu pilar.")
 ERROR_LAST_INDICATOR = _("Pilar harus punya paling sedikit satu indikator; hapus pilarnya saja.")
@@ -55,34 +56,37 @@ ERROR_NOT_READY = _(
     "sebelum membuat kompetisi dengannya."
 )
 
-# Each answers, for the instruments asked about, the refusals (one per competition) that
-# lock each; an instrument it leaves out, or answers with [], is editable. One query for any
-# number of instruments, so the list page does not grow a query per version.
-LOCK_CHECKS: list[Callable[[Sequence[Instrument]], dict[int, list[str]]]] = []
+# Each answers, for the instruments asked about, the competitions that lock each (with the
+# stage table's refusal); an instrument it leaves out, or answers with [], is editable. One
+# query for any number of instruments, so the list page does not grow a query per version.
+LOCK_CHECKS: list[Callable[[Sequence[Instrument]], dict[int, list[InstrumentLock]]]] = []
 # Each brings what points at the instrument (a draft competition's weights and scale) in
 # step after an edit; it raises ValidationError when it cannot, and the edit is undone.
 FOLLOWERS: list[Callable[[Instrument], None]] = []
 
 
-def instruments_lock_reasons(instruments: Sequence[Instrument]) -> dict[int, list[str]]:
-    """Instrument pk -> why it can no longer change (the competitions past registration)."""
-    reasons: dict[int, list[str]] = {instrument.pk: [] for instrument in instruments}
+def instruments_locks(instruments: Sequence[Instrument]) -> dict[int, list[InstrumentLock]]:
+    """Instrument pk -> the competitions past registration holding it, each with its reason."""
+    locks: dict[int, list[InstrumentLock]] = {instrument.pk: [] for instrument in instruments}
     for check in LOCK_CHECKS:
         for pk, found in check(instruments).items():
-            reasons[pk].extend(found)
-    return reasons
+            locks[pk].extend(found)
+    return locks
 
 
-def instrument_lock_reasons(instrument: Instrument) -> list[str]:
-    """Why the instrument can no longer change (the competitions past registration holding it)."""
-    return instruments_lock_reasons([instrument])[instrument.pk]
+def instrument_locks(instrument: Instrument) -> list[InstrumentLock]:
+    """The competitions past registration holding the instrument: why it can no longer change.
+    The pages list these, so which stages lock is decided by the stage table alone."""
+    return instruments_locks([instrument])[instrument.pk]
 
 
 def check_instrument_editable(instrument: Instrument) -> None:
-    reasons = instrument_lock_reasons(instrument)
-    if reasons:
+    locks = instrument_locks(instrument)
+    if locks:
         # The stage table's code on each, as tests/competitions/test_stages.py asks.
-        raise ValidationError([ValidationError(r, code="instrument_locked") for r in reasons])
+        raise ValidationError(
+            [ValidationError(lock.reason, code="instrument_locked") for lock in locks]
+        )
 
 
 def _followed(instrument: Instrument) -> None:

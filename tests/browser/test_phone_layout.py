@@ -166,11 +166,14 @@ def test_the_lock_says_its_reason_once_and_lists_the_competitions(
     locked = page.get_by_test_id("instrument-locked")
     text = locked.inner_text()
     assert text.count("juri menilai dengannya") == 1
-    items = page.get_by_test_id("instrument-locked-by").locator("li")
-    assert items.count() == 6
-    for title in titles:
-        assert title in text
-    assert open_one.title not in text
+    # Each competition once: listed under "Dipakai oleh", the six that lock marked there.
+    holders = page.get_by_test_id("instrument-holders")
+    assert holders.locator("[data-locking]").count() == 6
+    main = page.locator("main").inner_text()
+    for title in [*titles, open_one.title]:
+        assert main.count(title) == 1, title
+        assert title not in text
+    assert "mengunci" not in holders.locator("div", has_text=open_one.title).inner_text()
     box = locked.bounding_box()
     assert box is not None and box["height"] < 500, box  # six full sentences: ~900 px on a phone
     assert_accessible(page)
@@ -178,3 +181,13 @@ def test_the_lock_says_its_reason_once_and_lists_the_competitions(
     page.set_viewport_size(DEVICES["tablet"])
     page.reload()
     buttons_align(page, "main .d-flex.flex-wrap.gap-2.mb-3 .btn", same_height=False)
+    # The edit page has no holders' list: its lock box names the six once, not the open one.
+    page.set_viewport_size(PHONE)
+    page.goto(f"/instrumen/{instrument.pk}/ubah/")
+    items = page.get_by_test_id("instrument-locked-by").locator("li")
+    assert items.count() == 6
+    text = page.locator("main").inner_text()
+    for title in titles:
+        assert text.count(title) == 1, title
+    assert open_one.title not in text
+    shoot(page, "phone-layout-instrument-edit-locked")

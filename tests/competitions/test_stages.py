@@ -112,8 +112,8 @@ NOT_WRITES = {
     "check_instrument_ready": "a check of the instrument a new competition is made on",
     "instrument_mark_ready": "a draft becomes choosable: nothing juries score against changes",
     "default_competition_title": "words, no database",
-    "instrument_lock_reasons": "a read: the stage table's refusals for the instrument",
-    "instruments_lock_reasons": "a read: the same for several instruments at once",
+    "instrument_locks": "a read: the competitions the stage table says lock the instrument",
+    "instruments_locks": "a read: the same for several instruments at once",
     "check_instrument_editable": "the stage check of the instrument edits itself",
 }
 

@@ -260,8 +260,8 @@ def test_every_public_edit_service_is_in_the_lock_tests():
         "instrument_mark_ready",
         "instrument_readiness_problems",
         "check_instrument_ready",
-        "instrument_lock_reasons",
-        "instruments_lock_reasons",
+        "instrument_locks",
+        "instruments_locks",
         "check_instrument_editable",
     }
     assert public - reads == set(EDITS)
@@ -375,7 +375,14 @@ def test_pages_for_the_panitia(client):
 def test_a_new_competition_on_the_copy_with_its_own_weights(client):
     client.force_login(make_user("panitia", Role.PANITIA))
     copy = ready_copy(shipped())
-    services.pillar_add(instrument=copy, code="K", name="Kesehatan")
+    kesehatan = services.pillar_add(instrument=copy, code="K", name="Kesehatan")
+    # A pillar with nothing to score is refused (ERROR_READY_EMPTY_PILLAR): give it one.
+    services.indicator_update(
+        indicator=services.indicator_add(pillar=kesehatan, code="K1", text="Posyandu aktif"),
+        text="Posyandu aktif",
+        guidance="",
+        descriptors={value: f"K1={value}" for value in copy.scale},
+    )
     page = client.get(reverse("instrument-competition-new", args=[copy.pk])).content.decode()
     assert 'name="weight_K"' in page
     response = client.post(
@@ -478,3 +485,44 @@ def test_other_roles_may_not_edit(client, role: str, eka_jaya):
     assert client.get(reverse("instrument-list")).status_code == 403
     assert client.post(reverse("instrument-copy", args=[original.pk])).status_code == 403
     assert not Instrument.objects.filter(parent=original).exists()
+
+
+def test_the_instrument_page_names_each_holder_once_and_marks_the_stage_table_s_locks(client):
+    """Every competition holding the instrument is listed once under "Dipakai oleh"; those the
+    stage table (Write.INSTRUMENT_EDIT) locks are marked there, and the lock box names none
+    again. The edit pages, which have no such list, name each locking competition once."""
+    from competitions.stages import STAGE_TABLE, Write
+
+    client.force_login(make_user("panitia", Role.PANITIA))
+    instrument = shipped()
+    made = {}
+    for year, stage in enumerate(CompetitionStatus, start=2030):
+        competition = competition_create(year=year, instrument=instrument)
+        Competition.objects.filter(pk=competition.pk).update(status=stage)
+        made[stage] = competition.title
+    editable = STAGE_TABLE[Write.INSTRUMENT_EDIT].stages
+    locking = {title for stage, title in made.items() if stage not in editable}
+    assert locking and locking != set(made.values())
+
+    page = client.get(reverse("instrument-detail", args=[instrument.pk])).content.decode()
+    assert 'data-testid="instrument-locked"' in page
+    holders = page.split('data-testid="instrument-holders"')[1].split("</dd>")[0]
+    rows = holders.split("<div")[1:]
+    for title in made.values():
+        # Once on the page, and that once is the holders' list: the lock box repeats none.
+        assert page.count(title) == 1 and title in holders, title
+    marked = {
+        title for title in made.values() for row in rows if title in row and "data-locking" in row
+    }
+    assert marked == locking
+
+    indicator = Indicator.objects.get(instrument=instrument, code="B1")
+    for url in (
+        reverse("instrument-edit", args=[instrument.pk]),
+        reverse("indicator-edit", args=[indicator.pk]),
+    ):
+        form_page = client.get(url).content.decode()
+        locked_by = form_page.split('data-testid="instrument-locked-by"')[1].split("</ul>")[0]
+        for stage, title in made.items():
+            assert form_page.count(title) == (1 if title in locking else 0), (url, stage)
+            assert (title in locked_by) == (title in locking)
