@@ -341,9 +341,19 @@ class RekapRow:
         return sum(self.winners)
 
 
+@dataclass(frozen=True)
+class RekapCounts:
+    """The rekap per kecamatan's figures: a row per kecamatan, already counted (a few rows
+    whatever the city's size, so its page keeps them under the result version)."""
+
+    categories: list[str]  # the size categories' names, in the competition's order
+    rows: list[RekapRow]
+    prize: int  # the winners' prizes in the kecamatan shown
+
+
 def rekap_rows(
     competition: Competition, table: ResultTable, kecamatan_ids: set[int] | None
-) -> tuple[list[str], list[RekapRow], int]:
+) -> RekapCounts:
     """Per kecamatan: kelurahan and RTs from the master data, entries proposed, winners by category."""
     categories = list(competition.size_categories.values_list("code", "name"))
     every: QuerySet[Kecamatan] = Kecamatan.objects.all()  # typed, so the annotations are seen
@@ -378,7 +388,7 @@ def rekap_rows(
         )
         for number, item in enumerate(kecamatan, start=1)
     ]
-    return [name for _code, name in categories], rows, prize
+    return RekapCounts([name for _code, name in categories], rows, prize)
 
 
 def _active(competition: Competition) -> Q:
@@ -388,9 +398,18 @@ def _active(competition: Competition) -> Q:
 
 
 def rekap_report(
-    competition: Competition, table: ResultTable, *, scope: str, kecamatan_ids: set[int] | None
+    competition: Competition,
+    table: ResultTable,
+    *,
+    scope: str,
+    kecamatan_ids: set[int] | None,
+    counts: RekapCounts | None = None,
 ) -> Report:
-    names, rows, prize = rekap_rows(competition, table, kecamatan_ids)
+    """The rekap per kecamatan; `counts`: its figures counted before (`rekap_rows` of the
+    same table and kecamatan), else counted here. `table` gives the state (frozen, the result
+    set) for the subtitle and the signature; with `counts` its rows are not read."""
+    found = counts if counts is not None else rekap_rows(competition, table, kecamatan_ids)
+    names, rows, prize = found.categories, found.rows, found.prize
     columns = [
         Column(pgettext("nomor urut", "No"), lambda row: row.number, INTEGER, 5),
         Column(_("Kecamatan"), lambda row: row.kecamatan, width=16),
@@ -549,6 +568,11 @@ def matrix_page(
     return MatrixPage(report, page, filters)
 
 
+# The Daftar peserta's order within a competition: Entry's Meta order without its first
+# field (the competition), which would join the competition to sort by its year and period.
+PARTICIPANT_ORDER = ("rt__kelurahan__code", "rt__number")
+
+
 def participants_page(
     request: AuthenticatedRequest,
     competition: Competition,
@@ -557,11 +581,20 @@ def participants_page(
     scope: str,
     with_contacts: bool,
 ) -> tuple[Report, Page]:
-    """One page of the Daftar peserta (?halaman=N), numbered on from the page before."""
-    page = page_of(request, entries)
+    """One page of the Daftar peserta (?halaman=N), numbered on from the page before.
+
+    Three queries whatever the city's size: the count (the entries' competition index), the
+    page's ids in the list's order, then those entries with their region. Sorting only the
+    ids (no join to the competition, whose own ordering Entry's Meta names first) keeps the
+    sort narrow: sorting every entry's whole row for one page took 0.03 s more at 10x.
+    """
+    ids = entries.order_by(*PARTICIPANT_ORDER).values_list("pk", flat=True)
+    page = page_of(request, ids)
+    found = entries.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     report = participants_report(
         competition,
-        list(page.object_list),
+        page.object_list,
         scope=scope,
         with_contacts=with_contacts,
         start=page.start_index(),
