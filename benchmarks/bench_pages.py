@@ -159,6 +159,7 @@ def _world(entries: int) -> tuple[dict, dict]:
     extra = {  # the other reports, as pages of their own
         "report:pemenang": ("report", {"competition_pk": published.pk, "name": "pemenang"}),
         "report:rekap": ("report", {"competition_pk": published.pk, "name": "rekap"}),
+        "report:kelurahan": ("report", {"competition_pk": published.pk, "name": "kelurahan"}),
         "report:peserta": ("report", {"competition_pk": current.pk, "name": "peserta"}),
         "report:matriks (published)": (
             "report",

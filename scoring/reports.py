@@ -627,6 +627,11 @@ class KelurahanRekapRow:
         return (Decimal(100 * self.holders) / self.rts).quantize(Decimal("0.1"))
 
 
+def earlier_competitions(competition: Competition) -> Q:
+    """The competitions before this one (year, period), on Competition."""
+    return Q(year__lt=competition.year) | Q(year=competition.year, period__lt=competition.period)
+
+
 def earlier_published(competition: Competition) -> Q:
     """The results of the published sets of competitions before this one (year, period)."""
     earlier = Q(result_set__competition__year__lt=competition.year) | Q(
@@ -726,9 +731,17 @@ def bantar_kelurahan(competition: Competition, table: ResultTable) -> list[Kelur
 
 
 def kelurahan_rekap_report(
-    competition: Competition, table: ResultTable, *, scope: str, kecamatan_ids: set[int] | None
+    competition: Competition,
+    table: ResultTable,
+    *,
+    scope: str,
+    kecamatan_ids: set[int] | None,
+    rows: list[KelurahanRekapRow] | None = None,
 ) -> Report:
-    rows = kelurahan_rekap_rows(competition, table, kecamatan_ids)
+    """The rekap per kelurahan; `rows`: counted before (`kelurahan_rekap_rows` of the same
+    table and kecamatan), else counted here; `table` then gives only its state."""
+    if rows is None:
+        rows = kelurahan_rekap_rows(competition, table, kecamatan_ids)
     threshold = competition.bantar_kelurahan_share
     columns = [
         Column(pgettext("nomor urut", "No"), lambda row: row.number, INTEGER, 5),

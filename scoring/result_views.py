@@ -40,10 +40,13 @@ from scoring.forms import ReopenForm
 from scoring.models import JuryTeam, ResultSet
 from scoring.plenary_export import plenary_report
 from scoring.reports import (
+    KelurahanRekapRow,
     MatrixFilter,
     MatrixPage,
     RekapCounts,
+    earlier_competitions,
     kelurahan_rekap_report,
+    kelurahan_rekap_rows,
     matrix_filters,
     matrix_order,
     matrix_report,
@@ -559,6 +562,13 @@ def _report(
             competition, head, scope=scope, kecamatan_ids=kecamatan, counts=counts
         )
         return _with_filters(report, filters)
+    if kept and name == KELURAHAN_REKAP:
+        kecamatan = _kecamatan_ids(user, filters)
+        head, rows = _kept_kelurahan_rekap(user, competition, kecamatan)
+        report = kelurahan_rekap_report(
+            competition, head, scope=scope, kecamatan_ids=kecamatan, rows=rows
+        )
+        return _with_filters(report, filters)
     if kept and name in REPORT_FILTERS:
         table = _report_table(user, competition)
     else:
@@ -610,6 +620,49 @@ def _kept_rekap(
         return replace(table, rows=[]), rekap_rows(competition, table, kecamatan)
 
     return result_cache.cached(f"rekap:{result_cache.viewer(user)}:{asked}", competition, counted)
+
+
+def _earlier_published(competition: Competition) -> str:
+    """What the rekap per kelurahan reads of the competitions before this one, as a digest
+    (1 query): their current published result sets, with each competition's stage and
+    result version.
+
+    The rekap counts the RTs that won an earlier published competition. A publication or a
+    reopening there changes the sets or the stage, any other write there that can change a
+    result its version; none of them renews this competition's version, so the kept rows
+    are named after this digest too. (A competition restored without a version keeps its
+    frozen results: its sets and stage still say when they change.)
+    """
+    found = list(
+        ResultSet.objects.filter(
+            competition__in=Competition.objects.filter(earlier_competitions(competition)),
+            superseded_at__isnull=True,
+            published_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", "competition__status", "competition__result_version__token")
+    )
+    return hashlib.sha256(repr(found).encode()).hexdigest()[:16]
+
+
+def _kept_kelurahan_rekap(
+    user: User, competition: Competition, kecamatan: set[int] | None
+) -> tuple[ResultTable, list[KelurahanRekapRow]]:
+    """The rekap per kelurahan's rows (one per kelurahan, counted) and the table's state,
+    kept per user, kecamatan and `_earlier_published` under this one's version: at
+    10x the page no longer reads the city's winners back (0.20 s CPU against 0.03 s at 1x).
+    A change in an earlier competition leaves the entry of the old name behind (a few KB)
+    until the cache culls it."""
+    require(user, "scoring.read_results", competition)
+    asked = "all" if kecamatan is None else ",".join(str(pk) for pk in sorted(kecamatan))
+
+    def counted() -> tuple[ResultTable, list[KelurahanRekapRow]]:
+        table = _report_table(user, competition)
+        return replace(table, rows=[]), kelurahan_rekap_rows(competition, table, kecamatan)
+
+    earlier = _earlier_published(competition)
+    name = f"kelurahan-rekap:{result_cache.viewer(user)}:{asked}:{earlier}"
+    return result_cache.cached(name, competition, counted)
 
 
 def _paged(request: AuthenticatedRequest, report: Report) -> tuple[Report, Page]:

@@ -196,7 +196,51 @@ def test_the_rekap_and_participants_pages_take_as_many_queries_for_150_entries_a
             counts[size] += [
                 count_queries(client, f"{base}/rekap/"),
                 count_queries(client, f"{base}/rekap/?kecamatan={paal_merah.pk}"),
+                count_queries(client, f"{base}/kelurahan/"),
+                count_queries(client, f"{base}/kelurahan/?kecamatan={paal_merah.pk}"),
                 count_queries(client, f"{base}/peserta/"),
                 count_queries(client, f"{base}/peserta/?halaman=3"),
             ]
     assert counts[10] == counts[150]
+
+
+def kelurahan_row(client, competition, name: str) -> list[str]:
+    response = client.get(f"/kompetisi/{competition.pk}/laporan/kelurahan/")
+    assert response.status_code == 200
+    body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return next(cells for cells in map(CELL.findall, body.split("<tr>")[1:]) if name in cells)
+
+
+def test_the_kept_kelurahan_rekap_follows_an_earlier_publication(client, panitia):
+    """It counts the RTs that won an earlier published competition: publishing that one
+    (its own version, not this one's) renews the rows this page keeps."""
+    earlier = competition_create(year=2024)
+    build_season(earlier, plans=[Plan("D", "Eka Jaya", 4, 70, F, F)])
+    competition_finalise(competition=earlier, by=panitia)
+    current = competition_create(year=2025)
+    build_season(current)
+    client.force_login(panitia)
+    # Columns: No, Kecamatan, Kelurahan, RTs, proposed, winners, RTs holding the predicate.
+    assert kelurahan_row(client, current, "Eka Jaya")[5:7] == ["2", "2"]
+    assert kelurahan_row(client, current, "Eka Jaya")[5:7] == ["2", "2"]  # kept
+    competition_publish(competition=Competition.objects.get(pk=earlier.pk), by=panitia)
+    assert kelurahan_row(client, current, "Eka Jaya")[5:7] == ["2", "3"]
+
+
+@pytest.mark.parametrize("who", ["panitia", "officer_paal_merah", "officer_eka_jaya"])
+def test_the_kept_kelurahan_rekap_is_the_users_export(who, request, client, published):
+    """The page's rows from the kept ones equal the xlsx's (the user's whole table)."""
+    competition = Competition.objects.get(year=published["A"].competition.year)
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    for _twice in range(2):
+        response = client.get(f"/kompetisi/{competition.pk}/laporan/kelurahan/")
+        body = response.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+        shown = [CELL.findall(row)[1:7] for row in body.split("<tr>")[1:]]
+        book = workbook(client.get(f"/kompetisi/{competition.pk}/laporan/kelurahan.xlsx"))
+        _header, rows = table(book.active)
+        assert shown == [[row[1], row[2], *(str(v) for v in row[3:7])] for row in rows[:-1]]
+    kecamatan = {row[0] for row in shown}
+    assert kecamatan == ({"Paal Merah"} if who != "panitia" else kecamatan) and kecamatan
+    if who == "panitia":
+        assert len(kecamatan) > 1
