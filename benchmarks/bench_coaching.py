@@ -12,8 +12,10 @@ finalised and published through the services, built once into a SQLite file:
 Server time is the test client's request time in the process (middleware, view, template),
 the median of 3 runs after a warm-up (and the process's CPU time: SQLite runs in it, and
 the machine may be shared); the panitia sees the city, the officers their region. "first" is
-the warm-up: the process's first request of that page (what a new worker pays; with --cold
-the kept indicator sums are forgotten first, as right after a publication).
+the warm-up: the process's first request of that page (what a new worker pays). The page
+reads what publication keeps (coaching.kept); --reuse keeps it again first, timed (as a
+publication does after its commit), and with --cold forgets the kept view, as after the RT
+master data changed: the lists counted in SQL over the kept results.
 """
 
 from __future__ import annotations
@@ -64,6 +66,24 @@ def build(entries: int, editions: int) -> None:
         competition_finalise(competition=competition, by=panitia)
         competition_publish(competition=Competition.objects.get(pk=competition.pk), by=panitia)
         print(f"edition {index + 1}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+
+def keep() -> None:
+    """What a publication keeps for the page (coaching.kept), timed: a file built before
+    publication kept it has it kept here; else it is kept again, as the next one would."""
+    from coaching.kept import coaching_keep
+    from coaching.models import KeptSums
+
+    for sums in (False, True):
+        if sums:  # and with every set's sums too, as after the first publication of a season
+            KeptSums.objects.all().delete()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        coaching_keep()
+        print(
+            f"kept at publication{' with every set summed' if sums else ''}: "
+            f"{time.perf_counter() - start:.2f} s (CPU {time.process_time() - start_cpu:.2f} s)",
+            file=sys.stderr,
+        )
 
 
 def measure(profile: bool) -> None:
@@ -127,14 +147,15 @@ def main() -> None:
         if not arguments.reuse:
             prepare_schema()
             build(arguments.entries, arguments.editions)
-        else:  # a file built before a migration (coaching 0003: the kept sums' table)
+        else:  # a file built before a migration (coaching 0004: the kept views' tables)
             from django.core.management import call_command
 
             call_command("migrate", verbosity=0)
-        if arguments.cold:  # as right after a publication: no set's sums kept yet
-            from coaching.models import KeptSums
+            keep()
+        if arguments.cold:  # as after an RT moved: no kept view, the lists counted in SQL
+            from coaching.models import KeptView
 
-            KeptSums.objects.all().delete()
+            KeptView.objects.all().delete()
         measure(arguments.profile)
     finally:
         if not arguments.reuse and not arguments.keep:

@@ -29,3 +29,10 @@ class CoachingConfig(AppConfig):
         checks = STEP_CHECKS[CompetitionStatus.PLENARY]
         if refuse_revisit_plenary not in checks:
             checks.append(refuse_revisit_plenary)
+        # The coaching page reads what publication keeps (coaching.kept, issue 19): scoring
+        # tells, after the commit, when results are published or reopened.
+        from coaching.kept import keep_on_results
+        from scoring.signals import results_published, results_reopened
+
+        results_published.connect(keep_on_results, dispatch_uid="coaching-keep-published")
+        results_reopened.connect(keep_on_results, dispatch_uid="coaching-keep-reopened")

@@ -161,3 +161,92 @@ class KeptShowing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_set_id}:{self.rt_id}"
+
+
+class KeptView(models.Model):
+    """The coaching view's lists worked out once for one combination of published sets.
+
+    The page's lists depend on every published edition together (who never took part, who won
+    and did not come back, the drops between editions): counting, ordering and paging them in
+    SQL still passed over every result of the city on each request, 3.5x the city-scale time
+    at 10x (issue 19). So at publication (and on reopening) each RT's list and position, each
+    drop's rank and each kelurahan's counts are kept here; a page reads a range of an index.
+
+    `sets` names the combination ("12,15": the current published result sets, oldest edition
+    first); `fingerprint` the RT master data it was worked out over (the RTs' kelurahan and
+    numbers, the kelurahan's codes and names: what orders and names the rows). A page whose
+    sets or master data differ reads the lists as before, never a stale row.
+    """
+
+    sets = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sets
+
+
+class KeptStanding(models.Model):
+    """One RT's list in a kept view ("never", "not_won", "won_not_back", or "" for none) and
+    its position in the master data's order (kelurahan code, RT number). Every RT has one."""
+
+    view = models.ForeignKey(KeptView, on_delete=models.CASCADE, related_name="+")
+    rt = models.ForeignKey("competitions.RT", on_delete=models.CASCADE, related_name="+")
+    kelurahan_id = models.PositiveIntegerField()  # the RT's then (the fingerprint: now)
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["view", "kind", "position"], name="kept_standing_list"),
+            models.Index(
+                fields=["view", "kind", "kelurahan_id", "position"], name="kept_standing_area"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view_id}:{self.rt_id}:{self.kind}"
+
+
+class KeptDrop(models.Model):
+    """One drop of a kept view (an RT's final lower than in its edition before), with its
+    rank in the page's order: by the change, the RT's name, the master data's order."""
+
+    view = models.ForeignKey(KeptView, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveIntegerField()
+    rt = models.ForeignKey("competitions.RT", on_delete=models.CASCADE, related_name="+")
+    kelurahan_id = models.PositiveIntegerField()
+    before_set = models.PositiveIntegerField()
+    before_final = models.DecimalField(max_digits=7, decimal_places=4)
+    before_winner = models.BooleanField()
+    after_set = models.PositiveIntegerField()
+    after_final = models.DecimalField(max_digits=7, decimal_places=4)
+    after_winner = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["view", "rank"], name="kept_drop_rank"),
+            models.Index(fields=["view", "kelurahan_id", "rank"], name="kept_drop_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view_id}:{self.rank}"
+
+
+class KeptCount(models.Model):
+    """A kelurahan's counts in a kept view: [total RTs, never, not_won, won_not_back, drops,
+    then per year (the view's years, in order) the RTs that took part and that won]."""
+
+    view = models.ForeignKey(KeptView, on_delete=models.CASCADE, related_name="+")
+    kelurahan_id = models.PositiveIntegerField()
+    counts = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["view", "kelurahan_id"], name="kept_count_unique_kelurahan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.view_id}:{self.kelurahan_id}"

@@ -13,6 +13,8 @@ per RT are computed once, in SQL, and kept in the cache under the set's id.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +23,13 @@ from fractions import Fraction
 from typing import Any, TypeVar, overload
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, transaction
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bantar.models import User
 from bantar.numbers import hundredths
-from coaching.models import KeptShowing, KeptSums
+from coaching.models import KeptCount, KeptDrop, KeptShowing, KeptStanding, KeptSums, KeptView
 from competitions.models import RT, Competition, CompetitionStatus, Entry, Kelurahan, RTNames
 from indicators.models import Indicator
 from scoring.models import Result
@@ -253,7 +256,7 @@ _MEANS_SQL = {
         JOIN {entry} e ON e.id = r.entry_id JOIN {rt} t ON t.id = e.rt_id
         CROSS JOIN LATERAL jsonb_array_elements(r.explanation->'pillars') p
         CROSS JOIN LATERAL jsonb_array_elements(p.value->'indicators') i
-        WHERE r.result_set_id = %s
+        WHERE r.result_set_id = %s {area}
         GROUP BY 1, 2, 3
     """,
     "sqlite": """
@@ -264,7 +267,7 @@ _MEANS_SQL = {
                COUNT(CASE WHEN COALESCE(json_extract(i.value, '$.mean'), '') <> '' THEN 1 END)
         FROM scoring_result r JOIN {entry} e ON e.id = r.entry_id JOIN {rt} t ON t.id = e.rt_id,
              json_each(r.explanation, '$.pillars') p, json_each(p.value, '$.indicators') i
-        WHERE r.result_set_id = %s
+        WHERE r.result_set_id = %s {area}
         GROUP BY 1, 2, 3
     """,
 }
@@ -277,17 +280,24 @@ Sums = dict[str, tuple[int, int]]  # indicator code -> (sum in ten-thousandths, 
 CITY_PART = 0
 
 
-def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
-    """One published result set's frozen indicator means summed in SQL, kept: part -> sums.
+def set_sums(result_set: int, kelurahan: set[int] | None = None) -> dict[int, dict[str, Any]]:
+    """One published result set's frozen indicator means summed in SQL: part -> sums. Reads
+    only (`coaching.kept` keeps them at publication); `kelurahan`: only these kelurahan's
+    RTs (an officer's, when what is kept is not theirs now), else the whole set.
 
     A part: {"ids": the RTs of the set in the kelurahan, "total": {code: [sum, results]}}.
     """
     parts: dict[int, dict[str, Any]] = defaultdict(
         lambda: {"ids": set(), "total": defaultdict(lambda: [0, 0])}
     )
-    sql = _MEANS_SQL[connection.vendor].format(entry=Entry._meta.db_table, rt=RT._meta.db_table)
+    ids = [] if kelurahan is None else sorted(kelurahan) or [0]
+    area = f"AND t.kelurahan_id IN ({', '.join('%s' for _ in ids)})" if ids else ""
+    sql = _MEANS_SQL[connection.vendor].format(
+        entry=Entry._meta.db_table, rt=RT._meta.db_table, area=area
+    )
+    params: list[Any] = [result_set, *ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [result_set])
+        cursor.execute(sql, params)
         for kelurahan_id, rt_id, code, total, count in cursor.fetchall():
             for part in (parts[CITY_PART], parts[kelurahan_id]):
                 part["ids"].add(rt_id)  # every RT of the set, even with no mean
@@ -295,38 +305,13 @@ def _set_means(result_set: int) -> dict[int, dict[str, Any]]:
                     part["total"][code][0] += int(total)
                     part["total"][code][1] += count
     parts[CITY_PART]["ids"] = set()  # the city's: every RT of the set, not needed
-    kept = {
+    return {
         pk: {"ids": sorted(part["ids"]), "total": dict(part["total"])} for pk, part in parts.items()
     }
-    showings = _KEEP_SHOWINGS_SQL.format(
-        kept=KeptShowing._meta.db_table, result=Result._meta.db_table, entry=Entry._meta.db_table
-    )
-    with transaction.atomic():  # computed again (an RT moved): the set's rows replaced at once
-        KeptSums.objects.filter(result_set_id=result_set).delete()
-        # Two processes computing the same set at once compute the same sums: either's stay.
-        KeptSums.objects.bulk_create(
-            [
-                KeptSums(result_set_id=result_set, part=part, sums=sums)
-                for part, sums in kept.items()
-            ],
-            ignore_conflicts=True,
-        )
-        KeptShowing.objects.filter(result_set_id=result_set).delete()
-        with connection.cursor() as cursor:
-            cursor.execute(showings, [result_set])
-    return kept
-
-
-# The set's results, narrow (coaching.models.KeptShowing), in one statement.
-_KEEP_SHOWINGS_SQL = """
-    INSERT INTO {kept} (result_set_id, rt_id, final, is_winner)
-    SELECT r.result_set_id, e.rt_id, r.final, r.is_winner
-    FROM {result} r JOIN {entry} e ON e.id = r.entry_id WHERE r.result_set_id = %s
-    ON CONFLICT DO NOTHING
-"""
 
 
 TookPart = dict[int, dict[int, set[int]]]  # set id -> kelurahan id -> its RTs with a result
+Kept = dict[int, dict[int, Any]]  # set id -> part -> its kept sums
 
 
 def _is_kept(part: Any, ids: set[int] | None = None) -> bool:
@@ -337,16 +322,40 @@ def _is_kept(part: Any, ids: set[int] | None = None) -> bool:
     return ids is None or set(part.get("ids", ())) == ids
 
 
+def kept_sums(user: User, editions: list[Edition], kelurahan: set[int]) -> Kept:
+    """What is kept of the published sets' sums for the user's area (1 query): the whole
+    set's part always (a set without it is not kept: nor are its KeptShowing rows), and for
+    an officer its kelurahan's parts."""
+    parts = [CITY_PART] if user.is_city_wide else [CITY_PART, *sorted(kelurahan)]
+    kept: Kept = defaultdict(dict)
+    rows = KeptSums.objects.filter(
+        result_set__in=[edition.result_set for edition in editions], part__in=parts
+    ).values_list("result_set_id", "part", "sums")
+    for set_id, part, value in rows:
+        kept[set_id][part] = value
+    return kept
+
+
+def _all_kept(editions: list[Edition], kept: Kept) -> bool:
+    return all(_is_kept(kept.get(edition.result_set, {}).get(CITY_PART)) for edition in editions)
+
+
 def _indicator_means(
-    user: User, editions: list[Edition], took_part: TookPart, kelurahan: set[int]
+    user: User,
+    editions: list[Edition],
+    kept: Kept,
+    took_part: TookPart | None,
+    kelurahan: set[int],
 ) -> Sums:
-    """The area's sums over every published edition, from the kept sums of each set (1 query
-    when every set is kept).
+    """The area's sums over every published edition, from the kept sums of each set. Reads
+    only: what is not kept is summed from the explanations in memory (slow, never written:
+    keeping is publication's, `coaching.kept`).
 
     took_part: the area's RTs with a result in each set, by kelurahan (not needed for the
-    city). An officer's sums are its kelurahan's totals; a kelurahan whose kept RTs are not
-    the ones that took part now (an RT moved to another kelurahan since) has the set computed
-    again, so a kept value is never trusted beyond what it holds.
+    city; None: the kept view vouches for the parts, worked out over today's RTs). An
+    officer's sums are its kelurahan's totals; a kelurahan whose kept RTs are not the ones
+    that took part now (an RT moved to another kelurahan since) has its sums computed again,
+    so a kept value is never trusted beyond what it holds.
     """
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
 
@@ -355,30 +364,20 @@ def _indicator_means(
             sums[code][0] += total
             sums[code][1] += count
 
-    # The whole set's part always: a set without it is not kept yet (nor its KeptShowing rows).
-    parts = [CITY_PART] if user.is_city_wide else [CITY_PART, *sorted(kelurahan)]
-    kept: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
-    rows = KeptSums.objects.filter(
-        result_set__in=[edition.result_set for edition in editions], part__in=parts
-    ).values_list("result_set_id", "part", "sums")
-    for set_id, part, value in rows:
-        kept[set_id][part] = value
+    empty: dict[str, Any] = {"ids": [], "total": {}}  # a kelurahan without RTs in the set
     for edition in editions:
         found = kept.get(edition.result_set, {})
         if user.is_city_wide:
             if not _is_kept(found.get(CITY_PART)):
-                found = _set_means(edition.result_set)
+                found = set_sums(edition.result_set)
             add(found[CITY_PART]["total"])
             continue
-        members = took_part.get(edition.result_set, {})
-        empty: dict[str, Any] = {
-            "ids": [],
-            "total": {},
-        }  # a kelurahan without RTs in the set: none kept
+        members = (took_part or {}).get(edition.result_set, {})
         if not _is_kept(found.get(CITY_PART)) or not all(
-            _is_kept(found.get(pk, empty), members.get(pk, set())) for pk in kelurahan
+            _is_kept(found.get(pk, empty), None if took_part is None else members.get(pk, set()))
+            for pk in kelurahan
         ):
-            found = _set_means(edition.result_set)
+            found = set_sums(edition.result_set, kelurahan)
         for pk in kelurahan:
             add(found.get(pk, empty)["total"])
     return {code: (total, count) for code, (total, count) in sums.items()}
@@ -430,7 +429,8 @@ def coaching_figures(user: User) -> CoachingFigures:
         for showing in record.showings:
             took_part[showing.edition.result_set][record.rt.kelurahan_id].add(record.rt.pk)
     kelurahan = {rt.kelurahan_id for rt in rts}
-    weakest = _weakest(editions, _indicator_means(user, editions, took_part, kelurahan))
+    kept = kept_sums(user, editions, kelurahan)
+    weakest = _weakest(editions, _indicator_means(user, editions, kept, took_part, kelurahan))
     ordered = [records[rt.pk] for rt in rts]
     won_not_back = []
     for record in ordered:
@@ -571,11 +571,12 @@ def _decimal(value: Any) -> Decimal:
 class _AreaSQL:
     """The SQL parts the lists share: the area's RTs and the published sets' order."""
 
-    def __init__(self, user: User, editions: list[Edition]) -> None:
-        # The city's RTs are every RT (and every kept row's RT): no filter to apply.
+    def __init__(self, user: User | None, editions: list[Edition]) -> None:
+        # The city's RTs (None: the city, as `coaching.kept` keeps it) are every RT (and
+        # every kept row's RT): no filter to apply.
         area: str = ""
         area_params: tuple[Any, ...] = ()
-        if not user.is_city_wide:
+        if user is not None and not user.is_city_wide:
             try:
                 query = RT.objects.for_user(user).order_by().values("pk").query
                 area, area_params = query.sql_with_params()
@@ -640,11 +641,53 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+def view_key(editions: list[Edition]) -> str:
+    """A kept view's name: the current published sets, oldest edition first."""
+    return ",".join(str(edition.result_set) for edition in editions)
+
+
+# The RT master data a kept view's rows depend on (each RT's kelurahan and number: the order,
+# the area, the drops' names; each kelurahan's code and name), in one query: the kelurahan,
+# beside the RTs' count and a sum that mixes each RT's id with its kelurahan and number
+# (not linear: two RTs swapping kelurahan change it). A pass over the RTs' index, ~1 ms at 10x.
+_FINGERPRINT_SQL = """
+    SELECT k.id, k.code, k.name, (SELECT COUNT(*) FROM {rt}),
+           (SELECT COALESCE(SUM(((CAST(t.id AS BIGINT) * 31 + t.kelurahan_id)
+                                 * (CAST(t.id AS BIGINT) * 17 + t.kelurahan_id + t.number * 7))
+                                % 1000000007), 0) FROM {rt} t)
+    FROM {kelurahan} k ORDER BY k.id
+"""
+
+
+def master_fingerprint() -> str:
+    sql = _FINGERPRINT_SQL.format(rt=RT._meta.db_table, kelurahan=Kelurahan._meta.db_table)
+    rows = _fetch(sql, [])
+    rts = [int(rows[0][3]), int(rows[0][4])] if rows else [0, 0]
+    named = [[pk, code, name] for pk, code, name, *_rts in rows]
+    return hashlib.sha256(json.dumps([rts, named]).encode()).hexdigest()
+
+
+def kept_view(editions: list[Edition]) -> int | None:
+    """The kept view of these editions, if it was worked out over today's master data."""
+    found = KeptView.objects.filter(sets=view_key(editions)).values_list("pk", "fingerprint")
+    for pk, fingerprint in found:
+        if fingerprint == master_fingerprint():
+            return pk
+    return None
+
+
 def coaching_page(user: User) -> CoachingFigures:
     """The figures of the paged page: the same as `coaching_figures`, each long list counted
-    and paged in SQL. Queries: the kelurahan, the editions, (for an officer, its RTs' sets,)
-    the kept sums, the counts per kelurahan with the drops and the shares, the indicators,
-    the region name; then each list's page as it is read (the RTs, and their showings)."""
+    and paged in SQL. Reads only, whatever is kept:
+
+    - the kept view (`coaching.kept`, at publication) of today's sets and master data: each
+      list a range of an index. Queries: the kelurahan, the editions, the kept sums, the view
+      and the master data's fingerprint, the counts, the indicators, the region name; then
+      each list's page as it is read (the RTs, and their showings);
+    - else (the master data changed since, a set reopened), the lists counted, ordered and
+      paged in SQL over the kept results (coaching.KeptShowing);
+    - else (a set published before keeping was publication's), the plain computation.
+    """
     kelurahan = {k.pk: k for k in Kelurahan.objects.for_user(user).select_related("kecamatan")}
     editions = published_editions()
     if not editions:  # nothing published: every RT of the area never took part
@@ -662,25 +705,68 @@ def coaching_page(user: User) -> CoachingFigures:
             shares=[],
             never_summary=_never_summary(never, never),
         )
-    by_set = {edition.result_set: edition for edition in editions}
-    position = {edition.result_set: index for index, edition in enumerate(editions)}
-    took_part: TookPart = defaultdict(lambda: defaultdict(set))
-    if not user.is_city_wide:  # an officer's sums are its kelurahan's (a few hundred results)
-        rows = (
-            Result.objects.filter(
-                result_set__in=by_set.keys(), entry__rt__in=RT.objects.for_user(user).values("pk")
+    kept = kept_sums(user, editions, set(kelurahan))
+    if not _all_kept(editions, kept):  # without its KeptShowing rows: from the results
+        return coaching_figures(user)
+    view = kept_view(editions)
+    if view is not None:
+        return _kept_page(user, editions, kelurahan, kept, view)
+    return _sql_page(user, editions, kelurahan, kept)
+
+
+class _Rows:
+    """Turns a page's rows into records, with their showings (one query a page)."""
+
+    def __init__(self, editions: list[Edition], kelurahan: dict[int, Kelurahan]) -> None:
+        self.by_set = {edition.result_set: edition for edition in editions}
+        self.position = {edition.result_set: index for index, edition in enumerate(editions)}
+        self.kelurahan = kelurahan
+
+    def records(self, rows: list[tuple[Any, ...]], showings: bool) -> list[RTRecord]:
+        found = [
+            RTRecord(CoachingRT(pk, number, kampung, kel, self.kelurahan[kel]))
+            for pk, number, kampung, kel in rows
+        ]
+        if showings and found:
+            by_rt = {record.rt.pk: record for record in found}
+            shown = (
+                KeptShowing.objects.filter(result_set__in=self.by_set.keys(), rt__in=by_rt.keys())
+                .order_by()
+                .values_list("rt_id", "result_set_id", "final", "is_winner")
             )
-            .order_by()
-            .values_list("result_set_id", "entry__rt__kelurahan_id", "entry__rt_id")
-        )
-        for set_id, kelurahan_id, rt_id in rows:
-            took_part[set_id][kelurahan_id].add(rt_id)
-    # First: a set not kept yet is kept now (its sums and its KeptShowing rows, read below).
-    means = _indicator_means(user, editions, took_part, set(kelurahan))
-    area = _AreaSQL(user, editions)
-    lists_sql, lists_params = area.lists()
+            for rt_id, set_id, final, is_winner in shown:
+                by_rt[rt_id].showings.append(Showing(self.by_set[set_id], final, is_winner))
+            for record in found:
+                record.showings.sort(key=lambda showing: self.position[showing.edition.result_set])
+        return found
+
+    def drops(self, rows: list[tuple[Any, ...]]) -> list[Drop]:
+        found = []
+        for rt_id, number, kampung, kel, before_set, before, before_won, set_id, final, won in rows:
+            record = RTRecord(CoachingRT(rt_id, number, kampung, kel, self.kelurahan[kel]))
+            found.append(
+                Drop(
+                    record,
+                    Showing(self.by_set[before_set], _decimal(before), bool(before_won)),
+                    Showing(self.by_set[set_id], _decimal(final), bool(won)),
+                )
+            )
+        return found
+
+
+def _figures(
+    user: User,
+    editions: list[Edition],
+    kelurahan: dict[int, Kelurahan],
+    counts: Sequence[Sequence[Any]],
+    means: Sums,
+    lists: dict[str, Callable[[int, int], list[RTRecord]]],
+    drops: Callable[[int, int], list[Drop]],
+) -> CoachingFigures:
+    """The page's figures from the counts per kelurahan (kelurahan id, then `_COUNTED`, then
+    per year the RTs that took part and that won; in the kelurahan's order) and each list's
+    page fetcher."""
     years = sorted({edition.year for edition in editions})
-    counts = _fetch(*area.counts(years))
     totals = {name: sum(int(row[i]) for row in counts) for i, name in enumerate(_COUNTED, 1)}
     rt_count = totals["total"]
     shares = [
@@ -692,48 +778,6 @@ def coaching_page(user: User) -> CoachingFigures:
         )
         for i, year in enumerate(years)
     ]
-
-    def records(rows: list[tuple[Any, ...]], showings: bool) -> list[RTRecord]:
-        found = [
-            RTRecord(CoachingRT(pk, number, kampung, kel, kelurahan[kel]))
-            for pk, number, kampung, kel in rows
-        ]
-        if showings and found:
-            by_rt = {record.rt.pk: record for record in found}
-            shown = (
-                KeptShowing.objects.filter(result_set__in=by_set.keys(), rt__in=by_rt.keys())
-                .order_by()
-                .values_list("rt_id", "result_set_id", "final", "is_winner")
-            )
-            for rt_id, set_id, final, is_winner in shown:
-                by_rt[rt_id].showings.append(Showing(by_set[set_id], final, is_winner))
-            for record in found:
-                record.showings.sort(key=lambda showing: position[showing.edition.result_set])
-        return found
-
-    def rt_list(name: str) -> SQLRows[RTRecord]:
-        def fetch(offset: int, limit: int) -> list[RTRecord]:
-            rows = _fetch(lists_sql + _PAGE_SQL, [*lists_params, name, limit, offset])
-            return records(rows, showings=name != "never")
-
-        return SQLRows(totals[name], fetch)
-
-    drops_sql, drops_params = area.drops()
-
-    def drops(offset: int, limit: int) -> list[Drop]:
-        rows = _fetch(drops_sql + _DROPS_PAGE_SQL, [*drops_params, limit, offset])
-        found = []
-        for rt_id, number, kampung, kel, before_set, before, before_won, set_id, final, won in rows:
-            record = RTRecord(CoachingRT(rt_id, number, kampung, kel, kelurahan[kel]))
-            found.append(
-                Drop(
-                    record,
-                    Showing(by_set[before_set], _decimal(before), bool(before_won)),
-                    Showing(by_set[set_id], _decimal(final), bool(won)),
-                )
-            )
-        return found
-
     never_summary = None
     if totals["never"] > PAGE_LIST_LIMIT:
         never_summary = [
@@ -745,13 +789,117 @@ def coaching_page(user: User) -> CoachingFigures:
         area=area_name(user),
         editions=editions,
         rt_count=rt_count,
-        never=rt_list("never"),
-        not_won=rt_list("not_won"),
-        won_not_back=rt_list("won_not_back"),
+        never=SQLRows(totals["never"], lists["never"]),
+        not_won=SQLRows(totals["not_won"], lists["not_won"]),
+        won_not_back=SQLRows(totals["won_not_back"], lists["won_not_back"]),
         weakest=_weakest(editions, means),
         drops=SQLRows(totals["drops"], drops),
         shares=shares,
         never_summary=never_summary,
+    )
+
+
+def _kept_page(
+    user: User, editions: list[Edition], kelurahan: dict[int, Kelurahan], kept: Kept, view: int
+) -> CoachingFigures:
+    """The page from a kept view: the counts per kelurahan summed, each list's page a range of
+    an index (the view's rows, the area's kelurahan, by position or rank)."""
+    area = None if user.is_city_wide else sorted(kelurahan)
+
+    def scoped(rows: QuerySet[Any]) -> QuerySet[Any]:
+        return rows if area is None else rows.filter(kelurahan_id__in=area)
+
+    counts = [
+        [pk, *values]
+        for pk, values in scoped(KeptCount.objects.filter(view_id=view)).values_list(
+            "kelurahan_id", "counts"
+        )
+        if pk in kelurahan  # (the fingerprint: every kelurahan counted is today's)
+    ]
+    counts.sort(key=lambda row: kelurahan[row[0]].code)
+    rows = _Rows(editions, kelurahan)
+
+    def rt_list(name: str) -> Callable[[int, int], list[RTRecord]]:
+        standing = (
+            scoped(KeptStanding.objects.filter(view_id=view, kind=name))
+            .order_by("position")
+            .values_list("rt_id", "rt__number", "rt__name_kampung", "kelurahan_id")
+        )
+        return lambda offset, limit: rows.records(
+            list(standing[offset : offset + limit]), showings=name != "never"
+        )
+
+    kept_drops = (
+        scoped(KeptDrop.objects.filter(view_id=view))
+        .order_by("rank")
+        .values_list(
+            "rt_id",
+            "rt__number",
+            "rt__name_kampung",
+            "kelurahan_id",
+            "before_set",
+            "before_final",
+            "before_winner",
+            "after_set",
+            "after_final",
+            "after_winner",
+        )
+    )
+    return _figures(
+        user,
+        editions,
+        kelurahan,
+        counts,
+        _indicator_means(user, editions, kept, None, set(kelurahan)),
+        {name: rt_list(name) for name in ("never", "not_won", "won_not_back")},
+        lambda offset, limit: rows.drops(list(kept_drops[offset : offset + limit])),
+    )
+
+
+def _sql_page(
+    user: User, editions: list[Edition], kelurahan: dict[int, Kelurahan], kept: Kept
+) -> CoachingFigures:
+    """The page without a kept view: each list counted, ordered and paged in SQL over the
+    kept results (a pass over the area's results a list)."""
+    took_part: TookPart = defaultdict(lambda: defaultdict(set))
+    if not user.is_city_wide:  # an officer's sums are its kelurahan's (a few hundred results)
+        found = (
+            Result.objects.filter(
+                result_set__in=[edition.result_set for edition in editions],
+                entry__rt__in=RT.objects.for_user(user).values("pk"),
+            )
+            .order_by()
+            .values_list("result_set_id", "entry__rt__kelurahan_id", "entry__rt_id")
+        )
+        for set_id, kelurahan_id, rt_id in found:
+            took_part[set_id][kelurahan_id].add(rt_id)
+    means = _indicator_means(user, editions, kept, took_part, set(kelurahan))
+    area = _AreaSQL(user, editions)
+    lists_sql, lists_params = area.lists()
+    years = sorted({edition.year for edition in editions})
+    counts = _fetch(*area.counts(years))
+    rows = _Rows(editions, kelurahan)
+
+    def rt_list(name: str) -> Callable[[int, int], list[RTRecord]]:
+        def fetch(offset: int, limit: int) -> list[RTRecord]:
+            found = _fetch(lists_sql + _PAGE_SQL, [*lists_params, name, limit, offset])
+            return rows.records(found, showings=name != "never")
+
+        return fetch
+
+    drops_sql, drops_params = area.drops()
+
+    def drops(offset: int, limit: int) -> list[Drop]:
+        return rows.drops(_fetch(drops_sql + _DROPS_PAGE_SQL, [*drops_params, limit, offset]))
+
+    return _figures(
+        user,
+        editions,
+        kelurahan,
+        counts,
+        means,
+        {name: rt_list(name) for name in ("never", "not_won", "won_not_back")},
+        drops,
     )
 
 

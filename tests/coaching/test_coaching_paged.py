@@ -1,26 +1,31 @@
-"""The coaching page's lists counted and paged in SQL (issue 19): the same as a plain Python
-computation over the results, on a random season; the kept indicator sums shared between
-processes (coaching.KeptSums)."""
+"""The coaching page's lists (issue 19): kept at publication and read as ranges of an index,
+or counted and paged in SQL, the same as a plain Python computation over the results, on a
+random season; the page only reads (coaching.kept writes, after a publication's commit)."""
 
 from __future__ import annotations
 
+import io
 import random
+import re
 from collections import defaultdict
+from dataclasses import replace
 
 import pytest
-from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection, reset_queries
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coaching.models import KeptSums
-from coaching.selectors import coaching_figures, coaching_page, published_editions
-from competitions.models import RT, Kelurahan
+from coaching.kept import coaching_keep
+from coaching.models import KeptShowing, KeptSums, KeptView
+from coaching.selectors import coaching_figures, coaching_page, kept_view, published_editions
+from competitions.models import RT, Competition, Kelurahan
 from competitions.services import competition_create
 from scoring.models import Result
-from scoring.result_services import competition_finalise, competition_publish
-from tests.coaching.city import build_city
-from tests.conftest import count_queries
+from scoring.result_services import competition_finalise, competition_reopen_results
+from tests.coaching.city import build_city, publish
+from tests.conftest import count_queries, note_visit
 from tests.scoring.seasons import Plan, build_season
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +52,7 @@ def random_editions(panitia, seed: int) -> None:
         competition = competition_create(year=year)
         build_season(competition, plans=plans)
         competition_finalise(competition=competition, by=panitia)
-        competition_publish(competition=competition, by=panitia)
+        publish(competition, panitia)
 
 
 def page_queries(client) -> list[str]:
@@ -113,25 +118,36 @@ def listed(figures) -> dict[str, list]:
     }
 
 
+def forget(what: str) -> None:
+    """What the page reads from: the view kept at publication ("view"); the lists counted in
+    SQL over the kept results, as after the RT master data changed ("sql"); or nothing kept,
+    as for a set published before publication kept it ("results")."""
+    if what == "view":
+        assert kept_view(published_editions()) is not None
+    if what in ("sql", "results"):
+        KeptView.objects.all().delete()
+    if what == "results":
+        KeptSums.objects.all().delete()
+        KeptShowing.objects.all().delete()
+
+
 @pytest.mark.parametrize("seed", [7, 2026])
-def test_the_lists_in_sql_are_the_plain_computation_s(
-    city, panitia, officer_eka_jaya, officer_paal_merah, seed
+@pytest.mark.parametrize("kept", ["view", "sql", "results"])
+def test_the_lists_on_the_page_are_the_plain_computation_s(
+    city, panitia, officer_eka_jaya, officer_paal_merah, seed, kept
 ):
     random_editions(panitia, seed)
+    forget(kept)
     for user in (panitia, officer_eka_jaya, officer_paal_merah):
         expected = plain(user)
         paged = coaching_page(user)
         assert listed(paged) == expected, user
         assert listed(coaching_figures(user)) == expected, user
         # Page by page (LIMIT/OFFSET) gives the same rows as the whole list.
-        for name in ("never", "not_won", "won_not_back"):
+        for name in ("never", "not_won", "won_not_back", "drops"):
             rows = getattr(paged, name)
-            pages = [
-                record.rt.pk
-                for start in range(0, len(rows), 3)
-                for record in rows[start : start + 3]
-            ]
-            assert pages == expected[name]
+            pages = [row for start in range(0, len(rows), 3) for row in rows[start : start + 3]]
+            assert listed(replace(paged, **{name: pages}))[name] == expected[name]
         full = coaching_figures(user)
         assert paged.shares == full.shares and paged.weakest == full.weakest
         assert paged.rt_count == full.rt_count and paged.took_part == full.took_part
@@ -141,10 +157,14 @@ def test_the_lists_in_sql_are_the_plain_computation_s(
     assert len(plain(panitia)["drops"]) > 3  # the season has something to order
 
 
-def test_the_never_summary_is_counted_in_sql(city, panitia, monkeypatch):
+@pytest.mark.parametrize("keep_again", [False, True])
+def test_the_never_summary_is_counted_per_kelurahan(city, panitia, monkeypatch, keep_again):
     monkeypatch.setattr("coaching.selectors.PAGE_LIST_LIMIT", 1)
     kelurahan = Kelurahan.objects.get(name="Eka Jaya")
     RT.objects.bulk_create(RT(kelurahan=kelurahan, number=100 + n) for n in range(4))
+    if keep_again:  # without: the new RTs are not in the kept view, never read from it
+        coaching_keep()
+    assert (kept_view(published_editions()) is not None) == keep_again
     assert coaching_page(panitia).never_summary == coaching_figures(panitia).never_summary
     assert [(c.kelurahan, c.count) for c in coaching_page(panitia).never_summary] == [
         ("Beringin", 1),
@@ -160,47 +180,113 @@ def test_the_page_reads_one_page_a_list_whatever_the_city(city, client, panitia,
     before = count_queries(client, reverse("coaching"))
     random_editions(panitia, 11)
     assert count_queries(client, reverse("coaching")) == before
-    paged = [sql for sql in page_queries(client) if "LIMIT 2 OFFSET" in sql]
+    paged = [sql for sql in page_queries(client) if re.search(r"LIMIT 2\b", sql)]
     assert len(paged) == 4  # never, not won, won not back, drops
     response = client.get(reverse("coaching"))
     figures = response.context["figures"]
     assert len(response.context["shown"]["not_won"]) == 2 < len(figures.not_won)
 
 
-def test_a_second_process_reads_no_explanation(city, client, panitia, officer_eka_jaya):
-    """What the first request computed is in the database: another worker process (its own
-    memory cache empty) reads it, in as many queries as the first process's next request."""
-    for user in (panitia, officer_eka_jaya):
-        client.force_login(user)
-        first = page_queries(client)  # the first process computes and keeps the sums
-        if user == panitia:  # (the officer's parts were kept with the city's)
-            assert [sql for sql in first if "explanation" in sql]
-        warm = count_queries(client, reverse("coaching"))
-        caches["default"].clear()  # another process: nothing of the first one's memory
-        assert not [sql for sql in page_queries(client) if "explanation" in sql]
-        caches["default"].clear()
-        assert count_queries(client, reverse("coaching")) == warm
-    assert KeptSums.objects.filter(part=0).count() == 3  # each published set's whole sums
+def written(queries: list[str]) -> list[str]:
+    """The queries that write, wherever their INSERT stands (after a WITH too)."""
+    return [sql for sql in queries if re.search(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", sql)]
 
 
-def test_an_rt_moved_to_another_kelurahan_has_its_set_computed_again(
-    city, officer_beringin, officer_eka_jaya
+def test_the_page_after_a_publication_reads_what_was_kept_and_writes_nothing(
+    city, client, panitia, officer_eka_jaya, officer_paal_merah
 ):
-    coaching_page(officer_eka_jaya)  # the sums kept, E1 in Eka Jaya's part
+    """Issue 19: the publication keeps the page's figures (after its commit, coaching.kept);
+    the first page after it, and every one after, only reads them: no result, no explanation,
+    no counting over the results, no write of any kind."""
+    random_editions(panitia, 5)  # published as the panitia does: the figures kept then
+    newest = published_editions()[-1].result_set
+    assert KeptSums.objects.filter(result_set_id=newest, part=0).exists()
+    for user in (panitia, officer_eka_jaya, officer_paal_merah):
+        client.force_login(user)
+        for params in ({}, {"halaman_ikut": 2, "halaman_turun": 2}):
+            with CaptureQueriesContext(connection) as context:
+                response = client.get(reverse("coaching"), params)
+            assert response.status_code == 200
+            queries = [query["sql"] for query in context.captured_queries]
+            # The first request after logging in notes the session's start: its only write.
+            writes = written(queries)
+            assert writes == [sql for sql in writes if '"django_session"' in sql], writes
+            note_visit(client)
+            assert not [sql for sql in queries if '"scoring_result"' in sql or "LAG(" in sql]
+            for table in ("keptcount", "keptstanding", "keptdrop", "keptsums"):
+                assert [sql for sql in queries if f"coaching_{table}" in sql], table
+        # The numbers on the page are the plain computation's, in the user's area only.
+        expected = plain(user)
+        html = client.get(reverse("coaching")).content.decode()
+        counted = (("never", "never"), ("not_won", "not-won"), ("won_not_back", "won-not-back"))
+        for name, testid in counted:
+            assert f'data-testid="count-{testid}">{len(expected[name])}<' in html
+        rts = RT.objects.for_user(user).count()
+        assert f'data-testid="count-rts">{rts}<' in html
+        shown = {int(pk) for pk in re.findall(r'data-rt="(\d+)"', html)}
+        assert shown and shown <= set(RT.objects.for_user(user).values_list("pk", flat=True))
+
+
+def test_the_printable_page_and_the_xlsx_read_without_writing(city, client, officer_eka_jaya):
+    client.force_login(officer_eka_jaya)
+    for url, params in ((reverse("coaching"), {"cetak": 1}), (reverse("coaching-export"), {})):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url, params).status_code == 200
+        queries = [query["sql"] for query in context.captured_queries]
+        writes = written(queries)
+        assert writes == [sql for sql in writes if '"django_session"' in sql], writes
+        assert not [sql for sql in queries if "explanation" in sql]  # the kept sums
+
+
+def test_an_rt_moved_to_another_kelurahan_is_never_read_from_what_was_kept_before(
+    city, officer_beringin, officer_eka_jaya, panitia
+):
     rt = city["E1"]
     rt.kelurahan = Kelurahan.objects.get(name="Beringin")
     rt.number = 61
     rt.save()
+    assert kept_view(published_editions()) is None  # kept over the master data before
     with CaptureQueriesContext(connection) as context:
-        moved = coaching_page(officer_beringin).weakest
-    assert [q for q in context.captured_queries if "explanation" in q["sql"]]
-    with CaptureQueriesContext(connection) as context:  # now kept with E1 in Beringin
-        assert coaching_page(officer_beringin).weakest == moved
-        left = coaching_page(officer_eka_jaya).weakest  # and without it in Eka Jaya
+        moved = coaching_page(officer_beringin)
+        left = coaching_page(officer_eka_jaya)
+    queries = [query["sql"] for query in context.captured_queries]
+    assert [sql for sql in queries if "explanation" in sql]  # summed again, for the page only
+    assert not written(queries)
+    for user, figures in ((officer_beringin, moved), (officer_eka_jaya, left)):
+        assert listed(figures) == plain(user)
+    # E1's B3 (1, three editions) went with it: Beringin's B3 mean is lower than before.
+    b3 = {row.code: row for row in moved.weakest}["B3"]
+    assert b3.results == 3 + 3 and b3.mean < 3
+    coaching_keep()  # `manage.py coaching_keep`, or the next publication
+    with CaptureQueriesContext(connection) as context:
+        assert coaching_page(officer_beringin).weakest == moved.weakest
+        assert coaching_page(officer_eka_jaya).weakest == left.weakest
+        assert listed(coaching_page(officer_beringin)) == listed(moved)
     assert not [q for q in context.captured_queries if "explanation" in q["sql"]]
     KeptSums.objects.all().delete()  # what a computation from nothing kept gives
-    assert coaching_page(officer_beringin).weakest == moved
-    assert coaching_page(officer_eka_jaya).weakest == left
-    # E1's B3 (1, three editions) went with it: Beringin's B3 mean is lower than before.
-    b3 = {row.code: row for row in moved}["B3"]
-    assert b3.results == 3 + 3 and b3.mean < 3
+    assert coaching_page(officer_beringin).weakest == moved.weakest
+    assert coaching_page(officer_eka_jaya).weakest == left.weakest
+
+
+def test_reopening_results_keeps_the_view_of_the_editions_still_published(
+    city, panitia, officer_eka_jaya
+):
+    newest = Competition.objects.get(year=2023)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        competition_reopen_results(competition=newest, by=panitia, reason="Salah ketik nilai")
+    editions = published_editions()
+    assert [edition.year for edition in editions] == [2021, 2022]
+    assert kept_view(editions) is not None and KeptView.objects.count() == 1
+    for user in (panitia, officer_eka_jaya):
+        assert listed(coaching_page(user)) == plain(user)
+        assert coaching_page(user).weakest == coaching_figures(user).weakest
+
+
+def test_the_command_keeps_the_figures_again(city, panitia):
+    RT.objects.create(kelurahan=Kelurahan.objects.get(name="Beringin"), number=77)
+    assert kept_view(published_editions()) is None
+    out = io.StringIO()
+    call_command("coaching_keep", stdout=out)
+    assert "Angka halaman pembinaan disimpan." in out.getvalue()
+    assert kept_view(published_editions()) is not None
+    assert listed(coaching_page(panitia)) == plain(panitia)
