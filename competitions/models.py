@@ -246,6 +246,12 @@ class CompetitionQuerySet(models.QuerySet["Competition"]):
     def open_for_registration(self) -> CompetitionQuerySet:
         return self.filter(status=CompetitionStatus.REGISTRATION)
 
+    def announced(self) -> CompetitionQuerySet:
+        """What the public may know of: every competition past its draft (a draft's rules are
+        still being written). The public guide (indicators.views) asks this through the
+        instrument's reverse relation."""
+        return self.exclude(status=CompetitionStatus.DRAFT)
+
 
 class Competition(models.Model):
     year = models.PositiveSmallIntegerField(

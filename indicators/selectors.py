@@ -8,7 +8,8 @@ results' tie-break order; indicators in pillar order, then number.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol
 
 from django.db import models
 
@@ -18,6 +19,17 @@ from indicators.models import Indicator, IndicatorQuerySet, Instrument, Level, P
 # as int | None (its field has a default); the column is NOT NULL, so None never comes from a
 # saved competition, and it selects nothing.
 InstrumentRef = Instrument | int | None
+
+
+# The competitions the public may know of (Competition.objects.announced: past the draft),
+# registered by CompetitionsConfig.ready since this layer may not import competitions. The
+# public guide chooses only among these; with none registered it hides every competition.
+ANNOUNCED: list[Callable[[], models.QuerySet[Any]]] = []
+
+
+def announced_competitions() -> models.QuerySet[Any] | None:
+    """The competitions the public may see, or None when no app has said which."""
+    return ANNOUNCED[0]() if ANNOUNCED else None
 
 
 class InstrumentLock(NamedTuple):

@@ -26,6 +26,8 @@ def footer(page: str) -> str:
 def test_the_guide_cites_its_instruments_legal_basis(client: Client):
     assert PERWALI in footer(client.get("/panduan/").content.decode())
     competition = competition_create(year=2031, instrument=four_pillar_instrument())
+    # Announced (past its draft): the guide shows a draft's instrument to nobody.
+    Competition.objects.filter(pk=competition.pk).update(status="registration")
     page = client.get(f"/panduan/?kompetisi={competition.pk}").content.decode()
     assert OTHER in footer(page) and PERWALI not in footer(page)
 

@@ -201,7 +201,10 @@ def test_the_guide_shows_a_competitions_instrument_by_its_id(client, season):
     assert [page.index(f'id="pilar-{code}"') for code in ORDER] == sorted(
         page.index(f'id="pilar-{code}"') for code in ORDER
     )
-    assert client.get("/panduan/?kompetisi=999999").status_code == 404
+    # An unknown id shows the default guide with a notice (as a draft's does: no 404 to tell
+    # them apart); tests/indicators/test_guide_choice.py.
+    unknown = client.get("/panduan/?kompetisi=999999")
+    assert unknown.status_code == 200 and 'data-testid="guide-notice"' in main(unknown)
 
 
 def test_the_guide_shows_the_latest_published_competitions_instrument_by_default(

@@ -395,6 +395,8 @@ def test_the_public_pages_follow_the_instrument(season, client):
     ours = main_of(get_ok(client, f"/panduan/?kompetisi={season.competition.pk}"))
     assert four_pillar_descriptor("KS2", 1) in ours and "Bersih" not in ours
     year_2020 = Competition.objects.get(year=2020, period=1)
+    # Announced (the guide shows no draft's instrument: tests/indicators/test_guide_choice.py).
+    Competition.objects.filter(pk=year_2020.pk).update(status=CompetitionStatus.PUBLISHED)
     perwali = main_of(get_ok(client, f"/panduan/?kompetisi={year_2020.pk}"))
     assert "Bersih" in perwali and "Lingkungan Hidup" not in perwali
     # The RT page: its pillar scores under this instrument's pillar names.
