@@ -26,15 +26,14 @@ import gc
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import chain
 from operator import itemgetter
 from typing import Any, cast
 
-from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, IntegerField, Sum, Value
 from django.db.models.functions import Cast
 
 from competitions.models import Competition, Entry, EntryStatus
@@ -154,18 +153,21 @@ def freeze_levels(
     ):
         return None
     spans: list[tuple[int, int, int]] = []  # (pillar pk, first column, end)
-    picks: dict[int, Callable[[str], tuple[str, ...]]] = {}  # pillar pk -> its digits
+    picks: list[Callable[[str], str]] = []  # by span: a pillar's digits, in column order
     start = 0
     for pillar in dict.fromkeys(rules.indicators[c] for c in columns):
         mine = [c for c in columns if rules.indicators[c] == pillar]
         spans.append((pillar_pks[pillar], start, start + len(mine)))
-        places = [width - 1 - found[c][1] for c in mine] + [0, 0]  # itemgetter: always a tuple
-        picks[pillar_pks[pillar]] = cast(Callable[[str], tuple[str, ...]], itemgetter(*places))
+        picks.append(_picker([found[c][1] for c in mine]))
         start += len(mine)
     # The live path's aggregate per sheet and pillar, plus each level as one digit of a
-    # number: (level + 1) << (bits x the indicator's number); 0 is "no level".
+    # number, the indicator's number the digit's place from the left (`_picker`):
+    # (level + 1) << (bits x (width - 1 - number)); 0 is "no level". In 32 bits when the
+    # digits fit (21 indicators: 24 bits): PostgreSQL sums bigints as numeric, slowly.
+    small = bits * width <= 31
+    field = IntegerField() if small else BigIntegerField()
     sums = _fetch(
-        f"packed levels {bits}",
+        f"packed levels {bits} {width}",
         competition,
         lambda: (
             _submitted_levels(competition)
@@ -174,17 +176,21 @@ def freeze_levels(
                 levels=Sum("value"),
                 n=Count("value"),
                 packed=Sum(
-                    (Cast("value", BigIntegerField()) + 1).bitleftshift(
-                        F("indicator__number") * bits  # type: ignore[arg-type]
-                    )
+                    (Cast("value", field) + 1).bitleftshift(
+                        ExpressionWrapper(
+                            Value(bits * (width - 1)) - F("indicator__number") * bits,
+                            output_field=IntegerField(),
+                        )
+                    ),
+                    output_field=field,
                 ),
             )
             .order_by()
         ),
     )
     position = {pk: index for index, (pk, _first, _end) in enumerate(spans)}
-    nothing = [("0",) * (end - first) for _pk, first, end in spans]
-    by_sheet: dict[int, list[tuple[str, ...]]] = {}
+    nothing = ["0" * (end - first) for _pk, first, end in spans]
+    by_sheet: dict[int, list[str]] = {}
     text_width = f"0{width}{digits}"
     for sheet_id, pillar_id, _levels, _n, packed in sums:
         index = position.get(pillar_id)
@@ -192,31 +198,32 @@ def freeze_levels(
             return None
         parts = by_sheet.get(sheet_id)
         if parts is None:
-            parts = by_sheet[sheet_id] = list(nothing)
+            parts = by_sheet[sheet_id] = nothing.copy()
         # int(): PostgreSQL's SUM of bigints is numeric (a Decimal).
-        parts[index] = picks[pillar_id](format(int(packed), text_width))[:-2]
-    empty = ("0",) * len(columns)
+        parts[index] = picks[index](format(packed if small else int(packed), text_width))
+    empty = "0" * len(columns)
     names = _juror_names({juror for _sheet, _entry, juror in sheets})
     expected = panel.expected
-    entry_rows: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    span_pks = [pk for pk, _first, _end in spans]
+    # Each counted sheet's levels as one digit per column (a string), by entry.
+    entry_rows: dict[int, list[str]] = defaultdict(list)
     entry_names: dict[int, list[str]] = defaultdict(list)
     # In juror order, as the explain page lists the levels (`named_levels`).
     for sheet_id, entry_id, juror in sorted(sheets, key=itemgetter(2)):
-        remit = expected.get(entry_id, {}).get(juror)
+        jurors = expected.get(entry_id)
+        remit = None if jurors is None else jurors.get(juror)
         if remit is None:  # rules 1 to 3: not a juror the panel expects
             continue
         parts = by_sheet.get(sheet_id)
         if parts is None:
             levels = empty
-        elif remit and any(pk not in remit for pk, _s, _e in spans):  # rule 4
-            levels = tuple(
-                chain.from_iterable(
-                    part if pk in remit else nothing[index]
-                    for index, ((pk, _s, _e), part) in enumerate(zip(spans, parts, strict=True))
-                )
+        elif remit and any(pk not in remit for pk in span_pks):  # rule 4
+            levels = "".join(
+                part if pk in remit else nothing[index]
+                for index, (pk, part) in enumerate(zip(span_pks, parts, strict=True))
             )
         else:
-            levels = tuple(chain.from_iterable(parts))
+            levels = "".join(parts)
         entry_rows[entry_id].append(levels)
         entry_names[entry_id].append(names[juror])
     codes = {pk: code for code, pk in pillar_pks.items()}
@@ -254,7 +261,7 @@ def freeze_levels(
     }
     explained = []
     for r in outcome.results:
-        sheets_in = list(_sheets(coverage, r.entry_id))
+        sheets_in = _sheets(coverage, r.entry_id)
         if r.entry_id in incomplete:  # level by level, as `score_entry` gave it
             named: dict[str, list[tuple[str, int]]] = {}
             for name, levels in zip(
@@ -266,7 +273,7 @@ def freeze_levels(
             explanation = results.explain(
                 means.explainable(r, outcome, scores_of(r.entry_id)), rules, named
             )
-            explained.append((r, _dumps({**explanation, "sheets": sheets_in})))
+            explained.append((r, _dumps({**explanation, "sheets": list(sheets_in)})))
         else:
             text = writer.explanation(
                 r,
@@ -282,8 +289,40 @@ def freeze_levels(
     return Frozen(outcome, explained, hashlib.sha256(hashed.encode()).hexdigest())
 
 
+def _picker(numbers: list[int]) -> Callable[[str], str]:
+    """A pillar's digits in column order from its sum written with a digit per number
+    (`freeze_levels`): a slice when its indicators are numbered 1, 2, 3... in order."""
+    first = numbers[0] if numbers else 0
+    if numbers == list(range(first, first + len(numbers))):
+        return cast(Callable[[str], str], itemgetter(slice(first, first + len(numbers))))
+    return lambda written: "".join([written[number] for number in numbers])
+
+
+def _literal(text: str) -> str:
+    """Fixed text in a %-template."""
+    return text.replace("%", "%%")
+
+
+class _Fragments(dict[tuple[str, ...], str]):
+    """Column (one digit per counted sheet) -> what is written for it, each made once:
+    1,650 RTs share a few hundred distinct columns per indicator."""
+
+    def __init__(self, write: Callable[[tuple[str, ...]], str]) -> None:
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, column: tuple[str, ...]) -> str:
+        found = self[column] = self.write(column)
+        return found
+
+
 class _Writer:
-    """JSON text of the explanations and of the hash's input, from remembered fragments."""
+    """JSON text of the explanations and of the hash's input, from remembered fragments.
+
+    Each is one %-template of the competition's shape: an explanation is the template
+    filled with its pillars' figures, each indicator's remembered fragment and the
+    result's own figures; the hash's input likewise, from the same columns.
+    """
 
     def __init__(
         self,
@@ -298,48 +337,75 @@ class _Writer:
         self.columns = columns
         self.size = size
         self.text = _Texts()
-        self.quoted = [_dumps(code) for code in columns]
+        quoted = [_literal(_dumps(code)) for code in columns]
         owners = [rules.indicators[code] for code in columns]
         # The explanation lists the instrument's pillars (`pillar_order`) and their indicators.
         found = {owners[first]: (first, end) for _pk, first, end in spans if end > first}
         self.pillars = [(pillar, *found.get(pillar, (0, 0))) for pillar in rules.pillar_order]
-        self.heads = {
-            pillar: "".join(
-                ('{"code": ', _dumps(pillar), ', "weight": ', _dumps(str(rules.weights[pillar])))
-            )
-            + ', "mean": '
-            for pillar in rules.pillar_order
-        }
-        self.fragments: list[dict[tuple[str, ...], str]] = [{} for _ in columns]
-        self.hashed: list[dict[tuple[str, ...], str]] = [{} for _ in columns]
         self.lowest = (
             self.text(rules.scale_min, 1, 4) if rules.missing == results.MISSING_LOWEST else "null"
         )
-        self.scale = _dumps([rules.scale_min, rules.scale_max])
-        self.minimum = _dumps(None if rules.pillar_minimum is None else str(rules.pillar_minimum))
-        self.missing = _dumps(rules.missing)
         self.pass_marks = {
             category: _dumps(str(rules.pass_mark_for(category))) for category in rules.prizes
         }
         self.jurors: dict[tuple[str, ...], str] = {}
+        self.sheets: dict[tuple[int, int], str] = {}
+        self.held_back: dict[str, str] = {}
+        self.levels = _Fragments(self._levels)
+        self.given = _Fragments(self._given)
+        pillars = []
+        for pillar, first, end in self.pillars:
+            indicators = ", ".join(
+                '{"code": ' + quoted[k] + ', "levels": %s}' for k in range(first, end)
+            )
+            pillars.append(
+                '{"code": '
+                + _literal(_dumps(pillar))
+                + ', "weight": '
+                + _literal(_dumps(str(rules.weights[pillar])))
+                + ', "mean": %s, "score": %s, "gated": %s, "indicators": ['
+                + indicators
+                + "]}"
+            )
+        minimum = None if rules.pillar_minimum is None else str(rules.pillar_minimum)
+        # `results.explain`'s keys, "sheets" and "jurors" after them.
+        self.template = (
+            '{"scale": '
+            + _dumps([rules.scale_min, rules.scale_max])
+            + ', "pillars": ['
+            + ", ".join(pillars)
+            + '], "final": %s, "final_exact": %s, "pass_mark": %s, "pillar_minimum": '
+            + _literal(_dumps(minimum))
+            + ', "passed": %s, "rank": %s, "tied_with": %s, "held_back": %s'
+            + ', "is_winner": %s, "prize": %s, "missing": '
+            + _literal(_dumps(rules.missing))
+            + ', "missing_indicators": %s, "complete": %s, "scored": %s, "undecided": %s'
+            + ', "sheets": %s, "jurors": %s}'
+        )
+        # The hash's order: its indicators sorted by code.
+        self.order = sorted(range(len(columns)), key=columns.__getitem__)
+        order = self.order
+        self.sorted: Callable[[list[tuple[str, ...]]], tuple[tuple[str, ...], ...]] = (
+            itemgetter(*order)  # a tuple from two on
+            if len(order) > 1
+            else lambda columns: tuple(columns[k] for k in order)
+        )
+        self.keys = [quoted[k] + ": " for k in self.order]
+        self.hash_template = ", ".join(key + "%s" for key in self.keys)
+        self.categories: dict[str, str] = {}
 
-    def _indicator(self, k: int, column: tuple[str, ...]) -> str:
-        """One indicator's JSON: each counted juror's level (null: none) and the mean ("missing"
-        is `missing_indicators`', named again on reading)."""
+    def _levels(self, column: tuple[str, ...]) -> str:
+        """One indicator's "levels" and "mean": each counted juror's level (null: none)
+        and their mean ("missing" is `missing_indicators`', named again on reading)."""
         levels = [_LEVEL.get(digit) for digit in column]
         given = [value for value in levels if value is not None]
         mean = self.text(sum(given), len(given), 4) if given else "null"
-        return "".join(
-            (
-                '{"code": ',
-                self.quoted[k],
-                ', "levels": ',
-                _dumps(levels),
-                ', "mean": ',
-                mean,
-                "}",
-            )
-        )
+        return _dumps(levels) + ', "mean": ' + mean
+
+    def _given(self, column: tuple[str, ...]) -> str:
+        """One indicator's levels as `results.inputs_hash` writes them (sorted); "": none."""
+        given = sorted(_LEVEL[digit] for digit in column if digit != "0")
+        return _dumps(given) if given else ""
 
     def explanation(
         self,
@@ -347,108 +413,71 @@ class _Writer:
         pillars: dict[str, results.PillarTotal],
         names: tuple[str, ...],
         columns: list[tuple[str, ...]],
-        sheets_in: list[int],
+        sheets_in: tuple[int, int],
     ) -> str:
         """`results.explain` of a result summed by pillar, as JSON (see `_Means`), its levels
         compact: by position in "jurors" (`result_selectors.frozen_explanation` names them).
         `columns`: each indicator's digits, one per counted sheet."""
-        outcome, text, fragments = self.outcome, self.text, self.fragments
-        parts = []
+        outcome, text, size = self.outcome, self.text, self.size
+        fragments = list(map(self.levels.__getitem__, columns))
+        scores, gated = result.pillar_scores, result.gated_pillars
+        values: list[str] = []
         for pillar, first, end in self.pillars:
             total = pillars.get(pillar)
-            mean = (
-                text(total.levels, total.jurors * self.size[pillar], 4)
+            values.append(
+                text(total.levels, total.jurors * size[pillar], 4)
                 if total is not None
                 else self.lowest
             )
-            indicators = []
-            for k in range(first, end):
-                found = fragments[k].get(columns[k])
-                if found is None:
-                    found = fragments[k][columns[k]] = self._indicator(k, columns[k])
-                indicators.append(found)
-            parts.append(
-                "".join(
-                    (
-                        self.heads[pillar],
-                        mean,
-                        ', "score": ',
-                        text(int(result.pillar_scores[pillar]), outcome.scale, 2),
-                        ', "gated": ',
-                        "true" if pillar in result.gated_pillars else "false",
-                        ', "indicators": [',
-                        ", ".join(indicators),
-                        "]}",
-                    )
-                )
-            )
+            values.append(text(int(scores[pillar]), outcome.scale, 2))
+            values.append("true" if pillar in gated else "false")
+            values.extend(fragments[first:end])
         final = int(result.final)
-        # The keys `results.explain` writes after the pillars, most of them remembered.
         jurors = self.jurors.get(names)
         if jurors is None:
             jurors = self.jurors[names] = _dumps(list(names))
-        return "".join(
-            (
-                '{"scale": ',
-                self.scale,
-                ', "pillars": [',
-                ", ".join(parts),
-                '], "final": ',
-                text(final, outcome.final_scale, 2),
-                ', "final_exact": ',
-                text(final, outcome.final_scale, 6),
-                ', "pass_mark": ',
-                self.pass_marks[result.category],
-                ', "pillar_minimum": ',
-                self.minimum,
-                ', "passed": ',
-                _BOOL[result.passed],
-                ', "rank": ',
-                str(result.rank),
-                ', "tied_with": ',
-                _dumps(result.tied_with) if result.tied_with else "[]",
-                ', "held_back": ',
-                _dumps(result.held_back),
-                ', "is_winner": ',
-                _BOOL[result.is_winner],
-                ', "prize": ',
-                str(result.prize),
-                ', "missing": ',
-                self.missing,
-                ', "missing_indicators": ',
-                _dumps(result.missing) if result.missing else "[]",
-                ', "complete": ',
-                _BOOL[result.complete],
-                ', "scored": ',
-                _BOOL[result.scored],
-                ', "undecided": ',
-                _BOOL[result.undecided],
-                ', "sheets": ',
-                _dumps(sheets_in),
-                ', "jurors": ',
-                jurors,
-                "}",
-            )
+        sheets = self.sheets.get(sheets_in)
+        if sheets is None:
+            sheets = self.sheets[sheets_in] = _dumps(list(sheets_in))
+        held_back = self.held_back.get(result.held_back)
+        if held_back is None:
+            held_back = self.held_back[result.held_back] = _dumps(result.held_back)
+        values += (
+            text(final, outcome.final_scale, 2),
+            text(final, outcome.final_scale, 6),
+            self.pass_marks[result.category],
+            _BOOL[result.passed],
+            str(result.rank),
+            _dumps(result.tied_with) if result.tied_with else "[]",
+            held_back,
+            _BOOL[result.is_winner],
+            str(result.prize),
+            _dumps(result.missing) if result.missing else "[]",
+            _BOOL[result.complete],
+            _BOOL[result.scored],
+            _BOOL[result.undecided],
+            sheets,
+            jurors,
         )
+        return self.template % tuple(values)
 
-    def hash_input(self, entries: Any) -> str:
+    def hash_input(self, entries: Iterable[tuple[int, str, list[tuple[str, ...]]]]) -> str:
         """The bytes `results.inputs_hash` hashes, for (entry, category, each indicator's
         digits on the counted sheets)."""
-        order = sorted(range(len(self.columns)), key=self.columns.__getitem__)
+        given, keys, template = self.given.__getitem__, self.keys, self.hash_template
         written = []
         for entry_id, category, columns in entries:
-            levels = []
-            for k in order:
-                column = columns[k]
-                found = self.hashed[k].get(column)
-                if found is None:
-                    given = sorted(_LEVEL[digit] for digit in column if digit != "0")
-                    found = self.hashed[k][column] = (
-                        self.quoted[k] + ": " + _dumps(given) if given else ""
-                    )
-                if found:
-                    levels.append(found)
-            written.append(f"[{entry_id}, {_dumps(category)}, {{{', '.join(levels)}}}]")
+            levels = list(map(given, self.sorted(columns)))
+            if "" in levels:  # an indicator nobody scored: left out
+                body = ", ".join(
+                    [key + found for key, found in zip(keys, levels, strict=True) if found]
+                )
+            else:
+                body = template % tuple(levels)
+            quoted = self.categories.get(category)
+            if quoted is None:
+                quoted = self.categories[category] = _dumps(category)
+            written.append(f"[{entry_id}, {quoted}, {{{body}}}]")
         return results.hash_text("[" + ", ".join(written) + "]", self.rules)
 
 
