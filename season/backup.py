@@ -29,7 +29,7 @@ import tarfile
 import tempfile
 import tomllib
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module, metadata
 from pathlib import Path, PurePosixPath
@@ -515,6 +515,32 @@ def _restore_into_place(
         raise
 
 
+def _rewrite_rows(
+    dump: Path, change: Callable[[dict[str, Any]], bool], *, first: Sequence[dict[str, Any]] = ()
+) -> bool:
+    """Upgrade the dump line by line, as each migration the archive predates would have:
+    `change(row)` edits a row in place and answers whether it is one it upgrades; every other
+    line is copied byte for byte. `first` rows go before the others. The dump is replaced only
+    when a row was upgraded (then `first` too is written); answers whether it was. The one
+    home of the three upgrades' loop (duplicate D1 of season/backup.py)."""
+    upgraded = dump.with_suffix(".upgrading")
+    changed = False
+    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
+        for row in first:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for line in rows:
+            row = json.loads(line) if line.strip() else None
+            if row is not None and change(row):
+                line = json.dumps(row, ensure_ascii=False) + "\n"
+                changed = True
+            out.write(line)
+    if changed:
+        upgraded.replace(dump)
+    else:
+        upgraded.unlink()
+    return changed
+
+
 # Issue 14: rows written before competitions used an instrument have no "instrument" field.
 INSTRUMENT_MIGRATION = "indicators.0002_instrument"
 ROWS_ON_AN_INSTRUMENT = {
@@ -538,21 +564,16 @@ def _upgrade_before_instruments(dump: Path, manifest: dict[str, Any]) -> dict[st
         "pk": 1,
         "fields": {**perwali.PERWALI, "parent": None, "created_at": perwali.PERWALI_CREATED},
     }
-    upgraded = dump.with_suffix(".upgraded")
-    needed = False
-    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
-        out.write(json.dumps(instrument, ensure_ascii=False) + "\n")
-        for line in rows:
-            row = json.loads(line) if line.strip() else None
-            if row is not None and row.get("model") in ROWS_ON_AN_INSTRUMENT:
-                row["fields"].setdefault("instrument", instrument["pk"])
-                line = json.dumps(row, ensure_ascii=False) + "\n"
-                needed = True
-            out.write(line)
-    if not needed:  # nothing sits on an instrument: restore the archive as it is
-        upgraded.unlink()
+
+    def on_the_instrument(row: dict[str, Any]) -> bool:
+        if row.get("model") not in ROWS_ON_AN_INSTRUMENT:
+            return False
+        row["fields"].setdefault("instrument", instrument["pk"])
+        return True
+
+    # Nothing sits on an instrument: the archive is restored as it is, with no instrument added.
+    if not _rewrite_rows(dump, on_the_instrument, first=[instrument]):
         return {}
-    upgraded.replace(dump)
     return {"indicators.instrument": 1}
 
 
@@ -574,19 +595,17 @@ def _upgrade_before_ready(dump: Path, manifest: dict[str, Any]) -> None:
             row = json.loads(line) if line.strip() else None
             if row is not None and row.get("model") == "competitions.competition":
                 held.add(row["fields"].get("instrument"))
-    upgraded = dump.with_suffix(".ready")
-    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
-        for line in rows:
-            row = json.loads(line) if line.strip() else None
-            if row is not None and row.get("model") == "indicators.instrument":
-                fields = row["fields"]
-                fields.setdefault(
-                    "ready",
-                    rule(has_parent=fields.get("parent") is not None, held=row["pk"] in held),
-                )
-                line = json.dumps(row, ensure_ascii=False) + "\n"
-            out.write(line)
-    upgraded.replace(dump)
+
+    def made_ready(row: dict[str, Any]) -> bool:
+        if row.get("model") != "indicators.instrument":
+            return False
+        fields = row["fields"]
+        fields.setdefault(
+            "ready", rule(has_parent=fields.get("parent") is not None, held=row["pk"] in held)
+        )
+        return True
+
+    _rewrite_rows(dump, made_ready)
 
 
 # Issue 14: a frozen result kept its pillar scores in three columns before
@@ -600,18 +619,17 @@ def _upgrade_result_columns(dump: Path, manifest: dict[str, Any]) -> None:
     if RESULT_COLUMNS_MIGRATION in manifest.get("migrations", [RESULT_COLUMNS_MIGRATION]):
         return
     upgrade = import_module("scoring.migrations.0006_result_pillar_scores")
-    upgraded = dump.with_suffix(".results")
-    with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
-        for line in rows:
-            row = json.loads(line) if line.strip() else None
-            if row is not None and row.get("model") == "scoring.result":
-                fields = row["fields"]
-                fields.setdefault("pillar_scores", upgrade.legacy_pillar_scores(fields))
-                for column in upgrade.LEGACY_COLUMNS:
-                    fields.pop(column, None)
-                line = json.dumps(row, ensure_ascii=False) + "\n"
-            out.write(line)
-    upgraded.replace(dump)
+
+    def by_pillar_code(row: dict[str, Any]) -> bool:
+        if row.get("model") != "scoring.result":
+            return False
+        fields = row["fields"]
+        fields.setdefault("pillar_scores", upgrade.legacy_pillar_scores(fields))
+        for column in upgrade.LEGACY_COLUMNS:
+            fields.pop(column, None)
+        return True
+
+    _rewrite_rows(dump, by_pillar_code)
 
 
 def _delete_portal_rows(using: str) -> None:
