@@ -650,11 +650,12 @@ def view_key(editions: list[Edition]) -> str:
 # the area, the drops' names; each kelurahan's code and name), in one query: the kelurahan,
 # beside the RTs' count and a sum that mixes each RT's id with its kelurahan and number
 # (not linear: two RTs swapping kelurahan change it). A pass over the RTs' index, ~1 ms at 10x.
+# (%% is the modulo: the SQL goes with parameters, where a lone % starts one.)
 _FINGERPRINT_SQL = """
     SELECT k.id, k.code, k.name, (SELECT COUNT(*) FROM {rt}),
            (SELECT COALESCE(SUM(((CAST(t.id AS BIGINT) * 31 + t.kelurahan_id)
                                  * (CAST(t.id AS BIGINT) * 17 + t.kelurahan_id + t.number * 7))
-                                % 1000000007), 0) FROM {rt} t)
+                                %% 1000000007), 0) FROM {rt} t)
     FROM {kelurahan} k ORDER BY k.id
 """
 
