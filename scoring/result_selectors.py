@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Count, F, Max, Min, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, QuerySet
 from django.utils.translation import gettext as _
 
 from bantar.models import User
@@ -608,28 +608,182 @@ def live_totals(
 ) -> tuple[dict[int, dict[str, results.PillarTotal]], set[int], dict[int, Coverage]]:
     """Each entry's pillar totals over the counted levels, the entries with a gap, and coverage.
 
-    The database adds up each submitted sheet's levels per pillar (one aggregate,
-    grouped by sheet: no join to the panel's tables), and lists the submitted
-    sheets; the panel rule (`jury_panel`, `Panel.counts`) then keeps the sheets and
-    pillars that count, and the same sheets give each entry's coverage, so that
-    coverage costs no aggregate of its own. An entry where a counted juror left an
+    The database adds up each submitted sheet's levels per pillar in one aggregate
+    (`_SheetSums`: one row per submitted sheet, with its entry and juror; no join to the
+    panel's tables); the panel rule (`jury_panel`, `Panel.counts`) then keeps the sheets
+    and pillars that count, and the same rows give each entry's coverage, so that
+    coverage costs no query of its own. An entry where a counted juror left an
     indicator of a pillar empty is "with a gap": `live_outcome` reads it level by level.
     """
     panel = jury_panel(competition, panel_entries)
-    size = _pillar_sizes(rules)
-    codes = dict(Pillar.objects.values_list("pk", "code"))
-    sheets = _submitted_sheets(competition)
-    sums = _fetch(
-        "sums",
-        competition,
-        lambda: (
-            _submitted_levels(competition)
-            .values_list("sheet_id", "indicator__pillar_id")
-            .annotate(levels=Sum("value"), n=Count("value"))
-            .order_by()
-        ),
-    )
-    return _pillar_totals(panel, sheets, sums, codes, size)
+    sums = _SheetSums(competition)
+    return sums.totals(panel, sums.fetch(competition), _pillar_sizes(rules))
+
+
+# The largest level a Score can hold (a PositiveSmallIntegerField): it bounds the packing.
+_LEVEL_MAX = 32767
+_PACKED_BITS = 62  # the bits a packed sum may use: a signed 64-bit SUM never overflows
+_FOREIGN_BITS = 20  # room to count the levels of indicators outside the instrument
+
+
+class _SheetSums:
+    """The live path's aggregate: per submitted sheet, its levels' sum and count per pillar.
+
+    One row per sheet, (sheet, entry, juror, packed sums..., packed counts...): each
+    pillar's sum of levels sits in its own bits of a packed SUM (value x 2^shift), each
+    pillar's count of levels likewise, and the levels of indicators outside the
+    instrument are counted in the last bits. The pillar of a level comes from its
+    indicator id (a CASE over the instrument's runs of consecutive ids, written into the
+    statement), not from a join to the indicators. Grouped by the entry and the sheet,
+    the order the joins walk them, SQLite adds up as it goes, with no sort: together
+    0.6 of the time of the per-(sheet, pillar) GROUP BY it replaced (35 against 57 ms
+    at city scale, benchmarks/bench_results.py). The sheet is LEFT JOINed to its levels, so that a submitted sheet
+    without a level still counts for coverage; a level above a Score's range cannot be
+    packed and is left out here, which makes its pillar a gap (read level by level).
+    """
+
+    def __init__(self, competition: Competition) -> None:
+        indicators = sorted(
+            Indicator.objects.filter(instrument=competition.instrument_id).values_list(
+                "pk", "pillar_id", "pillar__code"
+            )
+        )
+        self.runs: list[list[int]] = []  # [first id, last id, pillar id]
+        codes: dict[int, str] = {}
+        sizes: Counter[int] = Counter()
+        for pk, pillar, code in indicators:
+            codes[pillar] = code
+            sizes[pillar] += 1
+            if self.runs and self.runs[-1][1] == pk - 1 and self.runs[-1][2] == pillar:
+                self.runs[-1][1] = pk
+            else:
+                self.runs.append([pk, pk, pillar])
+        level_columns = _packed_columns(
+            {p: (n * _LEVEL_MAX).bit_length() for p, n in sizes.items()}
+        )
+        count_columns = _packed_columns(
+            {**{p: n.bit_length() for p, n in sizes.items()}, None: _FOREIGN_BITS}
+        )
+        self.levels = level_columns
+        self.counts = count_columns
+        place = {
+            pillar: (3 + column, shift, (1 << width) - 1)
+            for column, slots in enumerate(level_columns)
+            for pillar, shift, width in slots
+        }
+        count_place = {
+            pillar: (3 + len(level_columns) + column, shift, (1 << width) - 1)
+            for column, slots in enumerate(count_columns)
+            for pillar, shift, width in slots
+        }
+        # (pillar code, pillar id, column/shift/mask of its sum, column/shift/mask of its count)
+        self.slots = [
+            (codes[p], p, *place[p], *count_place[p])
+            for p in dict.fromkeys(p for _pk, p, _c in indicators)
+        ]
+        self.foreign = count_place[None][:2]
+
+    def statement(self) -> tuple[str, list[int | str]]:
+        quote = connections[router.db_for_read(Score)].ops.quote_name
+        params: list[int | str] = []
+
+        def case(slots: list[tuple[int | None, int, int]], value: str) -> str:
+            shift = {pillar: s for pillar, s, _width in slots}
+            whens = []
+            for first, last, pillar in self.runs:
+                if pillar in shift:
+                    whens.append("WHEN s.indicator_id BETWEEN %s AND %s THEN %s")
+                    params.extend((first, last, 1 << shift[pillar]))
+            params.append(1 << shift[None] if None in shift else 0)
+            # CAST: PostgreSQL's SUM of a bigint is a numeric.
+            return f"CAST(SUM({value}CASE {' '.join(whens)} ELSE %s END) AS BIGINT)"
+
+        columns = [case(slots, "s.value * ") for slots in self.levels]
+        columns += [case(slots, "") for slots in self.counts]
+        entry, sheet, score = (quote(model._meta.db_table) for model in (Entry, ScoreSheet, Score))
+        # Only table names and placeholders go into the text; every value is a parameter.
+        sql = (
+            f"SELECT sh.id, sh.entry_id, sh.juror_id, {', '.join(columns)} "  # noqa: S608
+            f"FROM {entry} e JOIN {sheet} sh ON sh.entry_id = e.id "
+            f"LEFT JOIN {score} s ON s.sheet_id = sh.id AND s.value BETWEEN 0 AND %s "
+            "WHERE e.competition_id = %s AND sh.status = %s "
+            "GROUP BY e.id, sh.id"
+        )
+        return sql, [*params, _LEVEL_MAX]
+
+    def fetch(self, competition: Competition) -> list[tuple[Any, ...]]:
+        sql, params = self.statement()
+        alias = router.db_for_read(Score)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, [*params, competition.pk, SheetStatus.SUBMITTED])
+            return cursor.fetchall()
+
+    def totals(
+        self, panel: Panel, rows: list[tuple[Any, ...]], size: dict[str, int]
+    ) -> tuple[dict[int, dict[str, results.PillarTotal]], set[int], dict[int, Coverage]]:
+        """`_pillar_totals` over this aggregate's rows: the same panel rule, one row per sheet."""
+        expected = panel.expected
+        adding: dict[int, dict[str, list[int]]] = {}  # code -> [sum, jurors, levels]
+        submitted: dict[int, int] = dict.fromkeys(expected, 0)
+        incomplete: set[int] = set()
+        slots = self.slots
+        foreign_column, foreign_shift = self.foreign
+        for row in rows:
+            entry_id = row[1]
+            jurors = expected.get(entry_id)
+            if jurors is None:
+                continue
+            remit = jurors.get(row[2])
+            if remit is None:  # rules 1 to 3: not a juror the panel expects
+                continue
+            submitted[entry_id] += 1
+            entry_totals = adding.get(entry_id)
+            if entry_totals is None:
+                entry_totals = adding[entry_id] = {}
+            if row[3] is None:  # a submitted sheet without a level
+                continue
+            if not remit and row[foreign_column] >> foreign_shift:
+                incomplete.add(entry_id)  # a level of another instrument: level by level
+            for code, pillar, lc, ls, lm, nc, ns, nm in slots:
+                n = (row[nc] >> ns) & nm
+                if not n or (remit and pillar not in remit):  # rule 4, `in_remit`, inlined
+                    continue
+                total = entry_totals.get(code)
+                if total is None:
+                    entry_totals[code] = [(row[lc] >> ls) & lm, 1, n]
+                else:  # one more juror: one sheet is one juror
+                    total[0] += (row[lc] >> ls) & lm
+                    total[1] += 1
+                    total[2] += n
+        coverage = {entry_id: Coverage(0, 0) for entry_id in panel.unassigned}
+        for entry_id, jurors in expected.items():
+            coverage[entry_id] = Coverage(len(jurors), submitted[entry_id])
+        pillars: dict[int, dict[str, results.PillarTotal]] = {}
+        for entry_id, entry_totals in adding.items():
+            if not entry_totals:
+                continue
+            for code, (_sum, count, n) in entry_totals.items():
+                if n != size[code] * count:
+                    incomplete.add(entry_id)
+            pillars[entry_id] = {
+                code: results.PillarTotal(total, count)
+                for code, (total, count, _n) in entry_totals.items()
+            }
+        return pillars, incomplete, coverage
+
+
+def _packed_columns(widths: dict[int | None, int]) -> list[list[tuple[int | None, int, int]]]:
+    """Slots of `widths` bits packed into as few columns of `_PACKED_BITS` as they fit:
+    per column, [(key, shift, width)]."""
+    columns: list[list[tuple[int | None, int, int]]] = [[]]
+    used = 0
+    for key, width in widths.items():
+        if used + width > _PACKED_BITS and columns[-1]:
+            columns.append([])
+            used = 0
+        columns[-1].append((key, used, width))
+        used += width
+    return columns
 
 
 def _submitted_levels(competition: Competition) -> QuerySet[Score]:
