@@ -169,3 +169,21 @@ def test_the_explain_page_of_a_frozen_result_names_each_jurors_level(
     stored = ResultSet.objects.get().results.get(entry=season["G"]).explanation
     assert stored["jurors"] == ["Juri.Satu", "Juri.Dua"]
     assert stored["pillars"][2]["indicators"][0]["levels"] == [4, None]
+
+
+def test_names_with_quotes_backslashes_tabs_and_percent_signs_are_stored_as_they_are(
+    open_competition, panitia
+):
+    """The explanations are %-templates filled in, and on PostgreSQL go in through COPY,
+    whose text format escapes backslashes, tabs and newlines: a juror's name with each of
+    them (and JSON's own escapes) reads back exactly, as the level-by-level path writes it."""
+    from scoring.result_services import competition_finalise
+
+    season = build_season(open_competition)
+    odd = 'Juri "Satu" \\ 100% \t Ñ\nx'
+    User.objects.filter(username="juri.satu").update(first_name=odd, last_name="")
+    assert_both_ways_agree(open_competition)
+    competition_finalise(competition=open_competition, by=panitia)
+    stored = ResultSet.objects.get().results.get(entry=season["G"]).explanation
+    assert stored["jurors"][0] == odd
+    assert frozen_explanation(stored)["pillars"][0]["indicators"][0]["levels"][0][0] == odd
