@@ -7,15 +7,18 @@ pages (`scoring.result_selectors`): a document never counts differently from the
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import overload
 
 from django.db.models import Count, QuerySet
 
 from bantar.models import User
-from competitions.models import Competition, CompetitionStatus, Entry
+from competitions.models import RT, Competition, CompetitionStatus, Entry
 from documents.certificates import certificate_code, result_pk_for
 from indicators.selectors import indicators_of, levels_of, pillars_of
+from scoring import result_cache
 from scoring.models import Result, ResultSet
 from scoring.result_selectors import ResultRow, ResultTable, score_breakdown
 
@@ -192,10 +195,14 @@ def document_rows(user: User, result_set: ResultSet) -> QuerySet[Result]:
     Read, counted and paged in SQL, so the documents page costs the same for a city of
     16,500 RTs as for 1,650 (the whole table is built only by the PDFs that print it all).
     """
-    visible = Entry.objects.for_user(user).filter(competition_id=result_set.competition_id)
+    results = Result.objects.filter(result_set=result_set)
+    if not user.is_city_wide:  # as result_table_for: the city sees every entry of the set
+        # (for the city the subquery of every entry would drive each page's query: SQLite
+        # then looked each result up by entry, 16,500 at 10x, before reading a kelurahan's)
+        visible = Entry.objects.for_user(user).filter(competition_id=result_set.competition_id)
+        results = results.filter(entry__in=visible)
     return (
-        Result.objects.filter(result_set=result_set, entry__in=visible)
-        .select_related("entry__rt__kelurahan__kecamatan")
+        results.select_related("entry__rt__kelurahan__kecamatan")
         .only(
             "final",
             "is_winner",
@@ -214,13 +221,90 @@ def document_rows(user: User, result_set: ResultSet) -> QuerySet[Result]:
     )
 
 
-def row_kecamatan_counts(rows: QuerySet[Result]) -> list[tuple[int, str, int]]:
-    """(id, name, results) per kecamatan of `rows`, in code order (one query)."""
-    kecamatan = "entry__rt__kelurahan__kecamatan"
+def row_kelurahan_counts(rows: QuerySet[Result]) -> list[tuple[int, str, int, int]]:
+    """(kecamatan id, kecamatan name, kelurahan id, results) per kelurahan of `rows`, in
+    the rows' order (kecamatan code, kelurahan code; one query)."""
+    kelurahan = "entry__rt__kelurahan"
     counted = (
         rows.order_by()
-        .values_list(f"{kecamatan}__pk", f"{kecamatan}__name", f"{kecamatan}__code")
+        .values_list(
+            f"{kelurahan}__kecamatan_id",
+            f"{kelurahan}__kecamatan__name",
+            f"{kelurahan}__pk",
+            f"{kelurahan}__kecamatan__code",
+            f"{kelurahan}__code",
+        )
         .annotate(n=Count("pk"))
-        .order_by(f"{kecamatan}__code")
+        .order_by(f"{kelurahan}__kecamatan__code", f"{kelurahan}__code")
     )
-    return [(pk, name, n) for pk, name, _code, n in counted]
+    return [(kec, name, pk, n) for kec, name, pk, _kec_code, _code, n in counted]
+
+
+def kecamatan_totals(counts: list[tuple[int, str, int, int]]) -> list[tuple[int, str, int]]:
+    """(id, name, results) per kecamatan from `row_kelurahan_counts`, in its order."""
+    totals: dict[tuple[int, str], int] = {}
+    for kecamatan, name, _kelurahan, n in counts:
+        totals[(kecamatan, name)] = totals.get((kecamatan, name), 0) + n
+    return [(pk, name, n) for (pk, name), n in totals.items()]
+
+
+def kept_kelurahan_counts(
+    user: User, competition: Competition, result_set: ResultSet, rows: QuerySet[Result]
+) -> list[tuple[int, str, int, int]]:
+    """`row_kelurahan_counts(rows)` (rows: `document_rows(user, result_set)`), kept per
+    viewer and result set under the competition's data version (2 queries when kept).
+
+    A frozen set's results never change; which entries the user sees and in which region
+    they lie change only by writes that renew the version (entries, RTs, region names).
+    """
+    return result_cache.cached(
+        f"documents-kelurahan:{result_cache.viewer(user)}:{result_set.pk}",
+        competition,
+        lambda: row_kelurahan_counts(rows),
+    )
+
+
+class RegionPages(Sequence[Result]):
+    """`document_rows` with their counts per kelurahan known: a page reads only the
+    kelurahan it overlaps (their offsets are the counts before them), so the database sorts
+    a few kelurahan's results for a page, not the city's, and no COUNT runs."""
+
+    def __init__(
+        self, rows: QuerySet[Result], counts: list[tuple[int, str, int, int]], competition_id: int
+    ) -> None:
+        self.rows = rows
+        self.competition_id = competition_id
+        self.counts = counts  # in the rows' order: kecamatan code, kelurahan code
+
+    def __len__(self) -> int:
+        return sum(item[3] for item in self.counts)
+
+    @overload
+    def __getitem__(self, index: int) -> Result: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Result]: ...
+    def __getitem__(self, index: int | slice) -> Result | list[Result]:
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop = index.start or 0, len(self) if index.stop is None else index.stop
+        wanted: list[int] = []
+        first = 0  # where the first kelurahan wanted begins among all rows
+        offset = 0
+        for _kecamatan, _name, kelurahan, n in self.counts:
+            if offset < stop and offset + n > start:
+                if not wanted:
+                    first = offset
+                wanted.append(kelurahan)
+            offset += n
+        if not wanted or stop <= start:
+            return []
+        # Nested IN lists, so that the database walks the indexes from the kelurahan: their
+        # RTs, those RTs' entries of the competition, those entries' results. Joined, SQLite
+        # read every result of the set (16,500 at 10x) to find a kelurahan's.
+        rts = RT.objects.filter(kelurahan_id__in=wanted).values("pk")
+        entries = Entry.objects.filter(competition_id=self.competition_id, rt__in=rts)
+        overlapped = self.rows.filter(entry__in=entries.values("pk"))
+        return list(overlapped[start - first : stop - first])

@@ -74,14 +74,15 @@ def documents_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRe
     chosen = request.GET.get("kecamatan", "")
     kecamatan: list[tuple[int, str, int]] = []
     rows = Result.objects.none()
+    counts: list[tuple[int, str, int, int]] = []
     if result_set is not None:
         rows = selectors.document_rows(request.user, result_set)
-        kecamatan = selectors.row_kecamatan_counts(rows) if city else []
+        counts = selectors.kept_kelurahan_counts(request.user, competition, result_set, rows)
+        kecamatan = selectors.kecamatan_totals(counts) if city else []
         if chosen:  # a value that names no kecamatan shows none
-            rows = rows.filter(
-                entry__rt__kelurahan__kecamatan_id=int(chosen) if chosen.isdigit() else 0
-            )
-    page = page_of(request, rows)  # 1,650 RTs in a city: a page at a time, paged in SQL
+            counts = [item for item in counts if str(item[0]) == chosen]
+    # A page at a time, paged in SQL over the kelurahan the page overlaps (issue 19).
+    page = page_of(request, selectors.RegionPages(rows, counts, competition.pk))
     context = {
         "competition": competition,
         "city": city,
