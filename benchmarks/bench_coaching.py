@@ -115,7 +115,7 @@ def measure(profile: bool) -> None:
                 f"{len(content) / 1024:7.1f} KB "
                 f"{len(queries):3d} queries; first {first[0]:6.3f} s (CPU {first[1]:5.3f} s)"
             )
-        if profile and username == "bench.panitia":
+        if profile:
             from pyinstrument import Profiler
 
             profiler = Profiler()
@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--keep", help="build into this SQLite file and keep it")
     parser.add_argument("--reuse", help="measure an already built SQLite file")
     parser.add_argument("--cold", action="store_true", help="forget the kept sums first")
-    parser.add_argument("--profile", action="store_true", help="pyinstrument of the city page")
+    parser.add_argument("--profile", action="store_true", help="pyinstrument of each user's page")
     arguments = parser.parse_args()
     from benchmarks.citydata import fresh_sqlite_url, prepare_schema, setup, sqlite_path
 

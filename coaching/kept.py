@@ -11,9 +11,9 @@ page shows, so then, after the commit (`scoring.signals`, received from `Coachin
   rank, each kelurahan's counts, so a page is a range of an index, not a pass over every
   result of the city.
 
-The page trusts a view only over the master data it was worked out over (its fingerprint);
-when an RT was added or moved since, the page counts in SQL as before until the next
-publication, or `manage.py coaching_keep`.
+The page trusts a view only over the master data it was worked out over (each kelurahan's
+fingerprint, for the area it shows); when an RT was added or moved since, the page counts in
+SQL as before until the next publication, or `manage.py coaching_keep`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from coaching.selectors import (
     _AreaSQL,
     _fetch,
     _is_kept,
-    master_fingerprint,
+    area_fingerprints,
     published_editions,
     set_sums,
     view_key,
 )
-from competitions.models import Entry
+from competitions.models import Entry, Kelurahan
 from scoring.models import Result
 
 # The set's results, narrow (coaching.models.KeptShowing), in one statement.
@@ -112,7 +112,7 @@ def coaching_keep() -> int | None:
     KeptView.objects.all().delete()
     if not editions:
         return None
-    view = KeptView.objects.create(sets=view_key(editions), fingerprint=master_fingerprint())
+    view = KeptView.objects.create(sets=view_key(editions))
     area = _AreaSQL(None, editions)
     lists_sql, lists_params = area.lists()
     standing = _KEEP_STANDING_SQL.format(standing=KeptStanding._meta.db_table, lists=lists_sql)
@@ -122,8 +122,15 @@ def coaching_keep() -> int | None:
         cursor.execute(standing, [*lists_params, view.pk])
         cursor.execute(drops, [*drops_params, view.pk])
     years = sorted({edition.year for edition in editions})
+    kelurahan = {k.pk: k for k in Kelurahan.objects.all()}
+    fingerprints = area_fingerprints(kelurahan, city=True)
     KeptCount.objects.bulk_create(
-        KeptCount(view=view, kelurahan_id=row[0], counts=[int(value) for value in row[1:]])
+        KeptCount(
+            view=view,
+            kelurahan_id=row[0],
+            counts=[int(value) for value in row[1:]],
+            fingerprint=fingerprints[row[0]],
+        )
         for row in _fetch(*area.counts(years))
     )
     return view.pk

@@ -173,13 +173,12 @@ class KeptView(models.Model):
     drop's rank and each kelurahan's counts are kept here; a page reads a range of an index.
 
     `sets` names the combination ("12,15": the current published result sets, oldest edition
-    first); `fingerprint` the RT master data it was worked out over (the RTs' kelurahan and
-    numbers, the kelurahan's codes and names: what orders and names the rows). A page whose
-    sets or master data differ reads the lists as before, never a stale row.
+    first). Each kelurahan's counts carry the fingerprint of the master data they were worked
+    out over (`KeptCount`); a page whose sets or area's master data differ reads the lists as
+    before, never a stale row.
     """
 
     sets = models.CharField(max_length=200, unique=True)
-    fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -192,7 +191,7 @@ class KeptStanding(models.Model):
 
     view = models.ForeignKey(KeptView, on_delete=models.CASCADE, related_name="+")
     rt = models.ForeignKey("competitions.RT", on_delete=models.CASCADE, related_name="+")
-    kelurahan_id = models.PositiveIntegerField()  # the RT's then (the fingerprint: now)
+    kelurahan_id = models.PositiveIntegerField()  # the RT's then (the fingerprints: now)
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=16)
 
@@ -235,11 +234,17 @@ class KeptDrop(models.Model):
 
 class KeptCount(models.Model):
     """A kelurahan's counts in a kept view: [total RTs, never, not_won, won_not_back, drops,
-    then per year (the view's years, in order) the RTs that took part and that won]."""
+    then per year (the view's years, in order) the RTs that took part and that won].
+
+    `fingerprint`: the kelurahan's master data then (its code and name, its RTs' ids and
+    numbers: what orders, names and places its rows; `coaching.selectors.area_fingerprints`).
+    An area's rows are read only while each of its kelurahan's is the same today.
+    """
 
     view = models.ForeignKey(KeptView, on_delete=models.CASCADE, related_name="+")
     kelurahan_id = models.PositiveIntegerField()
     counts = models.JSONField(default=list)
+    fingerprint = models.CharField(max_length=64)
 
     class Meta:
         constraints = [

@@ -646,46 +646,69 @@ def view_key(editions: list[Edition]) -> str:
     return ",".join(str(edition.result_set) for edition in editions)
 
 
-# The RT master data a kept view's rows depend on (each RT's kelurahan and number: the order,
-# the area, the drops' names; each kelurahan's code and name), in one query: the kelurahan,
-# beside the RTs' count and a sum that mixes each RT's id with its kelurahan and number
-# (not linear: two RTs swapping kelurahan change it). A pass over the RTs' index, ~1 ms at 10x.
+# The RT master data a kept view's rows depend on, per kelurahan (its RTs' ids and numbers:
+# the order, the area, the drops' names; its code and name), in one query over the RTs'
+# index: each kelurahan's RTs counted beside a sum that mixes each RT's id with its number
+# and kelurahan (not linear: two RTs swapping places change it). An officer's area only.
 # (%% is the modulo: the SQL goes with parameters, where a lone % starts one.)
 _FINGERPRINT_SQL = """
-    SELECT k.id, k.code, k.name, (SELECT COUNT(*) FROM {rt}),
-           (SELECT COALESCE(SUM(((CAST(t.id AS BIGINT) * 31 + t.kelurahan_id)
-                                 * (CAST(t.id AS BIGINT) * 17 + t.kelurahan_id + t.number * 7))
-                                %% 1000000007), 0) FROM {rt} t)
-    FROM {kelurahan} k ORDER BY k.id
+    SELECT t.kelurahan_id, COUNT(*),
+           SUM(((CAST(t.id AS BIGINT) * 31 + t.kelurahan_id)
+                * (CAST(t.id AS BIGINT) * 17 + t.kelurahan_id + t.number * 7)) %% 1000000007)
+    FROM {rt} t {area}
+    GROUP BY t.kelurahan_id
 """
 
 
-def master_fingerprint() -> str:
-    sql = _FINGERPRINT_SQL.format(rt=RT._meta.db_table, kelurahan=Kelurahan._meta.db_table)
-    rows = _fetch(sql, [])
-    rts = [int(rows[0][3]), int(rows[0][4])] if rows else [0, 0]
-    named = [[pk, code, name] for pk, code, name, *_rts in rows]
-    return hashlib.sha256(json.dumps([rts, named]).encode()).hexdigest()
+def area_fingerprints(kelurahan: dict[int, Kelurahan], city: bool) -> dict[int, str]:
+    """Each of these kelurahan's master data (those with RTs), as `KeptCount` keeps it."""
+    ids = [] if city else sorted(kelurahan) or [0]
+    area = f"WHERE t.kelurahan_id IN ({', '.join('%s' for _ in ids)})" if ids else ""
+    rows = _fetch(_FINGERPRINT_SQL.format(rt=RT._meta.db_table, area=area), ids)
+    found = {}
+    for pk, count, mix in rows:  # (PostgreSQL sums bigints as numeric: int() for both)
+        named = kelurahan.get(pk)
+        described = [pk, getattr(named, "code", ""), getattr(named, "name", ""), count, int(mix)]
+        found[pk] = hashlib.sha256(json.dumps(described).encode()).hexdigest()
+    return found
 
 
-def kept_view(editions: list[Edition]) -> int | None:
-    """The kept view of these editions, if it was worked out over today's master data."""
-    found = KeptView.objects.filter(sets=view_key(editions)).values_list("pk", "fingerprint")
-    for pk, fingerprint in found:
-        if fingerprint == master_fingerprint():
-            return pk
-    return None
+KeptCounts = list[list[Any]]  # per kelurahan: its pk, then its kept counts
+
+
+def kept_view(
+    user: User, editions: list[Edition], kelurahan: dict[int, Kelurahan] | None = None
+) -> tuple[int, KeptCounts] | None:
+    """The kept view of these editions and its counts for the user's area (`kelurahan`: the
+    area's, else read), if every kelurahan of the area is as it was when the view was worked
+    out (3 queries)."""
+    if kelurahan is None:
+        kelurahan = {k.pk: k for k in Kelurahan.objects.for_user(user)}
+    view = KeptView.objects.filter(sets=view_key(editions)).values_list("pk", flat=True).first()
+    if view is None:
+        return None
+    rows = KeptCount.objects.filter(view_id=view)
+    if not user.is_city_wide:
+        rows = rows.filter(kelurahan_id__in=sorted(kelurahan))
+    counts, kept = [], {}
+    for pk, values, fingerprint in rows.values_list("kelurahan_id", "counts", "fingerprint"):
+        counts.append([pk, *values])
+        kept[pk] = fingerprint
+    if kept != area_fingerprints(kelurahan, user.is_city_wide):
+        return None
+    return view, counts
 
 
 def coaching_page(user: User) -> CoachingFigures:
     """The figures of the paged page: the same as `coaching_figures`, each long list counted
     and paged in SQL. Reads only, whatever is kept:
 
-    - the kept view (`coaching.kept`, at publication) of today's sets and master data: each
-      list a range of an index. Queries: the kelurahan, the editions, the kept sums, the view
-      and the master data's fingerprint, the counts, the indicators, the region name; then
-      each list's page as it is read (the RTs, and their showings);
-    - else (the master data changed since, a set reopened), the lists counted, ordered and
+    - the kept view (`coaching.kept`, at publication) of today's sets, while the area's
+      master data is as then: each list a range of an index. Queries: the kelurahan, the
+      editions, the kept sums, the view, its counts for the area, the area's fingerprints,
+      the indicators, the region name; then each list's page as it is read (the RTs, and
+      their showings);
+    - else (the area's master data changed since, a set reopened), the lists counted, ordered and
       paged in SQL over the kept results (coaching.KeptShowing);
     - else (a set published before keeping was publication's), the plain computation.
     """
@@ -709,9 +732,9 @@ def coaching_page(user: User) -> CoachingFigures:
     kept = kept_sums(user, editions, set(kelurahan))
     if not _all_kept(editions, kept):  # without its KeptShowing rows: from the results
         return coaching_figures(user)
-    view = kept_view(editions)
-    if view is not None:
-        return _kept_page(user, editions, kelurahan, kept, view)
+    found = kept_view(user, editions, kelurahan)
+    if found is not None:
+        return _kept_page(user, editions, kelurahan, kept, *found)
     return _sql_page(user, editions, kelurahan, kept)
 
 
@@ -801,7 +824,12 @@ def _figures(
 
 
 def _kept_page(
-    user: User, editions: list[Edition], kelurahan: dict[int, Kelurahan], kept: Kept, view: int
+    user: User,
+    editions: list[Edition],
+    kelurahan: dict[int, Kelurahan],
+    kept: Kept,
+    view: int,
+    counts: KeptCounts,
 ) -> CoachingFigures:
     """The page from a kept view: the counts per kelurahan summed, each list's page a range of
     an index (the view's rows, the area's kelurahan, by position or rank)."""
@@ -810,13 +838,6 @@ def _kept_page(
     def scoped(rows: QuerySet[Any]) -> QuerySet[Any]:
         return rows if area is None else rows.filter(kelurahan_id__in=area)
 
-    counts = [
-        [pk, *values]
-        for pk, values in scoped(KeptCount.objects.filter(view_id=view)).values_list(
-            "kelurahan_id", "counts"
-        )
-        if pk in kelurahan  # (the fingerprint: every kelurahan counted is today's)
-    ]
     counts.sort(key=lambda row: kelurahan[row[0]].code)
     rows = _Rows(editions, kelurahan)
 

@@ -21,7 +21,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("sets", models.CharField(max_length=200, unique=True)),
-                ("fingerprint", models.CharField(max_length=64)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
@@ -116,6 +115,7 @@ class Migration(migrations.Migration):
                 ),
                 ("kelurahan_id", models.PositiveIntegerField()),
                 ("counts", models.JSONField(default=list)),
+                ("fingerprint", models.CharField(max_length=64)),
                 (
                     "view",
                     models.ForeignKey(

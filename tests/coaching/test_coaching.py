@@ -188,16 +188,22 @@ def test_the_page_reads_as_many_queries_for_many_more_rts_and_results(city, clie
     from scoring.result_services import competition_finalise
     from tests.scoring.seasons import Plan, build_season
 
+    from coaching.kept import coaching_keep
+
     client.force_login(panitia)
-    before = count_queries(client, reverse("coaching"))
+    before = count_queries(client, reverse("coaching"))  # from the view kept at publication
+    kelurahan = Kelurahan.objects.get(name="Eka Jaya")
+    RT.objects.create(kelurahan=kelurahan, number=99)  # the view's no longer today's city
+    before_sql = count_queries(client, reverse("coaching"))  # so the lists counted in SQL
     competition = competition_create(year=2026)
     plans = [Plan(f"N{n}", "Beringin", 20 + n, 60, FOURS, TWOS) for n in range(60)]
     build_season(competition, plans=plans)
     competition_finalise(competition=competition, by=panitia)
     publish(competition, panitia)
-    kelurahan = Kelurahan.objects.get(name="Eka Jaya")
     RT.objects.bulk_create(RT(kelurahan=kelurahan, number=100 + n) for n in range(12))
-    assert coaching_figures(panitia).rt_count == 8 + 60 + 12
+    assert coaching_figures(panitia).rt_count == 8 + 60 + 1 + 12
+    assert count_queries(client, reverse("coaching")) == before_sql  # the RTs came after
+    coaching_keep()  # as `manage.py coaching_keep` after the master data changed
     assert count_queries(client, reverse("coaching")) == before
 
 
