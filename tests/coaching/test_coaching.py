@@ -184,11 +184,10 @@ def test_a_long_list_of_rts_that_never_took_part_shows_per_kelurahan(
 def test_the_page_reads_as_many_queries_for_many_more_rts_and_results(city, client, panitia):
     """Issue 19: the same queries for this small city as after 60 more RTs with results and
     12 that never took part (the weakest indicators are summed in SQL, the lists paged)."""
+    from coaching.kept import coaching_keep
     from competitions.services import competition_create
     from scoring.result_services import competition_finalise
     from tests.scoring.seasons import Plan, build_season
-
-    from coaching.kept import coaching_keep
 
     client.force_login(panitia)
     before = count_queries(client, reverse("coaching"))  # from the view kept at publication
