@@ -71,6 +71,11 @@ def _subtitle(competition: Competition, table: ResultTable | None, scope: str) -
     )
 
 
+def report_subtitle(competition: Competition, table: ResultTable | None, scope: str) -> str:
+    """A list's subtitle: the region, the results' state and the time it is printed."""
+    return _subtitle(competition, table, scope)
+
+
 def long_date(day: date) -> str:
     """26 Oktober 2020: a day as the city writes it, in the language being rendered."""
     return formats.date_format(day, "j F Y")

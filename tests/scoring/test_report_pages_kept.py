@@ -244,3 +244,67 @@ def test_the_kept_kelurahan_rekap_is_the_users_export(who, request, client, publ
     assert kecamatan == ({"Paal Merah"} if who != "panitia" else kecamatan) and kecamatan
     if who == "panitia":
         assert len(kecamatan) > 1
+
+
+def _cells(report) -> list[list[list[object]]]:
+    return [
+        [[column.value(row) for column in sheet.columns] for row in sheet.rows]
+        + [list(sheet.total or [])]
+        for sheet in report.sheets
+    ]
+
+
+def test_the_kept_winners_pages_are_the_whole_tables_pages(
+    rf, settings, panitia, officer_paal_merah, published, open_competition
+):
+    """Every cell, total, note and page number of each kept page equal the page paged from
+    the user's whole table (`_paged` of the export's report), read once and again from the
+    cache, for two users and four query strings kept side by side."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from scoring.result_views import _kept_report_page, _paged, _report, _report_filter
+
+    settings.BANTAR_PAGE_SIZE = 2
+    competition = Competition.objects.get(pk=open_competition.pk)
+
+    def asked(user, query):
+        made = rf.get("/", dict(part.split("=") for part in query.split("&") if part))
+        made.user = user
+        made.session = {}
+        made._messages = FallbackStorage(made)
+        return made
+
+    def filters(made):
+        return _report_filter(made, competition, "pemenang")
+
+    seen = set()
+    for _twice in range(2):  # the second round from the kept pages
+        for user in (panitia, officer_paal_merah):
+            for query in ("", "halaman=2", "category=besar", "kecamatan=bukan"):
+                made = asked(user, query)
+                whole, whole_page = _paged(
+                    made, _report(made, competition, "pemenang", filters(made))
+                )
+                made = asked(user, query)
+                kept, page = _kept_report_page(made, competition, "pemenang", filters(made))
+                assert _cells(kept) == _cells(whole), (user, query)
+                assert kept.notes == whole.notes and kept.signature == whole.signature
+                assert [s.name for s in kept.sheets] == [s.name for s in whole.sheets]
+                assert [c.header for s in kept.sheets for c in s.columns] == [
+                    c.header for s in whole.sheets for c in s.columns
+                ]
+                assert page.number == whole_page.number
+                assert page.paginator.count == whole_page.paginator.count
+                seen.add(repr(_cells(whole)))
+    assert len(seen) >= 6  # the pages differ: each must be its own
+
+
+def test_the_kept_winners_page_follows_a_write(client, panitia, published, open_competition):
+    """A write that changes a winner's row (its kampung's name) renews the kept page."""
+    client.force_login(panitia)
+    url = f"/kompetisi/{open_competition.pk}/laporan/pemenang/"
+    assert "Kampung Baru Sekali" not in client.get(url).content.decode()
+    entry = published["A"]
+    entry.kampung_name = "Kampung Baru Sekali"
+    entry.save()
+    assert "Kampung Baru Sekali" in client.get(url).content.decode()
