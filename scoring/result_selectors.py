@@ -141,6 +141,15 @@ def _fetch(name: str, competition: Competition, build: Callable[[], QuerySet[Any
 def results_inputs(
     competition: Competition,
 ) -> tuple[results.Rules, list[results.EntryInput], Panel, list]:
+    rules, entries, panel, levels, _coverage = covered_inputs(competition)
+    return rules, entries, panel, levels
+
+
+def covered_inputs(
+    competition: Competition,
+) -> tuple[results.Rules, list[results.EntryInput], Panel, list, dict[int, Coverage]]:
+    """`results_inputs` and the coverage it read: for `explained_results`, so that the
+    panel and the sheets are read once (the normalised path explains from every level)."""
     panel = jury_panel(competition)
     coverage = sheet_coverage(competition, panel)
     levels = counted_levels(competition, panel)
@@ -162,7 +171,7 @@ def results_inputs(
         )
         for pk, code in categories.items()
     ]
-    return rules, entries, panel, levels
+    return rules, entries, panel, levels, coverage
 
 
 def _values(rules: results.Rules, levels: list) -> list[int | Fraction]:
@@ -692,11 +701,14 @@ class _SheetSums:
             whens = []
             for first, last, pillar in self.runs:
                 if pillar in shift:
-                    whens.append("WHEN s.indicator_id BETWEEN %s AND %s THEN %s")
+                    whens.append("WHEN s.indicator_id BETWEEN %s AND %s THEN CAST(%s AS BIGINT)")
                     params.extend((first, last, 1 << shift[pillar]))
             params.append(1 << shift[None] if None in shift else 0)
-            # CAST: PostgreSQL's SUM of a bigint is a numeric.
-            return f"CAST(SUM({value}CASE {' '.join(whens)} ELSE %s END) AS BIGINT)"
+            if not whens:  # a column of the foreign count only, or an instrument of nothing
+                return f"CAST(SUM({value}CAST(%s AS BIGINT)) AS BIGINT)"
+            # The CASTs: PostgreSQL multiplies a smallint level by an integer in 32 bits, and
+            # its SUM of bigints is a numeric. SQLite's integers are 64 bits: no cost there.
+            return f"CAST(SUM({value}CASE {' '.join(whens)} ELSE CAST(%s AS BIGINT) END) AS BIGINT)"
 
         columns = [case(slots, "s.value * ") for slots in self.levels]
         columns += [case(slots, "") for slots in self.counts]
@@ -1028,16 +1040,24 @@ def _category_order(competition: Competition) -> list[str]:
 
 
 def explained_results(
-    competition: Competition, outcome: results.Outcome, rules: results.Rules, levels: list
+    competition: Competition,
+    outcome: results.Outcome,
+    rules: results.Rules,
+    levels: list,
+    coverage: dict[int, Coverage] | None = None,
 ) -> list[tuple[results.EntryResult, dict[str, Any]]]:
-    """Each result of `results.compute` with its explanation, to freeze them."""
+    """Each result of `results.compute` with its explanation, to freeze them.
+
+    `coverage`: the one `covered_inputs` read with `levels` (else read again here).
+    """
     names = _juror_names(juror for _entry, juror, _code, _value in levels)
     per_entry: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     normalised: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for (entry_id, juror, code, value), used in zip(levels, _values(rules, levels), strict=True):
         per_entry[entry_id][code].append((names[juror], value))
         normalised[entry_id][code].append(used)
-    coverage = sheet_coverage(competition, jury_panel(competition))
+    if coverage is None:
+        coverage = sheet_coverage(competition, jury_panel(competition))
     return [
         (
             r,
@@ -1120,8 +1140,9 @@ def explanation(competition: Competition, row: ResultRow) -> dict[str, Any]:
         )
     rules = results_rules(competition)
     if rules.normalise:  # each juror's levels over the whole competition: as finalisation does
-        _rules, inputs, _panel, every = results_inputs(competition)
-        explained = explained_results(competition, results.compute(inputs, rules), rules, every)
+        _rules, inputs, _panel, every, coverage = covered_inputs(competition)
+        outcome = results.compute(inputs, rules)
+        explained = explained_results(competition, outcome, rules, every, coverage)
         found = next(e for r, e in explained if r.entry_id == row.entry.pk)
         return {**found, "sheets": [row.sheets_in, row.sheets_expected]}
     levels = named_levels(counted_scores(competition).filter(sheet__entry_id=row.entry.pk))

@@ -30,6 +30,7 @@ from scoring.models import Assignment, JuryMember, Score, ScoreSheet, SheetStatu
 from scoring.panel import jury_panel
 from scoring.result_selectors import (
     _LEVEL_MAX,
+    Coverage,
     _packed_columns,
     _SheetSums,
     computed_result_table,
@@ -245,3 +246,29 @@ def test_more_pillars_than_one_column_holds_and_ids_in_runs():
     assert_live_is_the_reference(competition)
     row = computed_result_table(competition).row(stray.pk)
     assert row is not None and row.scored and not row.complete
+
+
+def test_an_instrument_without_indicators_still_reads_its_sheets():
+    """No pillar slot at all (the results maths needs a pillar; the aggregate does not):
+    the statement runs, the sheet counts for coverage, its one level (another
+    instrument's) sends its RT level by level."""
+    empty, _pillars = instrument("Instrumen Kosong", [], code="N")
+    _theirs, (other,) = instrument("Instrumen Isi", [1], code="M")
+    _mine, foreign = indicators_in_turn([], [], other, [True])
+    stray = Indicator.objects.create(
+        instrument=other.instrument, pillar=other, code="Z9", number=9, text="-"
+    )
+    assert foreign == []
+    competition = on_instrument(empty, [], year=timezone.localdate().year + 5)
+    assert _SheetSums(competition).runs == []
+    team = team_create(competition=competition, name="Tim Kosong")
+    juror = User.objects.create(username="juri.kosong", role=Role.JURI)
+    JuryMember.objects.create(team=team, user=juror, agency="DLH")
+    rt = RT.objects.create(kelurahan=Kelurahan.objects.order_by("pk").first(), number=960)
+    entry = EntryFactory(competition=competition, rt=rt, kk_count=60, status="verified")
+    Assignment.objects.create(entry=entry, team=team)
+    made = ScoreSheet.objects.create(entry=entry, juror=juror, status=SheetStatus.SUBMITTED)
+    Score.objects.create(sheet=made, indicator=stray, value=2, client_id=uuid.uuid4())
+    sums = _SheetSums(competition)
+    totals, gaps, coverage = sums.totals(jury_panel(competition), sums.fetch(competition), {})
+    assert (totals, gaps, coverage) == ({}, {entry.pk}, {entry.pk: Coverage(1, 1)})
