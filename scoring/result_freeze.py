@@ -33,26 +33,24 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any, cast
 
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, IntegerField, Sum, Value
-from django.db.models.functions import Cast
+from django.db import connections, router
 
 from competitions.models import Competition, Entry, EntryStatus
 from indicators.models import Pillar
 from indicators.selectors import indicators_of
 from scoring import results
+from scoring.models import Score
 from scoring.panel import Panel, jury_panel
 from scoring.result_selectors import (
     Freeze,
     _as_json,
     _complete,
-    _fetch,
     _freeze_level_by_level,
     _juror_names,
     _Means,
     _pillar_sizes,
-    _pillar_totals,
     _sheets,
-    _submitted_levels,
+    _SheetSums,
     _submitted_sheets,
     explained_results,
     results_inputs,
@@ -108,24 +106,60 @@ _BOOL = {True: "true", False: "false"}
 _LEVEL: dict[str, int] = {digit: int(digit, 16) - 1 for digit in "123456789abcdef"}
 
 
+class _FreezeSums(_SheetSums):
+    """The live path's aggregate (`result_selectors._SheetSums`: one row per submitted
+    sheet) with each of the sheet's levels besides, as one digit of a packed number.
+
+    Digit columns follow the live path's columns: each covers `per_column` consecutive
+    indicator ids, a level (level + 1) << (bits x (the column's last id - its id)), so
+    that each column written with `per_column` digits has the level of its first id first
+    ("0": none). A sheet holds one level per indicator (score_unique_indicator): the sum is
+    the bitwise or, which PostgreSQL takes in bigints (its SUM of bigints is a numeric).
+    """
+
+    def __init__(self, competition: Competition, lowest: int, highest: int, bits: int) -> None:
+        super().__init__(competition)
+        self.per_column = 62 // bits
+        self.firsts = list(range(lowest, highest + 1, self.per_column))
+        self.bits = bits
+
+    def statement(self) -> tuple[str, list[int | str]]:
+        sql, params = super().statement()
+        head, joins, tail = sql.partition(" FROM ")
+        vendor = connections[router.db_for_read(Score)].vendor
+        total = "BIT_OR" if vendor == "postgresql" else "SUM"
+        digits: list[int | str] = []
+        for first in self.firsts:
+            last = first + self.per_column - 1
+            digits += [first, last, last, self.bits]
+        column = (
+            f"{total}(CASE WHEN s.indicator_id BETWEEN %s AND %s THEN (CAST(s.value AS BIGINT)"
+            " + 1) << CAST((%s - s.indicator_id) * %s AS INTEGER) END)"
+        )
+        before = head.count("%s")  # the live columns' parameters come first
+        return (
+            head + "".join(", " + column for _first in self.firsts) + joins + tail,
+            [*params[:before], *digits, *params[before:]],
+        )
+
+
 def freeze_levels(
     competition: Competition,
     rules: results.Rules,
     panel: Panel,
     categories: dict[int, str],
-    sheets: list[tuple[int, int, int]],
 ) -> Frozen | None:
-    """The frozen outcome, explanations and hash from one aggregate (4 queries).
+    """The frozen outcome, explanations and hash from one aggregate, the live path's (5
+    queries).
 
     None when a sheet holds a level of an indicator outside the competition's instrument
-    (a season moved to another instrument), or the instrument cannot be packed (two
-    indicators of a pillar with one number, a scale above 14): the caller then takes the
-    level-by-level path, which counts every level in the hash as it always did.
+    (a season moved to another instrument), or the scale is above 14: the caller then
+    takes the level-by-level path, which counts every level in the hash as it always did.
     """
     found = {
-        code: (pillar, number)
-        for code, pillar, number in indicators_of(competition.instrument_id).values_list(
-            "code", "pillar_id", "number"
+        code: (pillar, pk)
+        for code, pillar, pk in indicators_of(competition.instrument_id).values_list(
+            "code", "pillar_id", "pk"
         )
     }
     pillar_pks = dict(
@@ -139,98 +173,61 @@ def freeze_levels(
         if owner == pillar
     ]
     columns += [code for code in rules.indicators if code not in columns]
-    numbers = {(found[code][0], found[code][1]) for code in columns if code in found}
-    # Each level is one digit of its pillar's sum below: octal up to 6, hex up to 14.
+    # Each level is one digit: octal up to 6, hex up to 14.
     digits = "o" if rules.scale_max <= 6 else "x"
-    bits = 3 if digits == "o" else 4
-    width = 1 + max((number for _pillar, number in numbers), default=0)
     if (
-        set(found) != set(columns)
-        or len(numbers) != len(columns)  # two indicators of a pillar with one number
+        not columns
+        or set(found) != set(columns)
         or any(rules.indicators[c] not in pillar_pks for c in columns)
         or rules.scale_max > 14
-        or bits * width > 62
     ):
         return None
+    ids = [found[code][1] for code in columns]
+    sums = _FreezeSums(competition, min(ids), max(ids), 3 if digits == "o" else 4)
+    rows = sums.fetch(competition)
+    foreign_column, foreign_shift = sums.foreign
+    # A level of another instrument's indicator (a sheet without a level, LEFT JOINed,
+    # counts one there: not a level).
+    if any(row[3] is not None and row[foreign_column] >> foreign_shift for row in rows):
+        return None
+    size = _pillar_sizes(rules)
+    # The live path's own totals of the same rows: the plenary's by construction.
+    pillars, incomplete, coverage = sums.totals(panel, rows, size)
     spans: list[tuple[int, int, int]] = []  # (pillar pk, first column, end)
-    picks: list[Callable[[str], str]] = []  # by span: a pillar's digits, in column order
     start = 0
     for pillar in dict.fromkeys(rules.indicators[c] for c in columns):
         mine = [c for c in columns if rules.indicators[c] == pillar]
         spans.append((pillar_pks[pillar], start, start + len(mine)))
-        picks.append(_picker([found[c][1] for c in mine]))
         start += len(mine)
-    # The live path's aggregate per sheet and pillar, plus each level as one digit of a
-    # number, the indicator's number the digit's place from the left (`_picker`):
-    # (level + 1) << (bits x (width - 1 - number)); 0 is "no level". In 32 bits when the
-    # digits fit (21 indicators: 24 bits): PostgreSQL sums bigints as numeric, slowly.
-    small = bits * width <= 31
-    field = IntegerField() if small else BigIntegerField()
-    sums = _fetch(
-        f"packed levels {bits} {width}",
-        competition,
-        lambda: (
-            _submitted_levels(competition)
-            .values_list("sheet_id", "indicator__pillar_id")
-            .annotate(
-                levels=Sum("value"),
-                n=Count("value"),
-                packed=Sum(
-                    (Cast("value", field) + 1).bitleftshift(
-                        ExpressionWrapper(
-                            Value(bits * (width - 1)) - F("indicator__number") * bits,
-                            output_field=IntegerField(),
-                        )
-                    ),
-                    output_field=field,
-                ),
-            )
-            .order_by()
-        ),
-    )
-    position = {pk: index for index, (pk, _first, _end) in enumerate(spans)}
-    nothing = ["0" * (end - first) for _pk, first, end in spans]
-    by_sheet: dict[int, list[str]] = {}
-    text_width = f"0{width}{digits}"
-    for sheet_id, pillar_id, _levels, _n, packed in sums:
-        index = position.get(pillar_id)
-        if index is None:  # a level of another instrument's indicator
-            return None
-        parts = by_sheet.get(sheet_id)
-        if parts is None:
-            parts = by_sheet[sheet_id] = nothing.copy()
-        # int(): PostgreSQL's SUM of bigints is numeric (a Decimal).
-        parts[index] = picks[index](format(packed if small else int(packed), text_width))
+    pick = _picker([pk - min(ids) for pk in ids])
+    text_width = f"0{sums.per_column}{digits}"
+    first_digits = len(rows[0]) - len(sums.firsts) if rows else 0
     empty = "0" * len(columns)
-    names = _juror_names({juror for _sheet, _entry, juror in sheets})
+    names = _juror_names({row[2] for row in rows})
     expected = panel.expected
     span_pks = [pk for pk, _first, _end in spans]
     # Each counted sheet's levels as one digit per column (a string), by entry.
     entry_rows: dict[int, list[str]] = defaultdict(list)
     entry_names: dict[int, list[str]] = defaultdict(list)
     # In juror order, as the explain page lists the levels (`named_levels`).
-    for sheet_id, entry_id, juror in sorted(sheets, key=itemgetter(2)):
+    for row in sorted(rows, key=itemgetter(2)):
+        entry_id, juror = row[1], row[2]
         jurors = expected.get(entry_id)
         remit = None if jurors is None else jurors.get(juror)
         if remit is None:  # rules 1 to 3: not a juror the panel expects
             continue
-        parts = by_sheet.get(sheet_id)
-        if parts is None:
+        if row[3] is None:  # a sheet without a level
             levels = empty
-        elif remit and any(pk not in remit for pk in span_pks):  # rule 4
-            levels = "".join(
-                part if pk in remit else nothing[index]
-                for index, (pk, part) in enumerate(zip(span_pks, parts, strict=True))
-            )
-        else:
-            levels = "".join(parts)
+        else:  # None: no level in that digit column
+            written = [format(value or 0, text_width) for value in row[first_digits:]]
+            levels = pick("".join(written))
+            if remit and any(pk not in remit for pk in span_pks):  # rule 4
+                levels = "".join(
+                    levels[first:end] if pk in remit else "0" * (end - first)
+                    for pk, first, end in spans
+                )
         entry_rows[entry_id].append(levels)
         entry_names[entry_id].append(names[juror])
-    codes = {pk: code for code, pk in pillar_pks.items()}
-    size = _pillar_sizes(rules)
-    pillars, incomplete, coverage = _pillar_totals(
-        panel, sheets, [row[:4] for row in sums], codes, size
-    )
 
     def scores_of(entry_id: int) -> dict[str, list[int]]:
         found: dict[str, list[int]] = {}
@@ -289,13 +286,13 @@ def freeze_levels(
     return Frozen(outcome, explained, hashlib.sha256(hashed.encode()).hexdigest())
 
 
-def _picker(numbers: list[int]) -> Callable[[str], str]:
-    """A pillar's digits in column order from its sum written with a digit per number
-    (`freeze_levels`): a slice when its indicators are numbered 1, 2, 3... in order."""
-    first = numbers[0] if numbers else 0
-    if numbers == list(range(first, first + len(numbers))):
-        return cast(Callable[[str], str], itemgetter(slice(first, first + len(numbers))))
-    return lambda written: "".join([written[number] for number in numbers])
+def _picker(places: list[int]) -> Callable[[str], str]:
+    """The digits at `places` of a sheet's written digits (`freeze_levels`), in column
+    order: a slice when the instrument's indicators have consecutive ids in that order."""
+    first = places[0] if places else 0
+    if places == list(range(first, first + len(places))):
+        return cast(Callable[[str], str], itemgetter(slice(first, first + len(places))))
+    return lambda written: "".join([written[place] for place in places])
 
 
 def _literal(text: str) -> str:
@@ -508,9 +505,9 @@ def results_to_freeze(
             "pk", "category__code"
         )
     )
-    if sheets is None:
-        sheets = _submitted_sheets(competition)
-    frozen = freeze_levels(competition, rules, panel, categories, sheets)
+    frozen = freeze_levels(competition, rules, panel, categories)
     if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
         return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
+    if sheets is None:
+        sheets = _submitted_sheets(competition)
     return _freeze_level_by_level(competition, rules, panel, categories, sheets)

@@ -49,7 +49,7 @@ def assert_both_ways_agree(competition: Competition) -> None:
         )
     )
     sheets = _submitted_sheets(competition)
-    fast = freeze_levels(competition, rules, panel, categories, sheets)
+    fast = freeze_levels(competition, rules, panel, categories)
     assert fast is not None
     slow = _freeze_level_by_level(competition, rules, panel, categories, sheets)
     reference_rules, inputs, _panel, _levels = results_inputs(competition)
@@ -113,8 +113,7 @@ def test_a_level_outside_the_instrument_takes_every_level_and_counts_in_the_hash
     categories = dict(
         Entry.objects.filter(competition=open_competition).values_list("pk", "category__code")
     )
-    sheets = _submitted_sheets(open_competition)
-    assert freeze_levels(open_competition, rules, panel, categories, sheets) is None
+    assert freeze_levels(open_competition, rules, panel, categories) is None
     frozen = results_to_freeze(open_competition)
     reference_rules, inputs, _panel, _levels = results_inputs(open_competition)
     assert frozen.inputs_hash == results.inputs_hash(inputs, reference_rules)
