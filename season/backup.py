@@ -526,8 +526,8 @@ def _rewrite_rows(
     upgraded = dump.with_suffix(".upgrading")
     changed = False
     with dump.open(encoding="utf-8") as rows, upgraded.open("w", encoding="utf-8") as out:
-        for row in first:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for added in first:
+            out.write(json.dumps(added, ensure_ascii=False) + "\n")
         for line in rows:
             row = json.loads(line) if line.strip() else None
             if row is not None and change(row):
