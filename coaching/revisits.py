@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,12 +109,36 @@ def _free_period(year: int) -> int:
     raise ValidationError(ERROR_NO_PERIOD, code="no_period", params={"year": year})
 
 
+# A round's title: stored on its competition in the portal's own language (the record, and
+# what pages outside coaching show), and shown on the re-visit pages in the reader's.
+REVISIT_TITLE = gettext_lazy("Kunjungan ulang pemenang %(competition)s")
+
+
+def _stored_title(source_title: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(REVISIT_TITLE) % {"competition": source_title}
+
+
+def revisit_title(revisit: RevisitRound) -> str:
+    """The round's title in the reader's language. A title the panitia has renamed stays as
+    they wrote it; one that reads as REVISIT_TITLE in any of the portal's languages is the
+    portal's own (rounds made before this kept their creator's language) and is translated."""
+    stored, source = revisit.competition.title, revisit.source.title
+    made: set[str] = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            made.add(str(REVISIT_TITLE) % {"competition": source})
+    if stored not in made:
+        return stored
+    return str(REVISIT_TITLE) % {"competition": source}
+
+
 def _round_competition(source: Competition, by: User) -> Competition:
     """A competition carrying the round: the source's rules and categories, in the field stage."""
     competition = competition_create(
         year=source.year,
         period=_free_period(source.year),
-        title=_("Kunjungan ulang pemenang %(competition)s") % {"competition": source.title},
+        title=_stored_title(source.title),
     )
     copied = ["scale_min", "scale_max", "pass_mark", "pillar_weights", "pillar_minimum"]
     # The award's own instrument, once competitions carry one (indicators.Instrument).
@@ -383,7 +408,7 @@ def rt_revisits(rt: RT) -> list[RTRevisit]:
         .order_by("-round__concluded_at")
     )
     return [
-        RTRevisit(row.round.competition.title, row.round.source.title, row.round.concluded_at, row)
+        RTRevisit(revisit_title(row.round), row.round.source.title, row.round.concluded_at, row)
         for row in rows
     ]
 

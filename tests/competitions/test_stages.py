@@ -75,6 +75,7 @@ NOT_WRITES = {
     "verdict_for": "a comparison, no database",
     "revisit_page": "a read",
     "rt_revisits": "a read",
+    "revisit_title": "words: a round's title in the reader's language, no write",
     "revisit_earlier_photos": "a read: the award photos beside a re-visit's",
     "refuse_revisit_plenary": "a step check into the plenary (a read)",
     "size_category_for": "a read",
