@@ -348,6 +348,8 @@ class _Writer:
         self.jurors: dict[tuple[str, ...], str] = {}
         self.sheets: dict[tuple[int, int], str] = {}
         self.held_back: dict[str, str] = {}
+        self.figures: dict[tuple[str, int | None, int | None, int, bool], str] = {}
+        self.finals: dict[int, str] = {}
         self.levels = _Fragments(self._levels)
         self.given = _Fragments(self._given)
         pillars = []
@@ -360,7 +362,7 @@ class _Writer:
                 + _literal(_dumps(pillar))
                 + ', "weight": '
                 + _literal(_dumps(str(rules.weights[pillar])))
-                + ', "mean": %s, "score": %s, "gated": %s, "indicators": ['
+                + ', "mean": %s, "indicators": ['
                 + indicators
                 + "]}"
             )
@@ -371,7 +373,7 @@ class _Writer:
             + _dumps([rules.scale_min, rules.scale_max])
             + ', "pillars": ['
             + ", ".join(pillars)
-            + '], "final": %s, "final_exact": %s, "pass_mark": %s, "pillar_minimum": '
+            + '], "final": %s, "pass_mark": %s, "pillar_minimum": '
             + _literal(_dumps(minimum))
             + ', "passed": %s, "rank": %s, "tied_with": %s, "held_back": %s'
             + ', "is_winner": %s, "prize": %s, "missing": '
@@ -390,6 +392,23 @@ class _Writer:
         self.keys = [quoted[k] + ": " for k in self.order]
         self.hash_template = ", ".join(key + "%s" for key in self.keys)
         self.categories: dict[str, str] = {}
+
+    def _figures(self, key: tuple[str, int | None, int | None, int, bool]) -> str:
+        """A pillar's "mean" (its sum over its indicators x jurors; none: the lowest level or
+        null, as `rules.missing` says), "score" and "gated"."""
+        pillar, levels, jurors, score, gated = key
+        mean = (
+            self.lowest
+            if levels is None or jurors is None
+            else self.text(levels, jurors * self.size[pillar], 4)
+        )
+        return (
+            mean
+            + ', "score": '
+            + self.text(score, self.outcome.scale, 2)
+            + ', "gated": '
+            + _BOOL[gated]
+        )
 
     def _levels(self, column: tuple[str, ...]) -> str:
         """One indicator's "levels" and "mean": each counted juror's level (null: none)
@@ -415,19 +434,23 @@ class _Writer:
         """`results.explain` of a result summed by pillar, as JSON (see `_Means`), its levels
         compact: by position in "jurors" (`result_selectors.frozen_explanation` names them).
         `columns`: each indicator's digits, one per counted sheet."""
-        outcome, text, size = self.outcome, self.text, self.size
         fragments = list(map(self.levels.__getitem__, columns))
-        scores, gated = result.pillar_scores, result.gated_pillars
+        scores, gated, figures = result.pillar_scores, result.gated_pillars, self.figures
         values: list[str] = []
         for pillar, first, end in self.pillars:
             total = pillars.get(pillar)
-            values.append(
-                text(total.levels, total.jurors * size[pillar], 4)
-                if total is not None
-                else self.lowest
+            # The pillar's figures, "mean" to "gated": a few hundred distinct ones.
+            key = (
+                pillar,
+                None if total is None else total.levels,
+                None if total is None else total.jurors,
+                int(scores[pillar]),
+                pillar in gated,
             )
-            values.append(text(int(scores[pillar]), outcome.scale, 2))
-            values.append("true" if pillar in gated else "false")
+            found = figures.get(key)
+            if found is None:
+                found = figures[key] = self._figures(key)
+            values.append(found)
             values.extend(fragments[first:end])
         final = int(result.final)
         jurors = self.jurors.get(names)
@@ -439,9 +462,14 @@ class _Writer:
         held_back = self.held_back.get(result.held_back)
         if held_back is None:
             held_back = self.held_back[result.held_back] = _dumps(result.held_back)
+        finals = self.finals.get(final)
+        if finals is None:
+            scale = self.outcome.final_scale
+            finals = self.finals[final] = (
+                self.text(final, scale, 2) + ', "final_exact": ' + self.text(final, scale, 6)
+            )
         values += (
-            text(final, outcome.final_scale, 2),
-            text(final, outcome.final_scale, 6),
+            finals,
             self.pass_marks[result.category],
             _BOOL[result.passed],
             str(result.rank),
