@@ -22,11 +22,14 @@ The panel reads raw levels, normalisation or not: it measures how the jurors sco
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache, partial
+from pathlib import Path
 from typing import NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -37,6 +40,7 @@ from indicators.models import Indicator
 from scoring.models import Excusal, JuryMember, Recusal, Score, SheetStatus
 from scoring.normalise import from_sums
 from scoring.panel import counted_scores, has_conflict, in_remit
+from scoring.result_cache import cached
 
 BASIS_CALIBRATION = "calibration"
 BASIS_OWN = "own"
@@ -50,7 +54,9 @@ class Level(NamedTuple):
 
 
 class Tally(NamedTuple):
-    """One juror's levels on one entry, for one team: how many, their sum and sum of squares."""
+    """One juror's levels for one team: how many, their sum and sum of squares, on one entry
+    (the calibration basis, `tallied`) or on all his sheets (the own basis, `own_tallies`:
+    `entry` is 0 and `sheets` says how many sheets were added up)."""
 
     team: int
     juror: int
@@ -58,6 +64,7 @@ class Tally(NamedTuple):
     levels: int
     total: int
     squares: int
+    sheets: int = 1
 
 
 def tallied(levels: Iterable[Level]) -> list[Tally]:
@@ -146,9 +153,8 @@ class _Sums:
     __slots__ = ("count", "entries", "sheets", "squares", "total")
 
     def __init__(self) -> None:
-        self.count = self.total = self.squares = 0
+        self.count = self.total = self.squares = self.sheets = 0
         self.entries: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # entry -> [n, sum]
-        self.sheets: set[tuple[int, int]] = set()
 
     def add(self, tally: Tally) -> None:
         self.count += tally.levels
@@ -157,7 +163,9 @@ class _Sums:
         found = self.entries[tally.entry]
         found[0] += tally.levels
         found[1] += tally.total
-        self.sheets.add((tally.entry, tally.juror))
+        # A sheet is one juror's on one entry, and he scores it for one team only: the
+        # tallies of a team (or a juror) never count a sheet twice.
+        self.sheets += tally.sheets
 
 
 def _stats(own: _Sums, team: _Sums, everyone: _Sums, *, paired: bool) -> Stats:
@@ -175,7 +183,7 @@ def _stats(own: _Sums, team: _Sums, everyone: _Sums, *, paired: bool) -> Stats:
     elif everyone.count > team.count:
         others = Fraction(everyone.total - team.total, everyone.count - team.count)
         difference = mean - others
-    return Stats(len(own.sheets), own.count, mean, spread, difference)
+    return Stats(own.sheets, own.count, mean, spread, difference)
 
 
 def team_severity(
@@ -296,18 +304,43 @@ def _calibration_rows(
 
 
 def own_tallies(competition: Competition) -> list[Tally]:
-    """The counted levels of each team on its own RTs, added up per sheet in SQL (1 query)."""
+    """The counted levels of each team on its own RTs, added up per juror in SQL (1 query):
+    a row per (team, juror), not per sheet, so Python adds up a few dozen rows at any city
+    size (the own basis needs no per-RT sums: its difference is of the overall means)."""
     rows = (
         counted_scores(competition)
-        .values_list("sheet__entry__assignment__team_id", "sheet__juror_id", "sheet__entry_id")
+        .values_list("sheet__entry__assignment__team_id", "sheet__juror_id")
         .annotate(
             levels=Count("value"),
             total=Sum("value"),
             squares=Sum(F("value") * F("value")),
+            sheets=Count("sheet_id", distinct=True),
         )
         .order_by()
     )
-    return [Tally(*row) for row in rows]
+    return [
+        Tally(team, juror, 0, levels, total, squares, sheets)
+        for team, juror, levels, total, squares, sheets in rows
+    ]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    # This module decides the panel: a deploy never reads a panel its old code computed
+    # (the result cache's own digest names the results modules only).
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def kept_severity_panel(competition: Competition) -> SeverityPanel:
+    """`severity_panel` kept under the competition's result version (2 queries when kept).
+
+    Every write the panel reads renews that version (scoring.result_cache: submitted scores
+    and sheets, recusals, excusals, teams, members and remits, assignments, entries with
+    their calibration mark, jurors' names; the threshold is a competition field, part of the
+    key). The panel is the same for every reader (city readers only), so no viewer key."""
+    return cached(
+        f"severity-panel:{_code_digest()}", competition, partial(severity_panel, competition)
+    )
 
 
 def severity_panel(competition: Competition) -> SeverityPanel:

@@ -13,7 +13,7 @@ from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permis
 from bantar.filters import page_of
 from competitions.models import Competition
 from competitions.stages import Write, stage_allows
-from scoring.severity import calibration_candidates, calibration_chosen, severity_panel
+from scoring.severity import calibration_candidates, calibration_chosen, kept_severity_panel
 from scoring.severity_forms import (
     ADD,
     ERROR_CALIBRATION_CHOICE,
@@ -30,7 +30,7 @@ def severity_page(request: AuthenticatedRequest, competition_pk: int) -> HttpRes
     competition = get_for_user_or_404(Competition.objects, request.user, pk=competition_pk)
     context = {
         "competition": competition,
-        "panel": severity_panel(competition),
+        "panel": kept_severity_panel(competition),
         "can_decide": may(request.user, "scoring.decide_results"),
     }
     return render(request, "scoring/severity.html", context)
