@@ -80,6 +80,7 @@ class Frozen:
     outcome: results.Outcome
     explained: list[tuple[results.EntryResult, str]]  # each result with its explanation's JSON
     inputs_hash: str
+    sheets: list[tuple[int, int, int]]  # every submitted sheet: (sheet, entry, juror)
 
 
 class _Texts:
@@ -283,7 +284,12 @@ def freeze_levels(
     hashed = writer.hash_input(
         (pk, categories[pk], by_column.get(pk, blank)) for pk in sorted(categories)
     )
-    return Frozen(outcome, explained, hashlib.sha256(hashed.encode()).hexdigest())
+    return Frozen(
+        outcome,
+        explained,
+        hashlib.sha256(hashed.encode()).hexdigest(),
+        [row[:3] for row in rows],
+    )
 
 
 def _picker(places: list[int]) -> Callable[[str], str]:
@@ -506,26 +512,31 @@ class _Writer:
         return results.hash_text("[" + ", ".join(written) + "]", self.rules)
 
 
-def results_to_freeze(
-    competition: Competition,
-    *,
-    panel: Panel | None = None,
-    sheets: list[tuple[int, int, int]] | None = None,
-) -> Freeze:
+def results_to_freeze(competition: Competition, *, panel: Panel | None = None) -> Freeze:
     """The results to freeze, in one pass over the counted levels, as the plenary shows them.
 
-    The outcome is the live path's (`compute_totals` over the same pillar totals, the
-    entries with a gap level by level), so that the frozen rows equal the plenary's
-    field by field; the levels read once (one row per sheet, `freeze_levels`)
-    give the totals, the explanations and the hash. With normalisation on, the levels are fractions: the reference path
-    (`results_inputs`, `results.compute`, `explained_results`).
+    The outcome is the live path's (`compute_totals` over the live path's own totals of
+    the same aggregate, the entries with a gap level by level), so that the frozen rows
+    equal the plenary's field by field; the levels read once (one row per sheet,
+    `freeze_levels`) give the totals, the explanations and the hash. With normalisation
+    on, the levels are fractions: the reference path (`results_inputs`, `results.compute`,
+    `explained_results`).
     """
+    return results_and_sheets(competition, panel=panel)[0]
+
+
+def results_and_sheets(
+    competition: Competition, *, panel: Panel | None = None
+) -> tuple[Freeze, list[tuple[int, int, int]]]:
+    """`results_to_freeze`, and the submitted sheets (sheet, entry, juror) it read them from:
+    finalising checks them without reading them again."""
     rules = results_rules(competition)
     if rules.normalise:
         rules, inputs, _panel, counted = results_inputs(competition)
         outcome = results.compute(inputs, rules)
         explained = explained_results(competition, outcome, rules, counted)
-        return Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
+        freeze = Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
+        return freeze, _submitted_sheets(competition)
     if panel is None:
         panel = jury_panel(competition)
     categories = dict(
@@ -535,7 +546,7 @@ def results_to_freeze(
     )
     frozen = freeze_levels(competition, rules, panel, categories)
     if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
-        return Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
-    if sheets is None:
-        sheets = _submitted_sheets(competition)
-    return _freeze_level_by_level(competition, rules, panel, categories, sheets)
+        freeze = Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)
+        return freeze, frozen.sheets
+    sheets = _submitted_sheets(competition)
+    return _freeze_level_by_level(competition, rules, panel, categories, sheets), sheets

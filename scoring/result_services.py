@@ -27,9 +27,9 @@ from competitions.stages import Write, check_stage
 from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
-from scoring.panel import Panel, jury_panel
-from scoring.result_freeze import collection_paused, results_to_freeze
-from scoring.result_selectors import _submitted_sheets, missing_sheets
+from scoring.panel import jury_panel
+from scoring.result_freeze import collection_paused, results_and_sheets
+from scoring.result_selectors import Freeze, missing_sheets
 from scoring.signals import results_published, results_reopened
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
@@ -65,28 +65,28 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     check_stage(competition, Write.FINALISE)
-    # The panel and the submitted sheets, read once for the check and the results.
     panel = jury_panel(competition)
-    sheets = _submitted_sheets(competition)
-    missing = missing_sheets(competition, panel=panel, sheets=sheets)
-    if missing:
-        shown = "; ".join(missing[:10]) + (
-            f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
-        )
-        raise ValidationError(
-            ERROR_SHEETS_MISSING, code="missing", params={"count": len(missing), "items": shown}
-        )
     # One pass over the counted levels: the plenary's own outcome, the explanations (as
-    # JSON text) and the hash (issue 12.10: finalising in at most twice the live path's time).
+    # JSON text) and the hash (issue 12.10: finalising in at most twice the live path's
+    # time), and the submitted sheets it read them from, for the check: nothing is written
+    # before it.
     with collection_paused():
-        return _freeze(competition, by, panel, sheets)
+        freeze, sheets = results_and_sheets(competition, panel=panel)
+        missing = missing_sheets(competition, panel=panel, sheets=sheets)
+        if missing:
+            shown = "; ".join(missing[:10]) + (
+                f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
+            )
+            raise ValidationError(
+                ERROR_SHEETS_MISSING,
+                code="missing",
+                params={"count": len(missing), "items": shown},
+            )
+        return _freeze(competition, by, freeze)
 
 
-def _freeze(
-    competition: Competition, by: User, panel: Panel, sheets: list[tuple[int, int, int]]
-) -> ResultSet:
+def _freeze(competition: Competition, by: User, freeze: Freeze) -> ResultSet:
     """`competition_finalise` once checked: the result set, its rows, the stage."""
-    freeze = results_to_freeze(competition, panel=panel, sheets=sheets)
     connection = connections[router.db_for_write(Result)]
     outcome = freeze.outcome
     result_set = ResultSet.objects.create(
