@@ -111,7 +111,7 @@ def revisit_report(page: RevisitPage) -> Report:
         chosen = _("Undian acak, benih %(seed)s, %(size)s dari %(winners)s pemenang") % {
             "seed": revisit.seed,
             "size": revisit.sample_size,
-            "winners": len(page.winners),
+            "winners": page.winners,
         }
     else:
         chosen = _("Dipilih panitia")

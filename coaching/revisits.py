@@ -12,12 +12,15 @@ the source competition is written: its published result set stays as it was.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +40,7 @@ from scoring import results
 from scoring.comparisons import EarlierPhoto
 from scoring.models import Evidence, Result
 from scoring.panel import jury_panel
+from scoring.result_cache import cached
 from scoring.result_selectors import results_inputs, sheet_coverage
 
 ERROR_NO_WINNERS = gettext_lazy("%(competition)s tidak memiliki pemenang yang diumumkan.")
@@ -258,6 +262,22 @@ def refuse_revisit_plenary(competition: Competition) -> None:
         raise ValidationError(ERROR_REVISIT_NO_PLENARY, code="revisit_no_plenary")
 
 
+def winner_keys(source: Competition) -> dict[tuple[str, int], int]:
+    """The draw's keys of the source's published winners, each with its RT (1 query): what
+    the audit needs of every winner, without reading their results."""
+    rows = (
+        Result.objects.filter(
+            result_set__competition=source,
+            result_set__superseded_at__isnull=True,
+            result_set__published_at__isnull=False,
+            is_winner=True,
+        )
+        .order_by()
+        .values_list("entry__rt__kelurahan__code", "entry__rt__number", "entry__rt_id")
+    )
+    return {(code, number): rt_id for code, number, rt_id in rows}
+
+
 def draw_repeated(revisit: RevisitRound, winners: list[Winner] | None = None) -> bool | None:
     """The audit: does the stored seed, over the source's winners now, give the stored list?
 
@@ -267,12 +287,52 @@ def draw_repeated(revisit: RevisitRound, winners: list[Winner] | None = None) ->
     if revisit.selection != Selection.DRAW or revisit.seed is None or not revisit.sample_size:
         return None
     if winners is None:
-        winners = published_winners(revisit.source)
-    by_key = {winner.key: winner.rt.pk for winner in winners}
+        by_key = winner_keys(revisit.source)
+    else:
+        by_key = {winner.key: winner.rt.pk for winner in winners}
+    return _repeated(revisit, by_key)
+
+
+def _repeated(revisit: RevisitRound, by_key: dict[tuple[str, int], int]) -> bool:
+    assert revisit.seed is not None and revisit.sample_size
     if revisit.sample_size > len(by_key):
         return False
     again = draw(list(by_key), seed=revisit.seed, size=revisit.sample_size)
     return [by_key[key] for key in again] == list(revisit.chosen)
+
+
+@dataclass(frozen=True)
+class DrawAudit:
+    """What a drawn round's page says of its draw: the source's winners now, and whether the
+    stored seed over them repeats the stored list."""
+
+    winners: int
+    repeated: bool
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    # The draw's code is part of the kept audit's key: a deploy never reads an old answer.
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def draw_audit(revisit: RevisitRound) -> DrawAudit | None:
+    """`draw_repeated` and the number of winners, kept under the source's result version
+    (2 queries when kept; None for a round chosen by hand, no query). The audit reads every
+    winner of the source (they all take part in the draw); they change only with its
+    published result set, which renews the version (scoring.result_cache)."""
+    if revisit.selection != Selection.DRAW or revisit.seed is None or not revisit.sample_size:
+        return None
+    chosen = hashlib.sha256(repr(list(revisit.chosen)).encode()).hexdigest()[:16]
+    name = (
+        f"revisit-draw:{_code_digest()}:{revisit.pk}:{revisit.seed}:{revisit.sample_size}:{chosen}"
+    )
+
+    def compute() -> DrawAudit:
+        by_key = winner_keys(revisit.source)
+        return DrawAudit(len(by_key), _repeated(revisit, by_key))
+
+    return cached(name, revisit.source, compute)
 
 
 def verdict_for(*, award: Decimal, revisit: Decimal, threshold: Decimal) -> str:
@@ -344,8 +404,16 @@ class RevisitRow:
 class RevisitPage:
     revisit: RevisitRound
     rows: list[RevisitRow]  # in the order chosen (the draw's order)
-    winners: list[Winner]
-    repeated: bool | None
+    audit: DrawAudit | None  # None: chosen by hand
+
+    @property
+    def winners(self) -> int | None:
+        """The source's published winners now (a drawn round's page says "n of them")."""
+        return self.audit.winners if self.audit else None
+
+    @property
+    def repeated(self) -> bool | None:
+        return self.audit.repeated if self.audit else None
 
     @property
     def kept(self) -> int:
@@ -356,11 +424,32 @@ class RevisitPage:
         return sum(1 for row in self.rows if row.outcome and row.outcome.verdict == Verdict.DROPPED)
 
 
+def chosen_awards(revisit: RevisitRound) -> dict[int, Result]:
+    """The chosen RTs' awards in the source's published result set, by RT (1 query): the
+    round's RTs only, never every winner of the city."""
+    # From the RTs' entries (an IN list of the source's entries of those RTs), not from the
+    # result set: the index is walked for the chosen RTs, not for every result of the city.
+    award_entries = Entry.objects.filter(
+        competition_id=revisit.source_id, rt_id__in=list(revisit.chosen)
+    ).values("pk")
+    rows = (
+        Result.objects.filter(
+            entry__in=award_entries,
+            result_set__superseded_at__isnull=True,
+            result_set__published_at__isnull=False,
+            is_winner=True,
+        )
+        .select_related("entry")
+        .order_by()
+    )
+    return {row.entry.rt_id: row for row in rows}
+
+
 def revisit_page(revisit: RevisitRound) -> RevisitPage:
-    """What the round's page and its xlsx show, in a fixed number of queries."""
+    """What the round's page and its xlsx show, in a fixed number of queries, reading the
+    round's own RTs and their awards only (the draw's audit is kept: `draw_audit`)."""
     competition = revisit.competition
-    winners = published_winners(revisit.source)
-    awards = {winner.rt.pk: winner.result for winner in winners}
+    awards = chosen_awards(revisit)
     entries = {
         entry.rt_id: entry
         for entry in Entry.objects.filter(competition=competition)
@@ -387,7 +476,7 @@ def revisit_page(revisit: RevisitRound) -> RevisitPage:
                 outcomes.get(rt_id),
             )
         )
-    return RevisitPage(revisit, rows, winners, draw_repeated(revisit, winners))
+    return RevisitPage(revisit, rows, draw_audit(revisit))
 
 
 @dataclass(frozen=True)
