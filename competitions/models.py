@@ -567,6 +567,11 @@ class Entry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["competition", "rt"], name="entry_unique_rt"),
         ]
+        indexes = [
+            # The counts per status of a competition (lists, homes, the stage's checks) read
+            # this index alone: without it each entry's row was read for its status.
+            models.Index(fields=["competition", "status"], name="entry_competition_status"),
+        ]
         verbose_name = _("peserta")
         verbose_name_plural = _("peserta")
 

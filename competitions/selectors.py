@@ -133,25 +133,36 @@ class CategoryRow:
 def kecamatan_category_table(
     user: User, competition: Competition
 ) -> tuple[list[str], list[CategoryRow]]:
-    """Per kecamatan: RTs proposed and verified by size category, in one query."""
+    """Per kecamatan: RTs proposed and verified by size category (three queries).
+
+    One GROUP BY over the competition's own entries (its index), summed here per kecamatan:
+    the annotated walk from every kecamatan through its RTs read each RT's entries of every
+    competition (0.1 s at 10x city scale, for a competition of two entries).
+    """
     categories = list(competition.size_categories.all())
-    path = "kelurahan__rts__entries"
-    in_competition = Q(**{f"{path}__competition": competition})
-    annotations = {}
-    for category in categories:
-        in_category = in_competition & Q(**{f"{path}__category": category})
-        annotations[f"p_{category.code}"] = Count(
-            path,
-            filter=in_category & Q(**{f"{path}__status__in": SUBMITTED_STATUSES}),
-            distinct=True,
+    kecamatan_list = list(Kecamatan.objects.for_user(user).order_by("code"))
+    counts: dict[tuple[int, int, str], int] = {}
+    grouped = (
+        Entry.objects.filter(
+            competition=competition,
+            rt__kelurahan__kecamatan__in=[kecamatan.pk for kecamatan in kecamatan_list],
         )
-        annotations[f"v_{category.code}"] = Count(
-            path, filter=in_category & Q(**{f"{path}__status": EntryStatus.VERIFIED}), distinct=True
-        )
+        .order_by()
+        .values_list("rt__kelurahan__kecamatan_id", "category_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for kecamatan_id, category_id, status, n in grouped:
+        counts[(kecamatan_id, category_id, status)] = n
     rows = []
-    for kecamatan in Kecamatan.objects.for_user(user).annotate(**annotations):
-        proposed = [getattr(kecamatan, f"p_{category.code}") for category in categories]
-        verified = [getattr(kecamatan, f"v_{category.code}") for category in categories]
+    for kecamatan in kecamatan_list:
+        proposed = [
+            sum(counts.get((kecamatan.pk, category.pk, status), 0) for status in SUBMITTED_STATUSES)
+            for category in categories
+        ]
+        verified = [
+            counts.get((kecamatan.pk, category.pk, EntryStatus.VERIFIED), 0)
+            for category in categories
+        ]
         rows.append(
             CategoryRow(kecamatan.name, [*proposed, sum(proposed)], [*verified, sum(verified)])
         )
