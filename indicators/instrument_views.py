@@ -30,7 +30,7 @@ from indicators.instrument_forms import (
     PillarMoveForm,
 )
 from indicators.models import Indicator, Instrument, Pillar
-from indicators.selectors import indicators_of, pillars_of
+from indicators.selectors import InstrumentLock, indicators_of, pillars_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -64,8 +64,23 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "-version")
     )
     locks = services.instruments_locks(instruments)
-    rows = [(instrument, locks[instrument.pk]) for instrument in instruments]
+    rows = [
+        (instrument, locks[instrument.pk], _holders(instrument, locks[instrument.pk]))
+        for instrument in instruments
+    ]
     return render(request, "indicators/instruments.html", {"rows": rows})
+
+
+def _holders(instrument: Instrument, locks: list[InstrumentLock]) -> list[tuple[Any, bool]]:
+    """Each competition holding the instrument, newest first, and whether it locks it: the
+    instrument page's "mengunci" marks, from the same locks (the stage table's), read from the
+    prefetched competitions so the list stays at a fixed number of queries."""
+    locking = {lock.holder.pk for lock in locks}
+    competitions = sorted(
+        instrument.competitions.all(),
+        key=lambda competition: (-competition.year, -competition.period),
+    )
+    return [(competition, competition.pk in locking) for competition in competitions]
 
 
 @require_safe
