@@ -41,6 +41,7 @@ from competitions.selectors import (
     verification_entries,
 )
 from competitions.services import advance_blockers
+from scoring import result_cache
 from scoring.models import JuryTeam, ResultSet
 from scoring.result_selectors import JurorProgress, juror_progress, missing_sheets
 from scoring.selectors import JurorTask, juror_tasks
@@ -273,10 +274,16 @@ def competition_work(competition: Competition) -> CompetitionWork:
         work.unassigned = entries.filter(
             status=EntryStatus.VERIFIED, assignment__isnull=True
         ).count()
+    # Both read every sheet and the whole jury panel (0.5 s at 10x city scale): kept under
+    # the competition's result version, which every submission and panel change renews.
     if competition.status in SCORING_STAGES:
-        work.progress = juror_progress(competition)
+        work.progress = result_cache.cached(
+            "home-progress", competition, lambda: juror_progress(competition)
+        )
     if competition.status == CompetitionStatus.PLENARY:
-        work.missing = missing_sheets(competition)
+        work.missing = result_cache.cached(
+            "home-missing", competition, lambda: missing_sheets(competition)
+        )
     return work
 
 
