@@ -52,8 +52,8 @@ from scoring.result_selectors import (
     _sheets,
     _SheetSums,
     _submitted_sheets,
+    covered_inputs,
     explained_results,
-    results_inputs,
     results_rules,
 )
 
@@ -120,7 +120,8 @@ class _FreezeSums(_SheetSums):
 
     def __init__(self, competition: Competition, lowest: int, highest: int, bits: int) -> None:
         super().__init__(competition)
-        self.per_column = 62 // bits
+        # 21 octal digits in 63 bits: at most 2^63 - 1, all of them 7, a signed 64-bit sum.
+        self.per_column = 63 // bits
         self.firsts = list(range(lowest, highest + 1, self.per_column))
         self.bits = bits
 
@@ -134,8 +135,8 @@ class _FreezeSums(_SheetSums):
             last = first + self.per_column - 1
             digits += [first, last, last, self.bits]
         column = (
-            f"{total}(CASE WHEN s.indicator_id BETWEEN %s AND %s THEN (CAST(s.value AS BIGINT)"
-            " + 1) << CAST((%s - s.indicator_id) * %s AS INTEGER) END)"
+            f"COALESCE({total}(CASE WHEN s.indicator_id BETWEEN %s AND %s THEN (CAST(s.value AS"
+            " BIGINT) + 1) << CAST((%s - s.indicator_id) * %s AS INTEGER) END), 0)"
         )
         before = head.count("%s")  # the live columns' parameters come first
         return (
@@ -201,7 +202,8 @@ def freeze_levels(
         spans.append((pillar_pks[pillar], start, start + len(mine)))
         start += len(mine)
     pick = _picker([pk - min(ids) for pk in ids])
-    text_width = f"0{sums.per_column}{digits}"
+    # Each digit column written with its digits, leading zeros kept: one string per sheet.
+    written = f"%0{sums.per_column}{digits}" * len(sums.firsts)
     first_digits = len(rows[0]) - len(sums.firsts) if rows else 0
     empty = "0" * len(columns)
     names = _juror_names({row[2] for row in rows})
@@ -219,9 +221,8 @@ def freeze_levels(
             continue
         if row[3] is None:  # a sheet without a level
             levels = empty
-        else:  # None: no level in that digit column
-            written = [format(value or 0, text_width) for value in row[first_digits:]]
-            levels = pick("".join(written))
+        else:
+            levels = pick(written % row[first_digits:])
             if remit and any(pk not in remit for pk in span_pks):  # rule 4
                 levels = "".join(
                     levels[first:end] if pk in remit else "0" * (end - first)
@@ -532,9 +533,9 @@ def results_and_sheets(
     finalising checks them without reading them again."""
     rules = results_rules(competition)
     if rules.normalise:
-        rules, inputs, _panel, counted = results_inputs(competition)
+        rules, inputs, _panel, counted, coverage = covered_inputs(competition)
         outcome = results.compute(inputs, rules)
-        explained = explained_results(competition, outcome, rules, counted)
+        explained = explained_results(competition, outcome, rules, counted, coverage)
         freeze = Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
         return freeze, _submitted_sheets(competition)
     if panel is None:
