@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from bantar.numbers import comma
 from coaching.models import DEFAULT_THRESHOLD, Selection
 from coaching.revisits import SEED_LIMIT, Winner
+from competitions.models import Kecamatan
 
 ERROR_SIZE_REQUIRED = _("Isi jumlah RT yang diundi.")
 ERROR_HAND_REQUIRED = _("Centang RT yang dikunjungi ulang.")
+ERROR_HAND_UNKNOWN = _(
+    "RT yang dicentang bukan pemenang lomba ini: cari lagi dan centang dari daftar pemenang."
+)
 
 
 class RevisitForm(forms.Form):
@@ -36,6 +40,7 @@ class RevisitForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input pick m-0"}),
+        error_messages={"invalid_choice": ERROR_HAND_UNKNOWN},
     )
     threshold = forms.DecimalField(
         label=_("Batas penurunan (poin)"),
@@ -49,6 +54,8 @@ class RevisitForm(forms.Form):
     )
 
     def __init__(self, *args: Any, winners: list[Winner], **kwargs: Any) -> None:
+        """`winners`: the ones the panitia may tick here, i.e. the ticked RTs that are winners
+        (`coaching.revisits.chosen_winners`): the page searches the rest a page at a time."""
         super().__init__(*args, **kwargs)
         rts = self.fields["rts"]
         assert isinstance(rts, forms.TypedMultipleChoiceField)
@@ -61,6 +68,31 @@ class RevisitForm(forms.Form):
         if data.get("selection") == Selection.HAND and not data.get("rts"):
             self.add_error("rts", ERROR_HAND_REQUIRED)
         return data
+
+
+class WinnerSearchForm(forms.Form):
+    """The search of the new round's page: which winners to list (a page of them)."""
+
+    q = forms.CharField(
+        label=_("Cari pemenang"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "type": "search",
+                "placeholder": _("No. RT, kampung atau kelurahan"),
+            }
+        ),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.order_by("code"),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    halaman = forms.IntegerField(min_value=1, required=False)
 
 
 class ConcludeForm(forms.Form):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +34,16 @@ from django.utils.translation import gettext_lazy
 from bantar.history import stamp
 from bantar.models import User
 from coaching.models import RevisitOutcome, RevisitRound, Selection, Verdict
-from competitions.models import RT, Competition, CompetitionStatus, Entry, EntryStatus, SizeCategory
+from competitions.filters import entry_search
+from competitions.models import (
+    RT,
+    Competition,
+    CompetitionStatus,
+    Entry,
+    EntryStatus,
+    Kecamatan,
+    SizeCategory,
+)
 from competitions.services import competition_create, competition_move
 from competitions.stages import Write, check_stage
 from scoring import results
@@ -90,6 +100,67 @@ def published_winners(source: Competition) -> list[Winner]:
         .order_by("entry__rt__kelurahan__code", "entry__rt__number")
     )
     return [Winner(row.entry.rt, row.entry, row) for row in rows]
+
+
+def _current_winners(source: Competition) -> QuerySet[Result]:
+    return Result.objects.filter(
+        result_set__competition=source,
+        result_set__superseded_at__isnull=True,
+        result_set__published_at__isnull=False,
+        is_winner=True,
+    )
+
+
+def winner_order(source: Competition) -> list[int]:
+    """The RTs of the source's published winners in the draw's order (kelurahan code, RT
+    number), kept under its result version (2 queries when kept): the new round's page counts
+    and pages them without sorting every winner on each request (a few KB of ids at 10x)."""
+
+    def compute() -> list[int]:
+        rows = _current_winners(source).order_by("entry__rt__kelurahan__code", "entry__rt__number")
+        return list(rows.values_list("entry__rt_id", flat=True))
+
+    return cached("revisit-winner-order", source, compute)
+
+
+def chosen_winners(source: Competition, rt_ids: Iterable[int]) -> list[Winner]:
+    """The winners among `rt_ids`, in the draw's order (1 query; none for no RT): what the
+    panitia has ticked so far on the new round's page, or one page of the search."""
+    wanted = sorted(set(rt_ids))
+    if not wanted:
+        return []
+    award_entries = Entry.objects.filter(competition=source, rt_id__in=wanted).values("pk")
+    rows = (
+        _current_winners(source)
+        .filter(entry__in=award_entries)
+        .select_related("entry__rt__kelurahan__kecamatan", "entry__category")
+        .order_by("entry__rt__kelurahan__code", "entry__rt__number")
+    )
+    return [Winner(row.entry.rt, row.entry, row) for row in rows]
+
+
+def winner_search(
+    source: Competition, *, text: str = "", kecamatan: Kecamatan | None = None
+) -> list[int]:
+    """The RTs of the source's winners matching an RT number, kampung or kelurahan (`text`)
+    and a kecamatan, in the draw's order (no filter: the kept order, no query; else 1 query
+    of the matching RTs' ids). The page then reads its own winners (`chosen_winners`)."""
+    order = winner_order(source)
+    if not text and kecamatan is None:
+        return order
+    entries: QuerySet[Entry] = Entry.objects.filter(competition=source)
+    if kecamatan is not None:
+        entries = entries.filter(rt__kelurahan__kecamatan=kecamatan)
+    if text:
+        # Never the head of RT: choosing a winner to re-visit needs no personal data.
+        entries = entry_search(entries, text, with_contacts=False)
+    found = set(
+        _current_winners(source)
+        .filter(entry__in=entries.values("pk"))
+        .order_by()
+        .values_list("entry__rt_id", flat=True)
+    )
+    return [rt_id for rt_id in order if rt_id in found]
 
 
 def draw(keys: Sequence[tuple[str, int]], *, seed: int, size: int) -> list[tuple[str, int]]:

@@ -26,16 +26,18 @@ from django.views.decorators.http import require_POST, require_safe
 from bantar.access import permission_required, require
 from bantar.exports import export_response
 from bantar.models import User
-from coaching.forms import ConcludeForm, RevisitForm
+from coaching.forms import ConcludeForm, RevisitForm, WinnerSearchForm
 from coaching.models import RevisitRound, Selection, Verdict
 from coaching.reports import coaching_report, revisit_report
 from coaching.revisits import (
-    published_winners,
+    chosen_winners,
     revisit_conclude,
     revisit_create,
     revisit_earlier_photos,
     revisit_page,
     rt_revisits,
+    winner_order,
+    winner_search,
 )
 from coaching.rtpage import rt_page_context
 from coaching.selectors import coaching_figures, coaching_page
@@ -142,12 +144,27 @@ def revisit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/revisit_list.html", {"rounds": rounds, "sources": sources})
 
 
+# The new round's page is one form: its search button ("cari", also the Enter key's: the first
+# in the form) and its page buttons ("halaman") show it again with what was typed and ticked
+# so far, nothing saved; any other submit makes the round.
+SEARCHING = ("cari", "halaman")
+WINNERS_PAGE = 30
+
+
 @permission_required("coaching.revisit_manage")
 def revisit_new(request: HttpRequest, competition_pk: int) -> HttpResponse:
     source = get_object_or_404(published_competitions(), pk=competition_pk)
-    winners = published_winners(source)
-    form = RevisitForm(request.POST or None, winners=winners)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    ticked = [int(pk) for pk in posted.getlist("rts") if pk.isdigit()] if posted else []
+    chosen = chosen_winners(source, ticked)
+    creating = posted is not None and not any(name in posted for name in SEARCHING)
+    if creating:
+        form = RevisitForm(posted, winners=chosen)
+    else:  # a search or another page: the same choices, not yet checked
+        fields = ("selection", "size", "seed", "threshold")
+        typed = {name: posted[name] for name in fields if posted and posted.get(name)}
+        form = RevisitForm(initial=typed or None, winners=chosen)
+    if creating and form.is_valid():
         data = form.cleaned_data
         hand = data["selection"] == Selection.HAND
         try:
@@ -164,7 +181,20 @@ def revisit_new(request: HttpRequest, competition_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Kunjungan ulang dibuat. Bentuk tim dan tugaskan juri."))
             return redirect("revisit-detail", revisit_pk=revisit.pk)
-    context = {"source": source, "winners": winners, "form": form}
+    search = WinnerSearchForm(posted or request.GET or None)
+    terms = search.cleaned_data if search.is_valid() else {}
+    found = winner_search(source, text=terms.get("q") or "", kecamatan=terms.get("kecamatan"))
+    page = Paginator(found, WINNERS_PAGE).get_page(terms.get("halaman") or 1)
+    context = {
+        "source": source,
+        "winner_count": len(winner_order(source)),  # kept: read once for both
+        "page_winners": chosen_winners(source, page.object_list),
+        "form": form,
+        "chosen": chosen,
+        "ticked": {winner.rt.pk for winner in chosen},
+        "search": search,
+        "page": page,
+    }
     return render(request, "coaching/revisit_new.html", context)
 
 

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from coaching.forms import ERROR_HAND_UNKNOWN
+from coaching.models import RevisitRound
 from coaching.revisits import (
     DrawAudit,
     draw_audit,
@@ -17,7 +19,7 @@ from coaching.revisits import (
     revisit_create,
     revisit_page,
 )
-from competitions.models import Competition
+from competitions.models import Competition, Entry
 from scoring.models import ResultSet
 from tests.coaching.city import build_city
 
@@ -84,3 +86,77 @@ def test_the_page_and_xlsx_read_the_same_queries_for_one_rt_and_three(
         )
     html = client.get(f"/kunjungan-ulang/{three.pk}/").content.decode()
     assert "3 dari 3 RT pemenang" in html
+
+
+# --- The new round's page: a search of the winners a page at a time -----------------------
+
+
+def test_the_new_round_page_searches_pages_and_keeps_the_ticks(
+    edition_2021, panitia, client, monkeypatch
+):
+    from coaching import views
+    from competitions.models import RT
+
+    monkeypatch.setattr(views, "WINNERS_PAGE", 2)
+    client.force_login(panitia)
+    url = f"/kunjungan-ulang/baru/{edition_2021.pk}/"
+    rts = {str(rt): rt.pk for rt in RT.objects.filter(entries__competition=edition_2021)}
+    first = client.get(url).content.decode()
+    assert "3 RT pemenang yang diumumkan." in first
+    assert "Pemenang 1–2 dari 3 yang cocok." in first
+    assert "RT 02 Beringin · 75,00" in first and "RT 01 Eka Jaya · 95,24" in first
+    assert "RT 04 Eka Jaya" not in first  # on page 2 (Beringin's code sorts first)
+    # Page 2 with RT 01 ticked: RT 04 is listed, RT 01 stays ticked, nothing is saved.
+    second = client.post(
+        url, {"rts": [rts["RT 01 Eka Jaya"]], "halaman": "2", "size": "2", "threshold": "7,50"}
+    ).content.decode()
+    assert "RT 04 Eka Jaya · 71,43" in second and "RT 02 Beringin" not in second
+    assert f'value="{rts["RT 01 Eka Jaya"]}" id="rts-chosen-{rts["RT 01 Eka Jaya"]}" checked' in (
+        second
+    )
+    assert 'value="2"' in second and 'value="7,50"' in second  # the typed size and threshold
+    assert "Isi jumlah RT" not in second and not RevisitRound.objects.exists()
+    # A search by kelurahan, RT 04 ticked too; the head of RT is never searched.
+    found = client.post(
+        url, {"rts": [rts["RT 01 Eka Jaya"], rts["RT 04 Eka Jaya"]], "q": "Beringin", "cari": "1"}
+    ).content.decode()
+    assert "Pemenang 1–1 dari 1 yang cocok." in found and "Dicentang: 2 RT" in found
+    ketua = Entry.objects.get(competition=edition_2021, rt_id=rts["RT 02 Beringin"]).ketua_rt
+    assert (
+        "Tidak ada pemenang yang cocok."
+        in client.post(url, {"q": ketua, "cari": "1"}).content.decode()
+    )
+    # A ticked RT that is not a winner is refused with the reason; the ticks make the round.
+    loser = RT.objects.get(kelurahan__name="Eka Jaya", number=7).pk
+    refused = client.post(url, {"selection": "hand", "rts": [loser], "threshold": "5"})
+    assert str(ERROR_HAND_UNKNOWN) in refused.content.decode()
+    assert not RevisitRound.objects.exists()
+    done = client.post(
+        url,
+        {
+            "selection": "hand",
+            "rts": [rts["RT 04 Eka Jaya"], rts["RT 01 Eka Jaya"]],
+            "threshold": "5",
+        },
+    )
+    revisit = RevisitRound.objects.get()
+    assert done.status_code == 302
+    assert revisit.chosen == [rts["RT 01 Eka Jaya"], rts["RT 04 Eka Jaya"]]
+
+
+def test_the_new_round_page_reads_the_same_queries_for_one_winner_and_three(
+    edition_2021, panitia, client
+):
+    client.force_login(panitia)
+    one = Competition.objects.get(year=2022)  # Eka Jaya RT 01 only
+    assert len(published_winners(one)) == 1 and len(published_winners(edition_2021)) == 3
+    for data in ({}, {"q": "Eka", "cari": "1"}):
+        counts = []
+        for source in (one, edition_2021):
+            url = f"/kunjungan-ulang/baru/{source.pk}/"
+            ask = client.post if data else client.get
+            ask(url, data)
+            with CaptureQueriesContext(connection) as captured:
+                assert ask(url, data).status_code == 200
+            counts.append(len(captured))
+        assert counts[0] == counts[1]
