@@ -24,7 +24,9 @@ a published competition of the same size (last year, for the public pages, repor
 documents) and the current one in the plenary, every entry verified, assigned and scored
 (benchmarks/citydata.py). Server time is the test client's request time in the process
 (middleware, view, template; no network), the median of 3 runs after a warm-up; the
-baseline is the minimal view of benchmarks/bench_urls.py (`ping`) in the same run.
+baseline is the minimal view of benchmarks/bench_urls.py (`ping`) in the same run. Beside the
+wall time each page's CPU time (`time.process_time`, the same median; SQLite runs in the
+process, so it is the request's work whatever else the shared machine runs) and its growth.
 """
 
 from __future__ import annotations
@@ -246,11 +248,14 @@ def measure(
             client.get(url)
             first = time.perf_counter() - start
         client.get(url)  # warm-up (and the session's once-a-minute activity write)
-        timings = []
+        timings, cpu = [], []
         for _ in range(RUNS):
-            start = time.perf_counter()
+            start, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             timings.append(time.perf_counter() - start)
+            # SQLite runs in this process: its CPU time is the request's work, whatever the
+            # other processes of a shared machine take of the cores meanwhile.
+            cpu.append(time.process_time() - started_cpu)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         content = b"".join(response) if response.streaming else response.content
@@ -258,6 +263,7 @@ def measure(
             "status": response.status_code,
             "type": response.get("Content-Type", "").split(";")[0],
             "seconds": statistics.median(timings),
+            "cpu": statistics.median(cpu),
             "bytes": len(content),
             "queries": len(queries),
             "cold": first,
@@ -333,6 +339,10 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def _ratio(ten: float | None, one: float | None) -> float | None:
+    return None if ten is None or not one else ten / one
+
+
 def is_html(row: dict) -> bool:
     return row.get("type") == "text/html"
 
@@ -354,9 +364,9 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
     print(f"machine: {machine()}")
     by_small = {row["page"]: row for row in small["rows"]}
     by_ten = {row["page"]: row for row in tenfold["rows"]} if tenfold else {}
-    header = "| page | role | 1x s | 1x KB | queries 1x (10 entries) | budget 1x |"
+    header = "| page | role | 1x s | 1x CPU s | 1x KB | queries 1x (10 entries) | budget 1x |"
     if tenfold:
-        header += " 10x s | 10x / 1x | budget 10x |"
+        header += " 10x s | 10x CPU s | 10x / 1x | CPU 10x / 1x | budget 10x |"
     colds = any(row.get("cold") is not None for row in city["rows"])
     if colds:
         header += " cold 1x s |" + (" cold 10x s |" if tenfold else "")
@@ -376,8 +386,8 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
             queries += " GROWS"
             failures += 1
         line = (
-            f"| {row['page']} | {row['role']} | {row['seconds']:.3f} | {row['bytes'] / 1024:,.0f} "
-            f"| {queries} | {verdict(row)} |"
+            f"| {row['page']} | {row['role']} | {row['seconds']:.3f} | {_seconds(row.get('cpu'))} "
+            f"| {row['bytes'] / 1024:,.0f} | {queries} | {verdict(row)} |"
         )
         if verdict(row).startswith("NOT"):
             failures += 1
@@ -385,11 +395,19 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
             ten = by_ten.get(row["page"])
             if ten and "seconds" in ten:
                 growth = ten["seconds"] / row["seconds"] if row["seconds"] else 0
+                cpu_growth = _ratio(ten.get("cpu"), row.get("cpu"))
                 ok = growth <= GROWTH_BUDGET or not is_html(row)
+                # On a shared machine the wall time of one child can double with the load:
+                # a page whose CPU time stays within the budget is said so, not counted met.
+                within_cpu = cpu_growth is not None and cpu_growth <= GROWTH_BUDGET
+                said = "met" if ok else "NOT MET (CPU within 2x)" if within_cpu else "NOT MET"
                 failures += 0 if ok else 1
-                line += f" {ten['seconds']:.3f} | {growth:.1f}x | {'met' if ok else 'NOT MET'} |"
+                line += (
+                    f" {ten['seconds']:.3f} | {_seconds(ten.get('cpu'))} | {growth:.1f}x "
+                    f"| {'-' if cpu_growth is None else f'{cpu_growth:.1f}x'} | {said} |"
+                )
             else:
-                line += " - | - | - |"
+                line += " - | - | - | - | - |"
         if colds:
             line += f" {_seconds(row.get('cold'))} |"
             if tenfold:
