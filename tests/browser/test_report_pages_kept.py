@@ -1,5 +1,6 @@
-"""The rekap per kecamatan (from its kept rows) and a page of the Daftar peserta (by ids), as a
-clerk reads them on a phone, a tablet and a desktop (issue 19)."""
+"""The rekap per kecamatan (from its kept rows), a page of the Daftar peserta (by ids), of the
+winners list (kept) and of the documents page (by kelurahan), as a clerk reads them on a
+phone, a tablet and a desktop (issue 19)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,11 @@ def test_the_rekap_and_a_participants_page_read_at_three_sizes(new_page, setting
         assert first.inner_text() == "11"  # numbered on from page 1
         assert page.locator("tbody tr").count() == 10
         save_screenshot(page, f"peserta-page-{size}")
+        for _twice in range(2):  # the winners list's second page, then from the kept page
+            page.goto(f"/kompetisi/{competition.pk}/laporan/pemenang/?halaman=2")
+            assert page.locator("section.report-sheet").count() >= 2  # the summary and a list
+            assert "Ringkasan" in page.locator("section.report-sheet").first.inner_text()
+        save_screenshot(page, f"pemenang-page-{size}")
+        page.goto(f"/kompetisi/{competition.pk}/dokumen/?halaman=2")
+        assert page.locator('[data-testid="documents-rows"] tbody tr').count() == 10
+        save_screenshot(page, f"documents-page-{size}")
