@@ -20,7 +20,7 @@ from django.urls import reverse
 from coaching.kept import coaching_keep
 from coaching.models import KeptShowing, KeptSums, KeptView
 from coaching.selectors import coaching_figures, coaching_page, kept_view, published_editions
-from competitions.models import RT, Competition, Kelurahan
+from competitions.models import RT, Competition, CompetitionStatus, Kelurahan
 from competitions.services import competition_create
 from scoring.models import Result
 from scoring.result_services import competition_finalise, competition_reopen_results
@@ -295,3 +295,28 @@ def test_the_command_keeps_the_figures_again(city, panitia):
     assert "Angka halaman pembinaan disimpan." in out.getvalue()
     assert kept_view(panitia, published_editions()) is not None
     assert listed(coaching_page(panitia)) == plain(panitia)
+
+
+def test_a_failure_to_keep_leaves_the_publication_and_the_page_right(
+    city, panitia, officer_eka_jaya, monkeypatch, caplog
+):
+    """Keeping runs after the publication's commit (robust): when it fails, the results stay
+    published and the page reads them from the results instead, still right."""
+
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("coaching.kept.coaching_keep", broken)
+    competition = competition_create(year=2027)
+    plans = [Plan("F1", "Eka Jaya", 41, 80, (5, 5, 5), (5, 5, 5))]
+    build_season(competition, plans=plans)
+    competition_finalise(competition=competition, by=panitia)
+    publish(competition, panitia)
+    competition.refresh_from_db()
+    assert competition.status == CompetitionStatus.PUBLISHED
+    assert "disk full" in caplog.text
+    editions = published_editions()
+    assert editions[-1].year == 2027 and kept_view(panitia, editions) is None
+    for user in (panitia, officer_eka_jaya):
+        assert listed(coaching_page(user)) == plain(user)
+        assert coaching_page(user).weakest == coaching_figures(user).weakest
