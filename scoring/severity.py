@@ -405,6 +405,31 @@ def calibration_chosen(competition: Competition) -> list[Entry]:
     return list(_with_place(Entry.objects.filter(competition=competition, is_calibration=True)))
 
 
+def kept_calibration_chosen(competition: Competition) -> list[Entry]:
+    """`calibration_chosen` kept under the result version (2 queries when kept): the mark has
+    no index, so finding the few marked RTs reads every entry of the competition. A mark,
+    a status or an assignment renews the version (scoring.result_cache)."""
+    name = f"severity-chosen:{_code_digest()}"
+    return cached(name, competition, partial(calibration_chosen, competition))
+
+
+def calibration_candidate_order(competition: Competition) -> list[int]:
+    """The candidates' ids in the page's order (kecamatan, kelurahan, RT number), kept under
+    the result version (2 queries when kept): a page of the search is a slice of it, not a
+    sort of every entry of the city on each request (some 100 KB of ids at 10x)."""
+
+    def compute() -> list[int]:
+        return list(calibration_candidates(competition).values_list("pk", flat=True))
+
+    return cached(f"severity-candidates:{_code_digest()}", competition, compute)
+
+
+def calibration_entries(ids: list[int]) -> list[Entry]:
+    """The entries of `ids` with their place and team, in that order (1 query): one page."""
+    found = {entry.pk: entry for entry in _with_place(Entry.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 # --- The sheet page of a calibration RT ------------------------------------------------------
 
 

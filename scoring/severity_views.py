@@ -13,7 +13,13 @@ from bantar.access import AuthenticatedRequest, get_for_user_or_404, may, permis
 from bantar.filters import page_of
 from competitions.models import Competition
 from competitions.stages import Write, stage_allows
-from scoring.severity import calibration_candidates, calibration_chosen, kept_severity_panel
+from scoring.severity import (
+    calibration_candidate_order,
+    calibration_candidates,
+    calibration_entries,
+    kept_calibration_chosen,
+    kept_severity_panel,
+)
 from scoring.severity_forms import (
     ADD,
     ERROR_CALIBRATION_CHOICE,
@@ -66,13 +72,19 @@ def severity_settings_page(request: AuthenticatedRequest, competition_pk: int) -
         user=request.user,
         competition=competition,
     )
+    order = calibration_candidate_order(competition)
+    if any(request.GET.get(name) for name in search.filters):
+        matching = set(search.qs.order_by().values_list("pk", flat=True))
+        order = [pk for pk in order if pk in matching]
+    page = page_of(request, order)
+    page.object_list = calibration_entries(list(page.object_list))
     context = {
         "competition": competition,
         "form": form,
-        "chosen": calibration_chosen(competition),
+        "chosen": kept_calibration_chosen(competition),
         "search": search,
         "filter_form": search.form,
-        "page": page_of(request, search.qs),
+        "page": page,
         "settings_open": stage_allows(competition, Write.SEVERITY_SETTINGS),
         "calibration_open": stage_allows(competition, Write.CALIBRATION),
     }

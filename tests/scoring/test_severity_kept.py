@@ -29,7 +29,9 @@ from scoring.severity import BASIS_OWN, kept_severity_panel, severity_panel, two
 from scoring.severity_services import competition_severity_settings
 from tests.conftest import make_user
 from tests.factories import EntryFactory
-from tests.scoring.test_severity import entry, score_sheet, world  # noqa: F401 (the fixture)
+from tests.scoring.test_severity import entry, score_sheet, world
+
+__all__ = ["world"]  # the fixture, used below
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def shown(panel) -> dict[str, tuple]:
     return found
 
 
-def more_rts(world, panitia, per_team: int) -> None:  # noqa: F811
+def more_rts(world, panitia, per_team: int) -> None:
     """`per_team` more RTs for each team, scored by its juror with the team's offset."""
     kelurahan = Kelurahan.objects.get(name="Beringin")
     for number, (team, juror) in enumerate(zip(world.teams, world.jurors, strict=True)):
@@ -91,7 +93,7 @@ def more_rts(world, panitia, per_team: int) -> None:  # noqa: F811
             score_sheet(entry(new.pk), juror, offset=number % 2 - (extra % 2))
 
 
-def test_the_panel_equals_a_plain_computation_of_the_counted_levels(world, panitia):  # noqa: F811
+def test_the_panel_equals_a_plain_computation_of_the_counted_levels(world, panitia):
     # Own basis, varied levels: offsets per team, a second juror in Tim 1 who scores
     # lower, a recused sheet and a juror living in his RT's kelurahan (left out).
     for number, juror in enumerate(world.jurors):
@@ -125,7 +127,7 @@ def test_the_panel_equals_a_plain_computation_of_the_counted_levels(world, panit
     assert {team.name for team in panel.flagged} == flagged != set()
 
 
-def later_rt(world, *, team: int):  # noqa: F811
+def later_rt(world, *, team: int):
     """One of the RTs `more_rts` gave the team (its juror's sheet is submitted)."""
     return (
         ScoreSheet.objects.filter(
@@ -138,7 +140,7 @@ def later_rt(world, *, team: int):  # noqa: F811
     )
 
 
-def test_the_kept_panel_follows_a_score_a_recusal_and_the_threshold(world, panitia):  # noqa: F811
+def test_the_kept_panel_follows_a_score_a_recusal_and_the_threshold(world, panitia):
     for number, juror in enumerate(world.jurors):
         score_sheet(entry(world.own[number].pk), juror)
     competition = world.competition
@@ -176,7 +178,7 @@ def test_the_kept_panel_follows_a_score_a_recusal_and_the_threshold(world, panit
     assert kept_severity_panel(competition).threshold == Decimal("0.01")
 
 
-def test_the_page_reads_the_same_queries_for_4_and_16_scored_rts(world, client, panitia):  # noqa: F811
+def test_the_page_reads_the_same_queries_for_4_and_16_scored_rts(world, client, panitia):
     from scoring.result_cache import result_version_bump
 
     client.force_login(panitia)
@@ -198,3 +200,53 @@ def test_the_page_reads_the_same_queries_for_4_and_16_scored_rts(world, client, 
     more_rts(world, panitia, 3)
     assert counts() == few
     assert few[1] < few[0]
+
+
+# --- The settings page: the candidates' order and the chosen RTs are kept -----------------
+
+
+def test_the_settings_pages_list_as_a_plain_query_and_follow_writes(
+    world, client, panitia, settings
+):
+    import re
+
+    from scoring.severity import calibration_candidates, calibration_chosen
+    from scoring.severity_services import entry_calibration_mark
+
+    settings.BANTAR_PAGE_SIZE = 3
+    client.force_login(panitia)
+    base = f"/kompetisi/{world.competition.pk}/pleno/keseragaman/atur/"
+
+    def listed(query: str) -> tuple[list[int], list[int]]:
+        html = client.get(base + query).content.decode()
+        chosen, _sep, rest = html.partition('data-testid="calibration-candidates"')
+        ids = [int(pk) for pk in re.findall(r'data-entry="(\d+)"', rest)]
+        return [int(pk) for pk in re.findall(r'data-entry="(\d+)"', chosen)], ids
+
+    def expected(query: str = "", page: int = 1) -> list[int]:
+        rows = calibration_candidates(world.competition)
+        if query:
+            rows = rows.filter(rt__kelurahan__name=query)
+        return list(rows.values_list("pk", flat=True))[(page - 1) * 3 : page * 3]
+
+    more_rts(world, panitia, 1)
+    everyone = list(calibration_candidates(world.competition).values_list("pk", flat=True))
+    assert len(everyone) == 10
+    for page in (1, 2, 4):
+        assert listed(f"?halaman={page}")[1] == expected(page=page)
+    assert listed("?q=Eka+Jaya")[1] == expected("Eka Jaya")
+    # A new assigned RT takes its place in the order; a mark shows in the chosen list.
+    kelurahan = world.own[0].rt.kelurahan
+    new = EntryFactory(
+        competition=world.competition,
+        rt=RT.objects.create(kelurahan=kelurahan, number=0),
+        kk_count=70,
+        status="verified",
+    )
+    entry_assign(entry=new, team=world.teams[2], by=panitia, notify=False)
+    assert listed("")[1] == expected() and new.pk in expected()
+    entry_calibration_mark(
+        competition=world.competition, entry_id=new.pk, calibration=True, by=panitia
+    )
+    chosen = [entry.pk for entry in calibration_chosen(world.competition)]
+    assert listed("")[0] == chosen and new.pk in chosen
