@@ -3,15 +3,18 @@
 Finalising a city-scale competition must take at most twice the live results path. The
 live path reads one aggregate; finalisation needs every counted level besides, for the
 explanations (each juror's level per indicator, ~100,000 at city scale) and the hash.
-So this pass reads the live path's aggregate per sheet and pillar with one more sum: each
-level as one digit of a number, (level + 1) << (3 x the indicator's number) (octal; hex for
-scales up to 14). The digits are the levels; the sums go through the same `_pillar_totals`
-and `compute_totals` as live, so the frozen rows are the plenary's by construction.
+So this pass reads the live path's own aggregate (`result_selectors._SheetSums`, one row
+per submitted sheet) with one more column: each level as one digit of a number,
+(level + 1) << (3 x its place among the instrument's indicator ids) (octal, 21 digits in
+63 bits; hex for scales up to 14). The digits are the levels; the live columns go through
+the live path's own `totals` and `compute_totals`, so the frozen rows are the plenary's by
+construction.
 
-What is formatted repeats: 1,650 RTs share a few thousand distinct levels per indicator,
-so each explanation is put together from remembered JSON fragments, and the hash's input
-is written the same way, byte for byte what `results.inputs_hash` writes
-(tests/scoring/test_result_freeze.py compares both on random panels and the demo season).
+What is formatted repeats: 1,650 RTs share a few hundred distinct columns of levels per
+indicator, so each explanation is one %-template of the competition's shape filled with
+remembered JSON fragments, and the hash's input is written the same way, byte for byte
+what `results.inputs_hash` writes (tests/scoring/test_result_freeze.py compares both on
+random panels and the demo season).
 
 The stored explanation is `results.explain`'s with the levels compact: the counted jurors'
 names once ("jurors"), each indicator's levels by position (null: none), its "missing"
