@@ -245,7 +245,9 @@ class CompetitionWork:
     blockers: list[str]  # what the stage button would refuse the next step with
     unassigned: int = 0
     progress: list[JurorProgress] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # during the plenary: sheets not in
+    # During the plenary: the first MISSING_SHOWN sheets not in, and how many there are.
+    missing: list[str] = field(default_factory=list)
+    missing_count: int = 0
 
     @property
     def missing_shown(self) -> list[str]:
@@ -253,7 +255,7 @@ class CompetitionWork:
 
     @property
     def missing_more(self) -> int:
-        return max(0, len(self.missing) - MISSING_SHOWN)
+        return max(0, self.missing_count - MISSING_SHOWN)
 
     @property
     def sheets(self) -> tuple[int, int]:
@@ -261,30 +263,46 @@ class CompetitionWork:
         return (sum(p.submitted for p in self.progress), sum(p.expected for p in self.progress))
 
 
-def competition_work(competition: Competition) -> CompetitionWork:
+# What the panitia's home shows of a competition's entries and sheets: its counts by status,
+# the verified RTs without a team, the jurors' progress, the first missing sheets and their
+# number.
+_Figures = tuple[list[tuple[str, str, int]], int, list[JurorProgress], list[str], int]
+
+
+def _work_figures(competition: Competition) -> _Figures:
     entries = Entry.objects.filter(competition=competition)
-    work = CompetitionWork(
+    unassigned = 0
+    if competition.status in (CompetitionStatus.VERIFICATION, *SCORING_STAGES):
+        unassigned = entries.filter(status=EntryStatus.VERIFIED, assignment__isnull=True).count()
+    progress = juror_progress(competition) if competition.status in SCORING_STAGES else []
+    missing = missing_sheets(competition) if competition.status == CompetitionStatus.PLENARY else []
+    return entry_status_counts(entries), unassigned, progress, missing[:MISSING_SHOWN], len(missing)
+
+
+def competition_work(competition: Competition) -> CompetitionWork:
+    """One competition's card. Its figures read the whole jury panel and every sheet (0.5 s at
+    10x city scale) and every entry: they are kept under the competition's result version,
+    which every entry, assignment, sheet, panel and juror-name change renews
+    (scoring.result_cache), so a home between two writes reads two rows for them. The
+    blockers are asked each time: one depends on the clock (the registration deadline), and
+    each is one EXISTS or a COUNT over the (competition, status) index."""
+    counts, unassigned, progress, missing, missing_count = result_cache.cached(
+        "panitia-home", competition, lambda: _work_figures(competition)
+    )
+    return CompetitionWork(
         competition=competition,
-        counts=counts_with_links(entries, competition),
+        counts=[
+            HomeCount(status, label, count, entry_list_url(competition, status))
+            for status, label, count in counts
+        ],
         blockers=[]
         if competition.status == CompetitionStatus.PLENARY
         else advance_blockers(competition),
+        unassigned=unassigned,
+        progress=progress,
+        missing=missing,
+        missing_count=missing_count,
     )
-    if competition.status in (CompetitionStatus.VERIFICATION, *SCORING_STAGES):
-        work.unassigned = entries.filter(
-            status=EntryStatus.VERIFIED, assignment__isnull=True
-        ).count()
-    # Both read every sheet and the whole jury panel (0.5 s at 10x city scale): kept under
-    # the competition's result version, which every submission and panel change renews.
-    if competition.status in SCORING_STAGES:
-        work.progress = result_cache.cached(
-            "home-progress", competition, lambda: juror_progress(competition)
-        )
-    if competition.status == CompetitionStatus.PLENARY:
-        work.missing = result_cache.cached(
-            "home-missing", competition, lambda: missing_sheets(competition)
-        )
-    return work
 
 
 @dataclass
