@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
@@ -496,14 +497,24 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         """Kelurahan and kecamatan see their region; a juror the entries assigned to its teams,
         and the assigned calibration RTs of the competitions it judges (scoring.panel)."""
         if user.is_authenticated and user.is_active and user.role == Role.JURI:
-            mine = Q(assignment__team__members__user=user)
-            calibration = Q(
-                is_calibration=True,
-                assignment__isnull=False,
-                competition__jury_teams__members__user=user,
+            # Correlated EXISTS, asked of each entry the rest of the query selects: one RT's
+            # page looks up one row (issue 19). A pk IN (entries joined to every team's
+            # members) list was built over the whole city first: 0.05 s at 1x, 0.4 s at 10x.
+            assignment = apps.get_model("scoring", "Assignment")
+            member = apps.get_model("scoring", "JuryMember")
+            mine = models.Exists(
+                assignment.objects.filter(entry=models.OuterRef("pk"), team__members__user=user)
             )
-            # One row per entry: the OR's joins would repeat an entry once per team member.
-            return self.filter(pk__in=Entry.objects.filter(mine | calibration).values("pk"))
+            calibration = (
+                Q(is_calibration=True)
+                & models.Exists(assignment.objects.filter(entry=models.OuterRef("pk")))
+                & models.Exists(
+                    member.objects.filter(
+                        team__competition=models.OuterRef("competition_id"), user=user
+                    )
+                )
+            )
+            return self.filter(mine | calibration)
         return self.filter(
             region_filter(user, kelurahan="rt__kelurahan", kecamatan="rt__kelurahan__kecamatan")
         )
