@@ -51,6 +51,14 @@ ERROR_READY_DESCRIPTORS = _(
     "Instrumen belum dapat ditandai siap dipakai: indikator %(codes)s belum punya uraian "
     "untuk setiap nilai skala."
 )
+# Pillars and indicators are what a competition's weights and score sheets are made of, and
+# what the public guide shows RTs preparing for it: once the panitia has marked a version
+# ready (every competition is made on a ready one), its structure stays; a new one is a copy.
+ERROR_READY_STRUCTURE = _(
+    "%(instrument)s sudah ditandai siap dipakai: pilar dan indikatornya tidak dapat "
+    "ditambah atau dihapus lagi, agar kompetisi yang memakainya dan panduan publik tetap sama. "
+    "Salin ke versi baru, ubah salinannya, lalu tandai siap dipakai."
+)
 ERROR_NOT_READY = _(
     "Instrumen %(instrument)s masih draf. Tandai dulu siap dipakai di halaman instrumen "
     "sebelum membuat kompetisi dengannya."
@@ -86,6 +94,18 @@ def check_instrument_editable(instrument: Instrument) -> None:
         # The stage table's code on each, as tests/competitions/test_stages.py asks.
         raise ValidationError(
             [ValidationError(lock.reason, code="instrument_locked") for lock in locks]
+        )
+
+
+def _check_structure_editable(instrument: Instrument) -> None:
+    """Refuse adding or removing a pillar or an indicator of a ready instrument (after the
+    lock, whose refusal names the competitions). Read from the database, not the object the
+    caller holds: a pillar's cached instrument may predate its marking ready."""
+    if Instrument.objects.filter(pk=instrument.pk, ready=True).exists():
+        raise ValidationError(
+            ERROR_READY_STRUCTURE,
+            code="instrument_ready_structure",
+            params={"instrument": str(instrument)},
         )
 
 
@@ -258,8 +278,10 @@ def instrument_update(
 
 @transaction.atomic
 def pillar_add(*, instrument: Instrument, code: str, name: str, description: str = "") -> Pillar:
-    """A pillar at the end of the order (the tie-break order too)."""
+    """A pillar at the end of the order (the tie-break order too). Only on a draft: on a
+    ready instrument it would be an empty pillar with a weight in its competitions."""
     check_instrument_editable(instrument)
+    _check_structure_editable(instrument)
     last = Pillar.objects.filter(instrument=instrument).aggregate(o=Max("order"))["o"]
     pillar = Pillar(
         instrument=instrument,
@@ -309,6 +331,7 @@ def pillar_remove(*, pillar: Pillar) -> None:
     """The pillar with its indicators and their descriptors."""
     instrument = pillar.instrument
     check_instrument_editable(instrument)
+    _check_structure_editable(instrument)
     if Pillar.objects.filter(instrument=instrument).count() <= 1:
         raise ValidationError(ERROR_LAST_PILLAR, code="last_pillar")
     try:
@@ -322,8 +345,10 @@ def pillar_remove(*, pillar: Pillar) -> None:
 
 @transaction.atomic
 def indicator_add(*, pillar: Pillar, code: str, text: str, guidance: str = "") -> Indicator:
-    """An indicator at the end of its pillar; its descriptors are written with indicator_update."""
+    """An indicator at the end of its pillar; its descriptors are written with indicator_update.
+    Only on a draft: on a ready instrument it would be a score-sheet row without descriptors."""
     check_instrument_editable(pillar.instrument)
+    _check_structure_editable(pillar.instrument)
     last = Indicator.objects.filter(pillar=pillar).aggregate(n=Max("number"))["n"]
     indicator = Indicator(
         instrument=pillar.instrument,
@@ -377,6 +402,7 @@ def indicator_update(
 def indicator_remove(*, indicator: Indicator) -> None:
     pillar = indicator.pillar
     check_instrument_editable(pillar.instrument)
+    _check_structure_editable(pillar.instrument)
     if Indicator.objects.filter(pillar=pillar).count() <= 1:
         raise ValidationError(ERROR_LAST_INDICATOR, code="last_indicator")
     try:

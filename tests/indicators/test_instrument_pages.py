@@ -247,6 +247,10 @@ EDITS = [
 ]
 
 
+# Adding or removing a pillar or an indicator: refused on a ready instrument.
+STRUCTURAL = {"pillar_add", "pillar_remove", "indicator_add", "indicator_remove"}
+
+
 def test_every_public_edit_service_is_in_the_lock_tests():
     public = {
         name
@@ -300,6 +304,15 @@ def test_draft_and_registration_allow_every_edit(edit: str, stage: CompetitionSt
     competition = competition_create(year=2031, instrument=copy)
     Competition.objects.filter(pk=competition.pk).update(status=stage)
     before = snapshot(copy)
+    if edit in STRUCTURAL:
+        # Not the stage: the instrument is ready (tests/indicators/test_instrument_ready_structure.py).
+        with pytest.raises(ValidationError) as refused:
+            _edits(copy)[edit]()
+        assert refused.value.messages == [
+            str(services.ERROR_READY_STRUCTURE) % {"instrument": str(copy)}
+        ]
+        assert snapshot(copy) == before
+        return
     _edits(copy)[edit]()
     assert snapshot(copy) != before
     competition.refresh_from_db()
@@ -312,8 +325,11 @@ def test_a_draft_competition_follows_its_instrument():
     competition = competition_create(
         year=2031, instrument=copy, pillar_weights={"B": "2", "A": "1", "P": "0"}
     )
-    services.pillar_add(instrument=copy, code="K", name="Kesehatan")
-    services.pillar_remove(pillar=Pillar.objects.get(instrument=copy, code="P"))
+    # Its pillars stay (the instrument is ready), so its weights do; the scale follows.
+    with pytest.raises(ValidationError):
+        services.pillar_add(instrument=copy, code="K", name="Kesehatan")
+    with pytest.raises(ValidationError):
+        services.pillar_remove(pillar=Pillar.objects.get(instrument=copy, code="P"))
     services.instrument_update(
         instrument=copy,
         name=copy.name,
@@ -323,7 +339,7 @@ def test_a_draft_competition_follows_its_instrument():
         level_names={0: "Tidak ada", 1: "Kurang", 2: "Cukup", 3: "Baik"},
     )
     competition.refresh_from_db()
-    assert competition.pillar_weights == {"B": "2", "A": "1", "K": "1"}
+    assert competition.pillar_weights == {"B": "2", "A": "1", "P": "0"}
     assert (competition.scale_min, competition.scale_max) == (0, 3)
 
 
@@ -374,7 +390,8 @@ def test_pages_for_the_panitia(client):
 
 def test_a_new_competition_on_the_copy_with_its_own_weights(client):
     client.force_login(make_user("panitia", Role.PANITIA))
-    copy = ready_copy(shipped())
+    # Pillars are added to the draft copy, then it is marked ready (ERROR_READY_STRUCTURE).
+    copy = services.instrument_copy(instrument=shipped())
     kesehatan = services.pillar_add(instrument=copy, code="K", name="Kesehatan")
     # A pillar with nothing to score is refused (ERROR_READY_EMPTY_PILLAR): give it one.
     services.indicator_update(
@@ -383,6 +400,7 @@ def test_a_new_competition_on_the_copy_with_its_own_weights(client):
         guidance="",
         descriptors={value: f"K1={value}" for value in copy.scale},
     )
+    services.instrument_mark_ready(instrument=copy)
     page = client.get(reverse("instrument-competition-new", args=[copy.pk])).content.decode()
     assert 'name="weight_K"' in page
     response = client.post(
