@@ -11,10 +11,11 @@ over the same scores; with 10x the data they take <= 12x the time.
 
 "ours" is `scoring.result_selectors.computed_result_table(competition)` for a
 competition in the plenary stage, i.e. the live results every results page and export
-starts from when nothing is kept (`result_table` keeps it between requests): one SQL aggregate per entry and pillar (`live_outcome`), the maths of
-`scoring.results.compute_totals` in integers, and the rows. The baseline is one
-SQL statement through `connection.cursor()` that averages the same scores per
-entry and indicator (submitted sheets, non-empty values, this competition) and
+starts from when nothing is kept (`result_table` keeps it between requests): one SQL
+aggregate per submitted sheet (`live_outcome`; its per-pillar sums packed), the panel
+rule in Python, the maths of `scoring.results.compute_totals` in integers, and the rows.
+The baseline is one SQL statement through `connection.cursor()` that averages the same
+scores per entry and indicator (submitted sheets, non-empty values, this competition) and
 fetches every row. Both run in the same process on the same data, interleaved,
 after a warm-up; each figure is the median of N runs.
 
