@@ -321,11 +321,23 @@ def assignment_rows(
     return rows
 
 
-def teams_with_members(competition: Competition) -> list[JuryTeam]:
-    return list(
+def team_loads(competition: Competition) -> dict[int, int]:
+    """Team id -> its assigned RTs (one GROUP BY over the competition's assignments)."""
+    assigned = Assignment.objects.filter(team__competition=competition).order_by()
+    return dict(assigned.values_list("team").annotate(n=Count("pk")).values_list("team", "n"))
+
+
+def teams_with_members(
+    competition: Competition, loads: dict[int, int] | None = None
+) -> list[JuryTeam]:
+    """The teams with their members and each one's `load` (assigned RTs): `loads` as
+    `team_loads` gives them (the teams page keeps them under the result version; an
+    annotation counted every assignment of the competition on each view)."""
+    if loads is None:
+        loads = team_loads(competition)
+    teams = list(
         JuryTeam.objects.filter(competition=competition)
         .select_related("leader")
-        .annotate(load=Count("assignments", distinct=True))
         .prefetch_related(
             Prefetch(
                 "members",
@@ -335,6 +347,9 @@ def teams_with_members(competition: Competition) -> list[JuryTeam]:
             )
         )
     )
+    for team in teams:
+        setattr(team, "load", loads.get(team.pk, 0))  # noqa: B010 (not a model field)
+    return teams
 
 
 @dataclass

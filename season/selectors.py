@@ -286,8 +286,11 @@ def competition_work(competition: Competition) -> CompetitionWork:
     (scoring.result_cache), so a home between two writes reads two rows for them. The
     blockers are asked each time: one depends on the clock (the registration deadline), and
     each is one EXISTS or a COUNT over the (competition, status) index."""
+    # The key names the value's shape: result_cache's digest does not cover this module.
     counts, unassigned, progress, missing, missing_count = result_cache.cached(
-        "panitia-home", competition, lambda: _work_figures(competition)
+        "panitia-home:counts,unassigned,progress,missing,count",
+        competition,
+        lambda: _work_figures(competition),
     )
     return CompetitionWork(
         competition=competition,
