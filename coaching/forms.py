@@ -15,6 +15,7 @@ from competitions.models import Kecamatan
 
 ERROR_SIZE_REQUIRED = _("Isi jumlah RT yang diundi.")
 ERROR_HAND_REQUIRED = _("Centang RT yang dikunjungi ulang.")
+ERROR_SEARCH_KECAMATAN = _("Kecamatan tidak dikenal: pilih dari daftar, atau Semua kecamatan.")
 ERROR_HAND_UNKNOWN = _(
     "RT yang dicentang bukan pemenang lomba ini: cari lagi dan centang dari daftar pemenang."
 )
@@ -91,6 +92,7 @@ class WinnerSearchForm(forms.Form):
         required=False,
         empty_label=_("Semua kecamatan"),
         widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": ERROR_SEARCH_KECAMATAN},
     )
     halaman = forms.IntegerField(min_value=1, required=False)
 

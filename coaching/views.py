@@ -182,7 +182,9 @@ def revisit_new(request: HttpRequest, competition_pk: int) -> HttpResponse:
             messages.success(request, _("Kunjungan ulang dibuat. Bentuk tim dan tugaskan juri."))
             return redirect("revisit-detail", revisit_pk=revisit.pk)
     search = WinnerSearchForm(posted or request.GET or None)
-    terms = search.cleaned_data if search.is_valid() else {}
+    # A refused field (a kecamatan that is not one) says so beside it; the others still filter.
+    search.is_valid()
+    terms = getattr(search, "cleaned_data", {})
     found = winner_search(source, text=terms.get("q") or "", kecamatan=terms.get("kecamatan"))
     page = Paginator(found, WINNERS_PAGE).get_page(terms.get("halaman") or 1)
     context = {

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from coaching.forms import ERROR_HAND_UNKNOWN
+from coaching.forms import ERROR_HAND_UNKNOWN, ERROR_SEARCH_KECAMATAN
 from coaching.models import RevisitRound
 from coaching.revisits import (
     DrawAudit,
@@ -121,6 +121,9 @@ def test_the_new_round_page_searches_pages_and_keeps_the_ticks(
         url, {"rts": [rts["RT 01 Eka Jaya"], rts["RT 04 Eka Jaya"]], "q": "Beringin", "cari": "1"}
     ).content.decode()
     assert "Pemenang 1–1 dari 1 yang cocok." in found and "Dicentang: 2 RT" in found
+    unknown = client.post(url, {"q": "Beringin", "kecamatan": "999999", "cari": "1"})
+    assert str(ERROR_SEARCH_KECAMATAN) in unknown.content.decode()
+    assert "Pemenang 1–1 dari 1 yang cocok." in unknown.content.decode()
     ketua = Entry.objects.get(competition=edition_2021, rt_id=rts["RT 02 Beringin"]).ketua_rt
     assert (
         "Tidak ada pemenang yang cocok."
