@@ -185,6 +185,17 @@ def jury_panel(
         recused[entry_id].add(juror_id)
     expected: dict[int, dict[int, frozenset[int]]] = {}
     unassigned: list[int] = []
+    # Most entries have no recusal and no juror living in their kelurahan: they expect the
+    # whole team, copied from one dict per team rather than built juror by juror (1,650
+    # entries, benchmarks/bench_results.py). The homes tell which entries may not.
+    whole = {
+        team: {user: remit for user, _home, remit in team_members}
+        for team, team_members in teams.items()
+    }
+    homes = {
+        team: {home for _user, home, _remit in team_members if home is not None}
+        for team, team_members in teams.items()
+    }
     rows: Iterable[tuple[int, int, int | None]] = (
         entries
         if entries is not None
@@ -196,10 +207,16 @@ def jury_panel(
         if team is None:
             unassigned.append(entry_id)
             continue
+        away = recused.get(entry_id)
+        if away is None and not any(
+            has_conflict(home, kelurahan_id) for home in homes.get(team, ())
+        ):
+            expected[entry_id] = dict(whole.get(team, {}))
+            continue
         expected[entry_id] = {
             user: remit
             for user, home, remit in teams[team]
-            if not has_conflict(home, kelurahan_id) and user not in recused[entry_id]
+            if not has_conflict(home, kelurahan_id) and (away is None or user not in away)
         }
     return Panel(expected=expected, unassigned=unassigned)
 
