@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -121,12 +122,22 @@ class _FreezeSums(_SheetSums):
     the bitwise or, which PostgreSQL takes in bigints (its SUM of bigints is a numeric).
     """
 
-    def __init__(self, competition: Competition, lowest: int, highest: int, bits: int) -> None:
+    def __init__(self, competition: Competition, ids: list[int], bits: int) -> None:
         super().__init__(competition)
         # 21 octal digits in 63 bits: at most 2^63 - 1, all of them 7, a signed 64-bit sum.
         self.per_column = 63 // bits
-        self.firsts = list(range(lowest, highest + 1, self.per_column))
+        # The first id of each column: ids far apart (an instrument edited) take no columns
+        # for the ids between them.
+        self.firsts: list[int] = []
+        for pk in sorted(ids):
+            if not self.firsts or pk - self.firsts[-1] >= self.per_column:
+                self.firsts.append(pk)
         self.bits = bits
+
+    def place(self, pk: int) -> int:
+        """Where an indicator's digit is in a sheet's columns written one after another."""
+        column = bisect_right(self.firsts, pk) - 1
+        return column * self.per_column + pk - self.firsts[column]
 
     def statement(self) -> tuple[str, list[int | str]]:
         sql, params = super().statement()
@@ -188,7 +199,7 @@ def freeze_levels(
     ):
         return None
     ids = [found[code][1] for code in columns]
-    sums = _FreezeSums(competition, min(ids), max(ids), 3 if digits == "o" else 4)
+    sums = _FreezeSums(competition, ids, 3 if digits == "o" else 4)
     rows = sums.fetch(competition)
     foreign_column, foreign_shift = sums.foreign
     # A level of another instrument's indicator (a sheet without a level, LEFT JOINed,
@@ -204,7 +215,7 @@ def freeze_levels(
         mine = [c for c in columns if rules.indicators[c] == pillar]
         spans.append((pillar_pks[pillar], start, start + len(mine)))
         start += len(mine)
-    pick = _picker([pk - min(ids) for pk in ids])
+    pick = _picker([sums.place(pk) for pk in ids])
     # Each digit column written with its digits, leading zeros kept: one string per sheet.
     written = f"%0{sums.per_column}{digits}" * len(sums.firsts)
     first_digits = len(rows[0]) - len(sums.firsts) if rows else 0

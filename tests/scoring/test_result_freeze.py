@@ -186,3 +186,32 @@ def test_names_with_quotes_backslashes_tabs_and_percent_signs_are_stored_as_they
     stored = ResultSet.objects.get().results.get(entry=season["G"]).explanation
     assert stored["jurors"][0] == odd
     assert frozen_explanation(stored)["pillars"][0]["indicators"][0]["levels"][0][0] == odd
+
+
+def test_an_indicator_added_long_after_the_others_is_frozen_in_its_place(open_competition):
+    """Indicator ids far apart (an instrument edited after other instruments were made):
+    the digits take a column of their own, each level in its place, hash and explanations
+    as every level gives them."""
+    build_season(open_competition)
+    other = Instrument.objects.create(name="Instrumen lain", legal_basis="-", version=9)
+    elsewhere = Pillar.objects.create(instrument=other, code="X", name="X", order=9)
+    Indicator.objects.bulk_create(
+        Indicator(instrument=other, pillar=elsewhere, code=f"X{n}", number=n, text="-")
+        for n in range(1, 41)
+    )
+    pillar = Pillar.objects.get(instrument=open_competition.instrument, code="A")
+    late = Indicator.objects.create(
+        instrument=open_competition.instrument, pillar=pillar, code="A9", number=9, text="-"
+    )
+    assert (
+        late.pk
+        - min(
+            ids := list(
+                Indicator.objects.filter(instrument=late.instrument).values_list("pk", flat=True)
+            )
+        )
+        > 42
+    ), ids
+    for n, sheet in enumerate(ScoreSheet.objects.filter(entry__competition=open_competition)):
+        Score.objects.create(sheet=sheet, indicator=late, value=1 + n % 5, client_id=uuid.uuid4())
+    assert_both_ways_agree(open_competition)
