@@ -57,16 +57,24 @@ from scoring.models import (
 CACHE_ALIAS = "results"
 T = TypeVar("T")
 
-# The modules whose code decides a table's content: their digest is part of every key.
-_CODE = ("results.py", "result_selectors.py", "panel.py", "normalise.py", "result_cache.py")
+# The apps whose code computes kept values (the results tables, and the pages, homes,
+# rekaps, panels and re-visit figures of scoring, season, coaching, documents and
+# competitions): the digest of all their Python is part of every key, so a deploy never
+# reads a value of the old code, whatever module made it or whatever shape it had.
+_APPS = ("bantar", "competitions", "indicators", "scoring", "season", "coaching", "documents")
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    here = Path(__file__).resolve().parent
+    """A digest of the apps' Python source (once per process: ~300 files, a few ms)."""
+    root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
+    for app in _APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

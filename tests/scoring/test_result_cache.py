@@ -482,3 +482,28 @@ def test_the_kept_report_rows_give_the_whole_tables_report(
     )  # some rows are left out of the kept ones
     assert _cells(kept_report) == _cells(whole)
     assert kept_report.notes == whole.notes
+
+
+def test_the_code_digest_covers_every_module_that_keeps_a_value():
+    """A deploy renews every kept value: each module that keeps one is in the digest's apps
+    (a module outside them could change a kept value's shape and read the old one)."""
+    from pathlib import Path
+
+    from scoring import result_cache
+
+    root = Path(result_cache.__file__).resolve().parent.parent
+    served = [
+        folder
+        for folder in root.iterdir()
+        if folder.is_dir()
+        and (folder / "__init__.py").exists()
+        and folder.name not in {"tests", "benchmarks"}
+    ]
+    keepers = {
+        folder.name
+        for folder in served
+        for path in folder.rglob("*.py")
+        if "migrations" not in path.parts and "result_cache" in path.read_text(encoding="utf-8")
+    }
+    assert "scoring" in keepers and "season" in keepers  # the scan finds the known keepers
+    assert keepers <= set(result_cache._APPS), keepers - set(result_cache._APPS)
