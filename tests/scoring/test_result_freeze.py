@@ -28,6 +28,7 @@ from scoring.result_freeze import freeze_levels, results_to_freeze
 from scoring.result_selectors import (
     _freeze_level_by_level,
     _submitted_sheets,
+    finalise_blockers,
     frozen_explanation,
     results_inputs,
     results_rules,
@@ -60,6 +61,8 @@ def assert_both_ways_agree(competition: Competition) -> None:
     for (result, text), (_result, expected) in zip(fast.explained, slow.explained, strict=True):
         assert frozen_explanation(json.loads(text)) == json.loads(expected), result.entry_id
     assert results_to_freeze(competition).inputs_hash == fast.inputs_hash
+    # Finalising asks `finalise_blockers` only when the pass's coverage says a sheet is out.
+    assert fast.all_in == (not finalise_blockers(competition, panel=panel, sheets=sheets))
 
 
 @pytest.mark.parametrize("missing", ["lowest", "skip"])
