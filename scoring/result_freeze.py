@@ -549,12 +549,35 @@ def results_to_freeze(competition: Competition, *, panel: Panel | None = None) -
     return results_and_sheets(competition, panel=panel)[0]
 
 
+def verified_entries(
+    competition: Competition,
+) -> tuple[dict[int, str], list[tuple[int, int, int | None]]]:
+    """The competition's verified entries in one query, in their order: each one's category
+    code, and each as `jury_panel` reads them (pk, kelurahan id, team id or None).
+
+    Through the cursor, as the live path reads its entries (`result_selectors._entry_refs`):
+    plain values need none of the ORM's converters, and one query serves both.
+    """
+    query = Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
+        "pk", "category__code", "rt__kelurahan_id", "assignment__team_id"
+    )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {pk: code for pk, code, _k, _t in rows}, [(pk, k, team) for pk, _c, k, team in rows]
+
+
 def results_and_sheets(
-    competition: Competition, *, panel: Panel | None = None
+    competition: Competition,
+    *,
+    panel: Panel | None = None,
+    categories: dict[int, str] | None = None,
 ) -> tuple[Freeze, list[tuple[int, int, int]], bool]:
     """`results_to_freeze`, the submitted sheets (sheet, entry, juror) it read them from, and
     whether every sheet the panel expects is among them (`Frozen.all_in`; False: not known):
-    finalising checks them without reading them again."""
+    finalising checks them without reading them again. `categories`: the verified entries'
+    category codes (`verified_entries`), when the caller has read them with the panel."""
     rules = results_rules(competition)
     if rules.normalise:
         rules, inputs, _panel, counted, coverage = covered_inputs(competition)
@@ -562,13 +585,12 @@ def results_and_sheets(
         explained = explained_results(competition, outcome, rules, counted, coverage)
         freeze = Freeze(rules, outcome, _as_json(explained), results.inputs_hash(inputs, rules))
         return freeze, _submitted_sheets(competition), False
-    if panel is None:
+    if categories is None:
+        categories, entries = verified_entries(competition)
+        if panel is None:
+            panel = jury_panel(competition, entries)
+    elif panel is None:
         panel = jury_panel(competition)
-    categories = dict(
-        Entry.objects.filter(competition=competition, status=EntryStatus.VERIFIED).values_list(
-            "pk", "category__code"
-        )
-    )
     frozen = freeze_levels(competition, rules, panel, categories)
     if frozen is not None:  # one row per sheet: the fast path (issue 12.10)
         freeze = Freeze(rules, frozen.outcome, frozen.explained, frozen.inputs_hash)

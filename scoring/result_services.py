@@ -28,7 +28,7 @@ from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
 from scoring.panel import jury_panel
-from scoring.result_freeze import collection_paused, results_and_sheets
+from scoring.result_freeze import collection_paused, results_and_sheets, verified_entries
 from scoring.result_selectors import Freeze, missing_sheets
 from scoring.signals import results_published, results_reopened
 
@@ -65,13 +65,16 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
     """Check every expected sheet is in, then freeze the results with a hash of their inputs."""
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     check_stage(competition, Write.FINALISE)
-    panel = jury_panel(competition)
     # One pass over the counted levels: the plenary's own outcome, the explanations (as
     # JSON text) and the hash (issue 12.10: finalising in at most twice the live path's
     # time), and the submitted sheets it read them from, for the check: nothing is written
     # before it. When the pass's coverage says every expected sheet is in, no sheet is named.
+    # The panel too is built with the collector paused (as the live path builds it).
     with collection_paused():
-        freeze, sheets, all_in = results_and_sheets(competition, panel=panel)
+        # The verified entries read once, for the panel and the categories (as the live path).
+        categories, entries = verified_entries(competition)
+        panel = jury_panel(competition, entries)
+        freeze, sheets, all_in = results_and_sheets(competition, panel=panel, categories=categories)
         missing = [] if all_in else missing_sheets(competition, panel=panel, sheets=sheets)
         if missing:
             shown = "; ".join(missing[:10]) + (
