@@ -125,7 +125,8 @@ def viewer(user: User) -> str:
     """What a kept page of one user depends on: who it is and what it may see. An officer the
     admin moves to another kelurahan, or a panitia made an officer, gets a new key, not the
     rows of the region or role it had (a User save renews no result version)."""
-    return f"{user.pk}.{user.role}.{user.kecamatan_id}.{user.kelurahan_id}"
+    # is_superuser too: it makes any role city-wide (User.is_city_wide).
+    return f"{user.pk}.{user.role}.{int(user.is_superuser)}.{user.kecamatan_id}.{user.kelurahan_id}"
 
 
 def cached(name: str, competition: Competition, compute: Callable[[], T]) -> T:

@@ -267,3 +267,35 @@ def test_an_officer_moved_to_another_kelurahan_no_longer_sees_the_old_one_s_rows
     assert "Eka Jaya RT" not in rows, "the matrix kept for the account still shows Eka Jaya"
     assert "Beringin RT 02" in rows, "Beringin's officer sees its own RTs in the matrix"
     assert client.get(explain).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["laporan/pemenang", "dokumen"])
+def test_an_officer_no_longer_superuser_reads_only_its_region_s_kept_rows(
+    page: str, client: Client, open_competition: Any, panitia: User, officer_paal_merah: User
+) -> None:
+    """A superuser is city-wide whatever its role (User.is_city_wide): the key of a kept page
+    (result_cache.viewer) names the flag, so revoking it gives the officer its own rows at
+    once, as a page computed afresh does, not the city's kept under the old key."""
+    from django.core.cache import caches
+
+    from competitions.models import Competition
+    from scoring.result_services import competition_finalise, competition_publish
+    from tests.scoring.seasons import build_season
+
+    build_season(open_competition)
+    competition_finalise(competition=open_competition, by=panitia)
+    competition_publish(competition=open_competition, by=panitia)
+    url = f"/kompetisi/{Competition.objects.get(pk=open_competition.pk).pk}/{page}/"
+    officer = officer_paal_merah
+    officer.is_superuser = True
+    officer.save()
+    client.force_login(officer)
+    city = client.get(url).content.decode().count("<tr")
+    officer.is_superuser = False
+    officer.save()
+    client.force_login(officer)
+    kept = client.get(url).content.decode().count("<tr")
+    caches["results"].clear()
+    fresh = client.get(url).content.decode().count("<tr")
+    assert fresh < city, "the season has rows outside Paal Merah"
+    assert kept == fresh
