@@ -78,7 +78,9 @@ def competition_finalise(*, competition: Competition, by: User) -> ResultSet:
         missing = [] if all_in else missing_sheets(competition, panel=panel, sheets=sheets)
         if missing:
             shown = "; ".join(missing[:10]) + (
-                f"; dan {len(missing) - 10} lagi" if len(missing) > 10 else ""
+                _("; dan %(count)s lagi") % {"count": len(missing) - 10}
+                if len(missing) > 10
+                else ""
             )
             raise ValidationError(
                 ERROR_SHEETS_MISSING,

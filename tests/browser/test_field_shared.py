@@ -37,7 +37,8 @@ def log_out(page) -> None:
     if toggler.is_visible():
         toggler.click()
     page.get_by_role("button", name="Keluar").click()
-    page.wait_for_url(re.compile(r"://[^/]+/$"))  # the home page, after the logout
+    # The home page, after the logout (which first empties the kit: slow on a loaded machine).
+    page.wait_for_url(re.compile(r"://[^/]+/$"), timeout=60_000)
     page.wait_for_load_state()
 
 

@@ -13,6 +13,7 @@ from competitions.services import competition_create
 from scoring import services
 from scoring.result_services import competition_finalise, competition_publish
 from tests.browser.conftest import log_in, save_screenshot
+from tests.browser.fieldkit import KIT_READY
 from tests.conftest import PASSWORD, make_user
 from tests.scoring.seasons import build_season
 
@@ -68,3 +69,6 @@ def test_the_jurors_list_keeps_every_rt_with_the_submitted_ones_short(new_page, 
     assert page.locator(".rt-item:not([data-done]) [data-testid='call']").count() == 5
     _fits(page, width)
     save_screenshot(page, f"juror-list-compact-{size}")
+    # The list starts preparing the offline kit (a fetch per RT): let it finish, so that no
+    # request of this test is still reading the database when the next test empties it.
+    page.wait_for_function(KIT_READY, timeout=180_000)
