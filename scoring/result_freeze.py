@@ -25,13 +25,11 @@ readers use (pillars, indicators, code, mean) are as before.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from operator import itemgetter
@@ -60,23 +58,6 @@ from scoring.result_selectors import (
     explained_results,
     results_rules,
 )
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for finalising's pass.
-
-    The pass keeps ~10,000 small tuples and strings alive at city scale and makes no
-    cycles; each collection the allocations trigger would walk them all again (50 ms of
-    the 230 ms at city scale, measured). They are freed by reference counting anyway.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

@@ -796,18 +796,7 @@ class _SheetSums:
         coverage = {entry_id: Coverage(0, 0) for entry_id in panel.unassigned}
         for entry_id, jurors in expected.items():
             coverage[entry_id] = Coverage(len(jurors), submitted[entry_id])
-        pillars: dict[int, dict[str, results.PillarTotal]] = {}
-        for entry_id, entry_totals in adding.items():
-            if not entry_totals:
-                continue
-            for code, (_sum, count, n) in entry_totals.items():
-                if n != size[code] * count:
-                    incomplete.add(entry_id)
-            pillars[entry_id] = {
-                code: results.PillarTotal(total, count)
-                for code, (total, count, _n) in entry_totals.items()
-            }
-        return pillars, incomplete, coverage
+        return _added_pillars(adding, size, incomplete), incomplete, coverage
 
 
 def _packed_columns(widths: dict[int | None, int]) -> list[list[tuple[int | None, int, int]]]:
@@ -887,8 +876,16 @@ def _pillar_totals(
             total[0] += levels
             total[1] += 1
             total[2] += n
+    incomplete: set[int] = set()
+    return _added_pillars(adding, size, incomplete), incomplete, coverage
+
+
+def _added_pillars(
+    adding: dict[int, dict[str, list[int]]], size: dict[str, int], incomplete: set[int]
+) -> dict[int, dict[str, results.PillarTotal]]:
+    """Each entry's pillar totals from its [sum, jurors, levels] per pillar code; an entry
+    where a counted juror left an indicator of a pillar empty goes into `incomplete`."""
     pillars: dict[int, dict[str, results.PillarTotal]] = {}
-    incomplete = set()
     for entry_id, entry_totals in adding.items():
         if not entry_totals:
             continue
@@ -899,7 +896,7 @@ def _pillar_totals(
             code: results.PillarTotal(total, count)
             for code, (total, count, _n) in entry_totals.items()
         }
-    return pillars, incomplete, coverage
+    return pillars
 
 
 @dataclass

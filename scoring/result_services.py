@@ -28,8 +28,8 @@ from scoring import results
 from scoring.models import Result, ResultSet, ScoreSheet, SheetStatus
 from scoring.notifications import results_published_notify
 from scoring.panel import jury_panel
-from scoring.result_freeze import collection_paused, results_and_sheets, verified_entries
-from scoring.result_selectors import Freeze, missing_sheets
+from scoring.result_freeze import results_and_sheets, verified_entries
+from scoring.result_selectors import Freeze, collection_paused, missing_sheets
 from scoring.signals import results_published, results_reopened
 
 ERROR_NO_SUBMITTED_SHEET = gettext_lazy(
