@@ -539,7 +539,13 @@
     form.dataset.cleared = "1";
     var token = form.querySelector('input[name="csrfmiddlewaretoken"]');
     if (token && F.csrfToken()) { token.value = F.csrfToken(); } // a cached page's token may be stale
-    var done = function () { form.submit(); };
+    // Logging out never waits on the tablet's storage for long: if the caches or IndexedDB
+    // stall (seen with a second tab just opened or closed), the form goes after 4 s anyway;
+    // the service worker clears the prepared pages again on the logout request, and the next
+    // page without a session forgets them too (`!F.user` above).
+    var sent = false;
+    var done = function () { if (!sent) { sent = true; form.submit(); } };
+    setTimeout(done, 4000);
     Promise.all([
       F.sw({ type: "logout" }, 2000).catch(function () { return null; }),
       F.clearPersonal(),
