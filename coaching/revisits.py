@@ -87,28 +87,33 @@ class Winner:
         return (self.rt.kelurahan.code, self.rt.number)
 
 
-def published_winners(source: Competition) -> list[Winner]:
-    """The winners of the current published result set, in the draw's stable order (1 query)."""
-    rows = (
-        Result.objects.filter(
-            result_set__competition=source,
-            result_set__superseded_at__isnull=True,
-            result_set__published_at__isnull=False,
-            is_winner=True,
-        )
-        .select_related("entry__rt__kelurahan__kecamatan", "entry__category")
-        .order_by("entry__rt__kelurahan__code", "entry__rt__number")
-    )
-    return [Winner(row.entry.rt, row.entry, row) for row in rows]
-
-
-def _current_winners(source: Competition) -> QuerySet[Result]:
-    return Result.objects.filter(
-        result_set__competition=source,
+def _published_winners(
+    source: Competition | int, *, entries: QuerySet[Entry] | None = None
+) -> QuerySet[Result]:
+    """The one home of "the source's winners": the winning results of its current published
+    result set (not superseded by a correction), unordered. With `entries` (entries of the
+    source), those entries' only: the index is then walked from the entries, not from the
+    source's result set (a round's few RTs, never every result of the city)."""
+    found = Result.objects.filter(
         result_set__superseded_at__isnull=True,
         result_set__published_at__isnull=False,
         is_winner=True,
     )
+    if entries is None:
+        return found.filter(result_set__competition=source)
+    return found.filter(entry__in=entries.filter(competition=source).values("pk"))
+
+
+def _in_draw_order(rows: QuerySet[Result]) -> list[Winner]:
+    rows = rows.select_related("entry__rt__kelurahan__kecamatan", "entry__category").order_by(
+        "entry__rt__kelurahan__code", "entry__rt__number"
+    )
+    return [Winner(row.entry.rt, row.entry, row) for row in rows]
+
+
+def published_winners(source: Competition) -> list[Winner]:
+    """The winners of the current published result set, in the draw's stable order (1 query)."""
+    return _in_draw_order(_published_winners(source))
 
 
 def winner_order(source: Competition) -> list[int]:
@@ -117,7 +122,9 @@ def winner_order(source: Competition) -> list[int]:
     and pages them without sorting every winner on each request (a few KB of ids at 10x)."""
 
     def compute() -> list[int]:
-        rows = _current_winners(source).order_by("entry__rt__kelurahan__code", "entry__rt__number")
+        rows = _published_winners(source).order_by(
+            "entry__rt__kelurahan__code", "entry__rt__number"
+        )
         return list(rows.values_list("entry__rt_id", flat=True))
 
     return cached("revisit-winner-order", source, compute)
@@ -129,14 +136,9 @@ def chosen_winners(source: Competition, rt_ids: Iterable[int]) -> list[Winner]:
     wanted = sorted(set(rt_ids))
     if not wanted:
         return []
-    award_entries = Entry.objects.filter(competition=source, rt_id__in=wanted).values("pk")
-    rows = (
-        _current_winners(source)
-        .filter(entry__in=award_entries)
-        .select_related("entry__rt__kelurahan__kecamatan", "entry__category")
-        .order_by("entry__rt__kelurahan__code", "entry__rt__number")
+    return _in_draw_order(
+        _published_winners(source, entries=Entry.objects.filter(rt_id__in=wanted))
     )
-    return [Winner(row.entry.rt, row.entry, row) for row in rows]
 
 
 def winner_search(
@@ -155,8 +157,7 @@ def winner_search(
         # Never the head of RT: choosing a winner to re-visit needs no personal data.
         entries = entry_search(entries, text, with_contacts=False)
     found = set(
-        _current_winners(source)
-        .filter(entry__in=entries.values("pk"))
+        _published_winners(source, entries=entries)
         .order_by()
         .values_list("entry__rt_id", flat=True)
     )
@@ -337,12 +338,7 @@ def winner_keys(source: Competition) -> dict[tuple[str, int], int]:
     """The draw's keys of the source's published winners, each with its RT (1 query): what
     the audit needs of every winner, without reading their results."""
     rows = (
-        Result.objects.filter(
-            result_set__competition=source,
-            result_set__superseded_at__isnull=True,
-            result_set__published_at__isnull=False,
-            is_winner=True,
-        )
+        _published_winners(source)
         .order_by()
         .values_list("entry__rt__kelurahan__code", "entry__rt__number", "entry__rt_id")
     )
@@ -498,21 +494,9 @@ class RevisitPage:
 def chosen_awards(revisit: RevisitRound) -> dict[int, Result]:
     """The chosen RTs' awards in the source's published result set, by RT (1 query): the
     round's RTs only, never every winner of the city."""
-    # From the RTs' entries (an IN list of the source's entries of those RTs), not from the
-    # result set: the index is walked for the chosen RTs, not for every result of the city.
-    award_entries = Entry.objects.filter(
-        competition_id=revisit.source_id, rt_id__in=list(revisit.chosen)
-    ).values("pk")
-    rows = (
-        Result.objects.filter(
-            entry__in=award_entries,
-            result_set__superseded_at__isnull=True,
-            result_set__published_at__isnull=False,
-            is_winner=True,
-        )
-        .select_related("entry")
-        .order_by()
-    )
+    # From the RTs' entries, not from the result set (`_published_winners`' `entries`).
+    chosen = Entry.objects.filter(rt_id__in=list(revisit.chosen))
+    rows = _published_winners(revisit.source_id, entries=chosen).select_related("entry").order_by()
     return {row.entry.rt_id: row for row in rows}
 
 

@@ -163,3 +163,46 @@ def test_the_new_round_page_reads_the_same_queries_for_one_winner_and_three(
                 assert ask(url, data).status_code == 200
             counts.append(len(captured))
         assert counts[0] == counts[1]
+
+
+# --- One rule for the source's winners (follow-up: it was written three times) ---------
+
+
+def test_every_reader_of_the_winners_reads_one_rule(edition_2021, panitia):
+    """`_published_winners` is the one home of "the source's winners" (its current published
+    set's winning results); the draw, the audit's keys, the kept order, a search, the ticks
+    and a round's awards all read it, and the rule is written once in the module."""
+    from pathlib import Path
+
+    from coaching import revisits
+
+    text = Path(revisits.__file__).read_text()
+    assert text.count("result_set__published_at__isnull") == 1
+    assert text.count("is_winner=True") == 1
+    home = sorted(revisits._published_winners(edition_2021).values_list("entry__rt_id", flat=True))
+    assert len(home) == 3
+    assert sorted(winner.rt.pk for winner in published_winners(edition_2021)) == home
+    assert sorted(revisits.winner_keys(edition_2021).values()) == home
+    assert sorted(revisits.winner_order(edition_2021)) == home
+    assert sorted(revisits.winner_search(edition_2021, text="RT")) == home
+    in_order = [winner.rt.pk for winner in published_winners(edition_2021)]
+    assert [winner.rt.pk for winner in revisits.chosen_winners(edition_2021, home)] == in_order
+    assert revisits.winner_order(edition_2021) == in_order
+    # The same RTs won other editions too: their entries given, the source's results only.
+    others = Entry.objects.filter(rt_id__in=home).exclude(competition=edition_2021)
+    assert others.exists()
+    through_entries = revisits._published_winners(
+        edition_2021, entries=Entry.objects.filter(rt_id__in=home)
+    )
+    assert sorted(r.entry.rt_id for r in through_entries) == home
+    assert {r.result_set.competition_id for r in through_entries} == {edition_2021.pk}
+    revisit = revisit_create(source=edition_2021, by=panitia, rt_ids=home)
+    assert sorted(revisits.chosen_awards(revisit)) == home
+    # Superseded (a correction under way): no reader finds a winner.
+    published = ResultSet.objects.get(competition=edition_2021, superseded_at__isnull=True)
+    published.superseded_at = timezone.now()
+    published.save()
+    assert revisits._published_winners(edition_2021).count() == 0
+    assert published_winners(edition_2021) == [] and revisits.winner_keys(edition_2021) == {}
+    assert revisits.chosen_awards(revisit) == {}
+    assert revisits.chosen_winners(edition_2021, home) == []
