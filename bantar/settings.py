@@ -231,6 +231,9 @@ BANTAR_DEMO_AFTER_2020 = ["coaching.demo.build_revisit_2020"]
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
 # Rows per page of the long lists (participants, verification queue, assignments, plenary, winners).
 BANTAR_PAGE_SIZE = int(os.environ.get("BANTAR_PAGE_SIZE", "50"))
+# RTs per page of the juror's list (/penilaian/, /penilaian/halaman/<n>/); the offline kit
+# keeps every page of it.
+BANTAR_JUROR_PAGE_SIZE = int(os.environ.get("BANTAR_JUROR_PAGE_SIZE", "50"))
 # "Dekat batas lulus" on the plenary: a final score this many points either side of the pass mark.
 BANTAR_NEAR_PASS_MARK = Decimal(os.environ.get("BANTAR_NEAR_PASS_MARK", "2.00"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -22,11 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,10 +36,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from bantar.access import permission_required
+from bantar.filters import ERROR_FILTER_VALUE, ERROR_PAGE_NUMBER, FilterProblem, filter_problems
 from bantar.language import catalogue_url
 from scoring.comparisons import earlier_photos
 from scoring.models import Evidence, JuryMember
-from scoring.selectors import JurorTask, juror_tasks
+from scoring.selectors import (
+    JurorListFilter,
+    JurorListStatus,
+    JurorTask,
+    juror_task_page,
+    juror_tasks,
+)
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -196,7 +205,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @dataclass(frozen=True)
 class KitEntry:
-    """One RT the juror scores: its page, the thumbnails on it, when the sheet last changed."""
+    """One RT the juror scores: its page, the thumbnails on it, when the sheet last changed.
+
+    `list`: the page of the juror's list the RT is on (refreshed with it after a sync)."""
 
     id: int
     url: str
@@ -204,15 +215,34 @@ class KitEntry:
     updated: str
     status: str
     assets: list[str]
+    list: str
 
 
 def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
+def list_page_url(number: int) -> str:
+    """A page of the juror's list: page 1 is the list's own address."""
+    return reverse("juror-home") if number <= 1 else reverse("juror-home-page", args=[number])
+
+
+def list_page_count(rows: int) -> int:
+    return max(1, -(-rows // settings.BANTAR_JUROR_PAGE_SIZE))
+
+
 def kit_entries(user: User) -> list[KitEntry]:
     """The juror's RTs in the list's order, in a fixed number of queries."""
-    tasks: list[JurorTask] = [task for task in juror_tasks(user) if not task.excluded]
+    return _kit(user)[0]
+
+
+def _kit(user: User) -> tuple[list[KitEntry], int]:
+    """The kit's RTs, and how many pages the juror's whole list has."""
+    every = juror_tasks(user)
+    size = settings.BANTAR_JUROR_PAGE_SIZE
+    # The list's pages hold the RTs the juror does not score too (a conflict, a recusal).
+    pages = {task.entry.pk: list_page_url(index // size + 1) for index, task in enumerate(every)}
+    tasks: list[JurorTask] = [task for task in every if not task.excluded]
     listed = {task.entry.pk for task in tasks}
     photos: dict[int, list[tuple[int, datetime]]] = {}
     # The juror's own photos (the juror index), not an IN list of every RT of the team.
@@ -249,22 +279,26 @@ def kit_entries(user: User) -> list[KitEntry]:
                 status=task.sheet_status,
                 assets=[thumb_url % pk for pk, _up in own]
                 + [photo.thumb_url for photo in earlier.get(entry.pk, [])],
+                list=pages[entry.pk],
             )
         )
-    return rows
+    return rows, list_page_count(len(every))
 
 
-def kit_urls(user: User | None = None) -> list[str]:
+def kit_urls(user: User | None = None, list_pages: int = 1) -> list[str]:
     """The pages every juror needs offline, then the static files.
 
-    With `user`, also the guide of each competition the juror scores (issue 14): the plain
-    guide shows the latest published competition's instrument, maybe not theirs."""
-    pages = [reverse("juror-home"), reverse("guide"), reverse("field-outbox")]
+    Every page of the juror's list (`list_pages`), so that each RT is reached from the list
+    with no signal (issue 19). With `user`, also the guide of each competition the juror
+    scores (issue 14): the plain guide shows the latest published competition's instrument,
+    maybe not theirs."""
+    lists = [list_page_url(number) for number in range(1, list_pages + 1)]
+    pages = [*lists, reverse("guide"), reverse("field-outbox")]
     if user is not None:
         competitions = sorted(
             set(JuryMember.objects.filter(user=user).values_list("team__competition_id", flat=True))
         )
-        pages[2:2] = [f"{reverse('guide')}?kompetisi={pk}" for pk in competitions]
+        pages[-1:-1] = [f"{reverse('guide')}?kompetisi={pk}" for pk in competitions]
     # The scripts' strings in every language: a juror may switch the menu's language offline.
     catalogues = [catalogue_url(code) for code, _name in settings.LANGUAGES]
     return pages + [static(path) for path in KIT_STATIC] + catalogues + [reverse("field-manifest")]
@@ -280,18 +314,102 @@ def kit(request: HttpRequest) -> JsonResponse:
     """
     if "siapa" in request.GET:
         return JsonResponse({"user": request.user.pk, "version": field_version()})
+    user = cast("User", request.user)
+    entries, list_pages = _kit(user)
     data: dict[str, Any] = {
         "version": field_version(),
         "user": request.user.pk,
         "generated_at": timezone.now().isoformat(),
         # The pages come in the juror's language: another language prepares them again.
         "language": translation.get_language(),
-        "entries": [asdict(entry) for entry in kit_entries(cast("User", request.user))],
-        "urls": kit_urls(cast("User", request.user)),
+        "entries": [asdict(entry) for entry in entries],
+        "urls": kit_urls(user, list_pages),
     }
     response = JsonResponse(data)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- The juror's list --------------------------------------------------------------------------
+
+
+class JurorListForm(forms.Form):
+    """The list's filters, as a juror narrows the day: a kelurahan, an RT or kampung, what is left."""
+
+    cari = forms.CharField(
+        label=gettext_lazy("RT atau kampung"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": gettext_lazy("mis. 3 atau Durian")}
+        ),
+    )
+    kelurahan = forms.CharField(label=gettext_lazy("Kelurahan"), required=False, max_length=13)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Semua RT")), *JurorListStatus.choices],
+    )
+
+
+def _list_wanted(form: JurorListForm) -> JurorListFilter:
+    if not form.is_valid():  # a value it does not know shows nothing (bantar.filters), and says so
+        return JurorListFilter(nothing=True)
+    data = form.cleaned_data
+    return JurorListFilter(kelurahan=data["kelurahan"], search=data["cari"], status=data["status"])
+
+
+@require_safe
+@permission_required("scoring.score")
+def juror_list(request: HttpRequest, number: int = 1) -> HttpResponse:
+    """The juror's RTs, one page by path (/penilaian/, /penilaian/halaman/<n>/), filters in ?.
+
+    Pages by path because the service worker keeps each page's copy by path (issue 19)."""
+    query = request.GET.urlencode()
+    if (
+        request.resolver_match
+        and request.resolver_match.url_name == "juror-home-page"
+        and number == 1
+    ):
+        return redirect(list_page_url(1) + (f"?{query}" if query else ""))
+    form = JurorListForm(request.GET or None)
+    wanted = _list_wanted(form) if form.is_bound else JurorListFilter()
+    size = settings.BANTAR_JUROR_PAGE_SIZE
+    page = juror_task_page(cast("User", request.user), wanted=wanted, number=number, size=size)
+    problems = filter_problems(form) if form.is_bound else []
+    codes = {code for code, _name in page.kelurahan}
+    if wanted.kelurahan and wanted.kelurahan not in codes:
+        without = request.GET.copy()
+        without.pop("kelurahan")
+        message = str(ERROR_FILTER_VALUE) % {
+            "label": form.fields["kelurahan"].label,
+            "value": wanted.kelurahan,
+        }
+        problems.append(FilterProblem(message, "?" + without.urlencode()))
+    suffix = f"?{query}" if query else ""
+    numbers = Paginator(range(page.matching), size).get_elided_page_range(
+        page.number, on_each_side=1, on_ends=1
+    )
+    context = {
+        "page": page,
+        "form": form,
+        "wanted": wanted,
+        "problems": problems,
+        "ignored": (
+            str(ERROR_PAGE_NUMBER) % {"value": number, "number": page.number}
+            if number != page.number
+            else ""
+        ),
+        "last": page.first + len(page.tasks) - 1,
+        "links": [
+            # The ellipsis is its own "link": the template shows it as text.
+            (item, list_page_url(item) + suffix if isinstance(item, int) else item)
+            for item in numbers
+        ],
+        "previous": list_page_url(page.number - 1) + suffix if page.number > 1 else "",
+        "next": list_page_url(page.number + 1) + suffix if page.number < page.pages else "",
+    }
+    return render(request, "scoring/juror_home.html", context)
 
 
 # --- The outbox page ---------------------------------------------------------------------------

@@ -6,21 +6,27 @@ is `scoring.panel`'s rule. The results' reads are in `scoring.result_selectors`.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import (
     Count,
+    Exists,
     F,
     Max,
+    OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Value,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bantar.models import User
 from competitions.models import (
@@ -77,14 +83,66 @@ def juror_tasks(user: User) -> list[JurorTask]:
 
     The juror's sheets, photos, recusals and excuses are read once each, grouped by entry,
     not asked of every entry in a subquery: a photo count per entry walked all the juror's
-    photos each time (issue 19: the list is the team's, 2,750 RTs at 10x).
+    photos each time (issue 19: the list is the team's, 2,750 RTs at 10x). The whole list is
+    the offline kit's (scoring.field_views); the list page reads one page (`juror_task_page`).
     """
-    memberships = {
-        member.team_id: member
-        for member in JuryMember.objects.filter(user=user)
-        .select_related("team__competition", "home_kelurahan")
-        .prefetch_related("pillars")
-    }
+    scope = _JurorScope.of(user)
+    return _juror_task_rows(user, scope, list(scope.entries(user)), None)
+
+
+@dataclass(frozen=True)
+class _JurorScope:
+    """The juror's memberships, and per competition the team he scores calibration RTs for."""
+
+    memberships: dict[int, JuryMember]
+    own_team_in: dict[int, JuryMember]
+
+    @classmethod
+    def of(cls, user: User) -> _JurorScope:
+        memberships = {
+            member.team_id: member
+            for member in JuryMember.objects.filter(user=user)
+            .select_related("team__competition", "home_kelurahan")
+            .prefetch_related("pillars")
+        }
+        # On another team's calibration RT the juror scores as a member of his own team
+        # (panel rule 1).
+        own_team_in: dict[int, JuryMember] = {}
+        for member in sorted(memberships.values(), key=lambda m: m.team_id):
+            own_team_in.setdefault(member.team.competition_id, member)
+        return cls(memberships, own_team_in)
+
+    def entries(self, user: User) -> QuerySet[Entry]:
+        """Every entry the juror's teams score, in the order of the team's day.
+
+        The panitia's visit plan first (date, then order), then the region: the order a
+        juror walks. A submitted RT keeps its place, so an RT stays on its page of the
+        list all day and the offline copies of the pages stay right (issue 19).
+        """
+        return (
+            Entry.objects.for_user(user)
+            .filter(
+                Q(assignment__team__in=list(self.memberships))
+                | Q(is_calibration=True, competition__in=list(self.own_team_in))
+            )
+            .order_by(
+                F("assignment__visit_date").asc(nulls_last=True),
+                F("assignment__visit_order").asc(nulls_last=True),
+                "rt__kelurahan__code",
+                "rt__number",
+                "pk",
+            )
+            .select_related("rt", "assignment__team")
+        )
+
+
+def _juror_task_rows(
+    user: User, scope: _JurorScope, entries: list[Entry], only: list[int] | None
+) -> list[JurorTask]:
+    """The tasks of `entries` (read with their RT and assignment), in 6 queries.
+
+    `only`: the ids whose progress to read (one page's), or None for the juror's all."""
+    memberships, own_team_in = scope.memberships, scope.own_team_in
     # Pillar -> (its instrument, its indicators): a remit counts its competition's pillars only.
     pillar_sizes = {
         pk: (instrument, n)
@@ -92,24 +150,6 @@ def juror_tasks(user: User) -> list[JurorTask]:
             "pk", "instrument_id", "n"
         )
     }
-    # On another team's calibration RT the juror scores as a member of his own team (panel rule 1).
-    own_team_in: dict[int, JuryMember] = {}
-    for member in sorted(memberships.values(), key=lambda m: m.team_id):
-        own_team_in.setdefault(member.team.competition_id, member)
-    entries = list(
-        Entry.objects.for_user(user)
-        .filter(
-            Q(assignment__team__in=list(memberships))
-            | Q(is_calibration=True, competition__in=list(own_team_in))
-        )
-        .select_related("rt", "assignment__team")
-        .order_by(
-            F("assignment__visit_date").asc(nulls_last=True),
-            F("assignment__visit_order").asc(nulls_last=True),
-            "rt__kelurahan__code",
-            "rt__number",
-        )
-    )
     # The few competitions, categories and kelurahan shared by every row, not built again for
     # each of a team's RTs: model instances were most of the time at 2,750 RTs (issue 19).
     competitions = {m.team.competition_id: m.team.competition for m in memberships.values()}
@@ -121,7 +161,7 @@ def juror_tasks(user: User) -> list[JurorTask]:
         entry.competition = competitions[entry.competition_id]
         entry.category = categories[entry.category_id]
         entry.rt.kelurahan = kelurahan[entry.rt.kelurahan_id]
-    mine = _juror_progress(user, list(own_team_in))
+    mine = _juror_progress(user, list(own_team_in), only)
     # The remit's indicator count once per membership, not once per entry.
     totals = {
         team_id: sum(
@@ -158,6 +198,100 @@ def juror_tasks(user: User) -> list[JurorTask]:
     return tasks
 
 
+# --- The juror's list, one page at a time (issue 19) ------------------------------------
+
+
+class JurorListStatus(models.TextChoices):
+    """The list's "what is left" filter: a juror's day ends with nothing unsent."""
+
+    OPEN = "belum", _lazy("Belum dikirim")
+    SENT = "terkirim", _lazy("Sudah dikirim")
+
+
+@dataclass(frozen=True)
+class JurorListFilter:
+    """What the juror narrows the list to (the URL's ?kelurahan=&cari=&status=)."""
+
+    kelurahan: str = ""  # a kelurahan code among the juror's RTs
+    search: str = ""  # an RT number ("3", "RT 03", "RT 003") or part of a kampung's name
+    status: str = ""  # JurorListStatus, or "" for every RT
+    nothing: bool = False  # a filter value the list did not understand: no rows (bantar.filters)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kelurahan or self.search or self.status or self.nothing)
+
+
+@dataclass
+class JurorTaskPage:
+    """One page of the juror's list and what its header and pager say."""
+
+    tasks: list[JurorTask]
+    number: int  # the page shown (a number past the end shows the last)
+    pages: int  # pages of the filtered list (at least 1)
+    matching: int  # RTs the filter matches over every page
+    everything: int  # the juror's RTs with no filter
+    first: int  # the place of the page's first row among `matching` (1-based; 0 if none)
+    kelurahan: list[tuple[str, str]]  # (code, name) of the kelurahan of the juror's RTs
+
+
+_RT_NUMBER = re.compile(r"^\s*(?:rt\.?\s*)?0*(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def _juror_filtered(
+    user: User, entries: QuerySet[Entry], wanted: JurorListFilter
+) -> QuerySet[Entry]:
+    if wanted.nothing:
+        return entries.none()
+    if wanted.kelurahan:
+        entries = entries.filter(rt__kelurahan__code=wanted.kelurahan)
+    if search := wanted.search.strip():
+        named = Q(kampung_name__icontains=search) | Q(rt__name_kampung__icontains=search)
+        if number := _RT_NUMBER.match(search):
+            named |= Q(rt__number=int(number.group(1)))
+        entries = entries.filter(named)
+    if wanted.status:
+        sent = Exists(
+            ScoreSheet.objects.filter(
+                entry=OuterRef("pk"), juror=user, status=SheetStatus.SUBMITTED
+            )
+        )
+        entries = entries.filter(sent if wanted.status == JurorListStatus.SENT else ~sent)
+    return entries
+
+
+def juror_task_page(
+    user: User, *, wanted: JurorListFilter, number: int, size: int
+) -> JurorTaskPage:
+    """One page of the juror's list, filtered in the database (12 queries at any size).
+
+    Only the page's entries are read and only their progress: at 10x a team has 2,750 RTs
+    and the list page must not grow with them (issue 19); the whole list is the kit's."""
+    scope = _JurorScope.of(user)
+    every = scope.entries(user)
+    filtered = _juror_filtered(user, every, wanted)
+    matching = filtered.count()
+    pages = max(1, -(-matching // size))
+    number = min(max(1, number), pages)
+    offset = (number - 1) * size
+    entries = list(filtered[offset : offset + size])
+    tasks = _juror_task_rows(user, scope, entries, [entry.pk for entry in entries])
+    kelurahan = list(
+        Kelurahan.objects.filter(pk__in=every.values("rt__kelurahan"))
+        .order_by("name", "code")
+        .values_list("code", "name")
+    )
+    return JurorTaskPage(
+        tasks=tasks,
+        number=number,
+        pages=pages,
+        matching=matching,
+        everything=every.count() if wanted.active else matching,
+        first=offset + 1 if entries else 0,
+        kelurahan=kelurahan,
+    )
+
+
 @dataclass
 class _Progress:
     """The juror's own work on one entry."""
@@ -174,11 +308,18 @@ class _Progress:
 _NO_PROGRESS = _Progress()
 
 
-def _juror_progress(user: User, competitions: list[int]) -> dict[int, _Progress]:
-    """Entry id -> the juror's sheet, photos, recusal and excuse there (3 queries)."""
+def _juror_progress(
+    user: User, competitions: list[int], only: list[int] | None = None
+) -> dict[int, _Progress]:
+    """Entry id -> the juror's sheet, photos, recusal and excuse there (3 queries).
+
+    `only`: these entries (one page of the list), not every one the juror worked on."""
     found: dict[int, _Progress] = defaultdict(_Progress)
+    narrow = Q(entry__competition__in=competitions)
+    if only is not None:
+        narrow &= Q(entry__in=only)
     for entry_id, status, submitted_at, scored, last in (
-        ScoreSheet.objects.filter(juror=user, entry__competition__in=competitions)
+        ScoreSheet.objects.filter(narrow, juror=user)
         .annotate(
             n=Count("scores", filter=Q(scores__value__isnull=False)),
             last=Max("scores__updated_at"),
@@ -189,7 +330,7 @@ def _juror_progress(user: User, competitions: list[int]) -> dict[int, _Progress]
         progress.status, progress.submitted_at = status, submitted_at
         progress.scored, progress.last_score = scored, last
     for entry_id, n in (
-        Evidence.objects.filter(juror=user, entry__competition__in=competitions)
+        Evidence.objects.filter(narrow, juror=user)
         .order_by()
         .values("entry")
         .annotate(n=Count("pk"))
@@ -197,11 +338,11 @@ def _juror_progress(user: User, competitions: list[int]) -> dict[int, _Progress]
     ):
         found[entry_id].photos = n
     reasons = (
-        Recusal.objects.filter(juror=user, entry__competition__in=competitions)
+        Recusal.objects.filter(narrow, juror=user)
         .annotate(excused=Value(False))
         .values_list("entry_id", "reason", "excused")
         .union(
-            Excusal.objects.filter(juror=user, entry__competition__in=competitions)
+            Excusal.objects.filter(narrow, juror=user)
             .annotate(excused=Value(True))
             .values_list("entry_id", "reason", "excused")
         )

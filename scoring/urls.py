@@ -41,7 +41,9 @@ urlpatterns = [
         name="field-devices",
     ),
     # The juror's day
-    path("penilaian/", views.juror_home, name="juror-home"),
+    path("penilaian/", field_views.juror_list, name="juror-home"),
+    # Further pages of the list by path, not ?halaman=: the offline kit keeps pages by path.
+    path("penilaian/halaman/<int:number>/", field_views.juror_list, name="juror-home-page"),
     path("penilaian/<int:entry_pk>/", views.scoring_page, name="scoring-page"),
     path("penilaian/<int:entry_pk>/nilai/", views.score_api, name="score-api"),
     path("penilaian/<int:entry_pk>/foto/", views.photo_api, name="photo-api"),

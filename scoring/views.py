@@ -58,7 +58,6 @@ from scoring.selectors import (
     entry_sheets,
     excusal_history,
     juror_sheet,
-    juror_tasks,
     remit_history,
     score_history,
     scoring_cards,
@@ -403,10 +402,7 @@ def _entry_sheets_action(request: AuthenticatedRequest, entry: Entry) -> None:
 # --- Juror -----------------------------------------------------------------------------
 
 
-@require_safe
-@permission_required("scoring.score")
-def juror_home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "scoring/juror_home.html", {"tasks": juror_tasks(request.user)})
+# The juror's list of RTs (juror-home) is scoring.field_views.juror_list: the offline kit's.
 
 
 def _juror_entry(request: AuthenticatedRequest, entry_pk: int) -> tuple[Entry, Any]:

@@ -2,8 +2,9 @@
 
    Opening the list with a connection asks the service worker to prepare the kit
    (static/js/field-sw.js, "prepare"): every assigned RT's scoring page, thumbnails, the
-   guide, the outbox page and the static files. The list then shows, per RT, whether it
-   opens offline and since when, the kit's total size, and a button to refresh now. It also
+   guide, the outbox page and the static files, and every page of the list. The list then
+   shows, per RT of the page, whether it opens offline and since when; for the whole team,
+   how many RTs are ready and the kit's total size; and a button to refresh now. It also
    asks the browser to keep the site's storage (navigator.storage.persist) and warns when
    that is refused or space runs low.
 */
@@ -36,12 +37,13 @@
   function items() { return document.querySelectorAll(".rt-item[data-entry]"); }
 
   function show(state, failed) {
-    var total = items().length, ready = 0;
+    // The whole team's RTs, as the kit names them: the list shows one page of them (issue 19).
+    var order = (state && state.order) || [], ready = 0, total = order.length;
+    order.forEach(function (id) { if (state.entries[id] && state.entries[id].ok) { ready++; } });
     items().forEach(function (item) {
       var id = item.dataset.entry, info = state && state.entries && state.entries[id];
       var label = item.querySelector(".rt-ready");
       if (info && info.ok) {
-        ready++;
         item.dataset.ready = "ready";
         label.textContent = format(texts.rtReady, { time: when(info.cached_at) });
       } else if (info && info.cached_at) {
@@ -106,6 +108,12 @@
   }
   F.on("outbox", waiting);
   waiting();
+
+  /* A filtered list asked with no signal: the tablet has the pages without filters only. */
+  var asked = new URLSearchParams(location.search);
+  if (box.dataset.filtered !== "1" && ["cari", "kelurahan", "status"].some(function (name) { return asked.get(name); })) {
+    document.getElementById("filter-offline").hidden = false;
+  }
 
   /* A copy from the tablet (no signal, or a slow one): say from when. */
   var copy = document.getElementById("list-copy");

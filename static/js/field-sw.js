@@ -2,8 +2,8 @@
    puts `var CONFIG = {...}` in front of this file: the release, texts, a few URLs).
 
    What it does, and why:
-   - Caches, per release and per user, the pages a juror needs without a signal: the list,
-     every assigned RT's scoring page, its thumbnails, the guide, the outbox page; and the
+   - Caches, per release and per user, the pages a juror needs without a signal: every
+     page of the list (by path: /penilaian/halaman/<n>/), every assigned RT's scoring page, its thumbnails, the guide, the outbox page; and the
      static files (per release, shared). "Prepare" (a message from the list page) fetches
      GET /penilaian/kit/ and brings the cache up to date.
    - Serves those pages network first, but never keeps a juror on a weak link waiting more
@@ -30,7 +30,9 @@ var PARALLEL = 3;
 function userCache(user, version) { return PREFIX + (version || VERSION) + "-u" + user; }
 function isUserCache(name, user) { return name.indexOf(PREFIX) === 0 && /-u\d+$/.test(name) && (user === undefined || name.slice(-("-u" + user).length) === "-u" + user); }
 
-var PERSONAL = [/^\/penilaian\/$/, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/,
+// The juror's list by pages (/penilaian/, /penilaian/halaman/<n>/): the kit keeps each one.
+var LIST_PAGE = /^\/penilaian\/(?:halaman\/\d+\/)?$/;
+var PERSONAL = [LIST_PAGE, /^\/penilaian\/\d+\/$/, /^\/penilaian\/kotak-keluar\/$/, /^\/panduan\/$/, /^\/panduan\/cek-mandiri\/$/, /^\/bukti\/\d+\/thumb\/$/,
   /^\/penilaian\/\d+\/foto-lomba\/\d+\/thumb\/$/]; // a re-visit's award photos (coaching)
 function isPersonal(path) { return PERSONAL.some(function (pattern) { return pattern.test(path); }); }
 // The scripts' catalogue (/jsi18n/<language>/<version>.js) is a static file too: its URL
@@ -143,11 +145,14 @@ function staticFirst(request) {
     });
   });
 }
-function personal(event, path) {
+/* `keep`: whether the answer is the copy of `path`. A filtered list (?cari=...) is not: it
+   would replace the page's whole copy; offline it is answered with that whole copy, which
+   then says that filters need a signal (field-list.js). */
+function personal(event, path, keep) {
   var request = event.request;
   return currentUser().then(function (user) {
     var network = fetch(request).then(function (response) {
-      if (user && cacheable(response)) {
+      if (user && keep !== false && cacheable(response)) {
         var copy = response.clone();
         return caches.open(userCache(user)).then(function (cache) { return cache.put(path, copy); }).then(function () { return response; });
       }
@@ -181,7 +186,10 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") { return; }
   if (isStatic(url.pathname)) { event.respondWith(staticFirst(request)); return; }
   // A competition's guide (/panduan/?kompetisi=<pk>) is a page of its own (issue 14).
-  if (isPersonal(url.pathname)) { event.respondWith(personal(event, url.pathname + (url.pathname === "/panduan/" ? url.search : ""))); }
+  if (isPersonal(url.pathname)) {
+    var filtered = LIST_PAGE.test(url.pathname) && url.search !== "";
+    event.respondWith(personal(event, url.pathname + (url.pathname === "/panduan/" ? url.search : ""), !filtered));
+  }
 });
 
 /* --- preparing the day ---------------------------------------------------------------- */
@@ -314,14 +322,14 @@ function doPrepare(user, force) {
               });
             })).then(function (sizes) {
               var bytes = got.size + sizes.reduce(function (a, b) { return a + b; }, 0);
-              state.entries[entry.id] = { url: entry.url, label: entry.label, updated: entry.updated, status: entry.status,
+              state.entries[entry.id] = { url: entry.url, list: entry.list, label: entry.label, updated: entry.updated, status: entry.status,
                 assets: entry.assets, ok: true, page_bytes: got.size, bytes: bytes,
                 cached_at: got.reused ? before.cached_at : Date.now() };
               progress();
               return bytes;
             });
           }).catch(function (error) {
-            state.entries[entry.id] = { url: entry.url, label: entry.label, updated: entry.updated, status: entry.status,
+            state.entries[entry.id] = { url: entry.url, list: entry.list, label: entry.label, updated: entry.updated, status: entry.status,
               assets: entry.assets, ok: false, error: String(error), cached_at: before && before.ok ? before.cached_at : null };
             progress();
             throw error;
@@ -369,8 +377,15 @@ function cleanUp(mine, state, kit) {
 function refresh(user, paths) {
   return currentUser().then(function (known) {
     if (!user || String(user) !== known) { return 0; }
-    return caches.open(userCache(known)).then(function (cache) {
-      return Promise.all(paths.filter(isPersonal).map(function (path) {
+    return Promise.all([caches.open(userCache(known)), anyState(known)]).then(function (opened) {
+      var cache = opened[0], state = opened[1], wanted = {};
+      // An RT's page of the list shows its progress too: refresh that page with it.
+      paths.forEach(function (path) {
+        wanted[path] = true;
+        var match = /^\/penilaian\/(\d+)\/$/.exec(path), info = match && state && state.entries[match[1]];
+        if (info && info.list) { wanted[info.list] = true; }
+      });
+      return Promise.all(Object.keys(wanted).filter(isPersonal).map(function (path) {
         return matchPersonal(known, path).then(function (hit) {
           return hit ? fetchInto(cache, path).then(function () { return 1; }, function () { return 0; }) : 0;
         });
