@@ -8,6 +8,7 @@ through `master_data`.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -83,8 +84,35 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """SQLite tests run on a file of their own (in /dev/shm where there is one), not in memory.
+
+    Django's in-memory test database is one shared-cache connection that the live server's
+    request threads share: SQLite then answers "database table is locked" at once to a request
+    made while another thread reads (the field kit's background fetches, a logout's session
+    write), with no busy wait. A file in write-ahead-log mode lets readers and one writer go on
+    together and makes a second writer wait its turn (settings: IMMEDIATE, 20 s), as in use.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3" or database.get("TEST", {}).get("NAME"):
+        return
+    shared_memory = Path("/dev/shm")
+    directory = shared_memory if os.access(shared_memory, os.W_OK) else Path(tempfile.gettempdir())
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = directory / f"bantar-test-{worker}-{os.getpid()}.sqlite3"
+    database.setdefault("TEST", {})["NAME"] = str(name)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
     with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
         call_command("loaddata", *MASTER_FIXTURES, verbosity=0)
 
 

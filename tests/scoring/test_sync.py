@@ -396,11 +396,6 @@ def test_a_change_claimed_by_a_request_running_alongside_answers_duplicate(
     assert not ScoreSheet.objects.exists()  # not even the refusal's empty sheet
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the in-memory SQLite test database locks whole tables across threads; "
-    "SQLite serialises writers anyway (BEGIN IMMEDIATE). Runs on PostgreSQL.",
-)
 @pytest.mark.django_db(transaction=True)
 def test_the_same_batch_sent_twice_at_once_is_applied_once(
     master_data, client, juror, team1, entry_eka_jaya
