@@ -137,6 +137,11 @@ def page_of(request: HttpRequest, rows: Any) -> Page:
     paginator = Paginator(rows, settings.BANTAR_PAGE_SIZE)
     asked = request.GET.get("halaman")
     page = paginator.get_page(asked)
+    if not paginator.count and isinstance(rows, QuerySet):
+        # Django skips the row query of an empty page (a slice [0:0]): a filter that matches
+        # nothing cost one query less than one that matches, so a page's queries depended on
+        # the data (issue 19: "queries per page stay constant"). The row query runs the same.
+        page.object_list = list(rows[: paginator.per_page])
     # A page number that is not one (?halaman=-3, ?halaman=x) is said, not silently replaced.
     page.ignored = (  # type: ignore[attr-defined]
         str(ERROR_PAGE_NUMBER) % {"value": asked[:20], "number": page.number}

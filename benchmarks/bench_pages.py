@@ -51,12 +51,17 @@ RESULT = "RESULT "
 ROLES = ("panitia", "kecamatan", "kelurahan", "juror", "pejabat", "admin", "anonymous")
 # The PDFs of every winner or every RT of the city: minutes of WeasyPrint each at city scale.
 HEAVY = {"document-rapor-all", "document-certificates"}
-# Pages measured again with the filters a committee uses (name, query).
+# Pages measured again with the filters a committee uses (name, query). {current}: the
+# current competition (the lists' default is the newest, the re-visit round's two RTs, where
+# a filter matched a row at one size and none at the other); {kelurahan}: the officers'.
 FILTERED = [
-    ("entry-list", "status=verified&category=besar"),
-    ("entry-list", "q=RT+1"),  # every kelurahan has an RT 1 at 10 entries too
+    ("entry-list", "kompetisi={current}&status=verified&category=besar"),
+    ("entry-list", "kompetisi={current}&q=RT+1"),  # every kelurahan has an RT 1 at 10 too
     ("scoring-teams", "tim=belum"),
     ("verification-queue", "status=proposed"),
+    ("verification-queue", "kompetisi={current}"),  # the proposals of the officer's kecamatan
+    ("coaching", "cetak=1"),  # the print page of the city: its first printed rows
+    ("coaching", "cetak=1&kelurahan={kelurahan}"),  # a kelurahan's print: every RT
     ("report", "category=besar&halaman=2"),  # the score matrix of the plenary
     ("report", "tim=belum"),  # no RT matches: the page of none
     ("documents", "halaman=3"),
@@ -278,8 +283,15 @@ def measure(
     ]
     targets = [(name, name, world["kwargs"].get(name, {}), "") for name in url_names()]
     targets += [(label, name, kw, "") for label, (name, kw) in world["extra"].items()]
+    from competitions.models import Kelurahan
+
+    fill = {  # the kept world's: the current competition, the officers' kelurahan
+        "current": world["kwargs"]["report"]["competition_pk"],
+        "kelurahan": Kelurahan.objects.order_by("code").values_list("pk", flat=True).first(),
+    }
     targets += [
-        (f"{name}?{query}", name, world["kwargs"].get(name, {}), query) for name, query in FILTERED
+        (f"{name}?{query}", name, world["kwargs"].get(name, {}), query.format(**fill))
+        for name, query in FILTERED
     ]
     for label, name, kw, query in targets:
         if name == "bench-ping" or not wanted(label, only):
