@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bantar.models import Role
+from scoring.fields import FrozenJSONField
 
 if TYPE_CHECKING:
     from bantar.models import User
@@ -416,14 +417,15 @@ class Result(models.Model):
     category_code = models.CharField(max_length=20)
     # Pillar code -> score as text with 4 places ("48.2143"), for the competition's
     # instrument's pillars (issue 14). Text, not a float: the frozen figures stay exact.
-    pillar_scores = models.JSONField(default=dict)
+    # Frozen JSON: no JSON_VALID check on SQLite (scoring.fields), written once by finalising.
+    pillar_scores = FrozenJSONField(default=dict)
     final = models.DecimalField(max_digits=7, decimal_places=4)
     passed = models.BooleanField()
     rank = models.PositiveIntegerField()
     is_winner = models.BooleanField()
     held_back = models.CharField(max_length=10, blank=True)
     prize = models.PositiveBigIntegerField()
-    explanation = models.JSONField(default=dict)
+    explanation = FrozenJSONField(default=dict)
 
     class Meta:
         ordering = ["result_set", "category_code", "rank"]

@@ -218,3 +218,38 @@ def test_an_indicator_added_long_after_the_others_is_frozen_in_its_place(open_co
     for n, sheet in enumerate(ScoreSheet.objects.filter(entry__competition=open_competition)):
         Score.objects.create(sheet=sheet, indicator=late, value=1 + n % 5, client_id=uuid.uuid4())
     assert_both_ways_agree(open_competition)
+
+
+def test_the_frozen_json_columns_are_checked_by_postgresql_only_and_read_back(
+    open_competition, panitia
+):
+    """SQLite parsed each 2 KB explanation again in a JSON_VALID check on INSERT (9 ms of
+    finalising at city scale): the columns have none there (scoring.fields); PostgreSQL's
+    are jsonb. What is stored reads back as the JSON it was, through the ORM and in SQL."""
+    from django.db import connection
+
+    from scoring.models import Result
+    from scoring.result_services import competition_finalise
+
+    season = build_season(open_competition)
+    competition_finalise(competition=open_competition, by=panitia)
+    table = Result._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+            (schema,) = cursor.fetchone()
+            assert '"explanation" text NOT NULL' in schema
+            assert "JSON_VALID" not in schema.upper()
+        else:
+            cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_name = %s AND column_name IN ('explanation', 'pillar_scores')",
+                [table],
+            )
+            assert dict(cursor.fetchall()) == {"explanation": "jsonb", "pillar_scores": "jsonb"}
+    result = Result.objects.get(entry=season["G"])
+    assert result.explanation["jurors"] == ["Juri.Satu", "Juri.Dua"]
+    assert set(result.pillar_scores) == {"B", "A", "P"}
+    # Lookups into the JSON still work (coaching's SQL reads the same keys).
+    assert Result.objects.filter(explanation__jurors__0="Juri.Satu").count() == Result.objects.count()
+    assert Result.objects.filter(pillar_scores__B=result.pillar_scores["B"]).exists()
