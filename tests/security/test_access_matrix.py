@@ -156,6 +156,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("scoring-entry", "POST"): answers(403, anonymous=302, panitia=302, admin=302),
     ("juror-home", "GET"): answers(403, anonymous=302, juror_assigned=200, juror_other=200),
     ("juror-home", "POST"): answers(405),
+    ("juror-home-page", "GET"): answers(403, anonymous=302, juror_assigned=200, juror_other=200),
+    ("juror-home-page", "POST"): answers(405),
     ("scoring-page", "GET"): answers(403, anonymous=302, juror_assigned=200, juror_other=404),
     ("scoring-page", "POST"): answers(405),
     ("score-api", "GET"): answers(405),

@@ -55,6 +55,7 @@ def url_kwargs(objects: UrlObjects) -> dict[str, dict[str, Any]]:
         "assign": {"competition_pk": o.current},
         "assign-bulk": {"competition_pk": o.current},
         "scoring-entry": {"pk": o.scored_entry},
+        "juror-home-page": {"number": 2},
         "scoring-page": {"entry_pk": o.scored_entry},
         "score-api": {"entry_pk": o.scored_entry},
         "photo-api": {"entry_pk": o.scored_entry},
