@@ -47,8 +47,7 @@ def test_a_new_release_keeps_queued_items_and_prepared_rts_until_it_has_its_own(
     settings.BANTAR_FIELD_VERSION_SUFFIX = "-rilis-baru"
 
     def updated() -> bool:
-        # As a browser does on each visit: check for a new script (again, if a check failed:
-        # the test server's in-memory SQLite can refuse a request made at the same moment).
+        # As a browser does on each visit: check for a new script.
         page.evaluate(
             "navigator.serviceWorker.getRegistration('/').then(r => r.update()).catch(() => null)"
         )
