@@ -231,6 +231,9 @@ BANTAR_DEMO_AFTER_2020 = ["coaching.demo.build_revisit_2020"]
 BANTAR_BOUNDARY_WARNING_KK = int(os.environ.get("BANTAR_BOUNDARY_WARNING_KK", "3"))
 # Rows per page of the long lists (participants, verification queue, assignments, plenary, winners).
 BANTAR_PAGE_SIZE = int(os.environ.get("BANTAR_PAGE_SIZE", "50"))
+# Rows of each list on one print page of the coaching view (/pembinaan/?cetak=1): a kelurahan's
+# RTs fit one (at most 25 at city scale, 243 at 10x); a longer list prints in pages of this many.
+BANTAR_PRINT_ROWS = int(os.environ.get("BANTAR_PRINT_ROWS", "250"))
 # RTs per page of the juror's list (/penilaian/, /penilaian/halaman/<n>/); the offline kit
 # keeps every page of it.
 BANTAR_JUROR_PAGE_SIZE = int(os.environ.get("BANTAR_JUROR_PAGE_SIZE", "50"))
