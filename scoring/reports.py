@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, Q, QuerySet
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
@@ -359,15 +359,19 @@ class RekapCounts:
 def rekap_rows(
     competition: Competition, table: ResultTable, kecamatan_ids: set[int] | None
 ) -> RekapCounts:
-    """Per kecamatan: kelurahan and RTs from the master data, entries proposed, winners by category."""
+    """Per kecamatan: kelurahan and RTs from the master data, entries proposed, winners by
+    category. A kecamatan's RTs are its active kelurahan's, each counted as the rekap per
+    kelurahan counts it (`active_kelurahan`), so the two rekaps agree (4 queries)."""
     categories = list(competition.size_categories.values_list("code", "name"))
-    every: QuerySet[Kecamatan] = Kecamatan.objects.all()  # typed, so the annotations are seen
-    kecamatan = every.annotate(
-        n_kelurahan=Count("kelurahan", filter=_active(competition), distinct=True),
-        n_rt=Coalesce(Sum("kelurahan__rt_count", filter=_active(competition)), 0),
-    ).order_by("code")
+    kecamatan = Kecamatan.objects.order_by("code")
     if kecamatan_ids is not None:
         kecamatan = kecamatan.filter(pk__in=kecamatan_ids)
+    kelurahan_count: dict[int, int] = {}
+    rt_count: dict[int, int] = {}
+    for item in active_kelurahan(competition):
+        rts: int = item.rekap_rts  # type: ignore[attr-defined]  # active_kelurahan
+        kelurahan_count[item.kecamatan_id] = kelurahan_count.get(item.kecamatan_id, 0) + 1
+        rt_count[item.kecamatan_id] = rt_count.get(item.kecamatan_id, 0) + rts
     proposed = dict(
         Entry.objects.filter(competition=competition, status__in=SUBMITTED)
         .values_list("rt__kelurahan__kecamatan_id")
@@ -386,20 +390,14 @@ def rekap_rows(
         RekapRow(
             number,
             item.name,
-            item.n_kelurahan,
-            item.n_rt,
+            kelurahan_count.get(item.pk, 0),
+            rt_count.get(item.pk, 0),
             proposed.get(item.pk, 0),
             [won.get((item.pk, code), 0) for code, _name in categories],
         )
         for number, item in enumerate(kecamatan, start=1)
     ]
     return RekapCounts([name for _code, name in categories], rows, prize)
-
-
-def _active(competition: Competition) -> Q:
-    return Q(kelurahan__active_from__lte=competition.year) & (
-        Q(kelurahan__active_to__isnull=True) | Q(kelurahan__active_to__gte=competition.year)
-    )
 
 
 def rekap_report(
@@ -618,7 +616,7 @@ class KelurahanRekapRow:
     number: int | str
     kecamatan: str
     kelurahan: str
-    rts: int  # the kelurahan's RTs: its rt_count, else the RTs in the master data
+    rts: int  # the kelurahan's RTs (KELURAHAN_RTS)
     proposed: int
     winners: int  # winners of this competition
     holders: int  # RTs holding the predicate (this competition or an earlier published one)
@@ -660,12 +658,19 @@ def _earlier_holders(competition: Competition) -> set[tuple[int, int]]:
     )
 
 
+# A kelurahan's RTs as every rekap counts them (one rule): the kelurahan's own figure
+# (`rt_count`, from the kelurahan's data: RTs the portal may not know yet), else, when it has
+# none (or 0), the RTs in the master data. Never 0 for a kelurahan whose RTs are known.
+KELURAHAN_RTS = Coalesce(NullIf(F("rt_count"), 0), Count("rts"), output_field=IntegerField())
+
+
 def active_kelurahan(competition: Competition) -> QuerySet[KelurahanModel]:
-    """The kelurahan active in the competition's year, each with its RTs in the master data."""
+    """The kelurahan active in the competition's year, each with its RTs as the rekaps count
+    them (`rekap_rts`: KELURAHAN_RTS)."""
     every: QuerySet[KelurahanModel] = KelurahanModel.objects.active_in(competition.year)
     return (
         every.select_related("kecamatan")
-        .annotate(n_rt=Count("rts"))
+        .annotate(rekap_rts=KELURAHAN_RTS)
         .order_by("kecamatan__code", "code")
     )
 
@@ -695,7 +700,7 @@ def kelurahan_rows(
             number,
             item.kecamatan.name,
             item.name,
-            item.rt_count or item.n_rt,  # type: ignore[attr-defined]  # active_kelurahan
+            item.rekap_rts,  # type: ignore[attr-defined]  # active_kelurahan
             proposed.get(item.pk, 0),
             winners.get(item.pk, 0),
             held.get(item.pk, 0),
