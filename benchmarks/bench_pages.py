@@ -378,7 +378,7 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
     by_ten = {row["page"]: row for row in tenfold["rows"]} if tenfold else {}
     header = "| page | role | 1x s | 1x CPU s | 1x KB | queries 1x (10 entries) | budget 1x |"
     if tenfold:
-        header += " 10x s | 10x CPU s | 10x / 1x | CPU 10x / 1x | budget 10x |"
+        header += " 10x s | 10x CPU s | 10x / 1x | CPU 10x / 1x | queries 10x | budget 10x |"
     colds = any(row.get("cold") is not None for row in city["rows"])
     if colds:
         header += " cold 1x s |" + (" cold 10x s |" if tenfold else "")
@@ -414,12 +414,17 @@ def report(small: dict, city: dict, tenfold: dict | None) -> int:
                 within_cpu = cpu_growth is not None and cpu_growth <= GROWTH_BUDGET
                 said = "met" if ok else "NOT MET (CPU within 2x)" if within_cpu else "NOT MET"
                 failures += 0 if ok else 1
+                ten_queries = f"{ten['queries']}"
+                if ten["queries"] != row["queries"] and is_html(row):
+                    ten_queries += " GROWS"
+                    failures += 1
                 line += (
                     f" {ten['seconds']:.3f} | {_seconds(ten.get('cpu'))} | {growth:.1f}x "
-                    f"| {'-' if cpu_growth is None else f'{cpu_growth:.1f}x'} | {said} |"
+                    f"| {'-' if cpu_growth is None else f'{cpu_growth:.1f}x'} | {ten_queries} "
+                    f"| {said} |"
                 )
             else:
-                line += " - | - | - | - | - |"
+                line += " - | - | - | - | - | - |"
         if colds:
             line += f" {_seconds(row.get('cold'))} |"
             if tenfold:

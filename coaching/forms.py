@@ -8,14 +8,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bantar.models import User
 from bantar.numbers import comma
 from coaching.models import DEFAULT_THRESHOLD, Selection
 from coaching.revisits import SEED_LIMIT, Winner
-from competitions.models import Kecamatan
+from competitions.models import Kecamatan, Kelurahan
 
 ERROR_SIZE_REQUIRED = _("Isi jumlah RT yang diundi.")
 ERROR_HAND_REQUIRED = _("Centang RT yang dikunjungi ulang.")
 ERROR_SEARCH_KECAMATAN = _("Kecamatan tidak dikenal: pilih dari daftar, atau Semua kecamatan.")
+ERROR_PRINT_AREA = _(
+    "Wilayah itu tidak ada di wilayah Anda: pilih dari daftar. Yang dicetak wilayah Anda sendiri."
+)
+ERROR_PRINT_MISMATCH = _("Kelurahan itu tidak ada di kecamatan yang dipilih.")
 ERROR_HAND_UNKNOWN = _(
     "RT yang dicentang bukan pemenang lomba ini: cari lagi dan centang dari daftar pemenang."
 )
@@ -106,3 +111,48 @@ class ConcludeForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
     )
+
+
+class _KelurahanChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.kecamatan.name})"
+
+
+class CoachingPrintForm(forms.Form):
+    """What the coaching view's print page prints (?cetak=1): the user's whole area, one
+    kecamatan or one kelurahan of it. Only the user's own regions are choices: a value outside
+    them is refused and the user's own area is printed."""
+
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.none(),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+        error_messages={"invalid_choice": ERROR_PRINT_AREA},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kelurahan = _KelurahanChoice(
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.none(),
+        required=False,
+        empty_label=_("Semua kelurahan"),
+        error_messages={"invalid_choice": ERROR_PRINT_AREA},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["kecamatan"].queryset = Kecamatan.objects.for_user(user)  # type: ignore[attr-defined]
+        fields["kelurahan"].queryset = (  # type: ignore[attr-defined]
+            Kelurahan.objects.for_user(user)
+            .select_related("kecamatan")
+            .order_by("kecamatan__name", "name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kecamatan, kelurahan = data.get("kecamatan"), data.get("kelurahan")
+        if kecamatan and kelurahan and kelurahan.kecamatan_id != kecamatan.pk:
+            raise forms.ValidationError(ERROR_PRINT_MISMATCH)
+        return data

@@ -210,7 +210,8 @@ class SQLRows(Sequence[T]):
             start, stop, step = index.indices(len(self))
             if step != 1:
                 raise ValueError("step")
-            return self._fetch(start, stop - start) if stop > start else []
+            # Fetched even when empty: a page's queries do not depend on its rows (issue 19).
+            return self._fetch(start, max(stop - start, 0))
         rows = self._fetch(index if index >= 0 else len(self) + index, 1)
         if not rows:
             raise IndexError(index)
@@ -751,10 +752,14 @@ class _Rows:
             RTRecord(CoachingRT(pk, number, kampung, kel, self.kelurahan[kel]))
             for pk, number, kampung, kel in rows
         ]
-        if showings and found:
+        if showings:
             by_rt = {record.rt.pk: record for record in found}
+            # [0]: an empty page asks too (Django runs no query for `IN ()`): its queries do
+            # not depend on its rows (issue 19).
             shown = (
-                KeptShowing.objects.filter(result_set__in=self.by_set.keys(), rt__in=by_rt.keys())
+                KeptShowing.objects.filter(
+                    result_set__in=self.by_set.keys(), rt__in=list(by_rt) or [0]
+                )
                 .order_by()
                 .values_list("rt_id", "result_set_id", "final", "is_winner")
             )
@@ -847,8 +852,10 @@ def _kept_page(
             .order_by("position")
             .values_list("rt_id", "rt__number", "rt__name_kampung", "kelurahan_id")
         )
+        # At least one row asked for, then cut: Django runs no query for an empty slice, and
+        # an empty page must cost the same queries as a full one (issue 19).
         return lambda offset, limit: rows.records(
-            list(standing[offset : offset + limit]), showings=name != "never"
+            list(standing[offset : offset + max(limit, 1)])[:limit], showings=name != "never"
         )
 
     kept_drops = (
@@ -874,7 +881,7 @@ def _kept_page(
         counts,
         _indicator_means(user, editions, kept, None, set(kelurahan)),
         {name: rt_list(name) for name in ("never", "not_won", "won_not_back")},
-        lambda offset, limit: rows.drops(list(kept_drops[offset : offset + limit])),
+        lambda offset, limit: rows.drops(list(kept_drops[offset : offset + max(limit, 1)])[:limit]),
     )
 
 

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bantar.access import permission_required, require
 from bantar.exports import export_response
-from bantar.models import User
-from coaching.forms import ConcludeForm, RevisitForm, WinnerSearchForm
+from bantar.models import Role, User
+from coaching.forms import CoachingPrintForm, ConcludeForm, RevisitForm, WinnerSearchForm
 from coaching.models import RevisitRound, Selection, Verdict
 from coaching.reports import coaching_report, revisit_report
 from coaching.revisits import (
@@ -77,8 +77,10 @@ def selfcheck_sw(request: HttpRequest) -> HttpResponse:
 
 
 # The page's long lists, each paged on its own (?halaman_turun=2): a city has a thousand RTs
-# in some of them (issue 19: 297 KB of HTML). The printable page (?cetak=1) and the xlsx
-# hold every row. On the page each list is counted and paged in SQL (`coaching_page`).
+# in some of them (issue 19: 297 KB of HTML). On the page each list is counted and paged in
+# SQL (`coaching_page`). The print page (?cetak=1) prints the area it is asked for (the
+# user's, or one kecamatan or kelurahan of it) in pages of BANTAR_PRINT_ROWS rows a list (a
+# kelurahan's RTs fit one: 243 at 10x), with links to the next; the xlsx holds every row.
 COACHING_LISTS = {
     "drops": "halaman_turun",
     "won_not_back": "halaman_menang",
@@ -87,8 +89,8 @@ COACHING_LISTS = {
 }
 
 
-def _list_page(request: HttpRequest, rows: Sequence[object], param: str) -> Page:
-    page = Paginator(rows, settings.BANTAR_PAGE_SIZE).get_page(request.GET.get(param))
+def _list_page(request: HttpRequest, rows: Sequence[object], param: str, size: int) -> Page:
+    page = Paginator(rows, size).get_page(request.GET.get(param))
     query = request.GET.copy()
 
     def href(number: int) -> str:
@@ -102,23 +104,51 @@ def _list_page(request: HttpRequest, rows: Sequence[object], param: str) -> Page
     return page
 
 
+def _region_reader(form: CoachingPrintForm) -> User | None:
+    """The figures of a kecamatan or kelurahan are what its own officer reads: `coaching_page`
+    takes the reader whose region it covers, so a narrowed print reads as that region's
+    officer (an unsaved user, never logged in nor saved: only its region is read). None: the
+    area was not narrowed, or was refused (the user's own area is printed)."""
+    if not form.is_valid():
+        return None
+    if kelurahan := form.cleaned_data.get("kelurahan"):
+        return User(role=Role.KELURAHAN, kelurahan=kelurahan, is_active=True)
+    if kecamatan := form.cleaned_data.get("kecamatan"):
+        return User(role=Role.KECAMATAN, kecamatan=kecamatan, is_active=True)
+    return None
+
+
 @require_safe
 @permission_required("coaching.view")
 def coaching(request: HttpRequest) -> HttpResponse:
-    printable = request.GET.get("cetak") == "1"
-    # The page counts and pages each list in SQL; the printable page names every RT.
     user = cast(User, request.user)
-    figures = coaching_figures(user) if printable else coaching_page(user)
+    printable = request.GET.get("cetak") == "1"
+    form = CoachingPrintForm(request.GET, user=user) if printable else None
+    reader = (_region_reader(form) if form is not None else None) or user
+    figures = coaching_page(reader)
+    size = settings.BANTAR_PRINT_ROWS if printable else settings.BANTAR_PAGE_SIZE
     lists = {
-        name: _list_page(request, getattr(figures, name), param)
+        name: _list_page(request, getattr(figures, name), param, size)
         for name, param in COACHING_LISTS.items()
-        if not printable
     }
-    shown = {
-        name: lists[name].object_list if name in lists else getattr(figures, name)
-        for name in COACHING_LISTS
+    # The never list by kelurahan (its counts) when it is long; printed by name while it fits.
+    never_summary = figures.never_summary
+    if printable and len(figures.never) <= size:
+        never_summary = None
+    context = {
+        "figures": figures,
+        "printable": printable,
+        "print_form": form,
+        # A kelurahan officer has nothing to narrow (one query, whatever the area's size).
+        "choose_area": form is not None and form.fields["kelurahan"].queryset.count() > 1,  # type: ignore[attr-defined]
+        # One kelurahan printed: its name is the heading's, not a column of every row.
+        "one_kelurahan": reader.has_role(Role.KELURAHAN) and reader.kelurahan_id is not None,
+        "print_rows": size,
+        "cut": printable and any(page.has_other_pages() for page in lists.values()),
+        "lists": lists,
+        "shown": {name: page.object_list for name, page in lists.items()},
+        "never_summary": never_summary,
     }
-    context = {"figures": figures, "printable": printable, "lists": lists, "shown": shown}
     return render(request, "coaching/coaching.html", context)
 
 
