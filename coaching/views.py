@@ -144,7 +144,13 @@ def coaching(request: HttpRequest) -> HttpResponse:
         # One kelurahan printed: its name is the heading's, not a column of every row.
         "one_kelurahan": reader.has_role(Role.KELURAHAN) and reader.kelurahan_id is not None,
         "print_rows": size,
-        "cut": printable and any(page.has_other_pages() for page in lists.values()),
+        # Some list printed in part (the never list shown as counts is whole).
+        "cut": printable
+        and any(
+            page.has_other_pages()
+            for name, page in lists.items()
+            if name != "never" or never_summary is None
+        ),
         "lists": lists,
         "shown": {name: page.object_list for name, page in lists.items()},
         "never_summary": never_summary,
