@@ -59,6 +59,22 @@ ERROR_READY_STRUCTURE = _(
     "ditambah atau dihapus lagi, agar kompetisi yang memakainya dan panduan publik tetap sama. "
     "Salin ke versi baru, ubah salinannya, lalu tandai siap dipakai."
 )
+# The pillars' order is the tie-break order of every competition on the instrument (and the
+# order of the public guide and of the score sheet): a ready version keeps it too.
+ERROR_READY_ORDER = _(
+    "%(instrument)s sudah ditandai siap dipakai: urutan pilarnya (juga urutan penentu "
+    "peringkat bila nilai akhir sama) tidak dapat diubah lagi, agar kompetisi yang memakainya "
+    "dan panduan publik tetap sama. Salin ke versi baru, ubah salinannya, lalu tandai siap "
+    "dipakai."
+)
+# A wider scale would offer values no indicator has a descriptor for: a ready version would
+# no longer be ready (the scoring page offers a juror only described values, and a new
+# competition on it is refused). A narrower one keeps every value described.
+ERROR_READY_WIDER_SCALE = _(
+    "%(instrument)s sudah ditandai siap dipakai: skalanya tidak dapat diperluas ke nilai "
+    "%(values)s, karena indikatornya belum punya uraian untuk nilai itu. Salin ke versi baru, "
+    "ubah salinannya, lalu tandai siap dipakai."
+)
 ERROR_NOT_READY = _(
     "Instrumen %(instrument)s masih draf. Tandai dulu siap dipakai di halaman instrumen "
     "sebelum membuat kompetisi dengannya."
@@ -101,12 +117,17 @@ def _check_structure_editable(instrument: Instrument) -> None:
     """Refuse adding or removing a pillar or an indicator of a ready instrument (after the
     lock, whose refusal names the competitions). Read from the database, not the object the
     caller holds: a pillar's cached instrument may predate its marking ready."""
-    if Instrument.objects.filter(pk=instrument.pk, ready=True).exists():
+    if _is_ready(instrument):
         raise ValidationError(
             ERROR_READY_STRUCTURE,
             code="instrument_ready_structure",
             params={"instrument": str(instrument)},
         )
+
+
+def _is_ready(instrument: Instrument) -> bool:
+    # From the database: a cached instrument may predate its marking ready.
+    return Instrument.objects.filter(pk=instrument.pk, ready=True).exists()
 
 
 def _followed(instrument: Instrument) -> None:
@@ -261,8 +282,16 @@ def instrument_update(
     scale_max: int,
     level_names: Mapping[int, str],
 ) -> Instrument:
-    """The instrument's own fields. Descriptors of values the new scale drops are removed."""
+    """The instrument's own fields. Descriptors of values the new scale drops are removed.
+    A ready instrument's scale may narrow, never widen (ERROR_READY_WIDER_SCALE)."""
     check_instrument_editable(instrument)
+    added = sorted(set(range(scale_min, scale_max + 1)) - set(instrument.scale))
+    if added and _is_ready(instrument):
+        raise ValidationError(
+            ERROR_READY_WIDER_SCALE,
+            code="instrument_ready_wider_scale",
+            params={"instrument": str(instrument), "values": ", ".join(map(str, added))},
+        )
     instrument.name = name
     instrument.legal_basis = legal_basis
     instrument.scale_min = scale_min
@@ -306,8 +335,15 @@ def pillar_update(*, pillar: Pillar, name: str, description: str) -> Pillar:
 
 @transaction.atomic
 def pillar_move(*, pillar: Pillar, up: bool) -> Pillar:
-    """Swap the pillar with its neighbour above (or below): page order and tie-break order."""
+    """Swap the pillar with its neighbour above (or below): page order and tie-break order.
+    Only on a draft (ERROR_READY_ORDER)."""
     check_instrument_editable(pillar.instrument)
+    if _is_ready(pillar.instrument):
+        raise ValidationError(
+            ERROR_READY_ORDER,
+            code="instrument_ready_order",
+            params={"instrument": str(pillar.instrument)},
+        )
     siblings = Pillar.objects.filter(instrument=pillar.instrument_id)
     neighbour = (
         siblings.filter(order__lt=pillar.order).order_by("-order").first()
@@ -320,9 +356,13 @@ def pillar_move(*, pillar: Pillar, up: bool) -> Pillar:
     # (instrument, order) is unique: park one pillar on a free order while they swap.
     free = (siblings.aggregate(o=Max("order"))["o"] or 0) + 1
     Pillar.objects.filter(pk=pillar.pk).update(order=free)
-    Pillar.objects.filter(pk=neighbour.pk).update(order=mine)
-    Pillar.objects.filter(pk=pillar.pk).update(order=theirs)
-    pillar.order = theirs
+    # Saved, not updated: a pillar's save is what tells the apps above that the instrument
+    # changed (scoring.result_cache renews the result version of its competitions, so a kept
+    # table never shows the old order); a QuerySet.update tells nobody.
+    for moved, order in ((neighbour, mine), (pillar, theirs)):
+        moved.order = order
+        moved.full_clean()
+        moved.save(update_fields=["order"])  # the order only: the caller's copy may be older
     return pillar
 
 

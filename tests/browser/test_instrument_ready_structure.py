@@ -41,6 +41,9 @@ def test_a_pillar_sent_to_a_ready_instrument_is_refused(new_page: Any, master_da
         assert page.get_by_test_id("instrument-ready-structure").is_visible()
         assert page.get_by_role("button", name="Tambah pilar").count() == 0
         assert page.get_by_role("button", name="Hapus").count() == 0
+        # Nor a move: the order is its competitions' tie-break order (ERROR_READY_ORDER).
+        assert page.get_by_role("button", name="Naikkan").count() == 0
+        assert page.get_by_role("button", name="Turunkan").count() == 0
         fits(page, f"ready instrument on the {device}")
         assert_accessible(page)
         save_screenshot(page, f"instrument-ready-structure-{device}")

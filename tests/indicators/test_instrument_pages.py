@@ -313,6 +313,15 @@ def test_draft_and_registration_allow_every_edit(edit: str, stage: CompetitionSt
         ]
         assert snapshot(copy) == before
         return
+    if edit == "pillar_move":
+        # Nor its tie-break order (tests/indicators/test_instrument_ready_order.py).
+        with pytest.raises(ValidationError) as refused:
+            _edits(copy)[edit]()
+        assert refused.value.messages == [
+            str(services.ERROR_READY_ORDER) % {"instrument": str(copy)}
+        ]
+        assert snapshot(copy) == before
+        return
     _edits(copy)[edit]()
     assert snapshot(copy) != before
     competition.refresh_from_db()
@@ -325,7 +334,8 @@ def test_a_draft_competition_follows_its_instrument():
     competition = competition_create(
         year=2031, instrument=copy, pillar_weights={"B": "2", "A": "1", "P": "0"}
     )
-    # Its pillars stay (the instrument is ready), so its weights do; the scale follows.
+    # Its pillars stay (the instrument is ready), so its weights do; the scale follows (a
+    # ready one narrows only: ERROR_READY_WIDER_SCALE).
     with pytest.raises(ValidationError):
         services.pillar_add(instrument=copy, code="K", name="Kesehatan")
     with pytest.raises(ValidationError):
@@ -334,13 +344,13 @@ def test_a_draft_competition_follows_its_instrument():
         instrument=copy,
         name=copy.name,
         legal_basis="",
-        scale_min=0,
+        scale_min=1,
         scale_max=3,
-        level_names={0: "Tidak ada", 1: "Kurang", 2: "Cukup", 3: "Baik"},
+        level_names={1: "Kurang", 2: "Cukup", 3: "Baik"},
     )
     competition.refresh_from_db()
     assert competition.pillar_weights == {"B": "2", "A": "1", "P": "0"}
-    assert (competition.scale_min, competition.scale_max) == (0, 3)
+    assert (competition.scale_min, competition.scale_max) == (1, 3)
 
 
 # --- Pages ------------------------------------------------------------------------------
