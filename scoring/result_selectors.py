@@ -1125,15 +1125,34 @@ def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
     """A stored explanation as `results.explain` writes it: each level named by its juror.
 
     Finalisation stores the levels compactly since issue 12.10 (`scoring.result_freeze`):
-    "jurors" once, and per indicator each juror's level by position (null: none, e.g.
-    outside the juror's remit), its "missing" being "missing_indicators"'. Explanations
-    frozen before, or level by level, name them.
+    "jurors" once, and "levels": one string per juror, a character per indicator in the
+    explanation's order, the level as a hex digit ("-": none, e.g. outside the juror's
+    remit); each indicator's "missing" is "missing_indicators"'. Stored before (issue 12.10's
+    first shape): per indicator each juror's level by position (null: none). Explanations
+    frozen before that, or level by level, name them.
     """
     jurors = stored.get("jurors")
     if jurors is None:
         return stored
     missing = set(stored.get("missing_indicators", []))
-    explained = {key: value for key, value in stored.items() if key != "jurors"}
+    explained = {key: value for key, value in stored.items() if key not in ("jurors", "levels")}
+    sheets = stored.get("levels")
+    if sheets is not None:  # one string per juror
+        place = 0
+        pillars = []
+        for pillar in stored.get("pillars", []):
+            indicators = []
+            for item in pillar["indicators"]:
+                levels = [
+                    [juror, int(digits[place], 16)]
+                    for juror, digits in zip(jurors, sheets, strict=True)
+                    if digits[place] != "-"
+                ]
+                indicators.append({**item, "levels": levels, "missing": item["code"] in missing})
+                place += 1
+            pillars.append({**pillar, "indicators": indicators})
+        explained["pillars"] = pillars
+        return explained
     explained["pillars"] = [
         {
             **pillar,

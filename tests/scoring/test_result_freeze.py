@@ -170,7 +170,78 @@ def test_the_explain_page_of_a_frozen_result_names_each_jurors_level(
         assert "<td>P1</td><td>Juri.Satu: 4</td>" in shown
     stored = ResultSet.objects.get().results.get(entry=season["G"]).explanation
     assert stored["jurors"] == ["Juri.Satu", "Juri.Dua"]
-    assert stored["pillars"][2]["indicators"][0]["levels"] == [4, None]
+    # One string per juror, a character per indicator (P1 is the 15th): juri.dua's "-".
+    assert [digits[14] for digits in stored["levels"]] == ["4", "-"]
+    assert stored["pillars"][2]["indicators"][0] == {"code": "P1", "mean": "4.0000"}
+
+
+def test_each_stored_shape_of_an_explanation_reads_as_results_explain_writes_it():
+    """Frozen explanations stay readable in the three shapes finalising has stored: every
+    level named (before issue 12.10, and level by level), each indicator's levels by
+    position (12.10's first), and one string of hex digits per juror (now)."""
+    named = {
+        "scale": [0, 14],
+        "final": "50.00",
+        "missing_indicators": ["A2"],
+        "pillars": [
+            {
+                "code": "B",
+                "mean": "7.0000",
+                "indicators": [
+                    {
+                        "code": "B1",
+                        "levels": [["Ani", 12], ["Budi", 0]],
+                        "mean": "6.0000",
+                        "missing": False,
+                    },
+                    {"code": "B2", "levels": [["Budi", 9]], "mean": "9.0000", "missing": False},
+                ],
+            },
+            {
+                "code": "A",
+                "mean": None,
+                "indicators": [{"code": "A2", "levels": [], "mean": None, "missing": True}],
+            },
+        ],
+    }
+    by_position = {
+        **named,
+        "jurors": ["Ani", "Budi"],
+        "pillars": [
+            {
+                "code": "B",
+                "mean": "7.0000",
+                "indicators": [
+                    {"code": "B1", "levels": [12, 0], "mean": "6.0000"},
+                    {"code": "B2", "levels": [None, 9], "mean": "9.0000"},
+                ],
+            },
+            {
+                "code": "A",
+                "mean": None,
+                "indicators": [{"code": "A2", "levels": [None, None], "mean": None}],
+            },
+        ],
+    }
+    strings = {
+        **named,
+        "jurors": ["Ani", "Budi"],
+        "levels": ["c--", "09-"],
+        "pillars": [
+            {
+                "code": "B",
+                "mean": "7.0000",
+                "indicators": [
+                    {"code": "B1", "mean": "6.0000"},
+                    {"code": "B2", "mean": "9.0000"},
+                ],
+            },
+            {"code": "A", "mean": None, "indicators": [{"code": "A2", "mean": None}]},
+        ],
+    }
+    assert frozen_explanation(named) == named
+    assert frozen_explanation(by_position) == named
+    assert frozen_explanation(strings) == named
 
 
 def test_names_with_quotes_backslashes_tabs_and_percent_signs_are_stored_as_they_are(
@@ -251,5 +322,7 @@ def test_the_frozen_json_columns_are_checked_by_postgresql_only_and_read_back(
     assert result.explanation["jurors"] == ["Juri.Satu", "Juri.Dua"]
     assert set(result.pillar_scores) == {"B", "A", "P"}
     # Lookups into the JSON still work (coaching's SQL reads the same keys).
-    assert Result.objects.filter(explanation__jurors__0="Juri.Satu").count() == Result.objects.count()
+    assert (
+        Result.objects.filter(explanation__jurors__0="Juri.Satu").count() == Result.objects.count()
+    )
     assert Result.objects.filter(pillar_scores__B=result.pillar_scores["B"]).exists()

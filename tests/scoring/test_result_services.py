@@ -68,9 +68,9 @@ def test_an_excused_juror_does_not_block_finalisation(client, season, open_compe
     )
     result_set = competition_finalise(competition=open_competition, by=panitia)
     stored = by_name(season, result_set.results.all())["E"].explanation
-    # Stored compactly (each counted juror's level by position), named on reading.
+    # Stored compactly (each counted juror's levels as one string of digits), named on reading.
     assert stored["jurors"] == ["Juri.Satu"]
-    assert stored["pillars"][0]["indicators"][0]["levels"] == [4]
+    assert stored["levels"][0][0] == "4"
     assert frozen_explanation(stored)["pillars"][0]["indicators"][0]["levels"] == [["Juri.Satu", 4]]
 
 
