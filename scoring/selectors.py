@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -112,18 +113,38 @@ class _JurorScope:
             own_team_in.setdefault(member.team.competition_id, member)
         return cls(memberships, own_team_in)
 
+    @cached_property
+    def calibration_ids(self) -> list[int]:
+        """The assigned calibration RTs of the juror's competitions (a few; one query).
+
+        Read apart, once: as an OR beside the team's assignments it made SQLite scan every
+        entry of the competition for each count and page of the list (issue 19)."""
+        return list(
+            Entry.objects.filter(
+                is_calibration=True,
+                competition__in=list(self.own_team_in),
+                assignment__isnull=False,
+            )
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+
     def entries(self, user: User) -> QuerySet[Entry]:
         """Every entry the juror's teams score, in the order of the team's day.
+
+        `Entry.objects.for_user`'s rule for a juror, spelled so that SQLite starts from the
+        team's assignments (an index) rather than from every entry of the city: the RTs
+        assigned to a team the juror is a member of, and the assigned calibration RTs of a
+        competition the juror scores in (tests/scoring/test_juror_list_pages.py checks they
+        agree).
 
         The panitia's visit plan first (date, then order), then the region: the order a
         juror walks. A submitted RT keeps its place, so an RT stays on its page of the
         list all day and the offline copies of the pages stay right (issue 19).
         """
         return (
-            Entry.objects.for_user(user)
-            .filter(
-                Q(assignment__team__in=list(self.memberships))
-                | Q(is_calibration=True, competition__in=list(self.own_team_in))
+            Entry.objects.filter(
+                Q(assignment__team__in=list(self.memberships)) | Q(pk__in=self.calibration_ids)
             )
             .order_by(
                 F("assignment__visit_date").asc(nulls_last=True),
@@ -276,8 +297,13 @@ def juror_task_page(
     offset = (number - 1) * size
     entries = list(filtered[offset : offset + size])
     tasks = _juror_task_rows(user, scope, entries, [entry.pk for entry in entries])
+    # A join from the team's assignments, not a subquery of the list's (a scan of the city).
     kelurahan = list(
-        Kelurahan.objects.filter(pk__in=every.values("rt__kelurahan"))
+        Kelurahan.objects.filter(
+            Q(rts__entries__assignment__team__in=list(scope.memberships))
+            | Q(rts__entries__in=scope.calibration_ids)
+        )
+        .distinct()
         .order_by("name", "code")
         .values_list("code", "name")
     )

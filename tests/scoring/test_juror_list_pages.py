@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db.models import Q
 
-from competitions.models import Kelurahan
+from competitions.models import Entry, Kelurahan
 from scoring import services
 from scoring.services import entry_assign
 from tests.conftest import count_queries
@@ -200,3 +201,37 @@ def test_the_kit_names_every_page_of_the_list_and_each_rts_page(as_juror, day):
         page = as_juror.get(entry["list"]).content.decode()
         assert entry["id"] in listed(page), entry
     assert len(kit["entries"]) == 13
+
+
+def test_the_lists_rts_are_those_entry_for_user_lets_the_juror_see(
+    as_juror, juror, day, assessment, eka_jaya, team2, panitia
+):
+    """The list starts from the team's assignments (an index), not from Entry.for_user (a
+    scan of the city's entries): both must name the same RTs, calibration RTs included."""
+    calibration = add_rts(assessment, eka_jaya, team2, panitia, [60])[0]
+    calibration.is_calibration = True
+    calibration.save(update_fields=["is_calibration"])
+    unassigned = EntryFactory(
+        competition=assessment,
+        rt=RTFactory(kelurahan=eka_jaya, number=61),
+        status="verified",
+        is_calibration=True,
+    )
+    kit = {row["id"] for row in as_juror.get("/penilaian/kit/").json()["entries"]}
+    pages = [
+        as_juror.get(url).content.decode()
+        for url in ("/penilaian/", *(f"/penilaian/halaman/{n}/" for n in range(2, 6)))
+    ]
+    listed_ids = {pk for page in pages for pk in listed(page)}
+    seen = set(
+        Entry.objects.for_user(juror)
+        .filter(
+            Q(assignment__team__members__user=juror)
+            | Q(is_calibration=True, competition=assessment)
+        )
+        .values_list("pk", flat=True)
+    )
+    assert calibration.pk in seen and unassigned.pk not in seen
+    assert listed_ids == seen
+    assert kit <= listed_ids
+    assert calibration.pk in listed_ids and len(listed_ids) == 14
