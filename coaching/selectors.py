@@ -165,8 +165,8 @@ def by_kelurahan(records: list[RTRecord], every: list[RTRecord]) -> list[Kelurah
 
 @dataclass
 class CoachingFigures:
-    """The page's figures. The lists are Python lists (the printable page, the xlsx) or, on the
-    paged page, `SQLRows`: counted and paged in SQL (issue 19)."""
+    """The page's figures. The lists are Python lists (the xlsx) or, on the paged page and
+    its print page, `SQLRows`: counted and paged in SQL (issue 19)."""
 
     area: str
     editions: list[Edition]
@@ -476,8 +476,9 @@ def _shares(records: list[RTRecord], editions: list[Edition], rt_count: int) -> 
 
 # --- The paged page: each list counted and paged in SQL (issue 19) -------------------------
 # At 10x (16,500 RTs) bringing every result into Python to sort the RTs into the lists took
-# 0.5 s of CPU; here SQL sorts them and the page reads 50 rows a list. The printable page and
-# the xlsx name every RT: they use `coaching_figures` (linear in the area's results).
+# 0.5 s of CPU; here SQL sorts them and the page reads 50 rows a list (its print page
+# BANTAR_PRINT_ROWS). The xlsx names every RT: it uses `coaching_figures` (linear in the
+# area's results).
 
 _LISTS_SQL = """
     WITH shown AS (

@@ -60,6 +60,10 @@ def test_the_panitia_prints_the_city_then_one_whole_kelurahan(new_page, master_d
     assert page.get_by_test_id("print-cut").is_visible()
     assert page.get_by_test_id("never-summary").is_visible()
     save_screenshot(page, "coaching-print-city-tablet")
+    page.set_viewport_size(DEVICES["phone"])  # four columns on a phone: wrapped, not scrolled
+    assert page.evaluate("document.documentElement.scrollWidth") <= DEVICES["phone"]["width"]
+    save_screenshot(page, "coaching-print-city-phone")
+    page.set_viewport_size(DEVICES["tablet"])
     city = re.sub(r"\s+", " ", pdf_text(page, "coaching-print-city"))
     assert "Dicetak baris 1–1 dari 2. Daftar lengkap ada di xlsx." in city
     assert "Per kelurahan; nama setiap RT ada di xlsx." in city
