@@ -18,6 +18,7 @@ SQL as before until the next publication, or `manage.py coaching_keep`.
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from typing import Any
 
@@ -63,6 +64,26 @@ _KEEP_DROPS_SQL = """
 """
 
 
+# The key of the PostgreSQL advisory lock that makes keeps wait for each other (any int64).
+_KEEP_LOCK = zlib.crc32(b"coaching.kept.coaching_keep")
+
+
+def _one_at_a_time() -> None:
+    """Keeps wait for each other until the one before has committed.
+
+    Each keep deletes the kept rows and inserts them anew. Two at once (two publications
+    committed together, or `manage.py coaching_keep` during one) each inserted the same view
+    and sums: under PostgreSQL's READ COMMITTED the second's delete does not see the first's
+    new rows, and its insert then failed on their unique key (kept_sums_unique_part, the
+    view's `sets`). A transaction-scoped advisory lock, taken first, serialises them; it is
+    released at the commit or rollback, and taken again by the same transaction it stacks.
+    SQLite needs none: the settings open every transaction IMMEDIATE, which takes the
+    database's write lock at BEGIN, so a second keep already waits there."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_KEEP_LOCK])
+
+
 def set_keep(result_set: int) -> None:
     """One published set's sums and narrow results, computed and kept (again: replaced)."""
     kept = set_sums(result_set)
@@ -70,6 +91,7 @@ def set_keep(result_set: int) -> None:
         kept=KeptShowing._meta.db_table, result=Result._meta.db_table, entry=Entry._meta.db_table
     )
     with transaction.atomic():  # the set's rows replaced at once
+        _one_at_a_time()
         KeptSums.objects.filter(result_set_id=result_set).delete()
         KeptSums.objects.bulk_create(
             [
@@ -104,7 +126,8 @@ def coaching_keep() -> int | None:
     """Keeps what the coaching page reads for today's published sets: each set's sums and
     results when not kept (or kept over RTs that moved since), then the sets' view, replacing
     any other (an older combination is never read again). The view's pk, None without a
-    published edition."""
+    published edition. Two at once: the second waits for the first (`_one_at_a_time`)."""
+    _one_at_a_time()
     editions = published_editions()
     for edition in editions:
         if not _set_is_current(edition.result_set):
