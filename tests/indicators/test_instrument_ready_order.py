@@ -182,3 +182,23 @@ def test_indicators_imports_nothing_above_it() -> None:
                 continue
             found += [f"{path.name}: {name}" for name in names if name.split(".")[0] in ABOVE]
     assert found == []
+
+
+def test_the_edit_page_shows_the_wider_scale_refusal(client: Any) -> None:
+    client.force_login(make_user("panitia", Role.PANITIA))
+    copy = ready_copy(shipped())
+    before = snapshot(copy)
+    response = client.post(
+        reverse("instrument-edit", args=[copy.pk]),
+        {
+            "name": "Diperluas",
+            "legal_basis": "",
+            "scale_min": 1,
+            "scale_max": 6,
+            "level_names": "a\nb\nc\nd\ne\nf",
+        },
+    )
+    assert response.status_code == 200
+    refusal = str(services.ERROR_READY_WIDER_SCALE) % {"instrument": str(copy), "values": "6"}
+    assert refusal in response.content.decode()
+    assert snapshot(copy) == before
