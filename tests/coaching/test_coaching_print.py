@@ -174,3 +174,23 @@ def test_the_screen_page_costs_the_same_queries_with_or_without_rows(
     assert "Tidak ada RT yang nilainya turun" in client.get(reverse("coaching")).content.decode()
     client.force_login(officer_eka_jaya)
     assert count_queries(client, reverse("coaching")) == empty
+
+
+def test_a_kelurahan_whose_rts_never_took_part_prints_in_as_many_queries(city, client, panitia):
+    """Its lists of RTs with results (and their showings) are all empty: the same queries."""
+    from coaching.kept import coaching_keep
+
+    quiet = Kelurahan.objects.exclude(name__in=["Eka Jaya", "Beringin"]).order_by("code").first()
+    RT.objects.bulk_create(RT(kelurahan=quiet, number=n) for n in (1, 2))
+    coaching_keep()  # as after the master data changed (`manage.py coaching_keep`)
+    client.force_login(panitia)
+    html = printed(client, kelurahan=quiet.pk)
+    assert rts_in(section(html, "never")) == set(
+        RT.objects.filter(kelurahan=quiet).values_list("pk", flat=True)
+    )
+    assert not rts_in(section(html, "not-won")) and not rts_in(section(html, "won-not-back"))
+    url = reverse("coaching") + "?cetak=1&kelurahan={}"
+    eka_jaya = Kelurahan.objects.get(name="Eka Jaya")
+    assert count_queries(client, url.format(quiet.pk)) == count_queries(
+        client, url.format(eka_jaya.pk)
+    )
