@@ -17,10 +17,8 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -272,12 +270,14 @@ def _juror_filtered(
             named |= Q(rt__number=int(number.group(1)))
         entries = entries.filter(named)
     if wanted.status:
-        sent = Exists(
-            ScoreSheet.objects.filter(
-                entry=OuterRef("pk"), juror=user, status=SheetStatus.SUBMITTED
-            )
+        # The juror's sent sheets as one list, not a lookup per RT of the team.
+        sent = ScoreSheet.objects.filter(juror=user, status=SheetStatus.SUBMITTED).values(
+            "entry_id"
         )
-        entries = entries.filter(sent if wanted.status == JurorListStatus.SENT else ~sent)
+        if wanted.status == JurorListStatus.SENT:
+            entries = entries.filter(pk__in=sent)
+        else:
+            entries = entries.exclude(pk__in=sent)
     return entries
 
 

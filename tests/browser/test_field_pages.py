@@ -80,6 +80,7 @@ def test_offline_the_juror_opens_an_rt_of_page_two_from_the_lists_page_two(new_p
     assert shown(page) == [str(entries[6].pk)]
     page.goto("/penilaian/?status=belum")
     assert page.locator('[data-testid="filter-offline"]').is_visible()
+    save_screenshot(page, "field-list-filter-offline-tablet", full_page=False)
     assert shown(page) == [str(entry.pk) for entry in entries[:3]]
 
     # Back online the filter works again, and the filtered answer did not replace page 1's copy.
