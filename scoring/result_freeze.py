@@ -43,8 +43,8 @@ from typing import Any, cast
 
 from django.db import connections, router
 
+from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus
-from indicators.models import Pillar
 from indicators.selectors import indicators_of
 from scoring import results
 from scoring.models import Score
@@ -54,7 +54,6 @@ from scoring.result_selectors import (
     _as_json,
     _complete,
     _freeze_level_by_level,
-    _juror_names,
     _Means,
     _pillar_sizes,
     _sheets,
@@ -177,15 +176,15 @@ def freeze_levels(
     (a season moved to another instrument), or the scale is above 14: the caller then
     takes the level-by-level path, which counts every level in the hash as it always did.
     """
-    found = {
-        code: (pillar, pk)
-        for code, pillar, pk in indicators_of(competition.instrument_id).values_list(
-            "code", "pillar_id", "pk"
-        )
-    }
-    pillar_pks = dict(
-        Pillar.objects.filter(instrument=competition.instrument_id).values_list("code", "pk")
-    )
+    # The instrument's indicators and their pillars' ids in one query (a pillar without an
+    # indicator owns no column).
+    found: dict[str, int] = {}
+    pillar_pks: dict[str, int] = {}
+    for code, pk, pillar, pillar_code in indicators_of(competition.instrument_id).values_list(
+        "code", "pk", "pillar_id", "pillar__code"
+    ):
+        found[code] = pk
+        pillar_pks[pillar_code] = pillar
     # Columns grouped by pillar, in the instrument's order: the explain page's order.
     columns = [
         code
@@ -203,7 +202,7 @@ def freeze_levels(
         or rules.scale_max > 14
     ):
         return None
-    ids = [found[code][1] for code in columns]
+    ids = [found[code] for code in columns]
     sums = _FreezeSums(competition, ids, 3 if digits == "o" else 4)
     rows = sums.fetch(competition)
     foreign_column, foreign_shift = sums.foreign
@@ -225,7 +224,7 @@ def freeze_levels(
     written = f"%0{sums.per_column}{digits}" * len(sums.firsts)
     first_digits = len(rows[0]) - len(sums.firsts) if rows else 0
     empty = "0" * len(columns)
-    names = _juror_names({row[2] for row in rows})
+    names = _names({row[2] for row in rows})
     expected = panel.expected
     span_pks = [pk for pk, _first, _end in spans]
     # Each counted sheet's levels as one digit per column (a string), by entry.
@@ -312,6 +311,14 @@ def freeze_levels(
         [row[:3] for row in rows],
         all(found.complete for found in coverage.values()),
     )
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    """`result_selectors._juror_names` (the full name, else the username) from plain values:
+    no User instances built."""
+    found = User.objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
+    # AbstractUser.get_full_name: first and last name, stripped.
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in found}
 
 
 def _picker(places: list[int]) -> Callable[[str], str]:
