@@ -180,11 +180,11 @@ def freeze_levels(
     # indicator owns no column).
     found: dict[str, int] = {}
     pillar_pks: dict[str, int] = {}
-    for code, pk, pillar, pillar_code in indicators_of(competition.instrument_id).values_list(
+    for code, pk, pillar_pk, pillar_code in indicators_of(competition.instrument_id).values_list(
         "code", "pk", "pillar_id", "pillar__code"
     ):
         found[code] = pk
-        pillar_pks[pillar_code] = pillar
+        pillar_pks[pillar_code] = pillar_pk
     # Columns grouped by pillar, in the instrument's order: the explain page's order.
     columns = [
         code
