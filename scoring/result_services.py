@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -140,22 +141,17 @@ class _Figures:
         self, outcome: results.Outcome, order: Sequence[str], connection: BaseDatabaseWrapper
     ) -> None:
         self.outcome = outcome
-        self.order = [(code, json.dumps(code) + ": ") for code in order]
+        self.codes = list(order)
         self.field = Result._meta.get_field("final")
         self.connection = connection
-        self.pillars: dict[tuple[str, Fraction | int], str] = {}
+        self.pillars = _PillarTexts(outcome.scale)
         self.finals: dict[Fraction | int, Any] = {}
 
     def pillar_scores(self, result: results.EntryResult) -> str:
-        parts = []
-        for code, key in self.order:
-            value = result.pillar_scores[code]
-            found = self.pillars.get((code, value))
-            if found is None:
-                shown = str(results.as_decimal(value, 4, self.outcome.scale))
-                found = self.pillars[code, value] = key + json.dumps(shown)
-            parts.append(found)
-        return "{" + ", ".join(parts) + "}"
+        # Mapped, not looped (3 pillars x 1,650 rows): each pillar's text by (code, score).
+        codes = self.codes
+        keys = zip(codes, map(result.pillar_scores.__getitem__, codes), strict=True)
+        return "{" + ", ".join(map(self.pillars.__getitem__, keys)) + "}"
 
     def final(self, result: results.EntryResult) -> Any:
         found = self.finals.get(result.final)
@@ -182,6 +178,20 @@ _COLUMNS = (
 _BATCH = 500  # rows per INSERT: 5,500 parameters, within every backend's limit
 
 
+class _PillarTexts(dict[tuple[str, Fraction | int], str]):
+    """(pillar code, score) -> '"code": "48.2143"' (4 places), each made once."""
+
+    def __init__(self, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def __missing__(self, key: tuple[str, Fraction | int]) -> str:
+        code, value = key
+        shown = str(results.as_decimal(value, 4, self.scale))
+        found = self[key] = json.dumps(code) + ": " + json.dumps(shown)
+        return found
+
+
 def _results_insert(connection: BaseDatabaseWrapper, rows: list[tuple[Any, ...]]) -> None:
     """INSERT the frozen rows, their JSON columns already written as text.
 
@@ -203,22 +213,60 @@ def _results_insert(connection: BaseDatabaseWrapper, rows: list[tuple[Any, ...]]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _BATCH):
             batch = rows[start : start + _BATCH]
-            params: list[Any] = [value for row in batch for value in row]
+            params = list(chain.from_iterable(batch))
             cursor.execute(head + ", ".join(f"({placeholders})" for _row in batch), params)
 
 
-# COPY's text format: these characters of a value are written escaped; None is \N.
+# COPY's text format: these characters of a value are written escaped (no column is NULL).
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_WORDS = {True: "t", False: "f", None: "\\N"}
+_COPY_WORDS = {True: "t", False: "f"}
 
 
-def _copy_value(value: Any) -> str:
-    if value is None or value is True or value is False:
-        return _COPY_WORDS[value]
-    text = str(value)
+# One row of `_COLUMNS` in COPY's text format: numbers as they are, booleans as words,
+# text escaped (`_copy_text`): one template a row, not 11 calls (4.1 -> 2.6 ms at city scale).
+_COPY_ROW = "\t".join(["%s"] * len(_COLUMNS)) + "\n"
+
+
+def _copy_text(text: str) -> str:
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         return text.translate(_COPY_ESCAPES)
     return text
+
+
+def _copy_rows(rows: list[tuple[Any, ...]]) -> str:
+    """The frozen rows (`_COLUMNS`, as `_freeze` makes them) as COPY's text data."""
+    words, text = _COPY_WORDS, _copy_text
+    return "".join(
+        [
+            _COPY_ROW
+            % (
+                result_set,
+                entry,
+                text(category),
+                text(pillar_scores),
+                final,
+                words[passed],
+                rank,
+                words[is_winner],
+                text(held_back),
+                prize,
+                text(explanation),
+            )
+            for (
+                result_set,
+                entry,
+                category,
+                pillar_scores,
+                final,
+                passed,
+                rank,
+                is_winner,
+                held_back,
+                prize,
+                explanation,
+            ) in rows
+        ]
+    )
 
 
 def _results_copy(connection: BaseDatabaseWrapper, copy: str, rows: list[tuple[Any, ...]]) -> None:
@@ -230,7 +278,7 @@ def _results_copy(connection: BaseDatabaseWrapper, copy: str, rows: list[tuple[A
     faster and read back by the same server. It is set for this transaction only, and only
     where the server is built with it (else nothing is set: pglz as before).
     """
-    data = io.StringIO("".join("\t".join(map(_copy_value, row)) + "\n" for row in rows))
+    data = io.StringIO(_copy_rows(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings"
