@@ -4,7 +4,7 @@ Tablet 800x1280 with touch, Debian's chromium, the real service worker. A team w
 RTs than one page of the list (BANTAR_JUROR_PAGE_SIZE = 3 here, 7 RTs: pages of 3, 3 and
 1): the morning's preparation keeps every page by path, "Siap offline" counts the team's
 7 RTs, not a page's 3; with the network off the juror goes to page 2 of the list and opens
-an RT listed there. A filter asked offline says the tablet has the unfiltered pages only.
+an RT listed there; after the sync, page 2's copy shows the RT's new progress. A filter asked offline says the tablet has the unfiltered pages only.
 """
 
 from __future__ import annotations
@@ -18,15 +18,27 @@ from tests.browser.conftest import save_screenshot
 from tests.browser.fieldkit import (
     PHONE,
     TABLET,
+    all_items,
     cached_paths,
     field_season,
     js,
     prepare_day,
     sign_in,
+    tap_level,
+    wait_until,
+    waiting_items,
 )
 
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 VIEWPORTS = {"tablet": TABLET, "phone": PHONE, "desktop": DESKTOP}
+# The progress shown for an RT in the tablet's copy of the list's page 2.
+CACHED_PAGE_TWO = """async () => {
+  const hit = await caches.match('/penilaian/halaman/2/');
+  if (!hit) { return ''; }
+  const html = await hit.text();
+  const start = html.indexOf('data-entry="ENTRY"');
+  return start < 0 ? '' : html.slice(start, html.indexOf('data-progress', start) + 60);
+}"""
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +86,20 @@ def test_offline_the_juror_opens_an_rt_of_page_two_from_the_lists_page_two(new_p
     page.wait_for_url(f"**/penilaian/{target.pk}/")
     assert page.locator("#scoring").get_attribute("data-entry") == str(target.pk)
     assert page.locator('[data-testid="field-offline"]').count() == 0
+    tap_level(page, "B1", 4)
+
+    # A signal: the level goes out, and the copy of page 2 (where the RT is listed) is
+    # fetched again with it, not only page 1's.
+    page.context.set_offline(False)
+    wait_until(lambda: waiting_items(page) == 0, message=f"still waiting: {all_items(page)}")
+    wait_until(
+        lambda: "1/21" in page.evaluate(CACHED_PAGE_TWO.replace("ENTRY", str(target.pk))),
+        message="page 2's copy was not fetched again after the sync",
+    )
+    page.context.set_offline(True)
+    page.goto("/penilaian/halaman/2/")
+    progress = page.locator(f'.rt-item[data-entry="{target.pk}"] [data-progress]')
+    assert progress.inner_text() == "1/21 dinilai"
 
     # The last page too, by its link; and a filter asked with no signal.
     page.goto("/penilaian/halaman/3/")
