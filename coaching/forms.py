@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bantar.models import User
+from bantar.models import Role, User
 from bantar.numbers import comma
 from coaching.models import DEFAULT_THRESHOLD, Selection
 from coaching.revisits import SEED_LIMIT, Winner
@@ -143,7 +143,13 @@ class CoachingPrintForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = self.fields
-        fields["kecamatan"].queryset = Kecamatan.objects.for_user(user)  # type: ignore[attr-defined]
+        # A kecamatan is a choice only for whom it lies wholly inside the own area: the
+        # kecamatan that holds a lurah's kelurahan is "its" kecamatan for the region filter,
+        # but printing it would show the other kelurahan of it.
+        covers_kecamatan = user.is_city_wide or user.has_role(Role.KECAMATAN)
+        fields["kecamatan"].queryset = (  # type: ignore[attr-defined]
+            Kecamatan.objects.for_user(user) if covers_kecamatan else Kecamatan.objects.none()
+        )
         fields["kelurahan"].queryset = (  # type: ignore[attr-defined]
             Kelurahan.objects.for_user(user)
             .select_related("kecamatan")

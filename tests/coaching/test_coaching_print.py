@@ -127,6 +127,15 @@ def test_an_officer_prints_only_its_own_region(city, client, officer_eka_jaya, o
     assert not rts_in(html) & beringin_rts
     assert rts_in(html) and rts_in(html) <= eka_rts  # its own area instead
     assert "Pembinaan RT · Eka Jaya" in html
+    # Its own kelurahan's kecamatan is not its area: the other kelurahan of it stay hidden.
+    html = printed(client, kecamatan=beringin.kecamatan_id)
+    assert str(ERROR_PRINT_AREA) in html
+    assert rts_in(html) and rts_in(html) <= eka_rts
+    eka_kecamatan = Kelurahan.objects.get(name="Eka Jaya").kecamatan_id
+    html = printed(client, kecamatan=eka_kecamatan)
+    assert str(ERROR_PRINT_AREA) in html
+    assert rts_in(html) and rts_in(html) <= eka_rts
+    assert "Pembinaan RT · Eka Jaya" in html
     client.force_login(officer_paal_merah)
     pasar_jambi = Kecamatan.objects.get(pk=beringin.kecamatan_id)
     html = printed(client, kecamatan=pasar_jambi.pk)
