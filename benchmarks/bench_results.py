@@ -26,7 +26,10 @@ with ours row by row and field by field; it stays the reference.
 
 Finalisation (`competition_finalise`, budget: <= 2x the live path) is timed
 against the live path in the same child, each run rolled back; its frozen rows
-are compared with the plenary's, column by column.
+are compared with the plenary's, column by column. On PostgreSQL both are also
+timed in CPU time with the server's (the backend's, from /proc): the wall clock of
+the shared machine counts everyone's work. Rolled back, neither counts the
+deferred foreign-key checks a commit runs.
 
 Each scale runs in its own child process with its own fresh database (a new
 SQLite file under /tmp, deleted afterwards, or a new database in the
