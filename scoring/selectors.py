@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bantar.models import User
 from competitions.models import (
@@ -223,8 +223,8 @@ def _juror_task_rows(
 class JurorListStatus(models.TextChoices):
     """The list's "what is left" filter: a juror's day ends with nothing unsent."""
 
-    OPEN = "belum", _lazy("Belum dikirim")
-    SENT = "terkirim", _lazy("Sudah dikirim")
+    OPEN = "belum", gettext_lazy("Belum dikirim")
+    SENT = "terkirim", gettext_lazy("Sudah dikirim")
 
 
 @dataclass(frozen=True)

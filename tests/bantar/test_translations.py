@@ -659,3 +659,36 @@ def blockers(n, rt):
         "x.py:18: 'Card.message: Belum dinilai'",
         "x.py:18: 'Card.note: Nilai sementara'",
     ]
+
+
+# The names `makemessages` (xgettext with Django's keywords) extracts: a gettext imported
+# under any other name is never extracted, and its text stays Indonesian in English.
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+GETTEXT_NAMES |= {"pgettext_lazy", "npgettext", "npgettext_lazy", "gettext_noop"}
+
+
+def gettext_aliases(source: str, path: str) -> list[str]:
+    """`file:line` of each translation function imported under a name xgettext ignores."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                if (
+                    alias.name in GETTEXT_NAMES
+                    and (alias.asname or alias.name) not in GETTEXT_NAMES
+                ):
+                    found.append(f"{path}:{node.lineno}: {alias.name} as {alias.asname}")
+    return found
+
+
+def test_gettext_is_imported_under_a_name_makemessages_extracts():
+    found = []
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            found += gettext_aliases(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not found, "renamed so makemessages misses their text:\n" + "\n".join(found)
+
+
+def test_the_alias_check_sees_a_renamed_gettext_lazy():
+    source = "from django.utils.translation import gettext_lazy as _lazy, gettext as _\n"
+    assert gettext_aliases(source, "x.py") == ["x.py:1: gettext_lazy as _lazy"]
