@@ -25,6 +25,7 @@ var META_CACHE = PREFIX + "meta"; // who the pages said is logged in: a user pk,
 var KIT_STATE = "/__bantar__/kit.json";
 var USER_KEY = "/__bantar__/user";
 var NETWORK_WAIT_MS = 4000;
+var FILTER_WAIT_MS = 30000;  // a filtered list (?cari=...): its answer, unless the link fails
 var PARALLEL = 3;
 
 function userCache(user, version) { return PREFIX + (version || VERSION) + "-u" + user; }
@@ -163,7 +164,10 @@ function personal(event, path, keep) {
       if (!hit) { return network.catch(function () { return request.mode === "navigate" ? offlinePage() : Response.error(); }); }
       event.waitUntil(network.catch(function () { return null; }));
       // A weak link: the tablet's copy after NETWORK_WAIT_MS, the network's if it is quicker.
-      var wait = new Promise(function (resolve) { setTimeout(function () { resolve(null); }, NETWORK_WAIT_MS); });
+      // A filtered list is not that copy: its answer is waited for longer (a search on a slow
+      // link still shows), the unfiltered copy only when the link fails or stays silent.
+      var patience = keep === false ? FILTER_WAIT_MS : NETWORK_WAIT_MS;
+      var wait = new Promise(function (resolve) { setTimeout(function () { resolve(null); }, patience); });
       return Promise.race([network, wait]).then(function (answer) { return answer || hit; }, function () { return hit; });
     });
   });

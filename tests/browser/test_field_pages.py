@@ -10,6 +10,7 @@ an RT listed there; after the sync, page 2's copy shows the RT's new progress. A
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -114,6 +115,18 @@ def test_offline_the_juror_opens_an_rt_of_page_two_from_the_lists_page_two(new_p
     page.goto("/penilaian/?cari=17")
     assert shown(page) == [str(entries[6].pk)]  # RT 17: the seventh RT
     assert page.locator('[data-testid="filter-offline"]').is_hidden()
+
+    # A slow link (the server answers after the 4 s the worker gives a page it has a copy
+    # of): a search still shows its own answer, not the unfiltered copy.
+    def slow(route) -> None:
+        time.sleep(6)
+        route.continue_()
+
+    page.context.route(re.compile(r"/penilaian/\?cari="), slow)
+    page.goto("/penilaian/?cari=16", timeout=60_000)
+    assert shown(page) == [str(entries[5].pk)]  # RT 16: the sixth RT
+    assert page.locator('[data-testid="filter-offline"]').is_hidden()
+    page.context.unroute(re.compile(r"/penilaian/\?cari="))
     page.context.set_offline(True)
     page.goto("/penilaian/")
     assert shown(page) == [str(entry.pk) for entry in entries[:3]]
