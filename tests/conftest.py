@@ -14,9 +14,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bantar.models import Role, User
 from bantar.settings import FAST_PASSWORD_HASHERS
@@ -70,6 +71,19 @@ def fast_password_hashing() -> Iterator[None]:
     os.environ["BANTAR_FAST_PASSWORD_HASHER"] = "1"
     with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         yield
+
+
+@pytest.fixture(autouse=True)
+def portal_language() -> Iterator[None]:
+    """Each test starts in the portal's language (Indonesian), whatever the last one chose.
+
+    A request in English leaves English active in the test's thread (LocaleMiddleware
+    activates it and nothing deactivates it), so text built outside a request afterwards,
+    such as a method text, came out in English in whichever test ran next in the process.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)
