@@ -377,7 +377,8 @@ def competition_move(
 
     The caller holds the competition's row lock and has made its own checks
     (`competition_advance`'s steps, or finalising's sheets); this refuses any
-    move that is neither one step forward nor one of `RESULT_MOVES`.
+    move that is neither one step forward nor one of `RESULT_MOVES`. Only the stage is
+    saved: a caller changing other fields saves them itself first (as `revisit_create`).
     """
     current, target = CompetitionStatus(competition.status), CompetitionStatus(to_status)
     one_step = STATUS_ORDER.index(target) == STATUS_ORDER.index(current) + 1
@@ -390,9 +391,18 @@ def competition_move(
     competition.status = target
     competition.status_changed_at = timezone.now()
     stamp(competition, by=by, reason=reason)
-    competition.full_clean()
-    competition.save()
+    # Only the stage is written: its fields are checked and saved, not the whole row. The
+    # full clean's instrument, weights and period queries checked fields this move never
+    # changes (4 of finalising's 7 queries here); the history record (post_save) and the
+    # result version's bump are the save's as before.
+    competition.clean_fields(exclude=_NOT_MOVED)
+    competition.save(update_fields=_MOVED)
     return competition
+
+
+# What `competition_move` writes: the stage and when it changed.
+_MOVED = ["status", "status_changed_at"]
+_NOT_MOVED = [f.name for f in Competition._meta.fields if f.name not in _MOVED]
 
 
 # --- Entries: registration by kelurahan, verification by kecamatan -----------------

@@ -99,12 +99,19 @@ def _freeze(competition: Competition, by: User, freeze: Freeze) -> ResultSet:
     """`competition_finalise` once checked: the result set, its rows, the stage."""
     connection = connections[router.db_for_write(Result)]
     outcome = freeze.outcome
-    result_set = ResultSet.objects.create(
-        competition=competition,
-        finalised_by=by,
-        inputs_hash=freeze.inputs_hash,
-        total_prize=outcome.total_prize,
-        warnings=outcome.warnings,
+    # bulk_create: no post_save, so no bump of the result version here; `competition_move`
+    # below saves the competition in this transaction, and its save bumps it (one UPDATE of
+    # scoring_resultversion, not two). ResultSet has no other receiver and no history.
+    (result_set,) = ResultSet.objects.bulk_create(
+        [
+            ResultSet(
+                competition=competition,
+                finalised_by=by,
+                inputs_hash=freeze.inputs_hash,
+                total_prize=outcome.total_prize,
+                warnings=outcome.warnings,
+            )
+        ]
     )
     figures = _Figures(outcome, freeze.rules.pillar_order, connection)
     rows = [
