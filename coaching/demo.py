@@ -23,6 +23,7 @@ from coaching.revisits import revisit_conclude, revisit_create
 from competitions.models import Competition, CompetitionStatus, Entry
 from indicators.models import Indicator
 from scoring.models import Result, Score, ScoreSheet, SheetStatus
+from scoring.result_selectors import frozen_indicators
 from scoring.services import entry_assign, team_add_member, team_create
 
 DEMO_SEED = 20210315
@@ -33,7 +34,7 @@ DEMO_JURORS = ("juri2020.t1a", "juri2020.t2b")
 def _levels(explanation: dict, dropped: bool) -> dict[str, int]:
     levels = {}
     for pillar in explanation.get("pillars", []):
-        for indicator in pillar.get("indicators", []):
+        for indicator in frozen_indicators(pillar):  # every stored shape
             mean = Decimal(indicator.get("mean") or 3)
             level = math.floor(mean) - 1 if dropped else math.ceil(mean)
             levels[indicator["code"]] = max(1, min(5, level))

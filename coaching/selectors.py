@@ -246,29 +246,46 @@ def published_editions() -> list[Edition]:
 
 # Each frozen indicator mean is a decimal text with 4 places ("4.6667", scoring.results): the
 # database sums them as whole ten-thousandths, so the mean below is exact, as with Fractions.
+# A pillar's indicators are stored as two arrays ("codes", "means": scoring.result_freeze)
+# since issue 12.10's third shape, as an object each ("code", "mean") before: both are read.
 _MEAN_SCALE = 10000
 _MEANS_SQL = {
     "postgresql": """
-        SELECT t.kelurahan_id, e.rt_id, i.value->>'code',
-               SUM(CASE WHEN COALESCE(i.value->>'mean', '') <> ''
-                   THEN ROUND((i.value->>'mean')::numeric * 10000)::bigint ELSE 0 END),
-               COUNT(CASE WHEN COALESCE(i.value->>'mean', '') <> '' THEN 1 END)
+        SELECT t.kelurahan_id, e.rt_id, i.code,
+               SUM(CASE WHEN COALESCE(i.mean, '') <> ''
+                   THEN ROUND(i.mean::numeric * 10000)::bigint ELSE 0 END),
+               COUNT(CASE WHEN COALESCE(i.mean, '') <> '' THEN 1 END)
         FROM scoring_result r
         JOIN {entry} e ON e.id = r.entry_id JOIN {rt} t ON t.id = e.rt_id
         CROSS JOIN LATERAL jsonb_array_elements(r.explanation->'pillars') p
-        CROSS JOIN LATERAL jsonb_array_elements(p.value->'indicators') i
+        CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.value->'codes', p.value->'indicators'))
+            WITH ORDINALITY c(value, n)
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN jsonb_typeof(c.value) = 'object' THEN c.value->>'code'
+                 ELSE c.value #>> '{{}}' END AS code,
+            CASE WHEN jsonb_typeof(c.value) = 'object' THEN c.value->>'mean'
+                 ELSE p.value->'means'->>CAST(c.n - 1 AS INTEGER) END AS mean) i
         WHERE r.result_set_id = %s {area}
         GROUP BY 1, 2, 3
     """,
     "sqlite": """
-        SELECT t.kelurahan_id, e.rt_id, json_extract(i.value, '$.code'),
-               SUM(CASE WHEN COALESCE(json_extract(i.value, '$.mean'), '') <> ''
-                   THEN CAST(ROUND(CAST(json_extract(i.value, '$.mean') AS REAL) * 10000)
-                             AS INTEGER) ELSE 0 END),
-               COUNT(CASE WHEN COALESCE(json_extract(i.value, '$.mean'), '') <> '' THEN 1 END)
-        FROM scoring_result r JOIN {entry} e ON e.id = r.entry_id JOIN {rt} t ON t.id = e.rt_id,
-             json_each(r.explanation, '$.pillars') p, json_each(p.value, '$.indicators') i
-        WHERE r.result_set_id = %s {area}
+        SELECT kelurahan_id, rt_id, code,
+               SUM(CASE WHEN COALESCE(mean, '') <> ''
+                   THEN CAST(ROUND(CAST(mean AS REAL) * 10000) AS INTEGER) ELSE 0 END),
+               COUNT(CASE WHEN COALESCE(mean, '') <> '' THEN 1 END)
+        FROM (
+            SELECT t.kelurahan_id, e.rt_id,
+                   CASE WHEN i.type = 'object' THEN json_extract(i.value, '$.code')
+                        ELSE i.value END AS code,
+                   CASE WHEN i.type = 'object' THEN json_extract(i.value, '$.mean')
+                        ELSE json_extract(p.value, '$.means[' || i.key || ']') END AS mean
+            FROM scoring_result r JOIN {entry} e ON e.id = r.entry_id
+                 JOIN {rt} t ON t.id = e.rt_id,
+                 json_each(r.explanation, '$.pillars') p,
+                 json_each(p.value, CASE WHEN json_type(p.value, '$.codes') IS NULL
+                                         THEN '$.indicators' ELSE '$.codes' END) i
+            WHERE r.result_set_id = %s {area}
+        )
         GROUP BY 1, 2, 3
     """,
 }

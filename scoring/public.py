@@ -40,6 +40,7 @@ from scoring.reports import (
     kelurahan_rows,
     proposed_per_kelurahan,
 )
+from scoring.result_selectors import frozen_indicators
 
 BAR_STEP = 28  # px between bars
 # The name of the kept WinnerFigures; result_cache's code digest does not cover this module,
@@ -401,7 +402,7 @@ def rt_history(rt: RT) -> list[RTYear]:
                 "value": Decimal(indicator["mean"]),
             }
             for pillar in result.explanation.get("pillars", [])
-            for indicator in pillar["indicators"]
+            for indicator in frozen_indicators(pillar)  # every stored shape
             if indicator.get("mean")
         ]
         weakest = sorted(indicators, key=lambda item: (item["value"], item["code"]))[:3]

@@ -1121,13 +1121,32 @@ def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str,
     return levels
 
 
+# A pillar's indicators in the stored explanation's newest shape: two arrays.
+_ARRAYS = ("codes", "means")
+
+
+def frozen_indicators(pillar: dict[str, Any]) -> list[dict[str, Any]]:
+    """A frozen explanation's pillar's indicators, each with its "code" and "mean", in every
+    stored shape: since issue 12.10's third shape two arrays ("codes", "means"), before it
+    an object per indicator (with more keys in the older shapes)."""
+    codes = pillar.get("codes")
+    if codes is None:
+        indicators: list[dict[str, Any]] = pillar.get("indicators", [])
+        return indicators
+    return [
+        {"code": code, "mean": mean} for code, mean in zip(codes, pillar["means"], strict=True)
+    ]
+
+
 def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
     """A stored explanation as `results.explain` writes it: each level named by its juror.
 
     Finalisation stores the levels compactly since issue 12.10 (`scoring.result_freeze`):
     "jurors" once, and "levels": one string per juror, a character per indicator in the
     explanation's order, the level as a hex digit ("-": none, e.g. outside the juror's
-    remit); each indicator's "missing" is "missing_indicators"'. Stored before (issue 12.10's
+    remit); each indicator's "missing" is "missing_indicators"'; each pillar's indicators as
+    two arrays, "codes" and "means" (`frozen_indicators`; an object per indicator before,
+    with the same levels). Stored before (issue 12.10's
     first shape): per indicator each juror's level by position (null: none). Explanations
     frozen before that, or level by level, name them.
     """
@@ -1142,7 +1161,7 @@ def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
         pillars = []
         for pillar in stored.get("pillars", []):
             indicators = []
-            for item in pillar["indicators"]:
+            for item in frozen_indicators(pillar):
                 levels = [
                     [juror, int(digits[place], 16)]
                     for juror, digits in zip(jurors, sheets, strict=True)
@@ -1150,7 +1169,8 @@ def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
                 ]
                 indicators.append({**item, "levels": levels, "missing": item["code"] in missing})
                 place += 1
-            pillars.append({**pillar, "indicators": indicators})
+            figures = {key: value for key, value in pillar.items() if key not in _ARRAYS}
+            pillars.append({**figures, "indicators": indicators})
         explained["pillars"] = pillars
         return explained
     explained["pillars"] = [

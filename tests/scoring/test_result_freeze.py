@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +32,7 @@ from scoring.result_selectors import (
     _submitted_sheets,
     finalise_blockers,
     frozen_explanation,
+    frozen_indicators,
     results_inputs,
     results_rules,
 )
@@ -172,13 +175,16 @@ def test_the_explain_page_of_a_frozen_result_names_each_jurors_level(
     assert stored["jurors"] == ["Juri.Satu", "Juri.Dua"]
     # One string per juror, a character per indicator (P1 is the 15th): juri.dua's "-".
     assert [digits[14] for digits in stored["levels"]] == ["4", "-"]
-    assert stored["pillars"][2]["indicators"][0] == {"code": "P1", "mean": "4.0000"}
+    # Each pillar's indicators as two arrays: codes and means.
+    assert stored["pillars"][2]["codes"][0] == "P1" and stored["pillars"][2]["means"][0] == "4.0000"
+    assert "indicators" not in stored["pillars"][2]
 
 
 def test_each_stored_shape_of_an_explanation_reads_as_results_explain_writes_it():
-    """Frozen explanations stay readable in the three shapes finalising has stored: every
+    """Frozen explanations stay readable in the four shapes finalising has stored: every
     level named (before issue 12.10, and level by level), each indicator's levels by
-    position (12.10's first), and one string of hex digits per juror (now)."""
+    position (12.10's first), one string of hex digits per juror (its second), and with
+    that each pillar's indicators as two arrays, codes and means (now)."""
     named = {
         "scale": [0, 14],
         "final": "50.00",
@@ -239,9 +245,117 @@ def test_each_stored_shape_of_an_explanation_reads_as_results_explain_writes_it(
             {"code": "A", "mean": None, "indicators": [{"code": "A2", "mean": None}]},
         ],
     }
+    arrays = {
+        **strings,
+        "pillars": [
+            {"code": "B", "mean": "7.0000", "codes": ["B1", "B2"], "means": ["6.0000", "9.0000"]},
+            {"code": "A", "mean": None, "codes": ["A2"], "means": [None]},
+        ],
+    }
     assert frozen_explanation(named) == named
     assert frozen_explanation(by_position) == named
     assert frozen_explanation(strings) == named
+    assert frozen_explanation(arrays) == named
+    # The indicators' means alone (the public RT page, the demo), in every shape.
+    means = [
+        [{"code": "B1", "mean": "6.0000"}, {"code": "B2", "mean": "9.0000"}],
+        [{"code": "A2", "mean": None}],
+    ]
+    for shape in (named, by_position, strings, arrays):
+        found = [
+            [{"code": i["code"], "mean": i["mean"]} for i in frozen_indicators(pillar)]
+            for pillar in shape["pillars"]
+        ]
+        assert found == means
+
+
+def test_coachings_sums_and_the_public_page_read_every_stored_shape(open_competition, panitia):
+    """Coaching's SQL (`set_sums`, on SQLite and PostgreSQL) sums the frozen indicator means
+    of the arrays shape as of the shapes stored before, and the public RT page names the
+    same weakest indicators from each: the same sums, the same page."""
+    from coaching.selectors import set_sums
+    from scoring.models import Result
+    from scoring.public import rt_history
+    from scoring.result_services import competition_finalise, competition_publish
+
+    season = build_season(open_competition)
+    result_set = competition_finalise(competition=open_competition, by=panitia)
+    competition_publish(competition=open_competition, by=panitia)
+    stored = dict(result_set.results.values_list("pk", "explanation"))
+    assert all(
+        "codes" in p and "indicators" not in p for e in stored.values() for p in e["pillars"]
+    )
+    # The sums worked out here from the stored means (ten-thousandths, as the SQL sums them).
+    expected: dict[str, list[int]] = {}
+    for explanation in stored.values():
+        for pillar in explanation["pillars"]:
+            for item in frozen_indicators(pillar):
+                if item["mean"] is not None:
+                    found = expected.setdefault(item["code"], [0, 0])
+                    found[0] += round(float(item["mean"]) * 10000)
+                    found[1] += 1
+    assert len(expected) > 10
+    rt = season["G"].rt
+
+    def weakest() -> list[tuple[str, str, Decimal]]:
+        (year,) = rt_history(rt)
+        return [(i["pillar"], i["code"], i["value"]) for i in year.weakest]
+
+    arrays_weakest = weakest()
+    assert len(arrays_weakest) == 3
+    arrays = set_sums(result_set.pk)
+    assert arrays[0]["total"] == expected
+
+    def as_objects(explanation: dict, named: bool) -> dict:
+        # The shape before the arrays ("code" and "mean" per indicator), or every level named.
+        if named:
+            return frozen_explanation(explanation)
+        pillars = [
+            {
+                **{k: v for k, v in pillar.items() if k not in ("codes", "means")},
+                "indicators": frozen_indicators(pillar),
+            }
+            for pillar in explanation["pillars"]
+        ]
+        return {**explanation, "pillars": pillars}
+
+    for named in (False, True):
+        for pk, explanation in stored.items():
+            Result.objects.filter(pk=pk).update(explanation=as_objects(explanation, named))
+        kept = Result.objects.values_list("explanation", flat=True)
+        assert all("indicators" in p for e in kept for p in e["pillars"])
+        assert set_sums(result_set.pk) == arrays
+        assert weakest() == arrays_weakest
+
+
+def test_finalising_bumps_the_result_version_once_and_writes_the_stage_with_its_history(
+    open_competition, panitia
+):
+    """One new result version a finalisation (the competition's save gives it; the result
+    set's INSERT no longer bumps it besides), the stage written alone (its two columns),
+    and its history record with who and why, as every move."""
+    from competitions.models import CompetitionStatus
+    from scoring.result_cache import result_version
+    from scoring.result_services import competition_finalise
+
+    build_season(open_competition)
+    token = result_version(open_competition)
+    with CaptureQueriesContext(connections["default"]) as queries:
+        result_set = competition_finalise(competition=open_competition, by=panitia)
+    written = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in written if "scoring_resultversion" in sql]) == 1
+    assert result_version(open_competition) != token
+    (moved,) = [sql for sql in written if "competitions_competition" in sql]
+    assert '"status"' in moved and '"status_changed_at"' in moved
+    assert '"title"' not in moved and '"pillar_weights"' not in moved
+    open_competition.refresh_from_db()
+    assert open_competition.status == CompetitionStatus.FINAL
+    verified = Entry.objects.filter(competition=open_competition, status=EntryStatus.VERIFIED)
+    assert result_set.finalised_at and result_set.results.count() == verified.count() > 0
+    record = open_competition.history.order_by("-history_id").first()
+    assert record is not None and record.status == CompetitionStatus.FINAL
+    assert record.history_user == panitia
+    assert record.history_change_reason == "Hasil difinalisasi"
 
 
 def test_names_with_quotes_backslashes_tabs_and_percent_signs_are_stored_as_they_are(
