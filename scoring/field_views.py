@@ -46,6 +46,8 @@ from scoring.selectors import (
     JurorTask,
     juror_task_page,
     juror_tasks,
+    list_page_number,
+    list_pages,
 )
 
 if TYPE_CHECKING:
@@ -228,7 +230,7 @@ def list_page_url(number: int) -> str:
 
 
 def list_page_count(rows: int) -> int:
-    return max(1, -(-rows // settings.BANTAR_JUROR_PAGE_SIZE))
+    return list_pages(rows, settings.BANTAR_JUROR_PAGE_SIZE)
 
 
 def kit_entries(user: User) -> list[KitEntry]:
@@ -241,7 +243,10 @@ def _kit(user: User) -> tuple[list[KitEntry], int]:
     every = juror_tasks(user)
     size = settings.BANTAR_JUROR_PAGE_SIZE
     # The list's pages hold the RTs the juror does not score too (a conflict, a recusal).
-    pages = {task.entry.pk: list_page_url(index // size + 1) for index, task in enumerate(every)}
+    pages = {
+        task.entry.pk: list_page_url(list_page_number(index, size))
+        for index, task in enumerate(every)
+    }
     tasks: list[JurorTask] = [task for task in every if not task.excluded]
     listed = {task.entry.pk for task in tasks}
     photos: dict[int, list[tuple[int, datetime]]] = {}

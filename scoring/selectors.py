@@ -281,6 +281,16 @@ def _juror_filtered(
     return entries
 
 
+def list_pages(rows: int, size: int) -> int:
+    """How many pages of `size` the juror's list of `rows` RTs has (one when it is empty)."""
+    return max(1, -(-rows // size))
+
+
+def list_page_number(index: int, size: int) -> int:
+    """The page (from 1) that shows the RT at `index` (from 0) of the juror's whole list."""
+    return index // size + 1
+
+
 def juror_task_page(
     user: User, *, wanted: JurorListFilter, number: int, size: int
 ) -> JurorTaskPage:
@@ -292,7 +302,7 @@ def juror_task_page(
     every = scope.entries(user)
     filtered = _juror_filtered(user, every, wanted)
     matching = filtered.count()
-    pages = max(1, -(-matching // size))
+    pages = list_pages(matching, size)
     number = min(max(1, number), pages)
     offset = (number - 1) * size
     entries = list(filtered[offset : offset + size])
