@@ -114,6 +114,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         return
     shared_memory = Path("/dev/shm")
     directory = shared_memory if os.access(shared_memory, os.W_OK) else Path(tempfile.gettempdir())
+    # A killed run leaves its file (and -wal, -shm) in memory: those of dead processes go.
+    for stale in directory.glob("bantar-test-*-*.sqlite3*"):
+        pid = stale.name.split(".sqlite3")[0].rsplit("-", 1)[-1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            stale.unlink(missing_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = directory / f"bantar-test-{worker}-{os.getpid()}.sqlite3"
     database.setdefault("TEST", {})["NAME"] = str(name)
