@@ -1133,9 +1133,7 @@ def frozen_indicators(pillar: dict[str, Any]) -> list[dict[str, Any]]:
     if codes is None:
         indicators: list[dict[str, Any]] = pillar.get("indicators", [])
         return indicators
-    return [
-        {"code": code, "mean": mean} for code, mean in zip(codes, pillar["means"], strict=True)
-    ]
+    return [{"code": code, "mean": mean} for code, mean in zip(codes, pillar["means"], strict=True)]
 
 
 def frozen_explanation(stored: dict[str, Any]) -> dict[str, Any]:
