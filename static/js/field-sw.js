@@ -25,6 +25,7 @@ var META_CACHE = PREFIX + "meta"; // who the pages said is logged in: a user pk,
 var KIT_STATE = "/__bantar__/kit.json";
 var USER_KEY = "/__bantar__/user";
 var NETWORK_WAIT_MS = 4000;
+var LOGOUT_WAIT_MS = 3000;
 var FILTER_WAIT_MS = 30000;  // a filtered list (?cari=...): its answer, unless the link fails
 var PARALLEL = 3;
 
@@ -172,9 +173,15 @@ function personal(event, path, keep) {
     });
   });
 }
-function logoutThrough(request) {
-  return logout().then(function () {
-    return fetch(request).catch(function () {
+/* The logout goes to the server once the tablet forgot the juror, or after LOGOUT_WAIT_MS if
+   the storage stalls (seen under load: the tap then did nothing for a minute); the forgetting
+   goes on, and the logged-out page forgets the prepared pages again. */
+function logoutThrough(event) {
+  var forgotten = logout().catch(function () { return null; });
+  event.waitUntil(forgotten);
+  var wait = new Promise(function (resolve) { setTimeout(resolve, LOGOUT_WAIT_MS); });
+  return Promise.race([forgotten, wait]).then(function () {
+    return fetch(event.request).catch(function () {
       return htmlPage("logout");
     });
   });
@@ -184,7 +191,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.method === "POST" && url.pathname === CONFIG.urls.logout) {
-    event.respondWith(logoutThrough(request));
+    event.respondWith(logoutThrough(event));
     return;
   }
   if (request.method !== "GET") { return; }
