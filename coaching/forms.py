@@ -13,6 +13,7 @@ from bantar.numbers import comma
 from coaching.models import DEFAULT_THRESHOLD, Selection
 from coaching.revisits import SEED_LIMIT, Winner
 from competitions.models import Kecamatan, Kelurahan
+from scoring.result_filters import ERROR_KELURAHAN_ELSEWHERE
 
 ERROR_SIZE_REQUIRED = _("Isi jumlah RT yang diundi.")
 ERROR_HAND_REQUIRED = _("Centang RT yang dikunjungi ulang.")
@@ -20,7 +21,8 @@ ERROR_SEARCH_KECAMATAN = _("Kecamatan tidak dikenal: pilih dari daftar, atau Sem
 ERROR_PRINT_AREA = _(
     "Wilayah itu tidak ada di wilayah Anda: pilih dari daftar. Yang dicetak wilayah Anda sendiri."
 )
-ERROR_PRINT_MISMATCH = _("Kelurahan itu tidak ada di kecamatan yang dipilih.")
+# The plenary filters' own message for a kelurahan outside the chosen kecamatan.
+ERROR_PRINT_MISMATCH = ERROR_KELURAHAN_ELSEWHERE
 ERROR_HAND_UNKNOWN = _(
     "RT yang dicentang bukan pemenang lomba ini: cari lagi dan centang dari daftar pemenang."
 )

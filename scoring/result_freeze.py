@@ -46,7 +46,6 @@ from typing import Any, cast
 
 from django.db import connections, router
 
-from bantar.models import User
 from competitions.models import Competition, Entry, EntryStatus
 from indicators.selectors import indicators_of
 from scoring import results
@@ -57,6 +56,7 @@ from scoring.result_selectors import (
     _as_json,
     _complete,
     _freeze_level_by_level,
+    _juror_names,
     _Means,
     _pillar_sizes,
     _sheets,
@@ -227,7 +227,7 @@ def freeze_levels(
     written = f"%0{sums.per_column}{digits}" * len(sums.firsts)
     first_digits = len(rows[0]) - len(sums.firsts) if rows else 0
     empty = "0" * len(columns)
-    names = _names({row[2] for row in rows})
+    names = _juror_names({row[2] for row in rows})
     expected = panel.expected
     span_pks = [pk for pk, _first, _end in spans]
     # Each counted sheet's levels as one digit per column (a string), by entry.
@@ -314,14 +314,6 @@ def freeze_levels(
         [row[:3] for row in rows],
         all(found.complete for found in coverage.values()),
     )
-
-
-def _names(ids: set[int]) -> dict[int, str]:
-    """`result_selectors._juror_names` (the full name, else the username) from plain values:
-    no User instances built."""
-    found = User.objects.filter(pk__in=ids).values_list("pk", "first_name", "last_name", "username")
-    # AbstractUser.get_full_name: first and last name, stripped.
-    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in found}
 
 
 def _picker(places: list[int]) -> Callable[[str], str]:

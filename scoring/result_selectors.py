@@ -1099,10 +1099,12 @@ def explained_results(
 
 
 def _juror_names(ids: Iterable[int]) -> dict[int, str]:
-    return {
-        user.pk: user.get_full_name() or user.username
-        for user in User.objects.filter(pk__in=set(ids))
-    }
+    """Each juror's full name, else the username, from plain values: no User instances built."""
+    found = User.objects.filter(pk__in=set(ids)).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+    # AbstractUser.get_full_name: first and last name, stripped.
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in found}
 
 
 def named_levels(scores: QuerySet[Score]) -> dict[int, dict[str, list[tuple[str, int]]]]:
