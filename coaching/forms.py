@@ -21,8 +21,6 @@ ERROR_SEARCH_KECAMATAN = _("Kecamatan tidak dikenal: pilih dari daftar, atau Sem
 ERROR_PRINT_AREA = _(
     "Wilayah itu tidak ada di wilayah Anda: pilih dari daftar. Yang dicetak wilayah Anda sendiri."
 )
-# The plenary filters' own message for a kelurahan outside the chosen kecamatan.
-ERROR_PRINT_MISMATCH = ERROR_KELURAHAN_ELSEWHERE
 ERROR_HAND_UNKNOWN = _(
     "RT yang dicentang bukan pemenang lomba ini: cari lagi dan centang dari daftar pemenang."
 )
@@ -162,5 +160,5 @@ class CoachingPrintForm(forms.Form):
         data = super().clean() or {}
         kecamatan, kelurahan = data.get("kecamatan"), data.get("kelurahan")
         if kecamatan and kelurahan and kelurahan.kecamatan_id != kecamatan.pk:
-            raise forms.ValidationError(ERROR_PRINT_MISMATCH)
+            raise forms.ValidationError(ERROR_KELURAHAN_ELSEWHERE)
         return data

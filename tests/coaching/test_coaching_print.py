@@ -9,9 +9,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from coaching.forms import ERROR_PRINT_AREA, ERROR_PRINT_MISMATCH
+from coaching.forms import ERROR_PRINT_AREA
 from coaching.selectors import coaching_figures
 from competitions.models import RT, Kecamatan, Kelurahan
+from scoring.result_filters import ERROR_KELURAHAN_ELSEWHERE
 from tests.coaching.city import build_city
 from tests.conftest import count_queries
 
@@ -156,7 +157,7 @@ def test_a_kelurahan_outside_the_chosen_kecamatan_is_said(city, client, panitia)
     eka_jaya = Kelurahan.objects.get(name="Eka Jaya")
     beringin = Kelurahan.objects.get(name="Beringin")
     html = printed(client, kecamatan=beringin.kecamatan_id, kelurahan=eka_jaya.pk)
-    assert str(ERROR_PRINT_MISMATCH) in html
+    assert str(ERROR_KELURAHAN_ELSEWHERE) in html
     assert "Pembinaan RT · Kota Jambi" in html  # nothing narrowed on a refused choice
 
 
