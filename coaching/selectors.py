@@ -248,6 +248,7 @@ def published_editions() -> list[Edition]:
 # database sums them as whole ten-thousandths, so the mean below is exact, as with Fractions.
 # A pillar's indicators are stored as two arrays ("codes", "means": scoring.result_freeze)
 # since issue 12.10's third shape, as an object each ("code", "mean") before: both are read.
+# On PostgreSQL the column is json (scoring.fields): json's functions, not jsonb's.
 _MEAN_SCALE = 10000
 _MEANS_SQL = {
     "postgresql": """
@@ -257,13 +258,13 @@ _MEANS_SQL = {
                COUNT(CASE WHEN COALESCE(i.mean, '') <> '' THEN 1 END)
         FROM scoring_result r
         JOIN {entry} e ON e.id = r.entry_id JOIN {rt} t ON t.id = e.rt_id
-        CROSS JOIN LATERAL jsonb_array_elements(r.explanation->'pillars') p
-        CROSS JOIN LATERAL jsonb_array_elements(COALESCE(p.value->'codes', p.value->'indicators'))
+        CROSS JOIN LATERAL json_array_elements(r.explanation->'pillars') p
+        CROSS JOIN LATERAL json_array_elements(COALESCE(p.value->'codes', p.value->'indicators'))
             WITH ORDINALITY c(value, n)
         CROSS JOIN LATERAL (SELECT
-            CASE WHEN jsonb_typeof(c.value) = 'object' THEN c.value->>'code'
+            CASE WHEN json_typeof(c.value) = 'object' THEN c.value->>'code'
                  ELSE c.value #>> '{{}}' END AS code,
-            CASE WHEN jsonb_typeof(c.value) = 'object' THEN c.value->>'mean'
+            CASE WHEN json_typeof(c.value) = 'object' THEN c.value->>'mean'
                  ELSE p.value->'means'->>CAST(c.n - 1 AS INTEGER) END AS mean) i
         WHERE r.result_set_id = %s {area}
         GROUP BY 1, 2, 3

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class ScoringConfig(AppConfig):
@@ -12,6 +13,7 @@ class ScoringConfig(AppConfig):
         from competitions.models import CompetitionStatus
         from competitions.services import CATEGORY_OVERRIDES, STEP_CHECKS, STEP_WARNINGS
         from scoring import result_cache
+        from scoring.fields import json_as_text
         from scoring.kencana import kencana_overrides
         from scoring.result_services import check_ready_for_plenary, plenary_warnings
 
@@ -27,3 +29,5 @@ class ScoringConfig(AppConfig):
             CATEGORY_OVERRIDES.append(kencana_overrides)
         # Every write that can change a result gives its competition a new result version.
         result_cache.connect()
+        # The frozen explanations' json column read as text, as jsonb is (scoring.fields).
+        connection_created.connect(json_as_text, dispatch_uid="scoring.json_as_text")

@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -409,8 +410,11 @@ def test_the_frozen_json_columns_are_checked_by_postgresql_only_and_read_back(
     open_competition, panitia
 ):
     """SQLite parsed each 2 KB explanation again in a JSON_VALID check on INSERT (9 ms of
-    finalising at city scale): the columns have none there (scoring.fields); PostgreSQL's
-    are jsonb. What is stored reads back as the JSON it was, through the ORM and in SQL."""
+    finalising at city scale): the columns have none there (scoring.fields); on PostgreSQL
+    the explanation is json (kept as written, not turned into jsonb), the pillar scores
+    jsonb, and result_set has no index of its own (the unique one starts with it). What is
+    stored reads back as the JSON it was, through the ORM and in SQL, and lookups into the
+    json column compare as they did on jsonb."""
     from django.db import connection
 
     from scoring.models import Result
@@ -431,7 +435,14 @@ def test_the_frozen_json_columns_are_checked_by_postgresql_only_and_read_back(
                 " WHERE table_name = %s AND column_name IN ('explanation', 'pillar_scores')",
                 [table],
             )
-            assert dict(cursor.fetchall()) == {"explanation": "jsonb", "pillar_scores": "jsonb"}
+            assert dict(cursor.fetchall()) == {"explanation": "json", "pillar_scores": "jsonb"}
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                [table, "%result_set_id%"],
+            )
+            assert [row[0].split(" USING ")[1] for row in cursor.fetchall()] == [
+                "btree (result_set_id, entry_id)"
+            ]
     result = Result.objects.get(entry=season["G"])
     assert result.explanation["jurors"] == ["Juri.Satu", "Juri.Dua"]
     assert set(result.pillar_scores) == {"B", "A", "P"}
@@ -440,3 +451,12 @@ def test_the_frozen_json_columns_are_checked_by_postgresql_only_and_read_back(
         Result.objects.filter(explanation__jurors__0="Juri.Satu").count() == Result.objects.count()
     )
     assert Result.objects.filter(pillar_scores__B=result.pillar_scores["B"]).exists()
+    assert Result.objects.filter(explanation__jurors__1="Juri.Dua").exists()
+    assert not Result.objects.filter(explanation__no_such_key__isnull=False).exists()
+    assert (
+        Result.objects.filter(explanation__jurors__isnull=False).count() == Result.objects.count()
+    )
+    # A key read as a value (the frozen table's four: result_selectors.computed_result_table).
+    read = Result.objects.annotate(jurors=F("explanation__jurors"), rank_as=F("explanation__rank"))
+    assert read.get(pk=result.pk).jurors == ["Juri.Satu", "Juri.Dua"]
+    assert read.get(pk=result.pk).rank_as == result.rank
