@@ -26,10 +26,12 @@ Fewer bytes and JSON values to write, INSERT and, on PostgreSQL, turn into jsonb
 a row at city scale, under TOAST's threshold, where the per-indicator arrays of levels
 made ~2.8 KB of jsonb that PostgreSQL compressed, row by row (COPY 50 ms -> 28 ms, measured).
 The arrays instead of an object per indicator: ~23% fewer bytes again, and COPY's server
-time 28 -> 22 ms. Readers go through `result_selectors.frozen_explanation`, which names
-the levels and the indicators again (and reads the shapes stored before), or, for the
-indicators' means alone, `result_selectors.frozen_indicators` (the public RT page, the
-demo); coaching's SQL reads both shapes (`coaching.selectors._MEANS_SQL`).
+time 28 -> 22 ms. Since, the column is json on PostgreSQL, kept as written, not made jsonb
+(`scoring.fields`: the server's CPU time at finalisation 0.19-0.20 -> 0.17 s). Readers go
+through `result_selectors.frozen_explanation`, which names the levels and the indicators
+again (and reads the shapes stored before), or, for the indicators' means alone,
+`result_selectors.frozen_indicators` (the public RT page, the demo); coaching's SQL reads
+both shapes (`coaching.selectors._MEANS_SQL`).
 """
 
 from __future__ import annotations

@@ -282,10 +282,11 @@ def _results_copy(connection: BaseDatabaseWrapper, copy: str, rows: list[tuple[A
 
     A row over TOAST's threshold (~2 KB) is compressed, with pglz by default; lz4 is several
     times faster and read back by the same server. The explanations' compact shape
-    (`scoring.result_freeze`: ~1.7 KB of jsonb at city scale) keeps most rows under it (COPY
-    50 -> 28 ms of the server's time, measured); lz4 still serves the larger ones (more
-    jurors, long names). It is set for this transaction only, and only where the server is
-    built with it (else nothing is set: pglz as before).
+    (`scoring.result_freeze`: ~1.3 KB at city scale, kept as json: `scoring.fields`) keeps
+    most rows under it (COPY 50 -> 28 ms of the server's time, measured, when it was
+    jsonb); lz4 still serves the larger ones (more jurors, long names). It is set for this
+    transaction only, and only where the server is built with it (else nothing is set: pglz
+    as before).
     """
     data = io.StringIO(_copy_rows(rows))
     with connection.cursor() as cursor:
