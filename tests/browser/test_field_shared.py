@@ -36,6 +36,10 @@ def log_out(page) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap unfolds the menu in 0.35 s; a tap in the meantime lands on the unfolding
+        # menu itself (div.navbar-collapse.collapsing), not on the button, and logs nobody
+        # out (seen in CI under load: the test then waited 30 s for a logout never sent).
+        page.locator(".navbar-collapse.collapse.show").wait_for()
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(re.compile(r"://[^/]+/$"), timeout=30_000)
     page.wait_for_load_state()
