@@ -74,6 +74,21 @@ def fast_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def seed_replay(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`seed_demo` runs once per database state and process, and is written back after
+    (tests/seed_replay.py); a test marked `real_seed` always runs it, and so does every test
+    with BANTAR_TEST_SEED_REPLAY=0 in the environment."""
+    if (
+        request.node.get_closest_marker("real_seed")
+        or os.environ.get("BANTAR_TEST_SEED_REPLAY") == "0"
+    ):
+        return
+    from tests import seed_replay
+
+    seed_replay.install(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
 def portal_language() -> Iterator[None]:
     """Each test starts in the portal's language (Indonesian), whatever the last one chose.
 

@@ -46,6 +46,7 @@ def test_every_demo_account_logs_in_and_sees_its_home_page(client, demo, usernam
         assert "Pendaftaran" in page  # the stage of the competition the role works in
 
 
+@pytest.mark.real_seed
 def test_seed_demo_is_idempotent(demo, django_user_model):
     call_command("seed_demo", "--minimal", verbosity=0)
     assert django_user_model.objects.count() == len(DEMO_ACCOUNTS)

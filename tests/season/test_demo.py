@@ -27,6 +27,7 @@ def demo(settings, tmp_path):
     call_command("seed_demo", verbosity=0)
 
 
+@pytest.mark.real_seed  # computed here, never written back (tests/seed_replay.py)
 def test_the_2020_rekap_computed_from_the_seeded_scores_matches_the_citys(client, demo):
     competition = Competition.objects.get(year=2020, period=1)
     assert competition.status == "published"
@@ -82,6 +83,7 @@ def test_the_2020_season_has_real_sheets_notes_and_photos(demo, settings):
     assert len(set(photos.values_list("phash", flat=True))) == photos.count()
 
 
+@pytest.mark.real_seed
 def test_seeding_twice_changes_nothing(demo):
     counts = (
         Entry.objects.count(),

@@ -333,6 +333,7 @@ def test_a_role_without_a_region_gets_a_plain_home(client, db):
     assert "Akun belum lengkap" in page
 
 
+@pytest.mark.real_seed
 def test_seeding_the_demo_mails_nobody(settings, tmp_path, django_capture_on_commit_callbacks):
     """The season's returns, assignments and publication are history, not hand-overs."""
     from bantar.models import MailLog
