@@ -20,6 +20,7 @@ seed with a computed one, row for row and file for file.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import shutil
@@ -48,7 +49,8 @@ _SNAPSHOTS: dict[str, Snapshot] = {}
 WRITTEN_BACK: list[
     str
 ] = []  # the key of each seed written back, in order (tests/season/test_seed_replay.py)
-_STORE = Path(tempfile.mkdtemp(prefix="bantar-seed-replay-"))
+_STORE = Path(tempfile.mkdtemp(prefix="bantar-seed-replay-"))  # 12 MB of photos per kept seed
+atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
 
 
 def _tables() -> list[str]:
