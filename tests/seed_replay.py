@@ -31,14 +31,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 @dataclass
 class Snapshot:
-    tables: dict[
-        str, Any
-    ]  # table -> its rows after the seed (SQLite: tuples; PostgreSQL: COPY text)
+    # table -> its rows after the seed (SQLite: tuples; PostgreSQL: COPY text)
+    tables: dict[str, Any]
     sequences: list[tuple[str, int | None]]  # PostgreSQL: sequence -> last value
     files: Path  # a copy of what the seed wrote under MEDIA_ROOT
     names: list[str] = field(default_factory=list)  # those files, relative to MEDIA_ROOT
@@ -46,9 +45,8 @@ class Snapshot:
 
 
 _SNAPSHOTS: dict[str, Snapshot] = {}
-WRITTEN_BACK: list[
-    str
-] = []  # the key of each seed written back, in order (tests/season/test_seed_replay.py)
+# The key of each seed written back, in order (tests/season/test_seed_replay.py).
+WRITTEN_BACK: list[str] = []
 _STORE = Path(tempfile.mkdtemp(prefix="bantar-seed-replay-"))  # 12 MB of photos per kept seed
 atexit.register(shutil.rmtree, _STORE, ignore_errors=True)
 
@@ -99,11 +97,18 @@ def _files(root: Path) -> set[str]:
 # read by no row the seed writes: compared by what they hold, not by id.
 _BY_NATURAL_KEY = {"django_content_type", "auth_permission"}
 # sqlite_sequence grows with every insert of the process (a flush leaves it); the seed's own
-# inserts move it on, and writing back raises it to at least the kept seed's values. The results
-# cache (a table no flush empties) holds what other tests computed: neither compared nor written
-# back; the written-back seed gets new result tokens instead, so nothing kept under the kept
-# seed's tokens, by this test or an earlier one, is ever read (`result_version_bump`).
-_NOT_COMPARED = {"sqlite_sequence", "bantar_result_cache"}
+# inserts move it on, and writing back raises it to at least the kept seed's values.
+_SEQUENCES = "sqlite_sequence"
+
+
+def _results_cache() -> str:
+    """The results cache's table (no flush empties it): what other tests computed, neither
+    compared nor kept; a written-back seed gets new result tokens instead, so nothing kept
+    under the kept seed's tokens, by this test or an earlier one, is ever read
+    (`result_version_bump`)."""
+    from scoring.result_cache import CACHE_ALIAS
+
+    return str(settings.CACHES[CACHE_ALIAS]["LOCATION"])
 
 
 def _natural_keys() -> list[tuple[str, ...]]:
@@ -120,7 +125,7 @@ def _natural_keys() -> list[tuple[str, ...]]:
 def _key(state: dict[str, Any], options: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     for table, rows in state.items():
-        if table in _BY_NATURAL_KEY | _NOT_COMPARED:
+        if table in _BY_NATURAL_KEY | {_SEQUENCES, _results_cache()}:
             continue
         digest.update(table.encode())
         digest.update(repr(rows).encode())
@@ -135,7 +140,7 @@ def _key(state: dict[str, Any], options: dict[str, Any]) -> str:
         connection.in_atomic_block,
         sorted((name, repr(value)) for name, value in options.items() if name in {"minimal"}),
         bantar,
-        settings.LANGUAGE_CODE,
+        translation.get_language(),
         settings.TIME_ZONE,
         timezone.localdate().isoformat(),
     )
@@ -160,7 +165,7 @@ class _Recorder:
 def _write_back(snapshot: Snapshot, root: Path) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for table, rows in snapshot.tables.items():
-            if table in _NOT_COMPARED:
+            if table == _SEQUENCES:
                 continue
             quoted = connection.ops.quote_name(table)
             cursor.execute(f"DELETE FROM {quoted}")
@@ -169,7 +174,7 @@ def _write_back(snapshot: Snapshot, root: Path) -> None:
             elif rows:
                 marks = ", ".join(["%s"] * len(rows[0]))
                 cursor.executemany(f"INSERT INTO {quoted} VALUES ({marks})", rows)
-        for name, seq in snapshot.tables.get("sqlite_sequence", ()):
+        for name, seq in snapshot.tables.get(_SEQUENCES, ()):
             cursor.execute(
                 "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [seq, name]
             )
@@ -187,7 +192,7 @@ def _write_back(snapshot: Snapshot, root: Path) -> None:
         shutil.copy2(snapshot.files / name, target)
 
 
-def seed(command: Any, real_seed: Any, options: dict[str, Any]) -> None:
+def seed(command: Any, compute: Any, options: dict[str, Any]) -> None:
     """`Command._seed`, replayed where the same seed on the same state was kept."""
     root = Path(settings.MEDIA_ROOT)
     before = _state()
@@ -204,7 +209,7 @@ def seed(command: Any, real_seed: Any, options: dict[str, Any]) -> None:
     stdout = command.stdout
     command.stdout = _Recorder(stdout, output)
     try:
-        real_seed(command, options)
+        compute(command, options)
     finally:
         command.stdout = stdout
     after = _state()
@@ -215,7 +220,11 @@ def seed(command: Any, real_seed: Any, options: dict[str, Any]) -> None:
     for name in names:
         (store / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, store / name)
-    changed = {table: rows for table, rows in after.items() if rows != before[table]}
+    changed = {
+        table: rows
+        for table, rows in after.items()
+        if table != _results_cache() and rows != before[table]
+    }
     _SNAPSHOTS[key] = Snapshot(changed, _sequences(), store, names, output)
 
 
